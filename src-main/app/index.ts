@@ -1,0 +1,22 @@
+import { join } from 'node:path'
+
+import { app, BrowserWindow } from 'electron'
+
+function createWindow(): void {
+  const win = new BrowserWindow({
+    width: 1100,
+    height: 760,
+    webPreferences: {
+      preload: join(__dirname, '../preload/index.js'),
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false
+    }
+  })
+  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }))
+  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL)
+  else void win.loadFile(join(__dirname, '../renderer/index.html'))
+}
+
+void app.whenReady().then(createWindow)
+app.on('window-all-closed', () => app.quit())

@@ -1,0 +1,59 @@
+import { parseCliArgs, UsageError } from './args'
+import type { CliIo, Verb } from './verb'
+import { EXIT } from './verb'
+
+// Each verb is its own chunk, loaded on demand, so a command only pays for what it uses.
+const VERBS: Record<string, () => Promise<{ verb: Verb }>> = {
+  'xml-normalize': () => import('./verbs/xml-normalize'),
+  validate: () => import('./verbs/validate'),
+  plan: () => import('./verbs/plan'),
+  'suggest-range': () => import('./verbs/suggest-range')
+}
+
+const io: CliIo = {
+  out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+  err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`)
+}
+
+async function printHelp(): Promise<void> {
+  const lines = ['usage: guestnet [--root DIR] [--netns NAME] VERB [ARGS]', '', 'verbs:']
+  for (const load of Object.values(VERBS)) {
+    const { verb } = await load()
+    lines.push(`  ${verb.usage.padEnd(58)} ${verb.summary}`)
+  }
+  io.out(lines.join('\n'))
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const args = parseCliArgs(argv)
+  if (!args.verb || args.verb === 'help' || (args.flags.has('help') && !VERBS[args.verb])) {
+    await printHelp()
+    return args.verb || args.flags.has('help') ? EXIT.ok : EXIT.invalid
+  }
+  const load = VERBS[args.verb]
+  if (!load) {
+    io.err(`guestnet: unknown verb '${args.verb}'; run 'guestnet help' for the list`)
+    return EXIT.invalid
+  }
+  const { verb } = await load()
+  if (args.flags.has('help')) {
+    io.out(`usage: guestnet ${verb.usage}\n${verb.summary}`)
+    return EXIT.ok
+  }
+  return verb.run(args, io)
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      io.err(`guestnet: ${error.message}`)
+      process.exitCode = EXIT.invalid
+      return
+    }
+    io.err(`guestnet: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+    process.exitCode = EXIT.failed
+  }
+)

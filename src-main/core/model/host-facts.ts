@@ -1,0 +1,40 @@
+/**
+ * What guestnet knows about the host's own networks: addresses and routes in every routing table.
+ * Built from `ip -j addr`, `ip -j route show table all` and `ip -j -6 route show table all`
+ * (see `core/host/parse-host-facts.ts`), so the logic runs the same on recorded JSON.
+ */
+
+export type AddrFamily = 4 | 6
+
+export interface HostAddress {
+  ifname: string
+  family: AddrFamily
+  /** The address itself, e.g. `192.168.1.23`. */
+  address: string
+  prefix: number
+  scope?: string
+}
+
+export interface HostRoute {
+  family: AddrFamily
+  /** Destination network as CIDR (`10.0.0.0/8`, `2001:db8::/32`); `default` routes use `0.0.0.0/0` / `::/0`. */
+  dst: string
+  dev?: string
+  /** Routing table name or number as `ip` prints it (`main`, `local`, `51820`). */
+  table: string
+  type?: string
+  gateway?: string
+  protocol?: string
+}
+
+export interface HostFacts {
+  addresses: HostAddress[]
+  routes: HostRoute[]
+}
+
+/** The recorded-JSON file format taken by `--host-facts`: the raw output of the three `ip -j` commands. */
+export interface RawHostFacts {
+  addr: unknown
+  route4: unknown
+  route6: unknown
+}

@@ -1,0 +1,130 @@
+/**
+ * A guestnet network definition: the subset of libvirt's network XML that guestnet understands
+ * (docs: ../shared/conformance/libvirt/docs/formatnetwork.rst). Parsed from and written back to XML
+ * by `core/xml`; checked by `core/validate`; turned into privileged steps by `core/plan`.
+ */
+
+/** `none` is an isolated network: no `<forward>` element. */
+export type ForwardMode = 'nat' | 'route' | 'open' | 'none'
+
+export interface NatConfig {
+  /** `<nat><address start end/>`: SNAT to this IPv4 range instead of masquerade. */
+  addressStart?: string
+  addressEnd?: string
+  /** `<nat><port start end/>`: source port range for masquerade / SNAT. */
+  portStart?: number
+  portEnd?: number
+  /** `<nat ipv6='yes'>`: masquerade IPv6 too (NAT66) instead of routing it. */
+  ipv6?: boolean
+}
+
+export interface ForwardConfig {
+  mode: ForwardMode
+  /** `forward dev=`: pin the uplink. Absent: whichever uplink holds the default route. */
+  dev?: string
+  nat?: NatConfig
+}
+
+export interface BridgeConfig {
+  name?: string
+  stp?: boolean
+  delay?: number
+}
+
+export interface DomainConfig {
+  name: string
+  localOnly?: boolean
+}
+
+export interface DnsForwarder {
+  addr?: string
+  domain?: string
+}
+
+export interface DnsHost {
+  ip: string
+  hostnames: string[]
+}
+
+export interface DnsSrv {
+  service: string
+  protocol: string
+  domain?: string
+  target?: string
+  port?: number
+  priority?: number
+  weight?: number
+}
+
+export interface DnsTxt {
+  name: string
+  value: string
+}
+
+export interface DnsConfig {
+  /** `enable='no'` turns DNS off (dnsmasq port=0). */
+  enable?: boolean
+  forwardPlainNames?: boolean
+  forwarders: DnsForwarder[]
+  hosts: DnsHost[]
+  srvs: DnsSrv[]
+  txts: DnsTxt[]
+}
+
+export type LeaseUnit = 'seconds' | 'minutes' | 'hours'
+
+/** A lease length; `expiry: 0` means infinite. */
+export interface Lease {
+  expiry: number
+  unit: LeaseUnit
+}
+
+export interface DhcpRange {
+  start: string
+  end: string
+  lease?: Lease
+}
+
+export interface DhcpHost {
+  mac?: string
+  /** DHCPv6 client DUID (`host id=`). */
+  id?: string
+  name?: string
+  ip?: string
+  lease?: Lease
+}
+
+export interface DhcpConfig {
+  ranges: DhcpRange[]
+  hosts: DhcpHost[]
+}
+
+export type IpFamily = 'ipv4' | 'ipv6'
+
+export interface IpConfig {
+  family: IpFamily
+  /** The host's (gateway's) address on the bridge. */
+  address: string
+  /** Prefix length; from `prefix=` or derived from `netmask=` (IPv4 only). */
+  prefix: number
+  /** True when the source used `netmask=`, so the writer can keep the admin's spelling. */
+  fromNetmask?: boolean
+  localPtr?: boolean
+  dhcp?: DhcpConfig
+}
+
+export interface NetworkDef {
+  name: string
+  uuid?: string
+  title?: string
+  description?: string
+  /** `<network ipv6='yes'>`: IPv6 between guests even without an IPv6 address on the bridge. */
+  ipv6?: boolean
+  forward: ForwardConfig
+  bridge?: BridgeConfig
+  mtu?: number
+  mac?: string
+  domain?: DomainConfig
+  dns?: DnsConfig
+  ips: IpConfig[]
+}

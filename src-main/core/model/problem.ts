@@ -1,0 +1,16 @@
+/** One thing wrong with an input, named by the field it concerns, with how to fix it. */
+export interface Problem {
+  /** Dotted path of the field, e.g. `ip[0].dhcp.range[1].start`, `bridge.name`, `name`. */
+  field: string
+  message: string
+  /** What the user can do about it. */
+  fix?: string
+  /** 1-based line in the source XML, where known. */
+  line?: number
+}
+
+export function formatProblem(p: Problem): string {
+  const where = p.line !== undefined ? ` (line ${p.line})` : ''
+  const fix = p.fix ? `: ${p.fix}` : ''
+  return `${p.field}${where}: ${p.message}${fix}`
+}
