@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+// The one test command (`npm test`): build, type-check, lint, then every test suite, each with a JSON
+// report; ends with the plain line `N passed, N failed` summed over all suites (CI reads that line).
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+
+const root = join(import.meta.dirname, '..')
+const reports = join(root, 'reports')
+rmSync(reports, { recursive: true, force: true })
+mkdirSync(reports, { recursive: true })
+
+const only = process.argv.slice(2)
+const want = (name) => only.length === 0 || only.includes(name)
+const totals = { passed: 0, failed: 0, skipped: 0 }
+const lines = []
+
+function run(label, cmd, args, env = {}) {
+  const started = Date.now()
+  process.stdout.write(`\n=== ${label}: ${cmd} ${args.join(' ')}\n`)
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } })
+  const seconds = ((Date.now() - started) / 1000).toFixed(1)
+  return { ok: r.status === 0, seconds }
+}
+
+function gate(label, cmd, args) {
+  const r = run(label, cmd, args)
+  if (r.ok) totals.passed += 1
+  else totals.failed += 1
+  lines.push(`${label}: ${r.ok ? 'ok' : 'FAILED'} (${r.seconds} s)`)
+  return r.ok
+}
+
+function vitest(label, projects, env = {}) {
+  const file = join(reports, `vitest-${label}.json`)
+  const args = ['vitest', 'run', ...projects.flatMap((p) => ['--project', p]), '--reporter=default', '--reporter=json', `--outputFile.json=${file}`]
+  const r = run(`vitest ${label}`, 'npx', args, env)
+  if (!existsSync(file)) {
+    totals.failed += 1
+    lines.push(`vitest ${label}: no report (runner crashed)`)
+    return
+  }
+  const j = JSON.parse(readFileSync(file, 'utf8'))
+  const skipped = (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0)
+  // A suite that fails to load counts as a failure even when it reports no failed test.
+  const failed = j.numFailedTests + (r.ok || j.numFailedTests > 0 ? 0 : 1)
+  totals.passed += j.numPassedTests
+  totals.failed += failed
+  totals.skipped += skipped
+  lines.push(`vitest ${label}: ${j.numPassedTests} passed, ${failed} failed, ${skipped} skipped (${r.seconds} s)`)
+}
+
+function playwright(label, project) {
+  const file = join(reports, `playwright-${label}.json`)
+  const r = run(`playwright ${label}`, 'npx', ['playwright', 'test', `--project=${project}`, '--reporter=list,json'], {
+    PLAYWRIGHT_JSON_OUTPUT_NAME: file
+  })
+  if (!existsSync(file)) {
+    totals.failed += 1
+    lines.push(`playwright ${label}: no report (runner crashed)`)
+    return
+  }
+  const s = JSON.parse(readFileSync(file, 'utf8')).stats ?? {}
+  const failed = (s.unexpected ?? 0) + (s.flaky ?? 0) + (r.ok || s.unexpected ? 0 : 1)
+  totals.passed += s.expected ?? 0
+  totals.failed += failed
+  totals.skipped += s.skipped ?? 0
+  lines.push(`playwright ${label}: ${s.expected ?? 0} passed, ${failed} failed, ${s.skipped ?? 0} skipped (${r.seconds} s)`)
+}
+
+const isRoot = process.getuid?.() === 0
+
+if (want('build')) gate('build', 'npx', ['electron-vite', 'build'])
+if (want('typecheck')) gate('typecheck', 'npm', ['run', '-s', 'typecheck'])
+if (want('lint')) gate('lint', 'npx', ['eslint', '.'])
+if (want('unit')) vitest('unit', ['unit', 'conformance', 'renderer'])
+if (want('netns')) {
+  if (isRoot) vitest('netns', ['netns'])
+  else lines.push('vitest netns: not run (needs root: network namespaces, bridges and nftables inside them)')
+}
+if (want('gui') && existsSync(join(root, 'playwright.config.ts'))) {
+  playwright('gui', 'renderer')
+  playwright('electron', 'electron')
+}
+
+process.stdout.write(`\n=== summary\n${lines.join('\n')}\n`)
+process.stdout.write(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`)
+process.exitCode = totals.failed === 0 ? 0 : 1
