@@ -1,0 +1,43 @@
+/**
+ * libvirt's own test networks (shared/conformance/libvirt) that guestnet can read must also pass
+ * validation: the rules may be stricter than libvirt only where guestnet means to be.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+
+import { describe, expect, it } from 'vitest'
+
+import { parseNetworkXml } from '../xml/parse-network-xml'
+import { validateNetwork } from './validate-network'
+
+const ROOT = resolve(__dirname, '../../../../shared/conformance/libvirt')
+const DIRS = ['networkxml2confdata', 'networkxml2xmlin', 'networkxml2xmlout', 'networkxml2firewalldata', 'default-network']
+
+/** Refused on purpose: a network name with quotes would land in file names and dnsmasq's config. */
+const REFUSED: Record<string, string> = { 'nat-network-name-with-quotes.xml': 'name' }
+
+function files(): string[] {
+  if (!existsSync(ROOT)) return []
+  return DIRS.flatMap((dir) =>
+    readdirSync(join(ROOT, dir))
+      .filter((f) => f.endsWith('.xml') || f.endsWith('.xml.in'))
+      .map((f) => join(dir, f))
+  )
+}
+
+describe.skipIf(!existsSync(ROOT))('validateNetwork on libvirt test data', () => {
+  const readable = files().filter((f) => parseNetworkXml(readFileSync(join(ROOT, f), 'utf8')).ok)
+
+  it('has readable cases to check', () => {
+    expect(readable.length).toBeGreaterThan(40)
+  })
+
+  it.each(readable)('%s', (file) => {
+    const parsed = parseNetworkXml(readFileSync(join(ROOT, file), 'utf8'))
+    if (!parsed.ok) throw new Error('unreadable')
+    const problems = validateNetwork(parsed.def)
+    const refused = REFUSED[file.slice(file.indexOf('/') + 1)]
+    if (refused) expect(problems.map((p) => p.field)).toEqual([refused])
+    else expect(problems).toEqual([])
+  })
+})

@@ -1,0 +1,39 @@
+/**
+ * Every semantic rule for a network definition, as one pure function. The privileged helper runs it
+ * again on whatever the unprivileged side sends, so the input is treated as hostile: its shape is
+ * checked first (types, sizes, no unknown fields), and only a well-formed definition goes on to
+ * the rules. Strings that reach dnsmasq, nft or file names are held to strict syntax (see syntax.ts).
+ *
+ * Problems name the field by the path the XML parser uses (`ip[0].dhcp.range[1].start`), say what
+ * is wrong and how to fix it.
+ */
+import type { HostFacts } from '../model/host-facts'
+import type { NetworkDef } from '../model/network'
+import type { Problem } from '../model/problem'
+import { checkHostFacts, checkOthers } from './check-context'
+import { checkDns } from './check-dns'
+import { checkForward } from './check-forward'
+import { checkIdentity } from './check-identity'
+import { checkIps } from './check-ips'
+import { checkShape } from './check-shape'
+import { Problems } from './problems'
+
+export interface ValidateContext {
+  /** The other guestnet networks (not this one): names, UUIDs, bridges and subnets must not collide. */
+  others?: readonly NetworkDef[]
+  /** The host's addresses and routes: our subnets must not overlap them. */
+  hostFacts?: HostFacts
+}
+
+export function validateNetwork(def: NetworkDef, ctx: ValidateContext = {}): Problem[] {
+  const problems = new Problems()
+  checkShape(def, problems)
+  if (problems.list.length > 0) return problems.list
+  checkIdentity(def, problems)
+  checkForward(def, problems)
+  const ips = checkIps(def, problems)
+  checkDns(def, problems)
+  if (Array.isArray(ctx.others)) checkOthers(def, ips, ctx.others, problems)
+  if (ctx.hostFacts) checkHostFacts(def, ips, ctx.hostFacts, problems)
+  return problems.list
+}

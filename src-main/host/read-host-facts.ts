@@ -1,0 +1,65 @@
+/**
+ * Reads the live host's addresses and routes with `ip -j` (read-only). Each command is an argv
+ * array run with execFile, never through a shell.
+ */
+import { execFile } from 'node:child_process'
+
+import type { RawHostFacts } from '../core/model/host-facts'
+
+export type ExecFileFn = (file: string, args: readonly string[]) => Promise<string>
+
+export interface ReadHostFactsOptions {
+  /** Read inside this network namespace (`ip -n NAME …`) instead of our own. */
+  netns?: string
+  /** Runs a program and resolves to its stdout; injectable for tests. */
+  exec?: ExecFileFn
+}
+
+/** Raised when the facts cannot be read: `ip` missing, failing, or printing something that is not JSON. */
+export class HostFactsReadError extends Error {}
+
+const COMMANDS: Record<keyof RawHostFacts, string[]> = {
+  addr: ['-j', 'addr'],
+  route4: ['-j', '-4', 'route', 'show', 'table', 'all'],
+  route6: ['-j', '-6', 'route', 'show', 'table', 'all']
+}
+
+const NETNS_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}$/
+
+const runExecFile: ExecFileFn = (file, args) =>
+  new Promise((resolve, reject) => {
+    execFile(file, [...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 20_000, env: { LC_ALL: 'C', PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' } }, (error, stdout, stderr) => {
+      if (error) reject(Object.assign(error, { stderr }))
+      else resolve(stdout)
+    })
+  })
+
+export async function readLiveHostFacts(opts: ReadHostFactsOptions = {}): Promise<RawHostFacts> {
+  const exec = opts.exec ?? runExecFile
+  if (opts.netns !== undefined && !NETNS_NAME.test(opts.netns)) {
+    throw new HostFactsReadError(`network namespace name '${opts.netns}' is not valid: use letters, digits, '_', '.' and '-', not starting with '.' or '-'`)
+  }
+  const prefix = opts.netns !== undefined ? ['-n', opts.netns] : []
+  const read = async (key: keyof RawHostFacts): Promise<unknown> => {
+    const args = [...prefix, ...COMMANDS[key]]
+    const shown = `ip ${args.join(' ')}`
+    let stdout: string
+    try {
+      stdout = await exec('ip', args)
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException & { stderr?: string }
+      if (err.code === 'ENOENT') throw new HostFactsReadError(`cannot run '${shown}': the 'ip' program (iproute2) is not installed`)
+      const detail = (err.stderr ?? '').trim() || err.message
+      throw new HostFactsReadError(`'${shown}' failed: ${detail}`)
+    }
+    // With a family switched off (ipv6.disable=1) ip prints nothing at all: no routes.
+    if (stdout.trim() === '') return []
+    try {
+      return JSON.parse(stdout)
+    } catch (e) {
+      throw new HostFactsReadError(`'${shown}' printed something that is not JSON (${(e as Error).message})`)
+    }
+  }
+  const [addr, route4, route6] = await Promise.all([read('addr'), read('route4'), read('route6')])
+  return { addr, route4, route6 }
+}
