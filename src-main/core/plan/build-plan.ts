@@ -1,0 +1,143 @@
+/**
+ * buildPlan: a network definition (plus host facts and paths) in, the privileged steps out.
+ * Pure and deterministic: same input, same plan, byte for byte — the helper rebuilds the plan
+ * itself and the GUI's copy is for display.
+ *
+ * Steps, in libvirt's start order (networkStartNetworkVirtual), each with its exact undo:
+ *   files     write the generated files             remove them
+ *   bridge    create, address and raise the bridge  delete the bridge
+ *   firewall  load the network's nft table           delete the table
+ *   sysctls   forwarding (+ accept_ra=2 on uplinks)  restore the old values
+ *   dnsmasq   start it (it daemonizes once bound)   kill it by its pid file
+ */
+import type { HostFacts } from '../model/host-facts'
+import type { NetworkDef } from '../model/network'
+import type { Argv, Plan, PlanPaths, PlanStep } from '../model/plan'
+import type { DnsmasqUser } from './dnsmasq-conf'
+import { DEFAULT_DNSMASQ_USER, renderDnsmasqConf } from './dnsmasq-conf'
+import { renderAddnHosts, renderDhcpHostsfile } from './dnsmasq-hosts'
+import { renderIpBatches } from './ip-batch'
+import type { NetworkPaths } from './network-paths'
+import { networkPaths } from './network-paths'
+import type { NetworkShape } from './network-shape'
+import { analyseNetwork } from './network-shape'
+import { nftTableName, nftTableNameProblem } from './nft-names'
+import { renderNftRuleset } from './nft-ruleset'
+import { PlanError } from './plan-error'
+import type { Sysctl } from './sysctl-plan'
+import { bridgeSysctls, hostSysctls } from './sysctl-plan'
+
+export interface PlanContext {
+  paths: PlanPaths
+  hostFacts?: HostFacts
+  /** Account dnsmasq drops to; default nobody/nogroup (see detectDnsmasqUser). */
+  dnsmasqUser?: DnsmasqUser
+}
+
+/** Artifact keys, in the order the files step writes them. */
+export const ARTIFACT_KEYS = ['ip.batch', 'ip6.batch', 'nft', 'dnsmasq.conf', 'hostsfile', 'addnhosts'] as const
+type ArtifactKey = (typeof ARTIFACT_KEYS)[number]
+
+const ARTIFACT_PATH: Record<ArtifactKey, (p: NetworkPaths) => string> = {
+  'ip.batch': (p) => p.ipBatch,
+  'ip6.batch': (p) => p.ip6Batch,
+  nft: (p) => p.ruleset,
+  'dnsmasq.conf': (p) => p.dnsmasqConf,
+  hostsfile: (p) => p.hostsfile,
+  addnhosts: (p) => p.addnhosts
+}
+
+function filesStep(artifacts: Record<string, string>, paths: NetworkPaths): PlanStep {
+  const keys = ARTIFACT_KEYS.filter((k) => k in artifacts)
+  return {
+    id: 'files',
+    title: `Write ${keys.length} generated files to ${paths.dir}`,
+    apply: keys.map((k) => ['@write', ARTIFACT_PATH[k](paths), k]),
+    rollback: keys.map((k) => ['@remove', ARTIFACT_PATH[k](paths)]).reverse()
+  }
+}
+
+const sysctlArgv = ([key, value]: Sysctl): Argv => ['@sysctl', key, value]
+
+function bridgeStep(shape: NetworkShape, paths: NetworkPaths, sysctls: Sysctl[], twoBatches: boolean): PlanStep {
+  const apply: Argv[] = [['ip', '-batch', paths.ipBatch], ...sysctls.map(sysctlArgv)]
+  if (twoBatches) apply.push(['ip', '-batch', paths.ip6Batch])
+  return {
+    id: 'bridge',
+    title: `Create bridge ${shape.bridge} (STP off), add its addresses, bring it up`,
+    apply,
+    // The bridge's own sysctls disappear with it.
+    rollback: [['ip', 'link', 'del', shape.bridge]]
+  }
+}
+
+function firewallStep(shape: NetworkShape, paths: NetworkPaths): PlanStep {
+  const table = nftTableName(shape.def.name)
+  return {
+    id: 'firewall',
+    title: `Load firewall table inet ${table}`,
+    apply: [['nft', '-f', paths.ruleset]],
+    rollback: [['nft', 'delete', 'table', 'inet', table]]
+  }
+}
+
+function sysctlsStep(sysctls: Sysctl[]): PlanStep {
+  return {
+    id: 'sysctls',
+    title: `Set ${sysctls.map(([k, v]) => `${k}=${v}`).join(', ')}`,
+    apply: sysctls.map(sysctlArgv),
+    rollback: sysctls.map(([key]): Argv => ['@sysctl-restore', key]).reverse()
+  }
+}
+
+function dnsmasqStep(paths: NetworkPaths): PlanStep {
+  return {
+    id: 'dnsmasq',
+    title: 'Start dnsmasq (DHCP, DNS, router advertisements)',
+    apply: [['dnsmasq', `--conf-file=${paths.dnsmasqConf}`]],
+    rollback: [
+      ['@kill-pidfile', paths.pidfile],
+      ['@remove', paths.pidfile]
+    ]
+  }
+}
+
+export function buildPlan(def: NetworkDef, ctx: PlanContext): Plan {
+  const tableProblem = nftTableNameProblem(def.name)
+  if (tableProblem) throw new PlanError('name', tableProblem, 'choose a shorter network name')
+  const shape = analyseNetwork(def)
+  const paths = networkPaths(ctx.paths, def.name)
+  const firewall = def.forward.mode !== 'open'
+
+  const artifacts: Record<string, string> = {}
+  const batches = renderIpBatches(shape)
+  artifacts['ip.batch'] = batches.link
+  if (batches.addresses !== null) artifacts['ip6.batch'] = batches.addresses
+  const nftRuleset = firewall ? renderNftRuleset(shape) : ''
+  if (firewall) artifacts.nft = nftRuleset
+  let dnsmasqConf = ''
+  if (shape.needsDnsmasq) {
+    dnsmasqConf = renderDnsmasqConf(shape, { paths, user: ctx.dnsmasqUser ?? DEFAULT_DNSMASQ_USER })
+    artifacts['dnsmasq.conf'] = dnsmasqConf
+    // Both always exist while dnsmasq runs (empty if need be), so hosts can be added at run time.
+    artifacts.hostsfile = renderDhcpHostsfile(shape.dhcp4, shape.dhcp6)
+    artifacts.addnhosts = renderAddnHosts(def.dns?.hosts ?? [])
+  }
+
+  const onBridge = bridgeSysctls(shape, ctx.hostFacts)
+  const onHost = hostSysctls(shape, ctx.hostFacts)
+  const steps: PlanStep[] = [filesStep(artifacts, paths), bridgeStep(shape, paths, onBridge, batches.addresses !== null)]
+  if (firewall) steps.push(firewallStep(shape, paths))
+  if (onHost.length > 0) steps.push(sysctlsStep(onHost))
+  if (shape.needsDnsmasq) steps.push(dnsmasqStep(paths))
+
+  return {
+    network: def.name,
+    bridge: shape.bridge,
+    steps,
+    artifacts,
+    dnsmasqConf,
+    nftRuleset,
+    sysctls: Object.fromEntries([...onBridge, ...onHost])
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * The nftables ruleset of one network: one `inet` table guestnet owns (see nft-names.ts), loaded
+ * with `nft -f` as a single atomic transaction and removed with `nft delete table`.
+ *
+ * Chains (each network's table has the same shape, and only ever decides about its own bridge):
+ *   input        guests → host: DHCP, DNS, RS/ND accepted explicitly
+ *   forward      dispatches traffic entering or leaving our bridge to:
+ *   from_guests  same-bridge traffic accepted; other guestnet bridges refused (unless both networks
+ *                route); the subnets out (towards `forward dev` when pinned); everything else rejected
+ *   to_guests    other guestnet bridges refused; NAT: only replies (ct established,related) in;
+ *                route: the subnets in; everything else rejected
+ *   postrouting  NAT: libvirt's masquerade / snat rules
+ *
+ * Where we differ from libvirt on purpose: IPv6 on a NAT network is routed but inbound is limited to
+ * replies (libvirt accepts unsolicited inbound IPv6 to the guests); guests' needs from the host are
+ * accepted on the input hook (libvirt's nft backend compiles those rules out); traffic between two
+ * guestnet bridges is refused unless both are routed networks; reject rules cover IPv6 on IPv4-only
+ * networks too (one inet table).
+ */
+import type { AddressBlock, NetworkShape } from './network-shape'
+import { GUESTNET_DEVGROUP } from './devgroup'
+import { nftTableName } from './nft-names'
+import { canonicalIp } from '../net/ip'
+
+interface Chain {
+  name: string
+  /** Base-chain header, e.g. `type filter hook input priority filter; policy accept;`. */
+  base?: string
+  /** Lines: a rule, or `# comment`. */
+  lines: string[]
+}
+
+const quote = (ifname: string): string => `"${ifname}"`
+
+function inputChain(shape: NetworkShape): Chain {
+  const br = quote(shape.bridge)
+  const lines = [
+    '# What guests need from the host. An accept only ends this table\'s verdict: a drop in any other',
+    '# table on this hook (ufw, firewalld, a VPN kill switch) still wins, whatever this table says.'
+  ]
+  if (shape.dhcp4) lines.push(`iifname ${br} udp dport 67 accept`)
+  if (shape.dhcp6) lines.push(`iifname ${br} udp dport 547 accept`)
+  if (shape.needsDnsmasq && shape.dnsEnabled) lines.push(`iifname ${br} meta l4proto { tcp, udp } th dport 53 accept`)
+  if (shape.ipv6.length > 0) {
+    lines.push(`iifname ${br} icmpv6 type { nd-router-solicit, nd-neighbor-solicit, nd-neighbor-advert } accept`)
+  }
+  return { name: 'input', base: 'type filter hook input priority filter; policy accept;', lines }
+}
+
+function forwardChain(shape: NetworkShape): Chain {
+  const br = quote(shape.bridge)
+  return {
+    name: 'forward',
+    base: 'type filter hook forward priority filter; policy accept;',
+    lines: [`iifname ${br} jump from_guests`, `oifname ${br} jump to_guests`]
+  }
+}
+
+function familyOf(block: AddressBlock): 'ip' | 'ip6' {
+  return block.ip.family === 'ipv4' ? 'ip' : 'ip6'
+}
+
+/** IPv4 blocks always, IPv6 blocks too: NAT networks route IPv6 (or NAT66 it), route networks route both. */
+function forwardedBlocks(shape: NetworkShape): AddressBlock[] {
+  return shape.isolated ? [] : [...shape.ipv4, ...shape.ipv6]
+}
+
+function fromGuestsChain(shape: NetworkShape): Chain {
+  const { forward } = shape.def
+  const out = forward.dev ? ` oifname ${quote(forward.dev)}` : ''
+  const lines = ['# guests on this bridge reach each other', `oifname ${quote(shape.bridge)} accept`]
+  if (!shape.isolated && forward.mode !== 'route') {
+    lines.push('# never into another guestnet network (only two routed networks reach each other)', `oifgroup ${GUESTNET_DEVGROUP} reject`)
+  }
+  for (const block of forwardedBlocks(shape)) {
+    lines.push(`${familyOf(block)} saddr ${block.subnetText}${out} accept`)
+  }
+  lines.push('reject')
+  return { name: 'from_guests', lines }
+}
+
+function toGuestsChain(shape: NetworkShape): Chain {
+  const { forward } = shape.def
+  const inn = forward.dev ? `iifname ${quote(forward.dev)} ` : ''
+  const lines: string[] = []
+  if (!shape.isolated && forward.mode !== 'route') {
+    lines.push('# nothing from another guestnet network', `iifgroup ${GUESTNET_DEVGROUP} reject`)
+  }
+  for (const block of forwardedBlocks(shape)) {
+    const daddr = `${familyOf(block)} daddr ${block.subnetText}`
+    if (forward.mode === 'route') {
+      lines.push(`${inn}${daddr} accept`)
+    } else {
+      if (block.ip.family === 'ipv6' && !forward.nat?.ipv6) {
+        lines.push('# routed IPv6 behind a stateful filter: replies only, no new inbound connections')
+      }
+      lines.push(`${inn}${daddr} ct state established,related accept`)
+    }
+  }
+  lines.push('reject')
+  return { name: 'to_guests', lines }
+}
+
+function natTarget(shape: NetworkShape, block: AddressBlock, withPorts: boolean): string {
+  const nat = shape.def.forward.nat
+  const ports = withPorts ? `:${nat?.portStart ?? 1024}-${nat?.portEnd ?? 65535}` : ''
+  if (block.ip.family === 'ipv4' && nat?.addressStart) {
+    const start = canonicalIp(nat.addressStart) ?? nat.addressStart
+    const end = nat.addressEnd ? canonicalIp(nat.addressEnd) ?? nat.addressEnd : undefined
+    const range = end && end !== start ? `${start}-${end}` : start
+    return `snat ip to ${range}${ports}`
+  }
+  return withPorts ? `masquerade to ${ports}` : 'masquerade'
+}
+
+function natRules(shape: NetworkShape, block: AddressBlock): string[] {
+  const dev = shape.def.forward.dev
+  const out = dev ? ` oifname ${quote(dev)}` : ''
+  const fam = familyOf(block)
+  const src = `${fam} saddr ${block.subnetText}`
+  const away = `${src} ${fam} daddr != ${block.subnetText}${out}`
+  const lines =
+    fam === 'ip'
+      ? [`${src} ip daddr 224.0.0.0/24${out} return`, `${src} ip daddr 255.255.255.255${out} return`]
+      : [`${src} ip6 daddr ff02::/16${out} return`]
+  // Source ports of NATed tcp/udp stay ≥ 1024 so guests cannot pose as privileged local clients (NFS).
+  lines.push(
+    `meta l4proto tcp ${away} ${natTarget(shape, block, true)}`,
+    `meta l4proto udp ${away} ${natTarget(shape, block, true)}`,
+    `${away} ${natTarget(shape, block, false)}`
+  )
+  return lines
+}
+
+function postroutingChain(shape: NetworkShape): Chain | null {
+  if (shape.def.forward.mode !== 'nat') return null
+  const blocks = [...shape.ipv4, ...(shape.def.forward.nat?.ipv6 ? shape.ipv6 : [])]
+  if (blocks.length === 0) return null
+  return {
+    name: 'postrouting',
+    base: 'type nat hook postrouting priority srcnat; policy accept;',
+    lines: blocks.flatMap((b) => natRules(shape, b))
+  }
+}
+
+function renderChain(chain: Chain): string {
+  const body = [...(chain.base ? [chain.base] : []), ...chain.lines].map((l) => `\t\t${l}\n`).join('')
+  return `\tchain ${chain.name} {\n${body}\t}\n`
+}
+
+/** The chains of the network's table, in file order. */
+export function nftChains(shape: NetworkShape): Chain[] {
+  const chains = [inputChain(shape), forwardChain(shape), fromGuestsChain(shape), toGuestsChain(shape)]
+  const nat = postroutingChain(shape)
+  return nat ? [...chains, nat] : chains
+}
+
+export function renderNftRuleset(shape: NetworkShape): string {
+  const table = `inet ${nftTableName(shape.def.name)}`
+  const mode = shape.isolated ? 'isolated' : shape.def.forward.mode
+  return [
+    `# guestnet firewall for network ${JSON.stringify(shape.def.name)}, bridge ${shape.bridge}, mode ${mode}`,
+    '# Loaded with nft -f as one transaction. Creating then deleting the table first makes a',
+    '# re-apply idempotent on nftables 1.0.6 (no "destroy table" before 1.0.8).',
+    `table ${table} {}`,
+    `delete table ${table}`,
+    `table ${table} {`,
+    nftChains(shape).map(renderChain).join('\n') + '}',
+    ''
+  ].join('\n')
+}
