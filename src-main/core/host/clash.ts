@@ -37,7 +37,6 @@ export interface HostNetwork {
   /** First and last address of `cidr`, for overlap tests by comparison alone. */
   first: bigint
   last: bigint
-  text: string
   dev?: string
   table: string
   kind: 'address' | 'route'
@@ -73,9 +72,8 @@ export function prepareHostFacts(facts: HostFacts): PreparedHostFacts {
     const cidr = cidrOf(ip, a.prefix)
     const last = lastIp(cidr).value
     if (specialRangeOf(cidr, last)) continue
-    const text = formatCidr(cidr)
-    addressKeys.add(`${text}|${a.ifname}`)
-    networks.push({ cidr, first: cidr.network, last, text, dev: a.ifname, table: 'local', kind: 'address', address: `${a.address}/${a.prefix}` })
+    addressKeys.add(`${cidrKey(cidr)}|${a.ifname}`)
+    networks.push({ cidr, first: cidr.network, last, dev: a.ifname, table: 'local', kind: 'address', address: `${a.address}/${a.prefix}` })
   }
   for (const r of facts.routes) {
     const type = r.type ?? 'unicast'
@@ -84,12 +82,11 @@ export function prepareHostFacts(facts: HostFacts): PreparedHostFacts {
     if (!cidr || cidr.family !== r.family || isDefaultLike(cidr)) continue
     const last = lastIp(cidr).value
     if (specialRangeOf(cidr, last)) continue
-    const text = formatCidr(cidr)
     // The kernel's prefix route of an address, and the local route of the address itself, say
     // nothing the address did not: one report per fact.
-    if (r.dev && addressKeys.has(`${text}|${r.dev}`) && (r.table === 'main' || r.table === 'local')) continue
+    if (r.dev && addressKeys.has(`${cidrKey(cidr)}|${r.dev}`) && (r.table === 'main' || r.table === 'local')) continue
     if (type === 'local' && ownHosts.has(`${cidr.family}|${cidr.network}`) && cidr.prefix === (cidr.family === 4 ? 32 : 128)) continue
-    const network: HostNetwork = { cidr, first: cidr.network, last, text, table: r.table, kind: 'route' }
+    const network: HostNetwork = { cidr, first: cidr.network, last, table: r.table, kind: 'route' }
     if (r.dev) network.dev = r.dev
     if (type !== 'unicast') network.routeType = type
     networks.push(network)
@@ -109,16 +106,22 @@ export function findClashes(subnet: Cidr, facts: HostFacts, opts: ClashOptions =
   for (const n of prepareHostFacts(facts).networks) {
     if (n.cidr.family !== subnet.family || n.first > last || n.last < first) continue
     if (n.dev !== undefined && ignore.has(n.dev)) continue
-    const clash: Clash = { subnet: subnetText, other: n.text, table: n.table, kind: n.kind, message: clashMessage(subnetText, n) }
+    const other = formatCidr(n.cidr)
+    const clash: Clash = { subnet: subnetText, other, table: n.table, kind: n.kind, message: clashMessage(subnetText, other, n) }
     if (n.dev !== undefined) clash.dev = n.dev
     clashes.push(clash)
   }
   return clashes
 }
 
-function clashMessage(subnet: string, n: HostNetwork): string {
+// Numeric identity of a block: formatting every route's text up front (IPv6 especially) dominated the cost.
+function cidrKey(c: Cidr): string {
+  return `${c.family}|${c.network}|${c.prefix}`
+}
+
+function clashMessage(subnet: string, other: string, n: HostNetwork): string {
   const on = n.dev !== undefined ? ` on ${n.dev}` : ''
-  if (n.kind === 'address') return `${subnet} overlaps ${n.text}${on} (address ${n.address})`
+  if (n.kind === 'address') return `${subnet} overlaps ${other}${on} (address ${n.address})`
   const type = n.routeType ? `${n.routeType} route, ` : ''
-  return `${subnet} overlaps ${n.text}${on} (${type}table ${n.table})`
+  return `${subnet} overlaps ${other}${on} (${type}table ${n.table})`
 }

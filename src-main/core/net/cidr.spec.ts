@@ -9,6 +9,9 @@ describe('ip parsing', () => {
     expect(parseIPv4('10.1')).toBeNull()
     expect(parseIPv4('256.0.0.1')).toBeNull()
     expect(parseIPv4('1.2.3.4 ')).toBeNull()
+    for (const bad of ['1.2.3.4.', '.1.2.3', '1..2.3', '01.2.3.4', '1.2.3.1000', '', '1.2.3.-4', '1.2.3']) expect(parseIPv4(bad)).toBeNull()
+    expect(formatIp(parseIPv4('0.0.0.0')!)).toBe('0.0.0.0')
+    expect(formatIp(parseIPv4('255.255.255.255')!)).toBe('255.255.255.255')
     expect(formatIp(parseIPv4('192.168.122.1')!)).toBe('192.168.122.1')
   })
   it('parses and canonicalises IPv6', () => {

@@ -14,19 +14,29 @@ export interface Ip {
 
 export const FAMILY_BITS: Record<Family, number> = { 4: 32, 6: 128 }
 
-const IPV4_PART = /^(0|[1-9][0-9]{0,2})$/
-
+/** Strict dotted decimal: four parts 0–255, no leading zeros (so no octal surprises), nothing else. */
 export function parseIPv4(text: string): Ip | null {
-  const parts = text.split('.')
-  if (parts.length !== 4) return null
-  let value = 0n
-  for (const part of parts) {
-    if (!IPV4_PART.test(part)) return null
-    const n = Number(part)
-    if (n > 255) return null
-    value = (value << 8n) | BigInt(n)
+  let value = 0
+  let part = -1
+  let digits = 0
+  let dots = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 46) {
+      if (digits === 0 || ++dots > 3) return null
+      value = value * 256 + part
+      part = -1
+      digits = 0
+    } else if (c >= 48 && c <= 57) {
+      if (digits === 1 && part === 0) return null
+      part = digits === 0 ? c - 48 : part * 10 + (c - 48)
+      if (++digits > 3 || part > 255) return null
+    } else {
+      return null
+    }
   }
-  return { family: 4, value }
+  if (dots !== 3 || digits === 0) return null
+  return { family: 4, value: BigInt(value * 256 + part) }
 }
 
 export function parseIPv6(text: string): Ip | null {
