@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises'
 
 import type { Argv, Plan } from '../../core/model/plan'
 import type { Problem } from '../../core/model/problem'
+import { formatFileProblem } from '../../core/model/problem'
 import { buildPlan } from '../../core/plan/build-plan'
 import type { DnsmasqUser } from '../../core/plan/dnsmasq-conf'
 import { detectDnsmasqUser } from '../../core/plan/dnsmasq-user'
@@ -21,7 +22,6 @@ import { UsageError } from '../args'
 import { HostFactsError, loadHostFacts } from '../load-host-facts'
 import type { CliIo, Verb } from '../verb'
 import { EXIT } from '../verb'
-import { formatValidateProblem } from './validate'
 
 /** An argv as a shell-readable line: arguments with anything but safe characters single-quoted. */
 export function showArgv(argv: Argv): string {
@@ -62,7 +62,7 @@ async function readDnsmasqUser(): Promise<DnsmasqUser> {
 }
 
 function printProblems(io: CliIo, file: string, problems: Problem[]): number {
-  for (const p of problems) io.out(formatValidateProblem(file, p))
+  for (const p of problems) io.out(formatFileProblem(file, p))
   return EXIT.invalid
 }
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 
 import type { HostFacts } from '../../core/model/host-facts'
-import type { Problem } from '../../core/model/problem'
+import { formatFileProblem } from '../../core/model/problem'
 import { lineOfField } from '../../core/validate/field-line'
 import { validateNetwork } from '../../core/validate/validate-network'
 import { parseNetworkXml } from '../../core/xml/parse-network-xml'
@@ -9,12 +9,6 @@ import { UsageError } from '../args'
 import { HostFactsError, loadHostFacts } from '../load-host-facts'
 import type { Verb } from '../verb'
 import { EXIT } from '../verb'
-
-/** `FILE:LINE: field: message — fix`, like a compiler, so editors can jump to the line. */
-export function formatValidateProblem(file: string, p: Problem): string {
-  const where = p.line !== undefined ? `${file}:${p.line}` : file
-  return `${where}: ${p.field}: ${p.message}${p.fix ? ` — ${p.fix}` : ''}`
-}
 
 export const verb: Verb = {
   usage: 'validate FILE [--host-facts FILE | --host]',
@@ -48,7 +42,7 @@ export const verb: Verb = {
       io.out(`${file}: valid`)
       return EXIT.ok
     }
-    for (const p of problems) io.out(formatValidateProblem(file, p))
+    for (const p of problems) io.out(formatFileProblem(file, p))
     return EXIT.invalid
   }
 }

@@ -42,8 +42,8 @@ describe('guestnet xml-normalize', () => {
     expect(r.code).toBe(EXIT.invalid)
     expect(r.out).toBe('')
     expect(r.err.trimEnd().split('\n')).toEqual([
-      `${path}:3: bandwidth: unsupported: <bandwidth>; remove <bandwidth> (guestnet does not shape traffic (QoS))`,
-      `${path}:4: mtu.size: 'big' is not a whole number; write digits only, e.g. size='1500'`
+      `${path}:3: bandwidth: unsupported: <bandwidth> — remove <bandwidth> (guestnet does not shape traffic (QoS))`,
+      `${path}:4: mtu.size: 'big' is not a whole number — write digits only, e.g. size='1500'`
     ])
   })
 

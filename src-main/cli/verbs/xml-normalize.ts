@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 
-import type { Problem } from '../../core/model/problem'
+import { formatFileProblem } from '../../core/model/problem'
 import { normalizeNetworkXml } from '../../core/xml/format-network-xml'
 import { UsageError } from '../args'
 import type { Verb } from '../verb'
@@ -11,12 +11,6 @@ async function readInput(file: string): Promise<string> {
   const chunks: Buffer[] = []
   for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
   return Buffer.concat(chunks).toString('utf8')
-}
-
-/** `FILE:LINE: field: message; fix`, like a compiler, so editors can jump to the line. */
-export function formatFileProblem(file: string, p: Problem): string {
-  const where = p.line !== undefined ? `${file}:${p.line}` : file
-  return `${where}: ${p.field}: ${p.message}${p.fix ? `; ${p.fix}` : ''}`
 }
 
 export const verb: Verb = {

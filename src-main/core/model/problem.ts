@@ -9,8 +9,15 @@ export interface Problem {
   line?: number
 }
 
+/** `field (line N): message — fix`: for messages that already say which file. */
 export function formatProblem(p: Problem): string {
   const where = p.line !== undefined ? ` (line ${p.line})` : ''
-  const fix = p.fix ? `: ${p.fix}` : ''
+  const fix = p.fix ? ` — ${p.fix}` : ''
   return `${p.field}${where}: ${p.message}${fix}`
+}
+
+/** `FILE:LINE: field: message — fix`, like a compiler, so editors can jump to the line. */
+export function formatFileProblem(file: string, p: Problem): string {
+  const where = p.line !== undefined ? `${file}:${p.line}` : file
+  return `${where}: ${p.field}: ${p.message}${p.fix ? ` — ${p.fix}` : ''}`
 }
