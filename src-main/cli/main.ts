@@ -7,7 +7,18 @@ const VERBS: Record<string, () => Promise<{ verb: Verb }>> = {
   'xml-normalize': () => import('./verbs/xml-normalize'),
   validate: () => import('./verbs/validate'),
   plan: () => import('./verbs/plan'),
-  'suggest-range': () => import('./verbs/suggest-range')
+  'suggest-range': () => import('./verbs/suggest-range'),
+  'net-list': () => import('./verbs/net-list'),
+  'net-info': () => import('./verbs/net-info'),
+  'net-define': () => import('./verbs/net-define'),
+  'net-undefine': () => import('./verbs/net-undefine'),
+  'net-start': () => import('./verbs/net-start'),
+  'net-destroy': () => import('./verbs/net-destroy'),
+  'net-autostart': () => import('./verbs/net-autostart'),
+  'net-dumpxml': () => import('./verbs/net-dumpxml'),
+  'net-dhcp-leases': () => import('./verbs/net-dhcp-leases'),
+  'autostart-all': () => import('./verbs/autostart-all'),
+  reconcile: () => import('./verbs/reconcile')
 }
 
 const io: CliIo = {

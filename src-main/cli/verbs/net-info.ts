@@ -1,0 +1,38 @@
+import type { NetworkStatus } from '../../helper/verbs/status'
+import type { Verb } from '../verb'
+import { EXIT } from '../verb'
+import { oneName, runOnline } from './net-call'
+import { formatFields } from './net-table'
+
+const yesNo = (b: boolean): string => (b ? 'yes' : 'no')
+
+export function formatNetInfo(n: NetworkStatus): string {
+  const fields: Array<[string, string]> = [
+    ['Name', n.name],
+    ['UUID', n.uuid ?? '-'],
+    ['Active', yesNo(n.state === 'active')],
+    ['Persistent', yesNo(n.defined)],
+    ['Autostart', yesNo(n.autostart)],
+    ['Bridge', n.bridge ?? '-']
+  ]
+  if (n.state !== 'inactive') {
+    fields.push(['State', n.state])
+    fields.push(['dnsmasq', n.dnsmasqPid === null ? '-' : `pid ${n.dnsmasqPid}${n.dnsmasqAlive ? '' : ' (not running)'}`])
+    for (const t of n.tables) fields.push(['Firewall', `${t.table}${t.present === false ? ' (missing)' : t.present === null ? ' (unknown: not root)' : ''}`])
+    if (n.startedAt) fields.push(['Started', n.startedAt])
+  }
+  for (const p of n.problems) fields.push(['Problem', p])
+  return formatFields(fields)
+}
+
+export const verb: Verb = {
+  usage: 'net-info NAME',
+  summary: "a network's name, UUID, state, autostart and bridge, like virsh net-info",
+  async run(args, io) {
+    const name = oneName(args, 'net-info')
+    const r = await runOnline<{ networks: NetworkStatus[] }>('net-info', 'status', args, io, { name })
+    if (!r.ok) return r.exit
+    io.out(r.value.networks.map(formatNetInfo).join('\n\n'))
+    return EXIT.ok
+  }
+}

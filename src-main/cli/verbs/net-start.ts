@@ -1,0 +1,17 @@
+import type { StartResult } from '../../helper/verbs/start'
+import type { Verb } from '../verb'
+import { EXIT } from '../verb'
+import { oneName, runOnline } from './net-call'
+
+export const verb: Verb = {
+  usage: 'net-start NAME [--verbose]',
+  summary: 'start a defined network (bridge, firewall, dnsmasq), like virsh net-start; rolled back on failure',
+  async run(args, io) {
+    const name = oneName(args, 'net-start')
+    const r = await runOnline<StartResult>('net-start', 'start', args, io, { name })
+    if (!r.ok) return r.exit
+    for (const line of r.value.repaired) io.err(`guestnet net-start: repaired first: ${line}`)
+    io.out(r.value.alreadyActive ? `Network ${name} is already active` : `Network ${name} started`)
+    return EXIT.ok
+  }
+}

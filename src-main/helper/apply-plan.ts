@@ -1,0 +1,126 @@
+/**
+ * The transaction executor: run a plan's steps in order; at the first failure roll back the failed
+ * step and every completed step in reverse, collect (never hide) rollback errors and report the
+ * original error. The runner is injected, so tests drive it with a fake that fails at step N.
+ */
+import type { Argv, PlanStep } from '../core/model/plan'
+import type { StepEvent } from './protocol'
+import { mark } from './timing'
+
+/** Runs one command (a program argv or an `@` built-in); rejects on failure. */
+export interface CommandRunner {
+  run(argv: Argv): Promise<void>
+}
+
+/** One step's undo, as the journal keeps it: replayed in order, steps last-applied first. */
+export interface UndoStep {
+  step: string
+  title: string
+  commands: Argv[]
+}
+
+export interface ApplyOptions {
+  network: string
+  onEvent?: (event: StepEvent) => void
+  /** Checked before each step: true stops the transaction (a signal came) and rolls back. */
+  shouldStop?: () => boolean
+  /** Called after a step's commands succeeded; throwing fails the step (fault injection in tests). */
+  afterStep?: (step: string) => void
+}
+
+export type ApplyOutcome =
+  | { ok: true; undo: UndoStep[] }
+  | {
+      ok: false
+      /** The original error: the failed command's, or the interruption. */
+      error: unknown
+      failedStep: string | null
+      interrupted: boolean
+      /** `step: argv: message` for every rollback command that failed too. */
+      rollbackErrors: string[]
+      /**
+       * True when undoing a step that had completed failed: something we made may be left. The
+       * failed step's own undo failing is not that: it may never have made its piece (nft refusing
+       * to load over someone else's table, say).
+       */
+      leftSomething: boolean
+    }
+
+export class InterruptedError extends Error {
+  constructor() {
+    super('interrupted by a signal before the next step: everything done so far was rolled back')
+    this.name = 'InterruptedError'
+  }
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+/** The undo list for steps applied in order: each step's rollback, the last step first. */
+export function undoFor(steps: readonly PlanStep[]): UndoStep[] {
+  return [...steps].reverse().map((s) => ({ step: s.id, title: s.title, commands: s.rollback.map((a) => [...a]) }))
+}
+
+async function undoStep(u: UndoStep, runner: CommandRunner): Promise<string[]> {
+  const errors: string[] = []
+  for (const argv of u.commands) {
+    try {
+      await runner.run(argv)
+    } catch (e) {
+      errors.push(`${u.step}: ${argv.join(' ')}: ${messageOf(e)}`)
+    }
+  }
+  mark(`undo-${u.step}`)
+  return errors
+}
+
+/**
+ * Runs every command of every undo step, carrying on past failures; returns the failures as
+ * `step: argv: message`, in undo order. Commands within a step always run in order. `concurrent`
+ * runs the steps side by side (stop: every step only removes its own piece, and the slow ones,
+ * `ip link del` waiting on the kernel and `nft` starting up, then overlap).
+ */
+export async function replayUndo(
+  undo: readonly UndoStep[],
+  runner: CommandRunner,
+  network: string,
+  onEvent?: (event: StepEvent) => void,
+  opts: { concurrent?: boolean } = {}
+): Promise<string[]> {
+  const run = async (u: UndoStep): Promise<string[]> => {
+    const errors = await undoStep(u, runner)
+    onEvent?.({ type: 'rolled-back', network, step: u.step, errors })
+    return errors
+  }
+  if (opts.concurrent) return (await Promise.all(undo.map(run))).flat()
+  const all: string[] = []
+  for (const u of undo) all.push(...(await run(u)))
+  return all
+}
+
+export async function applyPlan(steps: readonly PlanStep[], runner: CommandRunner, opts: ApplyOptions): Promise<ApplyOutcome> {
+  const { network, onEvent } = opts
+  const done: PlanStep[] = []
+  for (const step of steps) {
+    if (opts.shouldStop?.()) {
+      const rollbackErrors = await replayUndo(undoFor(done), runner, network, onEvent)
+      return { ok: false, error: new InterruptedError(), failedStep: null, interrupted: true, rollbackErrors, leftSomething: rollbackErrors.length > 0 }
+    }
+    onEvent?.({ type: 'step-started', network, step: step.id, title: step.title })
+    try {
+      for (const argv of step.apply) await runner.run(argv)
+      opts.afterStep?.(step.id)
+    } catch (error) {
+      onEvent?.({ type: 'step-failed', network, step: step.id, error: messageOf(error) })
+      // The failed step may have half-happened (a bridge made, its address refused): undo it too.
+      const ownErrors = await replayUndo(undoFor([step]), runner, network, onEvent)
+      const doneErrors = await replayUndo(undoFor(done), runner, network, onEvent)
+      return { ok: false, error, failedStep: step.id, interrupted: false, rollbackErrors: [...ownErrors, ...doneErrors], leftSomething: doneErrors.length > 0 }
+    }
+    done.push(step)
+    mark(step.id)
+    onEvent?.({ type: 'step-done', network, step: step.id })
+  }
+  return { ok: true, undo: undoFor(done) }
+}

@@ -1,0 +1,116 @@
+/**
+ * `--netns NAME`: everything happens inside that existing network namespace. Node cannot setns(2),
+ * so the helper re-executes itself under `ip netns exec NAME`; /proc/sys, ip, nft and dnsmasq then
+ * all act inside it. Before acting, the helper checks it really is inside (same nsfs inode as
+ * /run/netns/NAME, and not the namespace of pid 1): a namespace request never touches the
+ * machine's own namespace.
+ */
+import { spawn } from 'node:child_process'
+import { statSync } from 'node:fs'
+import { constants } from 'node:os'
+
+import { HelperError } from './protocol'
+import { resolveProgram } from './run/programs'
+import { childEnv, keptEnv } from './run/safe-env'
+
+export const NETNS_NAME = /^[A-Za-z0-9_.-]{1,64}$/
+export const NETNS_CHILD_ENV = 'GUESTNET_HELPER_NETNS_CHILD'
+
+/** Why NAME is not an acceptable namespace name, or null. */
+export function netnsNameProblem(name: string): string | null {
+  if (!NETNS_NAME.test(name) || name === '.' || name === '..') {
+    return `'${name}' is not a network namespace name: use 1 to 64 letters, digits, '.', '_' or '-'`
+  }
+  return null
+}
+
+export interface NsIdentities {
+  /** `dev:ino` of /proc/self/ns/net. */
+  self: string | null
+  /** `dev:ino` of /run/netns/NAME, null when it does not exist. */
+  target: string | null
+  /** `dev:ino` of /proc/1/ns/net (the machine's own namespace), null when unreadable. */
+  init: string | null
+}
+
+export type NetnsDecision = { action: 'proceed' } | { action: 'reexec' } | { action: 'refuse'; message: string; fix?: string }
+
+/** Pure: what to do with a request's `netns` given where the helper runs. Never `proceed` outside the namespace. */
+export function decideNetns(requested: string | undefined, ids: NsIdentities, isChild: boolean): NetnsDecision {
+  if (requested === undefined) return { action: 'proceed' }
+  const problem = netnsNameProblem(requested)
+  if (problem) return { action: 'refuse', message: problem }
+  if (ids.target === null) {
+    return { action: 'refuse', message: `no network namespace '${requested}' (/run/netns/${requested} does not exist)`, fix: `create it first: ip netns add ${requested}` }
+  }
+  if (ids.init !== null && ids.target === ids.init) {
+    return { action: 'refuse', message: `network namespace '${requested}' is the machine's own namespace: refusing to act on it` }
+  }
+  if (ids.self !== null && ids.self === ids.target) return { action: 'proceed' }
+  if (isChild || ids.self === null) {
+    return { action: 'refuse', message: `the helper is not inside network namespace '${requested}' after 'ip netns exec': refusing to act` }
+  }
+  return { action: 'reexec' }
+}
+
+function nsIdentity(path: string): string | null {
+  try {
+    const st = statSync(path)
+    return `${st.dev}:${st.ino}`
+  } catch {
+    return null
+  }
+}
+
+export function readNsIdentities(name: string | undefined): NsIdentities {
+  return {
+    self: nsIdentity('/proc/self/ns/net'),
+    target: name === undefined || netnsNameProblem(name) ? null : nsIdentity(`/run/netns/${name}`),
+    init: nsIdentity('/proc/1/ns/net')
+  }
+}
+
+/** Throws unless the helper may act here for `netns` (inside it, or no namespace asked for). */
+export function assertInNetns(netns: string | undefined): void {
+  const d = decideNetns(netns, readNsIdentities(netns), true)
+  if (d.action !== 'proceed') {
+    throw new HelperError('NETNS', d.action === 'refuse' ? d.message : `not inside network namespace '${netns}'`, {
+      field: 'args.netns',
+      ...(d.action === 'refuse' && d.fix ? { fix: d.fix } : {})
+    })
+  }
+}
+
+export interface ReexecOptions {
+  netns: string
+  /** The helper's own script (`out/main/helper.js`). */
+  helperScript: string
+  requestLine: string
+  onStdout: (chunk: string) => void
+  onStderr?: (chunk: string) => void
+}
+
+export interface ReexecHandle {
+  done: Promise<number>
+  signal(sig: NodeJS.Signals): void
+}
+
+/** Runs the helper again under `ip netns exec NAME`, feeding it the same request. */
+export function reexecInNetns(opts: ReexecOptions): ReexecHandle {
+  const ip = resolveProgram('ip')
+  const child = spawn(ip, ['netns', 'exec', opts.netns, process.execPath, opts.helperScript], {
+    shell: false,
+    cwd: '/',
+    env: childEnv({ ...keptEnv(), [NETNS_CHILD_ENV]: '1' }),
+    stdio: ['pipe', 'pipe', 'pipe']
+  })
+  child.stdout.setEncoding('utf8').on('data', opts.onStdout)
+  child.stderr.setEncoding('utf8').on('data', opts.onStderr ?? ((d: string) => process.stderr.write(d)))
+  child.stdin.on('error', () => undefined)
+  child.stdin.end(opts.requestLine.endsWith('\n') ? opts.requestLine : `${opts.requestLine}\n`)
+  const done = new Promise<number>((resolve) => {
+    child.once('error', () => resolve(3))
+    child.once('close', (code, signal) => resolve(code ?? (signal ? 128 + (constants.signals[signal] ?? 15) : 70)))
+  })
+  return { done, signal: (sig) => child.kill(sig) }
+}

@@ -1,0 +1,47 @@
+/**
+ * Every path the helper touches, derived from the store layout (`--root`) and the namespace
+ * (`--netns`): never taken from a request. Hidden names (`.x`) cannot clash with networks, whose
+ * names never start with a dot (core/store/network-file-name.ts).
+ */
+import type { PlanPaths } from '../../core/model/plan'
+import type { StoreLayout } from '../../core/store/store-layout'
+import { storeLayout } from '../../core/store/store-layout'
+
+export interface HelperPaths {
+  layout: StoreLayout
+  /** What the plan is built with: runtime files and state (leases) directories. */
+  plan: PlanPaths
+  /** `<runtimeDir>/NAME.json`: the journal of a running network. */
+  journal(name: string): string
+  /** `<runtimeDir>/.NAME.starting.json`: written before a start's first step, removed after it ends. */
+  intent(name: string): string
+  /** `<runtimeDir>/NAME/`: the network's generated files and dnsmasq pid file. */
+  networkDir(name: string): string
+  leasesFile(name: string): string
+  /** `<runtimeDir>/.sysctl-ledger.json`: see sysctl-ledger.ts. */
+  ledgerFile: string
+  /** `<runtimeDir>/.lock`: one mutating helper at a time. */
+  lockFile: string
+}
+
+/**
+ * In a namespace without `--root`, runtime and state files go to `.netns/NS/` subdirectories so a
+ * network of the same name in the machine's own namespace keeps its journal, pid and lease files.
+ * With `--root` the caller chose an isolated tree: the plain layout is used.
+ */
+export function helperPaths(root: string | undefined, netns: string | undefined): HelperPaths {
+  const layout = storeLayout(root)
+  const sub = netns !== undefined && root === undefined ? `/.netns/${netns}` : ''
+  const runtimeDir = `${layout.runtimeDir}${sub}`
+  const stateDir = `${layout.stateDir}${sub}`
+  return {
+    layout,
+    plan: { runtimeDir, stateDir },
+    journal: (name) => `${runtimeDir}/${name}.json`,
+    intent: (name) => `${runtimeDir}/.${name}.starting.json`,
+    networkDir: (name) => `${runtimeDir}/${name}`,
+    leasesFile: (name) => `${stateDir}/dnsmasq/${name}.leases`,
+    ledgerFile: `${runtimeDir}/.sysctl-ledger.json`,
+    lockFile: `${runtimeDir}/.lock`
+  }
+}

@@ -1,0 +1,29 @@
+/** autostart-all (the boot path): start every autostart network in name order, past failures, reporting each. */
+import { errorBody } from '../protocol'
+import type { HelperErrorBody } from '../protocol'
+import type { VerbContext } from './context'
+import { mapStoreErrors } from './store-errors'
+import { startNetwork } from './start'
+
+export interface AutostartAllValue {
+  results: Array<{ network: string; ok: true; message: string } | { network: string; ok: false; error: HelperErrorBody }>
+  started: number
+  failed: number
+}
+
+export async function run(ctx: VerbContext): Promise<AutostartAllValue> {
+  const names = await mapStoreErrors(async () => (await ctx.store()).autostartOrder())
+  const out: AutostartAllValue = { results: [], started: 0, failed: 0 }
+  for (const network of names) {
+    if (ctx.deps.shouldStop()) break
+    try {
+      const r = await startNetwork(ctx, network)
+      out.results.push({ network, ok: true, message: r.message })
+      out.started++
+    } catch (e) {
+      out.results.push({ network, ok: false, error: errorBody(e) })
+      out.failed++
+    }
+  }
+  return out
+}

@@ -1,0 +1,48 @@
+/** What every verb gets: its checked arguments, the machine (OpsDeps), the store, host facts. */
+import type { HostFacts } from '../../core/model/host-facts'
+import type { Problem } from '../../core/model/problem'
+import { formatProblem } from '../../core/model/problem'
+import type { NetworkEntry, NetworkStore } from '../../store/network-store'
+import type { OpsDeps } from '../ops/deps'
+import type { HelperRequest } from '../protocol'
+import { HelperError } from '../protocol'
+
+export interface VerbContext {
+  args: HelperRequest['args']
+  deps: OpsDeps
+  /** The store, loaded on first use (stop and status of a running network never need its XML parser). */
+  store(): Promise<NetworkStore>
+  /** The live host's addresses and routes, read once per request. */
+  hostFacts(): Promise<HostFacts>
+}
+
+export type VerbRun = (ctx: VerbContext) => Promise<unknown>
+
+/** `args.name`, which parse-request.ts made sure is present and valid for verbs that need it. */
+export function nameArg(ctx: VerbContext): string {
+  const name = ctx.args.name
+  if (name === undefined) throw new HelperError('BAD_REQUEST', 'this verb needs args.name', { field: 'args.name' })
+  return name
+}
+
+export function invalidDefinition(name: string, problems: readonly Problem[], what = 'is not valid'): HelperError {
+  const first = problems[0]
+  return new HelperError('INVALID_DEFINITION', `network ${name} ${what}: ${problems.map(formatProblem).join('; ')}`, {
+    field: first?.field,
+    ...(first?.fix ? { fix: first.fix } : {})
+  })
+}
+
+export function notFound(name: string): HelperError {
+  return new HelperError('NOT_FOUND', `no network named '${name}'`, { field: 'args.name', fix: "'guestnet net-list --all' shows the defined networks" })
+}
+
+/** The valid entry of `name` among `entries`, or a NOT_FOUND / INVALID_DEFINITION error. */
+export function requireOk(entries: readonly NetworkEntry[], name: string): Extract<NetworkEntry, { state: 'ok' }> {
+  const entry = entries.find((e) => e.name === name)
+  if (!entry) throw notFound(name)
+  if (entry.state !== 'ok') {
+    throw new HelperError('INVALID_DEFINITION', `network ${name}'s file is broken: ${entry.reason}`, { fix: `fix ${entry.file}, or redefine the network` })
+  }
+  return entry
+}

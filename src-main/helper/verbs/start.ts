@@ -1,0 +1,99 @@
+/**
+ * start: rebuild the plan from the stored definition (re-validated against the other networks and
+ * the live host) and apply it as a transaction. A network already active is a no-op; leftovers of
+ * this network (an interrupted start, a broken journal, a dnsmasq or bridge of ours) are repaired
+ * first, as reconcile would.
+ */
+import { readFileSync } from 'node:fs'
+
+import { buildPlan } from '../../core/plan/build-plan'
+import { detectDnsmasqUser } from '../../core/plan/dnsmasq-user'
+import { networkPaths } from '../../core/plan/network-paths'
+import { PlanError } from '../../core/plan/plan-error'
+import { validateNetwork } from '../../core/validate/validate-network'
+import type { StartValue } from '../ops/start-network'
+import { applyStart, bridgeTakenError } from '../ops/start-network'
+import { reconcile } from '../ops/reconcile-run'
+import { HelperError } from '../protocol'
+import { readTextSync } from '../state/fast-file'
+import { mark } from '../timing'
+import type { VerbContext } from './context'
+import { invalidDefinition, nameArg, requireOk } from './context'
+
+function dnsmasqUser(): ReturnType<typeof detectDnsmasqUser> {
+  const read = (f: string): string => {
+    try {
+      return readFileSync(f, 'utf8')
+    } catch {
+      return ''
+    }
+  }
+  return detectDnsmasqUser(read('/etc/passwd'), read('/etc/group'))
+}
+
+export interface StartResult extends StartValue {
+  /** Repairs done before starting (leftovers of an earlier crash). */
+  repaired: string[]
+}
+
+export async function startNetwork(ctx: VerbContext, name: string): Promise<StartResult> {
+  const { deps } = ctx
+  mark('start')
+  const [entries, facts] = await Promise.all([ctx.store().then((s) => s.list()), ctx.hostFacts()])
+  mark('listed+facts')
+  const entry = requireOk(entries, name)
+  const def = entry.def
+  const bridge = def.bridge?.name
+
+  // Cheap signs of an earlier life: only then look closer (nft, ip) and repair.
+  const traces =
+    readTextSync(deps.paths.journal(name)) !== null ||
+    readTextSync(deps.paths.intent(name)) !== null ||
+    readTextSync(networkPaths(deps.paths.plan, name).pidfile) !== null ||
+    (bridge !== undefined && deps.interfaces().has(bridge))
+  let repaired: string[] = []
+  if (traces) {
+    const defs = entries.flatMap((e) => (e.state === 'ok' ? [e.def] : []))
+    const report = await reconcile(deps, defs, name)
+    if (report.failed.length > 0) {
+      throw new HelperError('STOP_INCOMPLETE', `network ${name} has leftovers that could not be cleaned up: ${report.failed.join('; ')}`, {
+        fix: 'see the messages; guestnet reconcile retries'
+      })
+    }
+    if (report.active.includes(name)) {
+      const j = readTextSync(deps.paths.journal(name))
+      const pid = j ? ((JSON.parse(j) as { dnsmasqPid?: number | null }).dnsmasqPid ?? null) : null
+      return {
+        network: name,
+        bridge: bridge ?? '',
+        state: 'active',
+        alreadyActive: true,
+        dnsmasqPid: pid,
+        message: `network ${name} is already active: nothing to do`,
+        repaired: []
+      }
+    }
+    repaired = report.repaired
+  }
+  if (bridge !== undefined && deps.interfaces().has(bridge)) throw bridgeTakenError(bridge, name)
+
+  const others = entries.flatMap((e) => (e.state === 'ok' && e.name !== name ? [e.def] : []))
+  const problems = validateNetwork(def, { others, hostFacts: facts })
+  if (problems.length > 0) throw invalidDefinition(name, problems)
+  mark('validated')
+  let plan
+  try {
+    plan = buildPlan(def, { paths: deps.paths.plan, hostFacts: facts, dnsmasqUser: dnsmasqUser() })
+  } catch (e) {
+    if (e instanceof PlanError) throw new HelperError('INVALID_DEFINITION', e.message, { field: e.field, ...(e.fix ? { fix: e.fix } : {}) })
+    throw e
+  }
+  mark('planned')
+  const value = await applyStart(plan, def.uuid ?? null, deps)
+  mark('applied')
+  return { ...value, repaired }
+}
+
+export async function run(ctx: VerbContext): Promise<StartResult> {
+  return startNetwork(ctx, nameArg(ctx))
+}

@@ -1,0 +1,110 @@
+/**
+ * status: per network, what the records say and what is really there. `active` (journal and every
+ * piece present), `inactive` (no journal), `broken` (a journal with pieces missing, an interrupted
+ * start, or a definition file that does not read). Read-only; works without root with less detail.
+ */
+import { readdirSync } from 'node:fs'
+
+import { compareNames } from '../../core/store/autostart-order'
+import type { Journal } from '../state/journal'
+import { tableKey } from '../state/live-state'
+import { readRecord } from '../state/journal-file'
+import { observePieces, piecesMissing } from '../ops/teardown'
+import { checkNetworkName } from '../policy'
+import type { VerbContext } from './context'
+import { notFound } from './context'
+
+export interface NetworkStatus {
+  name: string
+  state: 'active' | 'inactive' | 'broken'
+  /** Why `broken`, or notes. */
+  problems: string[]
+  defined: boolean
+  autostart: boolean
+  uuid: string | null
+  bridge: string | null
+  bridgePresent: boolean
+  dnsmasqPid: number | null
+  dnsmasqAlive: boolean | null
+  /** Tables of the running network: `inet guestnet_x` → present (null: could not be listed). */
+  tables: Array<{ table: string; present: boolean | null }>
+  startedAt: string | null
+  netns: string | null
+}
+
+function runtimeNames(dir: string): { journals: string[]; intents: string[] } {
+  let files: string[] = []
+  try {
+    files = readdirSync(dir)
+  } catch {
+    // no runtime directory yet
+  }
+  const journals = files.filter((f) => f.endsWith('.json') && !f.startsWith('.')).map((f) => f.slice(0, -5))
+  const intents = files.flatMap((f) => /^\.(.+)\.starting\.json$/.exec(f)?.[1] ?? [])
+  return { journals: journals.filter((n) => !checkNetworkName(n)), intents: intents.filter((n) => !checkNetworkName(n)) }
+}
+
+export async function run(ctx: VerbContext): Promise<{ networks: NetworkStatus[] }> {
+  const { deps } = ctx
+  const entries = await (await ctx.store()).list()
+  const rt = runtimeNames(deps.paths.plan.runtimeDir)
+  const names = new Set([...entries.map((e) => e.name), ...rt.journals, ...rt.intents])
+  if (ctx.args.name !== undefined) {
+    if (!names.has(ctx.args.name)) throw notFound(ctx.args.name)
+    for (const n of [...names]) if (n !== ctx.args.name) names.delete(n)
+  }
+  const journals = new Map<string, Journal | string>()
+  for (const n of names) {
+    const rec = rt.journals.includes(n) ? readRecord(deps.paths.journal(n)) : null
+    if (rec) journals.set(n, rec.ok ? rec.journal : rec.reason)
+  }
+  // One nft call for every running network; null when nft cannot be asked (not root).
+  let tablesNow: Set<string> | null = null
+  if ([...journals.values()].some((j) => typeof j !== 'string' && j.tables.length > 0)) {
+    tablesNow = await deps.tables().then((t) => new Set(t.map(tableKey)), () => null)
+  }
+  const interfaces = deps.interfaces()
+  const out: NetworkStatus[] = []
+  for (const name of [...names].sort(compareNames)) {
+    const entry = entries.find((e) => e.name === name)
+    const def = entry?.state === 'ok' ? entry.def : null
+    const j = journals.get(name)
+    const s: NetworkStatus = {
+      name,
+      state: 'inactive',
+      problems: [],
+      defined: entry !== undefined,
+      autostart: entry?.autostart ?? false,
+      uuid: def?.uuid ?? (typeof j === 'object' ? j.uuid : null),
+      bridge: typeof j === 'object' ? j.bridge : (def?.bridge?.name ?? null),
+      bridgePresent: false,
+      dnsmasqPid: null,
+      dnsmasqAlive: null,
+      tables: [],
+      startedAt: null,
+      netns: null
+    }
+    s.bridgePresent = s.bridge !== null && interfaces.has(s.bridge)
+    if (entry?.state === 'broken') s.problems.push(`definition file broken: ${entry.reason}`)
+    if (typeof j === 'string') {
+      s.state = 'broken'
+      s.problems.push(`journal unreadable (${j}): run guestnet reconcile`)
+    } else if (j) {
+      const pieces = await observePieces(j, deps, tablesNow ?? undefined)
+      s.tables = Object.entries(pieces.tables).map(([table, present]) => ({ table, present: tablesNow === null ? null : present }))
+      s.dnsmasqPid = pieces.dnsmasq?.pid ?? null
+      s.dnsmasqAlive = pieces.dnsmasq?.alive ?? null
+      s.startedAt = j.startedAt
+      s.netns = j.netns
+      const missing = piecesMissing(pieces, j).filter((m) => tablesNow !== null || !m.startsWith('table '))
+      s.state = missing.length === 0 ? 'active' : 'broken'
+      if (missing.length > 0) s.problems.push(`missing: ${missing.join(', ')}: run guestnet reconcile (or net-start again)`)
+    } else if (rt.intents.includes(name)) {
+      s.state = 'broken'
+      s.problems.push('a start was interrupted: run guestnet reconcile (or net-start again)')
+    }
+    if (!s.defined && s.state !== 'inactive') s.problems.push('running, but no longer defined')
+    out.push(s)
+  }
+  return { networks: out }
+}

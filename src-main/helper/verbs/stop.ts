@@ -1,0 +1,66 @@
+/**
+ * stop: replay the network's journal. What was already gone is not a failure; what is still
+ * there afterwards is (the journal is kept so stop or reconcile can retry).
+ */
+import { removeNetworkDir, teardown } from '../ops/teardown'
+import { HelperError } from '../protocol'
+import { removePathSync } from '../state/fast-file'
+import { readRecord } from '../state/journal-file'
+import { mark } from '../timing'
+import type { VerbContext } from './context'
+import { nameArg, notFound } from './context'
+
+export interface StopValue {
+  network: string
+  state: 'inactive'
+  /** Undo commands that failed on pieces that turned out to be gone already. */
+  warnings: string[]
+  message: string
+}
+
+export async function stopNetwork(ctx: VerbContext, name: string): Promise<StopValue> {
+  const { deps } = ctx
+  const { paths } = deps
+  const rec = readRecord(paths.journal(name))
+  if (rec === null) {
+    const intent = readRecord(paths.intent(name))
+    if (intent?.ok) {
+      const report = await teardown(intent.journal, deps)
+      if (report.remaining.length > 0) {
+        throw new HelperError('STOP_INCOMPLETE', `cleaning up network ${name}'s interrupted start left ${report.remaining.join(', ')}`, { rollbackErrors: report.errors })
+      }
+      removePathSync(paths.intent(name))
+      removeNetworkDir(name, deps)
+      return { network: name, state: 'inactive', warnings: report.errors, message: `network ${name} was not active; cleaned up what an interrupted start left` }
+    }
+    if (!(await (await ctx.store()).get(name))) throw notFound(name)
+    throw new HelperError('NOT_ACTIVE', `network ${name} is not active`, { fix: `start it with guestnet net-start ${name}` })
+  }
+  if (!rec.ok) {
+    throw new HelperError('STORE', `the journal of network ${name} is unreadable (${rec.reason})`, { fix: 'run guestnet reconcile: it sets the journal aside and removes the leftovers' })
+  }
+  const j = rec.journal
+  if (j.nsId !== null && deps.nsId !== null && j.nsId !== deps.nsId) {
+    throw new HelperError('FOREIGN_NAMESPACE', `network ${name} was started in another network namespace (${j.netns ?? j.nsId})`, {
+      field: 'args.netns',
+      fix: j.netns ? `stop it there: guestnet --netns ${j.netns} net-destroy ${name}` : 'stop it from the namespace it runs in'
+    })
+  }
+  mark('journal-read')
+  const report = await teardown(j, deps, { concurrent: true })
+  mark('torn-down')
+  if (report.remaining.length > 0) {
+    throw new HelperError('STOP_INCOMPLETE', `stopping network ${name} left ${report.remaining.join(', ')}`, {
+      rollbackErrors: report.errors,
+      fix: 'see the errors; guestnet net-destroy or guestnet reconcile retries'
+    })
+  }
+  removePathSync(paths.journal(name))
+  removePathSync(paths.intent(name))
+  removeNetworkDir(name, deps)
+  return { network: name, state: 'inactive', warnings: report.errors, message: `network ${name} stopped` }
+}
+
+export async function run(ctx: VerbContext): Promise<StopValue> {
+  return stopNetwork(ctx, nameArg(ctx))
+}
