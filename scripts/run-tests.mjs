@@ -68,6 +68,17 @@ function playwright(label, project) {
   lines.push(`playwright ${label}: ${s.expected ?? 0} passed, ${failed} failed, ${s.skipped ?? 0} skipped (${r.seconds} s)`)
 }
 
+function packageCheck() {
+  const r = spawnSync('node', ['packaging/package-check.mjs'], { cwd: root, encoding: 'utf8', env: process.env })
+  process.stdout.write(`\n=== package:check\n${r.stdout}${r.stderr}`)
+  const m = /package:check: (\d+) passed, (\d+) failed/.exec(r.stdout)
+  const passed = m ? Number(m[1]) : 0
+  const failed = m ? Number(m[2]) + (r.status === 0 || Number(m[2]) > 0 ? 0 : 1) : 1
+  totals.passed += passed
+  totals.failed += failed
+  lines.push(`package:check: ${passed} passed, ${failed} failed`)
+}
+
 const isRoot = process.getuid?.() === 0
 
 if (want('build')) gate('build', 'npx', ['electron-vite', 'build'])
@@ -78,6 +89,7 @@ if (want('netns')) {
   if (isRoot) vitest('netns', ['netns'])
   else lines.push('vitest netns: not run (needs root: network namespaces, bridges and nftables inside them)')
 }
+if (want('package')) packageCheck()
 if (want('gui') && existsSync(join(root, 'playwright.config.ts'))) {
   playwright('gui', 'renderer')
   playwright('electron', 'electron')

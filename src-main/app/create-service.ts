@@ -1,0 +1,119 @@
+/**
+ * Wires the network service to the real world for one app configuration: the store (read-only
+ * here), the helper runner, the host's live facts (inside the sandbox's namespace when sandboxed),
+ * host.json. Shared by Electron main and the GUI test harness; no electron import.
+ */
+import { randomBytes } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+
+import { ulaPrefixFromRandom } from '../core/address/ula'
+import { parseHostFacts } from '../core/host/parse-host-facts'
+import type { HostFacts } from '../core/model/host-facts'
+import { parseHostConfig } from '../core/store/host-config'
+import type { ChannelOutput } from '../contract/ipc-contract'
+import { helperPaths } from '../helper/state/helper-paths'
+import { readLiveHostFacts } from '../host/read-host-facts'
+import { NetworkStore } from '../store/network-store'
+import type { AppConfig } from './app-config'
+import type { LaunchConfig, RunHelper } from './helper-client'
+import { createHelperRunner } from './helper-client'
+import type { Handlers } from './ipc/dispatch'
+import type { Emit } from './network-service'
+import { createNetworkService } from './network-service'
+import type { WatchDeps } from './watchers'
+
+export interface ServiceSetup {
+  config: AppConfig
+  launch: Omit<LaunchConfig, 'elevation'>
+  version: string
+  emit: Emit
+  /** How long host facts are reused (validation runs on every keystroke). */
+  factsTtlMs?: number
+}
+
+export interface AppService {
+  handlers: Handlers
+  helper: RunHelper
+  watch: WatchDeps
+}
+
+async function readText(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8')
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw e
+  }
+}
+
+export function createAppService(setup: ServiceSetup): AppService {
+  const { config } = setup
+  const store = new NetworkStore(config.root !== undefined ? { root: config.root } : {})
+  const paths = helperPaths(config.root, config.netns)
+  const helper = createHelperRunner({
+    ...setup.launch,
+    elevation: config.elevation,
+    ...(config.elevation === 'direct' && config.netns !== undefined ? { netns: config.netns } : {})
+  })
+  const helperArgs = { ...(config.root !== undefined ? { root: config.root } : {}), ...(config.netns !== undefined ? { netns: config.netns } : {}) }
+
+  let facts: { at: number; value: Promise<HostFacts> } | null = null
+  const hostFacts = (): Promise<HostFacts> => {
+    const ttl = setup.factsTtlMs ?? 1500
+    if (!facts || Date.now() - facts.at > ttl) {
+      const value = readLiveHostFacts(config.netns !== undefined ? { netns: config.netns } : {}).then((raw) => parseHostFacts(raw, 'this computer'))
+      value.catch(() => (facts = null))
+      facts = { at: Date.now(), value }
+    }
+    return facts.value
+  }
+
+  // Without host.json (nothing defined yet, and no root to create it), one ULA per session is shown;
+  // the helper records the host's own when it first writes the store.
+  let sessionUla: string | null = null
+  const hostConfig = async (): Promise<{ ula: string; rangePool?: string[] } | null> => {
+    const text = await readText(store.layout.hostConfigFile).catch(() => null)
+    if (text !== null) {
+      const parsed = parseHostConfig(text)
+      return parsed.ok ? parsed.config : null
+    }
+    if (config.elevation === 'direct') return store.hostConfig().catch(() => null)
+    return null
+  }
+  const hostUla = async (): Promise<string> => {
+    const c = await hostConfig()
+    if (c) return c.ula
+    sessionUla ??= ulaPrefixFromRandom(new Uint8Array(randomBytes(5)))
+    return sessionUla
+  }
+
+  const info: ChannelOutput<'app:info'> = { version: setup.version, mode: config.mode, elevation: config.elevation, storeRoot: config.root ?? null }
+  const handlers = createNetworkService({
+    store,
+    helper,
+    helperArgs,
+    hostFacts,
+    planPaths: paths.plan,
+    leasesFile: (name) => paths.leasesFile(name),
+    readText,
+    hostUla,
+    rangePool: async () => (await hostConfig())?.rangePool,
+    emit: setup.emit,
+    info
+  })
+
+  const watch: WatchDeps = {
+    emit: setup.emit,
+    networkNames: async () => (await store.list()).map((e) => e.name),
+    leasesFile: (name) => paths.leasesFile(name),
+    hostFingerprint: async () => JSON.stringify(await hostFacts()),
+    states: async () => {
+      const r = await helper({ verb: 'status', args: helperArgs }, { privileged: false })
+      const map = new Map<string, 'active' | 'inactive' | 'broken'>()
+      const nets = r.ok ? ((r.value as { networks?: { name: string; state: 'active' | 'inactive' | 'broken' }[] }).networks ?? []) : []
+      for (const n of nets) map.set(n.name, n.state)
+      return map
+    }
+  }
+  return { handlers, helper, watch }
+}

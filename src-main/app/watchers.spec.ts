@@ -1,0 +1,51 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+import { afterAll, describe, expect, it } from 'vitest'
+
+import type { EventName } from '../contract/ipc-contract'
+import { ChangeWatcher } from './watchers'
+
+describe('ChangeWatcher', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gn-watch-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  function setup() {
+    const events: { event: EventName; payload: unknown }[] = []
+    let host = 'a'
+    let states = new Map<string, 'active' | 'inactive' | 'broken'>([['default', 'inactive']])
+    const w = new ChangeWatcher({
+      emit: (event, payload) => void events.push({ event, payload }),
+      networkNames: async () => ['default'],
+      leasesFile: (n) => join(dir, `${n}.leases`),
+      hostFingerprint: async () => host,
+      states: async () => states
+    })
+    return { w, events, setHost: (h: string) => (host = h), setStates: (s: typeof states) => (states = s) }
+  }
+
+  it('announces a lease file that appears or changes, not the first look', async () => {
+    const { w, events } = setup()
+    await w.checkLeases()
+    expect(events).toEqual([])
+    writeFileSync(join(dir, 'default.leases'), '0 52:54:00:00:00:01 192.168.122.5 g1 *\n')
+    await w.checkLeases()
+    expect(events).toEqual([{ event: 'leases:changed', payload: { network: 'default' } }])
+    await w.checkLeases()
+    expect(events).toHaveLength(1)
+  })
+
+  it("announces a change of the host's networks and of a network's state", async () => {
+    const { w, events, setHost, setStates } = setup()
+    await w.checkHost()
+    await w.checkStates()
+    expect(events).toEqual([])
+    setHost('b')
+    setStates(new Map([['default', 'active']]))
+    await w.checkHost()
+    await w.checkStates()
+    expect(events.map((e) => e.event)).toEqual(['host:networks-changed', 'network:state-changed'])
+    expect(events[1].payload).toEqual({ network: 'default', status: 'active' })
+  })
+})

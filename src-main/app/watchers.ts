@@ -1,0 +1,80 @@
+/**
+ * What changes behind the app's back, turned into events: lease files (guests coming and going),
+ * the host's addresses and routes (a VPN coming up), and networks starting or stopping elsewhere
+ * (the CLI, boot). Polling, because the directories may not exist yet and `ip monitor` would need
+ * the namespace. No electron import.
+ */
+import { stat } from 'node:fs/promises'
+
+import type { Emit } from './network-service'
+
+export interface WatchDeps {
+  emit: Emit
+  networkNames(): Promise<string[]>
+  leasesFile(name: string): string
+  /** A fingerprint of the host's networks (e.g. their JSON). */
+  hostFingerprint(): Promise<string>
+  states(): Promise<Map<string, 'active' | 'inactive' | 'broken'>>
+}
+
+export interface WatchIntervals {
+  leasesMs: number
+  hostMs: number
+  statesMs: number
+}
+
+export const DEFAULT_INTERVALS: WatchIntervals = { leasesMs: 2000, hostMs: 5000, statesMs: 10_000 }
+
+/** One round of every check; returns what changed (tests call this directly). */
+export class ChangeWatcher {
+  private leases = new Map<string, string>()
+  private host: string | null = null
+  private states: Map<string, string> | null = null
+  private readonly deps: WatchDeps
+
+  constructor(deps: WatchDeps) {
+    this.deps = deps
+  }
+
+  async checkLeases(): Promise<void> {
+    for (const name of await this.deps.networkNames()) {
+      const s = await stat(this.deps.leasesFile(name)).catch(() => null)
+      const mark = s ? `${s.mtimeMs}:${s.size}` : 'none'
+      const before = this.leases.get(name)
+      this.leases.set(name, mark)
+      if (before !== undefined && before !== mark) this.deps.emit('leases:changed', { network: name })
+    }
+  }
+
+  async checkHost(): Promise<void> {
+    const now = await this.deps.hostFingerprint().catch(() => null)
+    if (now === null) return
+    if (this.host !== null && this.host !== now) this.deps.emit('host:networks-changed', { at: Date.now() })
+    this.host = now
+  }
+
+  async checkStates(): Promise<void> {
+    const now = await this.deps.states()
+    const before = this.states
+    this.states = new Map([...now].map(([k, v]) => [k, v]))
+    if (!before) return
+    for (const [network, status] of now) if (before.get(network) !== status) this.deps.emit('network:state-changed', { network, status })
+  }
+}
+
+/** Runs the checks on timers; the returned function stops them. */
+export function startWatching(deps: WatchDeps, intervals: WatchIntervals = DEFAULT_INTERVALS): () => void {
+  const w = new ChangeWatcher(deps)
+  const every = (ms: number, fn: () => Promise<void>): ReturnType<typeof setInterval> => {
+    let running = false
+    void fn()
+    return setInterval(() => {
+      if (running) return
+      running = true
+      void fn().finally(() => (running = false))
+    }, ms)
+  }
+  const timers = [every(intervals.leasesMs, () => w.checkLeases()), every(intervals.hostMs, () => w.checkHost()), every(intervals.statesMs, () => w.checkStates())]
+  for (const t of timers) t.unref?.()
+  return () => timers.forEach(clearInterval)
+}

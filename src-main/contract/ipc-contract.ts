@@ -1,0 +1,247 @@
+/**
+ * The one IPC contract between Electron main, the preload and the renderer: every channel
+ * (`domain:verb`) with its input and output schema, and every event main pushes. Types are
+ * inferred from these objects (`ChannelInput<'network:get'>`); nothing here is written twice.
+ * Main validates inputs (and outputs) against it; the preload builds `window.guestnet` from it.
+ */
+import { networkDefSchema } from './network-def-schema'
+import type { Infer, Schema } from './schema'
+import { array, boolean, nullable, number, object, oneOf, optional, record, string } from './schema'
+
+/** Network names as the store accepts them; the validator has the finer rules. */
+const networkName = string({ min: 1, max: 200 })
+/** Correlates an operation with its `apply:progress` events; chosen by the caller. */
+const opId = optional(string({ min: 1, max: 64, pattern: /^[A-Za-z0-9_-]+$/, patternText: 'letters, digits, - and _' }))
+const noInput = object({})
+
+export const problemSchema = object({
+  field: string(),
+  message: string(),
+  fix: optional(string()),
+  line: optional(number({ int: true }))
+})
+
+/** A host network that a proposed subnet overlaps, named so the user can recognise it. */
+export const clashSchema = object({
+  /** The host's route or address the subnet overlaps, e.g. `192.168.0.0/16`. */
+  overlaps: string(),
+  ifname: nullable(string()),
+  table: nullable(string()),
+  message: string()
+})
+
+export const networkStatusSchema = oneOf(['active', 'inactive', 'broken'])
+
+export const networkSummarySchema = object({
+  name: string(),
+  status: networkStatusSchema,
+  /** Why a broken network cannot be read, with the file to fix. */
+  reason: nullable(string()),
+  file: nullable(string()),
+  uuid: nullable(string()),
+  mode: nullable(oneOf(['nat', 'route', 'open', 'none'])),
+  bridge: nullable(string()),
+  /** `192.168.122.1/24` (gateway address and prefix). */
+  ipv4: nullable(string()),
+  dhcp4: nullable(object({ start: string(), end: string() })),
+  ipv6: nullable(string()),
+  domain: nullable(string()),
+  autostart: boolean(),
+  guests: number({ int: true, min: 0 }),
+  isDefault: boolean()
+})
+
+export const planStepSchema = object({
+  id: string(),
+  title: string(),
+  apply: array(array(string())),
+  rollback: array(array(string()))
+})
+
+export const leaseInfoSchema = object({
+  /** Null for a DHCPv6 lease (those are known by DUID and IAID). */
+  mac: nullable(string()),
+  ip: string(),
+  hostname: nullable(string()),
+  /** Seconds since the epoch; null for an infinite lease. */
+  expiresAt: nullable(number({ int: true })),
+  clientId: nullable(string())
+})
+
+export const reservationSchema = object({ mac: nullable(string()), ip: nullable(string()), name: nullable(string()) })
+
+const opResult = object({ name: string() })
+
+function channel<I, O>(input: Schema<I>, output: Schema<O>, doc: string): { input: Schema<I>; output: Schema<O>; doc: string } {
+  return { input, output, doc }
+}
+
+export const channels = {
+  'app:info': channel(
+    noInput,
+    object({
+      version: string(),
+      /** `sandbox`: everything runs inside the namespace sandbox, not on this machine's networks. */
+      mode: oneOf(['system', 'sandbox']),
+      /** How privileged steps run: `pkexec` asks for a password; `direct` when already root or sandboxed. */
+      elevation: oneOf(['pkexec', 'direct']),
+      storeRoot: nullable(string())
+    }),
+    'what kind of app this is'
+  ),
+  'network:list': channel(noInput, array(networkSummarySchema), 'every network, broken ones included'),
+  'network:get': channel(
+    object({ name: networkName }),
+    object({ name: string(), def: networkDefSchema, xml: string(), autostart: boolean(), status: networkStatusSchema }),
+    'one network: its definition and XML'
+  ),
+  'network:define': channel(
+    object({
+      def: networkDefSchema,
+      /** Set when editing: the definition must keep this name. */
+      editing: optional(networkName),
+      autostart: optional(boolean()),
+      /** Start it right away (the wizard's Apply). */
+      start: optional(boolean()),
+      opId
+    }),
+    object({ name: string(), xml: string(), status: networkStatusSchema }),
+    'create or replace a network definition'
+  ),
+  'network:undefine': channel(object({ name: networkName, opId }), opResult, 'stop (if running) and delete a network'),
+  'network:start': channel(object({ name: networkName, opId }), opResult, 'bring a network up'),
+  'network:stop': channel(object({ name: networkName, opId }), opResult, 'take a network down'),
+  'network:set-autostart': channel(
+    object({ name: networkName, autostart: boolean() }),
+    object({ name: string(), autostart: boolean() }),
+    'start the network at boot, or not'
+  ),
+  'network:export-xml': channel(
+    object({ name: networkName }),
+    object({ name: string(), xml: string(), fileName: string() }),
+    'the libvirt XML of a network'
+  ),
+  'network:import-xml': channel(
+    object({ xml: string({ min: 1, max: 1_000_000 }), name: optional(networkName) }),
+    object({ name: string(), xml: string() }),
+    'define a network from libvirt network XML'
+  ),
+  'network:restore-default': channel(object({ opId }), opResult, "bring back the deleted 'default' network"),
+  'network:validate': channel(
+    object({ def: networkDefSchema, editing: optional(networkName) }),
+    object({ problems: array(problemSchema), clashes: array(clashSchema) }),
+    "live check: the core's rules and clashes with the host's networks"
+  ),
+  'network:plan': channel(
+    object({ def: networkDefSchema }),
+    object({
+      xml: string(),
+      steps: array(planStepSchema),
+      nftRuleset: string(),
+      dnsmasqConf: string(),
+      sysctls: record(string())
+    }),
+    'what Apply will do: the XML, the privileged steps and the ruleset'
+  ),
+  'network:address-plan': channel(
+    object({ ipv4: optional(string({ max: 64 })), ipv6: optional(string({ max: 64 })) }),
+    object({
+      ipv4: nullable(object({ subnet: string(), gateway: string(), prefix: number({ int: true }), dhcpStart: string(), dhcpEnd: string() })),
+      ipv6: nullable(object({ subnet: string(), gateway: string(), prefix: number({ int: true }) })),
+      /** Why a given subnet cannot be used (`field` is `ipv4` or `ipv6`). */
+      problems: array(problemSchema)
+    }),
+    "the gateway and DHCP range of a subnet, from the core's address rules"
+  ),
+  'network:leases': channel(
+    object({ name: networkName }),
+    object({ name: string(), leases: array(leaseInfoSchema), reservations: array(reservationSchema) }),
+    "a network's guests: live DHCP leases and static reservations"
+  ),
+  'host:suggest-range': channel(
+    object({ purpose: oneOf(['default', 'other']) }),
+    object({
+      /** A free IPv4 subnet (`192.168.122.0/24`), or null when the pool is exhausted. */
+      ipv4: nullable(string()),
+      /** The next free bridge name (`virbr0` for the default). */
+      bridge: string(),
+      /** A free /64 of this host's ULA prefix. */
+      ula64: nullable(string()),
+      /** A free network name (`default`, `network1`…). */
+      name: string()
+    }),
+    'a free range, bridge, IPv6 prefix and name for a new network'
+  ),
+  'host:facts-summary': channel(
+    noInput,
+    object({
+      interfaces: array(object({ ifname: string(), addresses: array(string()) })),
+      routes: array(object({ dst: string(), dev: nullable(string()), table: string() }))
+    }),
+    "the host's own networks, as the clash check sees them"
+  )
+} as const
+
+export const stepEventKinds = ['step-started', 'step-done', 'step-failed', 'rolled-back'] as const
+
+export const events = {
+  'apply:progress': object({
+    opId: nullable(string()),
+    network: string(),
+    kind: oneOf(stepEventKinds),
+    stepId: string(),
+    title: string(),
+    message: optional(string())
+  }),
+  'leases:changed': object({ network: string() }),
+  'host:networks-changed': object({ at: number() }),
+  'network:state-changed': object({ network: string(), status: networkStatusSchema })
+} as const
+
+export type Channels = typeof channels
+export type Channel = keyof Channels
+export type ChannelInput<C extends Channel> = Infer<Channels[C]['input']>
+export type ChannelOutput<C extends Channel> = Infer<Channels[C]['output']>
+export type Events = typeof events
+export type EventName = keyof Events
+export type EventPayload<E extends EventName> = Infer<Events[E]>
+
+export const errorCodes = [
+  /** The input did not match the contract; `field` names it. */
+  'INVALID_INPUT',
+  /** The definition breaks a rule of the validator; `field` names it. */
+  'INVALID_NETWORK',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  /** The subnet overlaps one of the host's networks. */
+  'CLASH',
+  /** The password prompt was dismissed: not an error, the user changed their mind. */
+  'CANCELLED',
+  /** polkit refused (or no authentication agent is running). */
+  'NOT_AUTHORISED',
+  /** A privileged step failed; what was done has been rolled back. */
+  'APPLY_FAILED',
+  'HELPER_FAILED',
+  'FORBIDDEN_SENDER',
+  'INTERNAL'
+] as const
+export type ErrorCode = (typeof errorCodes)[number]
+
+export const ipcErrorSchema = object({
+  code: oneOf(errorCodes),
+  message: string(),
+  field: optional(string()),
+  /** Titles of the steps undone after a failed apply, in the order they were undone. */
+  rolledBack: optional(array(string()))
+})
+export type IpcError = Infer<typeof ipcErrorSchema>
+
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError }
+
+export function isChannel(name: string): name is Channel {
+  return Object.hasOwn(channels, name)
+}
+
+export function isEventName(name: string): name is EventName {
+  return Object.hasOwn(events, name)
+}

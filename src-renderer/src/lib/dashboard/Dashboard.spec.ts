@@ -1,0 +1,116 @@
+import { render, screen, within } from '@testing-library/svelte'
+import userEvent from '@testing-library/user-event'
+import { describe, expect, it, vi } from 'vitest'
+
+import type { NetworkSummary } from '../api'
+import { fakeApi, ok } from '../testing/fake-api'
+import Dashboard from './Dashboard.svelte'
+
+const net = (over: Partial<NetworkSummary>): NetworkSummary => ({
+  name: 'default',
+  status: 'active',
+  reason: null,
+  file: null,
+  uuid: 'u',
+  mode: 'nat',
+  bridge: 'virbr0',
+  ipv4: '192.168.122.1/24',
+  dhcp4: { start: '192.168.122.2', end: '192.168.122.254' },
+  ipv6: 'fd12:3456:789a::1/64',
+  domain: null,
+  autostart: true,
+  guests: 2,
+  isDefault: true,
+  ...over
+})
+
+const networks = [
+  net({}),
+  net({ name: 'lab', status: 'inactive', bridge: 'virbr1', ipv4: '192.168.123.1/24', ipv6: null, autostart: false, guests: 0, isDefault: false }),
+  net({ name: 'old', status: 'broken', reason: "line 3: unknown forward mode 'bridge-ish'", file: '/etc/guestnet/networks/old.xml', mode: null, bridge: null })
+]
+
+function setup(f = fakeApi(), list = networks) {
+  const props = { api: f.api, networks: list, onChanged: vi.fn(async () => {}), onNew: vi.fn(), onEdit: vi.fn(), onGuests: vi.fn(), onConnect: vi.fn() }
+  render(Dashboard, props)
+  return { f, props, user: userEvent.setup() }
+}
+
+const card = (name: string) => screen.getByRole('listitem', { name })
+
+describe('Dashboard', () => {
+  it('shows every network with its state, bridge, ranges, autostart and guests', () => {
+    setup()
+    const d = card('default')
+    expect(d).toHaveTextContent('Active')
+    expect(d).toHaveTextContent('virbr0')
+    expect(d).toHaveTextContent('192.168.122.1/24')
+    expect(d).toHaveTextContent('192.168.122.2 – 192.168.122.254')
+    expect(d).toHaveTextContent('2 guests')
+    expect(within(d).getByRole('checkbox', { name: /Start at boot/ })).toBeChecked()
+    expect(card('lab')).toHaveTextContent('Inactive')
+    expect(within(card('lab')).getByRole('button', { name: 'Start lab' })).toBeInTheDocument()
+    const old = card('old')
+    expect(old).toHaveTextContent('Broken')
+    expect(old).toHaveTextContent("unknown forward mode 'bridge-ish'")
+    expect(old).toHaveTextContent('/etc/guestnet/networks/old.xml')
+    expect(screen.queryByRole('button', { name: 'Restore default network' })).toBeNull()
+  })
+
+  it('starts, stops and toggles autostart through the API', async () => {
+    const f = fakeApi({
+      'network:start': ({ name }) => ok({ name }),
+      'network:stop': ({ name }) => ok({ name }),
+      'network:set-autostart': ({ name, autostart }) => ok({ name, autostart })
+    })
+    const { user, props } = setup(f)
+    await user.click(screen.getByRole('button', { name: 'Start lab' }))
+    expect(await screen.findByText('Network lab is running.')).toBeInTheDocument()
+    await user.click(screen.getByRole('button', { name: 'Stop default' }))
+    await user.click(within(card('lab')).getByRole('checkbox', { name: /Start at boot/ }))
+    expect(f.callsOf('network:start')[0].name).toBe('lab')
+    expect(f.callsOf('network:stop')[0].name).toBe('default')
+    expect(f.callsOf('network:set-autostart')).toEqual([{ name: 'lab', autostart: true }])
+    expect(props.onChanged).toHaveBeenCalledTimes(3)
+  })
+
+  it('asks before deleting, and Escape cancels', async () => {
+    const f = fakeApi({ 'network:undefine': ({ name }) => ok({ name }) })
+    const { user } = setup(f)
+    await user.click(screen.getByRole('button', { name: 'Delete lab' }))
+    const dialog = screen.getByRole('alertdialog', { name: 'Delete network lab?' })
+    expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus()
+    await user.keyboard('{Escape}')
+    expect(screen.queryByRole('alertdialog')).toBeNull()
+    expect(f.callsOf('network:undefine')).toEqual([])
+    await user.click(screen.getByRole('button', { name: 'Delete lab' }))
+    await user.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Delete' }))
+    expect(await screen.findByText('Network lab was deleted.')).toBeInTheDocument()
+    expect(f.callsOf('network:undefine')[0].name).toBe('lab')
+  })
+
+  it('a failed start names the error and what was undone', async () => {
+    const f = fakeApi({
+      'network:start': () => ({ ok: false, error: { code: 'APPLY_FAILED', message: 'bridge virbr1 already exists', rolledBack: ['Write dnsmasq config'] } })
+    })
+    const { user } = setup(f)
+    await user.click(screen.getByRole('button', { name: 'Start lab' }))
+    expect(await screen.findByRole('alert')).toHaveTextContent('Start lab failed: bridge virbr1 already exists. Undone: Write dnsmasq config.')
+  })
+
+  it('offers to restore the default network when it is gone', async () => {
+    const f = fakeApi({ 'network:restore-default': () => ok({ name: 'default' }) })
+    const { user } = setup(f, networks.slice(1))
+    await user.click(screen.getByRole('button', { name: 'Restore default network' }))
+    expect(await screen.findByText('The default network is back.')).toBeInTheDocument()
+  })
+
+  it('imports a libvirt XML file', async () => {
+    const f = fakeApi({ 'network:import-xml': () => ok({ name: 'imported', xml: '<network/>' }) })
+    const { user } = setup(f)
+    const file = new File(['<network><name>imported</name></network>'], 'imported.xml', { type: 'application/xml' })
+    await user.upload(screen.getByLabelText('Import libvirt XML…'), file)
+    expect(await screen.findByText('Imported network imported from imported.xml.')).toBeInTheDocument()
+    expect(f.callsOf('network:import-xml')).toEqual([{ xml: '<network><name>imported</name></network>' }])
+  })
+})

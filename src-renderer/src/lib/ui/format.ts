@@ -1,0 +1,37 @@
+/** Small text formatting for the views. */
+
+/** `in 52 min`, `in 3 h 5 min`, `expired`, `never` from an expiry in epoch seconds. */
+export function formatExpiry(expiresAt: number | null, nowMs: number): string {
+  if (expiresAt === null) return 'never'
+  const left = Math.round(expiresAt - nowMs / 1000)
+  if (left <= 0) return 'expired'
+  if (left < 60) return `in ${left} s`
+  const minutes = Math.floor(left / 60)
+  if (minutes < 60) return `in ${minutes} min`
+  const hours = Math.floor(minutes / 60)
+  const rest = minutes % 60
+  if (hours < 48) return rest ? `in ${hours} h ${rest} min` : `in ${hours} h`
+  return `in ${Math.floor(hours / 24)} days`
+}
+
+export function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`
+}
+
+export const statusLabel: Record<'active' | 'inactive' | 'broken', string> = {
+  active: 'Active',
+  inactive: 'Inactive',
+  broken: 'Broken'
+}
+
+export const modeLabel: Record<'nat' | 'route' | 'open' | 'none', string> = {
+  nat: 'NAT',
+  route: 'Routed',
+  open: 'Open',
+  none: 'Isolated'
+}
+
+/** The argv of a plan step as one line a person can read (and paste), quoting what needs it. */
+export function formatArgv(argv: readonly string[]): string {
+  return argv.map((a) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ')
+}

@@ -1,0 +1,66 @@
+/**
+ * The harness's world: the namespace sandbox under its own root, guests attached to networks, and
+ * changes to the sandbox host a test needs (a clashing VPN-like route, an interface holding a bridge
+ * name). Everything happens inside the sandbox's namespaces, never in the machine's own.
+ */
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
+
+import { SBX_HOST, sandboxPaths } from '../../../src-main/sandbox/sandbox-config'
+import type { SandboxContext } from '../../../src-main/sandbox/sandbox'
+import { sandboxDown, sandboxExec, sandboxUp } from '../../../src-main/sandbox/sandbox'
+import { sandboxGuestAdd, sandboxGuestDel } from '../../../src-main/sandbox/sandbox-guests'
+import { sandboxGuestnet } from '../../../src-main/sandbox/sandbox-networks'
+
+export interface World {
+  root: string
+  ctx: SandboxContext
+  up(): Promise<void>
+  down(): Promise<void>
+  addGuest(name: string, network: string): Promise<unknown>
+  delGuest(name: string): Promise<boolean>
+  /** `ip -j addr` inside a guest's namespace. */
+  guestAddresses(name: string): Promise<unknown>
+  /** Interface names in the sandbox host. */
+  hostLinks(): Promise<string[]>
+  /** Adds a route to the sandbox host (`ip route add DST dev DEV table TABLE`). */
+  hostRoute(dst: string, dev: string, table: string): Promise<void>
+  /** Adds a bridge guestnet did not make to the sandbox host. */
+  hostLink(name: string): Promise<void>
+  /** Removes what hostRoute and hostLink added. */
+  undoHostChanges(): Promise<void>
+}
+
+export function createWorld(root: string, cliScript: string, log: (line: string) => void): World {
+  const paths = sandboxPaths(root)
+  const x = sandboxExec()
+  const ctx: SandboxContext = { paths, x, log, guestnet: sandboxGuestnet(cliScript, paths) }
+  const undo: string[][] = []
+  return {
+    root: paths.root,
+    ctx,
+    up: async () => {
+      await sandboxUp(ctx)
+    },
+    down: async () => {
+      await sandboxDown(ctx)
+      await rm(join(paths.root), { recursive: true, force: true })
+    },
+    addGuest: (name, network) => sandboxGuestAdd(ctx, { name, network }),
+    delGuest: (name) => sandboxGuestDel(ctx, name),
+    guestAddresses: (name) => x.ipJson<unknown>(`gn-sbx-g-${name}`, ['addr', 'show']),
+    hostLinks: async () => (await x.ipJson<{ ifname: string }[]>(SBX_HOST, ['link', 'show'])).map((l) => l.ifname),
+    hostRoute: async (dst, dev, table) => {
+      await x.ip(SBX_HOST, ['route', 'add', dst, 'dev', dev, 'table', table])
+      undo.push(['route', 'del', dst, 'dev', dev, 'table', table])
+    },
+    hostLink: async (name) => {
+      await x.ip(SBX_HOST, ['link', 'add', name, 'type', 'bridge'])
+      undo.push(['link', 'del', name])
+    },
+    undoHostChanges: async () => {
+      for (const args of undo.reverse()) await x.ip(SBX_HOST, args, { allowFail: true })
+      undo.length = 0
+    }
+  }
+}
