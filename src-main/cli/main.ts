@@ -18,7 +18,8 @@ const VERBS: Record<string, () => Promise<{ verb: Verb }>> = {
   'net-dumpxml': () => import('./verbs/net-dumpxml'),
   'net-dhcp-leases': () => import('./verbs/net-dhcp-leases'),
   'autostart-all': () => import('./verbs/autostart-all'),
-  reconcile: () => import('./verbs/reconcile')
+  reconcile: () => import('./verbs/reconcile'),
+  sandbox: () => import('./verbs/sandbox')
 }
 
 const io: CliIo = {
