@@ -17,6 +17,7 @@ const VERBS: Record<string, () => Promise<{ verb: Verb }>> = {
   'net-autostart': () => import('./verbs/net-autostart'),
   'net-dumpxml': () => import('./verbs/net-dumpxml'),
   'net-dhcp-leases': () => import('./verbs/net-dhcp-leases'),
+  'net-restore-default': () => import('./verbs/net-restore-default'),
   'autostart-all': () => import('./verbs/autostart-all'),
   reconcile: () => import('./verbs/reconcile'),
   sandbox: () => import('./verbs/sandbox')

@@ -12,6 +12,7 @@ export const verb: Verb = {
     if (args.positionals.length > 0) throw new UsageError('autostart-all takes no arguments')
     const r = await runOnline<AutostartAllValue>('autostart-all', 'autostart-all', args, io)
     if (!r.ok) return r.exit
+    io.out(`Default network: ${r.value.defaultNetwork}`)
     if (r.value.results.length === 0) io.out('No network is marked for autostart')
     for (const res of r.value.results) {
       if (res.ok) io.out(`Network ${res.network}: ${res.message}`)

@@ -6,14 +6,26 @@ import { mapStoreErrors } from './store-errors'
 import { startNetwork } from './start'
 
 export interface AutostartAllValue {
+  /** What happened to the default network on this boot: created the first time only, never again once deleted. */
+  defaultNetwork: string
   results: Array<{ network: string; ok: true; message: string } | { network: string; ok: false; error: HelperErrorBody }>
   started: number
   failed: number
 }
 
 export async function run(ctx: VerbContext): Promise<AutostartAllValue> {
-  const names = await mapStoreErrors(async () => (await ctx.store()).autostartOrder())
-  const out: AutostartAllValue = { results: [], started: 0, failed: 0 }
+  const store = await ctx.store()
+  const ensured = await mapStoreErrors(async () => store.ensureDefault(await ctx.hostFacts()))
+  const defaultNetwork =
+    ensured.action === 'created'
+      ? `created network default on ${ensured.entry.def.bridge?.name ?? 'its bridge'} (first start of guestnet)`
+      : ensured.action === 'no-free-range'
+        ? `default network not created: ${ensured.message}`
+        : ensured.action === 'adopted'
+          ? 'adopted the existing default network'
+          : ensured.reason
+  const names = await mapStoreErrors(async () => store.autostartOrder())
+  const out: AutostartAllValue = { defaultNetwork, results: [], started: 0, failed: 0 }
   for (const network of names) {
     if (ctx.deps.shouldStop()) break
     try {
