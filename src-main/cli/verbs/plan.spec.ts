@@ -1,31 +1,15 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-
 import { afterAll, describe, expect, it } from 'vitest'
 
 import { hostFactsPath } from '../../../test/fixtures/host-facts/fixtures'
-import { parseCliArgs, UsageError } from '../args'
-import type { CliIo } from '../verb'
+import { UsageError } from '../args'
 import { EXIT } from '../verb'
+import { verbKit } from '../verb-test-kit'
 import { showArgv, verb } from './plan'
 
-const dir = mkdtempSync(join(tmpdir(), 'guestnet-plan-'))
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-function file(name: string, text: string): string {
-  const path = join(dir, name)
-  writeFileSync(path, text)
-  return path
-}
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = ''
-  let err = ''
-  const io: CliIo = { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`) }
-  const code = await verb.run(parseCliArgs(['plan', ...argv]), io)
-  return { code, out, err }
-}
+const kit = verbKit('plan', verb)
+afterAll(() => kit.cleanup())
+const file = kit.file
+const run = kit.run
 
 const DUAL_XML = `<network>
   <name>lab</name>
@@ -82,7 +66,7 @@ describe('guestnet plan', () => {
   })
 
   it('a missing file or bad host facts file exits 2 with a message', async () => {
-    expect(await run(join(dir, 'nope.xml'))).toMatchObject({ code: EXIT.invalid, err: expect.stringContaining('no such file') })
+    expect(await run(kit.path('nope.xml'))).toMatchObject({ code: EXIT.invalid, err: expect.stringContaining('no such file') })
     const r = await run(file('lab.xml', DUAL_XML), '--host-facts', file('facts.json', '{'))
     expect(r.code).toBe(EXIT.invalid)
     expect(r.err).toContain('not valid JSON')

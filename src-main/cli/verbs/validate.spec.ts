@@ -1,31 +1,14 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-
 import { afterAll, describe, expect, it } from 'vitest'
 
 import { hostFactsPath } from '../../../test/fixtures/host-facts/fixtures'
-import { parseCliArgs } from '../args'
-import type { CliIo } from '../verb'
 import { EXIT } from '../verb'
+import { verbKit } from '../verb-test-kit'
 import { verb } from './validate'
 
-const dir = mkdtempSync(join(tmpdir(), 'guestnet-validate-'))
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-function file(name: string, text: string): string {
-  const path = join(dir, name)
-  writeFileSync(path, text)
-  return path
-}
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = ''
-  let err = ''
-  const io: CliIo = { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`) }
-  const code = await verb.run(parseCliArgs(['validate', ...argv]), io)
-  return { code, out, err }
-}
+const kit = verbKit('validate', verb)
+afterAll(() => kit.cleanup())
+const file = kit.file
+const run = kit.run
 
 const DEFAULT_XML = `<network>
   <name>default</name>
@@ -73,7 +56,7 @@ describe('guestnet validate', () => {
   })
 
   it('exits 2 for an unreadable file or bad host facts, naming them', async () => {
-    expect(await run(join(dir, 'missing.xml'))).toMatchObject({ code: EXIT.invalid, err: expect.stringContaining('missing.xml: no such file') })
+    expect(await run(kit.path('missing.xml'))).toMatchObject({ code: EXIT.invalid, err: expect.stringContaining('missing.xml: no such file') })
     const path = file('default.xml', DEFAULT_XML)
     const facts = file('facts.json', '{"addr": []}')
     expect(await run(path, '--host-facts', facts)).toMatchObject({ code: EXIT.invalid, err: expect.stringContaining(`--host-facts ${facts}: "route4" must be`) })

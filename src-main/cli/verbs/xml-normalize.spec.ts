@@ -1,30 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-
 import { afterAll, describe, expect, it } from 'vitest'
 
-import { parseCliArgs } from '../args'
-import type { CliIo } from '../verb'
 import { EXIT } from '../verb'
+import { verbKit } from '../verb-test-kit'
 import { verb } from './xml-normalize'
 
-const dir = mkdtempSync(join(tmpdir(), 'guestnet-xml-normalize-'))
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-function file(name: string, text: string): string {
-  const path = join(dir, name)
-  writeFileSync(path, text)
-  return path
-}
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = ''
-  let err = ''
-  const io: CliIo = { out: (t) => (out += t), err: (t) => (err += `${t}\n`) }
-  const code = await verb.run(parseCliArgs(['xml-normalize', ...argv]), io)
-  return { code, out, err }
-}
+const kit = verbKit('xml-normalize', verb, { rawOut: true })
+afterAll(() => kit.cleanup())
+const file = kit.file
+const run = kit.run
 
 describe('guestnet xml-normalize', () => {
   it('prints the canonical XML and exits 0', async () => {
@@ -48,7 +31,7 @@ describe('guestnet xml-normalize', () => {
   })
 
   it('exits 2 with the reason when the file cannot be read', async () => {
-    const r = await run(join(dir, 'missing.xml'))
+    const r = await run(kit.path('missing.xml'))
     expect(r.code).toBe(EXIT.invalid)
     expect(r.err).toMatch(/^guestnet xml-normalize: cannot read .*missing\.xml: ENOENT/)
   })
