@@ -41,7 +41,8 @@ export default defineConfig({
         launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs }
       }
     },
-    { name: 'electron', testDir: './test/gui/electron', testMatch: '**/*.spec.ts' }
+    // Its own output dir: a run of this project must not wipe the renderer run's screenshots.
+    { name: 'electron', testDir: './test/gui/electron', testMatch: '**/*.spec.ts', outputDir: './test-results/electron' }
   ],
   webServer: wantsRenderer
     ? {
