@@ -40,6 +40,17 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000
         }
+      },
+      {
+        // A real Linux guest under QEMU (TCG) on a guestnet network inside test namespaces; root only.
+        test: {
+          name: 'qemu',
+          include: ['test/qemu/**/*.test.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 180_000
+        }
       }
     ]
   }

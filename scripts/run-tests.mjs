@@ -89,6 +89,10 @@ if (want('netns')) {
   if (isRoot) vitest('netns', ['netns'])
   else lines.push('vitest netns: not run (needs root: network namespaces, bridges and nftables inside them)')
 }
+if (want('qemu')) {
+  if (isRoot) vitest('qemu', ['qemu'])
+  else lines.push('vitest qemu: not run (needs root: a real guest on a bridge inside network namespaces)')
+}
 if (want('package')) packageCheck()
 if (want('gui') && existsSync(join(root, 'playwright.config.ts'))) {
   playwright('gui', 'renderer')
