@@ -20,6 +20,8 @@ import { createHelperRunner } from './helper-client'
 import type { Handlers } from './ipc/dispatch'
 import type { Emit } from './network-service'
 import { createNetworkService } from './network-service'
+import type { ClashView } from './service/clash-board'
+import { ClashBoard } from './service/clash-board'
 import type { WatchDeps } from './watchers'
 
 export interface ServiceSetup {
@@ -29,6 +31,9 @@ export interface ServiceSetup {
   emit: Emit
   /** How long host facts are reused (validation runs on every keystroke). */
   factsTtlMs?: number
+  /** A new clash with a host network (Electron main shows a desktop notification). */
+  notifyClash?: (clash: ClashView) => void
+  log?: (line: string) => void
 }
 
 export interface AppService {
@@ -87,6 +92,15 @@ export function createAppService(setup: ServiceSetup): AppService {
     return sessionUla
   }
 
+  const board = new ClashBoard(setup.emit, setup.notifyClash)
+  const states = async (): Promise<Map<string, 'active' | 'inactive' | 'broken'>> => {
+    const r = await helper({ verb: 'status', args: helperArgs }, { privileged: false })
+    const map = new Map<string, 'active' | 'inactive' | 'broken'>()
+    const nets = r.ok ? ((r.value as { networks?: { name: string; state: 'active' | 'inactive' | 'broken' }[] }).networks ?? []) : []
+    for (const n of nets) map.set(n.name, n.state)
+    return map
+  }
+
   const info: ChannelOutput<'app:info'> = { version: setup.version, mode: config.mode, elevation: config.elevation, storeRoot: config.root ?? null }
   const handlers = createNetworkService({
     store,
@@ -99,7 +113,8 @@ export function createAppService(setup: ServiceSetup): AppService {
     hostUla,
     rangePool: async () => (await hostConfig())?.rangePool,
     emit: setup.emit,
-    info
+    info,
+    board
   })
 
   const watch: WatchDeps = {
@@ -107,12 +122,17 @@ export function createAppService(setup: ServiceSetup): AppService {
     networkNames: async () => (await store.list()).map((e) => e.name),
     leasesFile: (name) => paths.leasesFile(name),
     hostFingerprint: async () => JSON.stringify(await hostFacts()),
-    states: async () => {
-      const r = await helper({ verb: 'status', args: helperArgs }, { privileged: false })
-      const map = new Map<string, 'active' | 'inactive' | 'broken'>()
-      const nets = r.ok ? ((r.value as { networks?: { name: string; state: 'active' | 'inactive' | 'broken' }[] }).networks ?? []) : []
-      for (const n of nets) map.set(n.name, n.state)
-      return map
+    states,
+    clashes: {
+      board,
+      networks: async () => {
+        const [entries, now] = await Promise.all([store.list(), states()])
+        return entries.flatMap((e) => (e.state === 'ok' ? [{ def: e.def, active: now.get(e.name) === 'active' }] : []))
+      },
+      readFacts: async () => parseHostFacts(await readLiveHostFacts(config.netns !== undefined ? { netns: config.netns } : {}), 'this computer'),
+      pool: async () => (await hostConfig())?.rangePool,
+      ...(config.netns !== undefined ? { netns: config.netns } : {}),
+      ...(setup.log ? { log: setup.log } : {})
     }
   }
   return { handlers, helper, watch }

@@ -12,6 +12,7 @@ import icon from '../../assets/icon.png?asset'
 import type { EventName, EventPayload } from '../contract/ipc-contract'
 import type { AppConfig } from './app-config'
 import { resolveConfig } from './app-config'
+import { showClashNotification } from './clash-notification'
 import { createAppService } from './create-service'
 import { INSTALLED_HELPER } from './helper-client'
 import { dispatch } from './ipc/dispatch'
@@ -49,6 +50,8 @@ const service = createAppService({
   config,
   version: app.getVersion(),
   emit,
+  notifyClash: (clash) => showClashNotification(clash, showWindow),
+  log,
   launch: {
     helperScript: join(__dirname, 'helper.js'),
     installedHelper: app.isPackaged && existsSync(INSTALLED_HELPER) ? INSTALLED_HELPER : null,

@@ -18,10 +18,13 @@ import type { DhcpLease } from '../helper/parse-leases'
 import { parseLeases } from '../helper/parse-leases'
 import type { CommonArgs, HelperRequest } from '../helper/protocol'
 import type { NetworkEntry, OkNetworkEntry } from '../store/network-store'
+import { doctorHandlers } from './doctor-service'
 import type { RunHelper } from './helper-client'
 import type { Handlers } from './ipc/dispatch'
 import { addressPlan } from './service/address-plan'
+import { ClashBoard } from './service/clash-board'
 import { helperError, StepTracker } from './service/helper-errors'
+import { renumberHandlers } from './service/renumber'
 import { ServiceError } from './service/service-error'
 import type { LiveState } from './service/summaries'
 import { guestCount, summarize } from './service/summaries'
@@ -45,6 +48,8 @@ export interface ServiceDeps {
   emit: Emit
   info: ChannelOutput<'app:info'>
   now?: () => number
+  /** The host watcher's clashes (host:clashes, network:renumber); default: none known. */
+  board?: ClashBoard
 }
 
 type Out<C extends keyof Handlers> = ReturnType<Handlers[C]>
@@ -114,6 +119,8 @@ export function createNetworkService(deps: ServiceDeps): Handlers {
 
   const handlers: Handlers = {
     'app:info': async () => deps.info,
+    ...doctorHandlers({ helper: deps.helper, helperArgs: deps.helperArgs }),
+    ...renumberHandlers({ helper: deps.helper, helperArgs: deps.helperArgs, emit: deps.emit, board: deps.board ?? new ClashBoard(deps.emit) }),
 
     'network:list': async () => {
       const [entries, states] = await Promise.all([deps.store.list(), liveStates()])

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 
 import type { EventName } from '../contract/ipc-contract'
+import { ClashBoard } from './service/clash-board'
 import { ChangeWatcher } from './watchers'
 
 describe('ChangeWatcher', () => {
@@ -47,5 +48,26 @@ describe('ChangeWatcher', () => {
     await w.checkStates()
     expect(events.map((e) => e.event)).toEqual(['host:networks-changed', 'network:state-changed'])
     expect(events[1].payload).toEqual({ network: 'default', status: 'active' })
+  })
+
+  it('checks the clashes again when one of our networks started or stopped (its bridge is ours now)', async () => {
+    let states = new Map<string, 'active' | 'inactive' | 'broken'>([['default', 'inactive']])
+    const board = new ClashBoard(() => undefined)
+    let rechecks = 0
+    board.recheck = async () => void rechecks++
+    const w = new ChangeWatcher({
+      emit: () => undefined,
+      networkNames: async () => [],
+      leasesFile: (n) => join(dir, `${n}.leases`),
+      hostFingerprint: async () => 'a',
+      states: async () => states,
+      clashes: { board, networks: async () => [], readFacts: async () => ({ addresses: [], routes: [] }), pool: async () => undefined }
+    })
+    await w.checkStates()
+    await w.checkStates()
+    expect(rechecks).toBe(0)
+    states = new Map([['default', 'active']])
+    await w.checkStates()
+    expect(rechecks).toBe(1)
   })
 })

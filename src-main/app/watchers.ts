@@ -1,12 +1,28 @@
 /**
  * What changes behind the app's back, turned into events: lease files (guests coming and going),
  * the host's addresses and routes (a VPN coming up), and networks starting or stopping elsewhere
- * (the CLI, boot). Polling, because the directories may not exist yet and `ip monitor` would need
- * the namespace. No electron import.
+ * (the CLI, boot). Leases and states are polled (the directories may not exist yet). The host's
+ * networks are followed with `ip monitor` (`ip -n NS` in the sandbox) when `clashes` is given,
+ * which also checks every network for a clash (src-main/watch); else they are polled too.
+ * No electron import.
  */
 import { stat } from 'node:fs/promises'
 
+import type { HostFacts } from '../core/model/host-facts'
+import type { WatchedNetwork } from '../watch/clash-report'
+import { watchClashes } from '../watch/clash-watch'
 import type { Emit } from './network-service'
+import type { ClashBoard } from './service/clash-board'
+
+export interface ClashWatchDeps {
+  board: ClashBoard
+  networks(): Promise<WatchedNetwork[]>
+  /** Fresh facts (not cached): called after the monitor saw a change. */
+  readFacts(): Promise<HostFacts>
+  pool(): Promise<readonly string[] | undefined>
+  netns?: string
+  log?(message: string): void
+}
 
 export interface WatchDeps {
   emit: Emit
@@ -15,6 +31,8 @@ export interface WatchDeps {
   /** A fingerprint of the host's networks (e.g. their JSON). */
   hostFingerprint(): Promise<string>
   states(): Promise<Map<string, 'active' | 'inactive' | 'broken'>>
+  /** Follow the host with `ip monitor` and check for clashes, instead of polling hostFingerprint. */
+  clashes?: ClashWatchDeps
 }
 
 export interface WatchIntervals {
@@ -58,7 +76,14 @@ export class ChangeWatcher {
     const before = this.states
     this.states = new Map([...now].map(([k, v]) => [k, v]))
     if (!before) return
-    for (const [network, status] of now) if (before.get(network) !== status) this.deps.emit('network:state-changed', { network, status })
+    let changed = false
+    for (const [network, status] of now) {
+      if (before.get(network) === status) continue
+      changed = true
+      this.deps.emit('network:state-changed', { network, status })
+    }
+    // A network of ours started or stopped: what counts as our own bridge changed.
+    if (changed) await this.deps.clashes?.board.recheck().catch(() => undefined)
   }
 }
 
@@ -74,7 +99,29 @@ export function startWatching(deps: WatchDeps, intervals: WatchIntervals = DEFAU
       void fn().finally(() => (running = false))
     }, ms)
   }
-  const timers = [every(intervals.leasesMs, () => w.checkLeases()), every(intervals.hostMs, () => w.checkHost()), every(intervals.statesMs, () => w.checkStates())]
+  const timers = [every(intervals.leasesMs, () => w.checkLeases()), every(intervals.statesMs, () => w.checkStates())]
+  let stopHost = (): void => undefined
+  const c = deps.clashes
+  if (c) {
+    const watch = watchClashes({
+      networks: c.networks,
+      readFacts: c.readFacts,
+      pool: c.pool,
+      ...(c.netns !== undefined ? { netns: c.netns } : {}),
+      onReport: (r) => {
+        c.board.update(r)
+        if (r.change && !r.change.initial) deps.emit('host:networks-changed', { at: Date.now() })
+      },
+      onError: (m) => c.log?.(m)
+    })
+    c.board.recheck = () => watch.recheck()
+    stopHost = () => watch.stop()
+  } else {
+    timers.push(every(intervals.hostMs, () => w.checkHost()))
+  }
   for (const t of timers) t.unref?.()
-  return () => timers.forEach(clearInterval)
+  return () => {
+    timers.forEach(clearInterval)
+    stopHost()
+  }
 }

@@ -20,7 +20,10 @@ const VERBS: Record<string, () => Promise<{ verb: Verb }>> = {
   'net-restore-default': () => import('./verbs/net-restore-default'),
   'autostart-all': () => import('./verbs/autostart-all'),
   reconcile: () => import('./verbs/reconcile'),
-  sandbox: () => import('./verbs/sandbox')
+  doctor: () => import('./verbs/doctor'),
+  sandbox: () => import('./verbs/sandbox'),
+  watch: () => import('./verbs/watch'),
+  'net-renumber': () => import('./verbs/net-renumber')
 }
 
 const io: CliIo = {

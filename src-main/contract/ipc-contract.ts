@@ -4,6 +4,7 @@
  * inferred from these objects (`ChannelInput<'network:get'>`); nothing here is written twice.
  * Main validates inputs (and outputs) against it; the preload builds `window.guestnet` from it.
  */
+import { doctorReportSchema, doctorSelector } from './doctor-schema'
 import { networkDefSchema } from './network-def-schema'
 import type { Infer, Schema } from './schema'
 import { array, boolean, nullable, number, object, oneOf, optional, record, string } from './schema'
@@ -31,6 +32,22 @@ export const clashSchema = object({
 })
 
 export const networkStatusSchema = oneOf(['active', 'inactive', 'broken'])
+
+/** A guestnet network that overlaps a host network now (found by the host watcher), with where to move it. */
+export const networkClashSchema = object({
+  network: string(),
+  /** Our subnet that overlaps, e.g. `192.168.122.0/24`. */
+  subnet: string(),
+  active: boolean(),
+  bridge: nullable(string()),
+  /** A free IPv4 subnet to renumber to, or null when none is left. */
+  suggestion: nullable(string()),
+  clashes: array(clashSchema),
+  message: string()
+})
+
+/** A guest whose lease is still in a network's old subnet after a renumber. */
+export const staleGuestSchema = object({ mac: nullable(string()), ip: string(), hostname: nullable(string()) })
 
 export const networkSummarySchema = object({
   name: string(),
@@ -158,6 +175,22 @@ export const channels = {
     object({ name: string(), leases: array(leaseInfoSchema), reservations: array(reservationSchema) }),
     "a network's guests: live DHCP leases and static reservations"
   ),
+  'network:renumber': channel(
+    object({ name: networkName, /** Default: the first free range. */ to: optional(string({ min: 1, max: 64 })), opId }),
+    object({
+      name: string(),
+      from: string(),
+      to: string(),
+      changed: boolean(),
+      /** The network was running and moved live (bridge kept, guests stay attached). */
+      live: boolean(),
+      /** Guests still on an old address: refused at their next DHCP renewal, then given a new one. */
+      staleGuests: array(staleGuestSchema),
+      message: string()
+    }),
+    'move a network to another subnet, keeping its name, UUID, bridge, MAC and reservations'
+  ),
+  'host:clashes': channel(noInput, array(networkClashSchema), 'networks that overlap one of the host networks now, each with a free range'),
   'host:suggest-range': channel(
     object({ purpose: oneOf(['default', 'other']) }),
     object({
@@ -179,7 +212,14 @@ export const channels = {
       routes: array(object({ dst: string(), dev: nullable(string()), table: string() }))
     }),
     "the host's own networks, as the clash check sees them"
-  )
+  ),
+  'doctor:run': channel(
+    object({ /** Also the checks that need root (asks for a password unless already root). */ full: optional(boolean()) }),
+    doctorReportSchema,
+    'find what keeps guest traffic from working on this host'
+  ),
+  'doctor:fix': channel(object({ id: doctorSelector }), doctorReportSchema, "apply the doctor's narrow fix for a finding (as root)"),
+  'doctor:undo': channel(object({ id: doctorSelector }), doctorReportSchema, 'undo a fix the doctor applied (as root)')
 } as const
 
 export const stepEventKinds = ['step-started', 'step-done', 'step-failed', 'rolled-back'] as const
@@ -195,7 +235,9 @@ export const events = {
   }),
   'leases:changed': object({ network: string() }),
   'host:networks-changed': object({ at: number() }),
-  'network:state-changed': object({ network: string(), status: networkStatusSchema })
+  'network:state-changed': object({ network: string(), status: networkStatusSchema }),
+  /** The clashes changed: every clash now, and the networks whose clash is new. */
+  'network:clash': object({ clashes: array(networkClashSchema), appeared: array(string()) })
 } as const
 
 export type Channels = typeof channels

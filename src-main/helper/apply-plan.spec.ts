@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 
 import type { Argv, PlanStep } from '../core/model/plan'
 import type { CommandRunner } from './apply-plan'
-import { applyPlan, InterruptedError, replayUndo, undoFor } from './apply-plan'
+import { applyPlan, InterruptedError, prerequisites, replayUndo, undoFor } from './apply-plan'
 import type { StepEvent } from './protocol'
 
 function step(id: string, rollbacks = 1): PlanStep {
@@ -132,13 +132,14 @@ describe('replayUndo, concurrent (stop)', () => {
     const steps = [step('bridge'), step('nft', 2)]
     const done = replayUndo(undoFor(steps), runner, 'n', undefined, { concurrent: true })
     await new Promise((r) => setTimeout(r, 0))
-    // Both steps began before either finished; the second command of a step waits for its first.
-    expect(started).toEqual(['ip undo nft.0', 'ip undo bridge'])
+    // Both steps began before either finished, in plan order (the bridge first); the second command
+    // of a step waits for its first.
+    expect(started).toEqual(['ip undo bridge', 'ip undo nft.0'])
     while (release.length) {
       release.shift()?.()
       await new Promise((r) => setTimeout(r, 0))
     }
-    expect(started).toEqual(['ip undo nft.0', 'ip undo bridge', 'ip undo nft.1'])
+    expect(started).toEqual(['ip undo bridge', 'ip undo nft.0', 'ip undo nft.1'])
     expect(await done).toEqual(['nft: ip undo nft.0: x', 'nft: ip undo nft.1: x', 'bridge: ip undo bridge: x'])
   })
 })
@@ -157,5 +158,116 @@ describe('applyPlan: what a failed rollback means', () => {
     const runner = new FakeRunner(new Set(['ip apply nft', 'ip undo bridge']))
     const out = await applyPlan(STEPS, runner, { network: 'n' })
     expect(out.ok ? null : out.leftSomething).toBe(true)
+  })
+})
+
+/** Each apply waits until released, so a test sees which steps are in flight together. */
+class GatedRunner implements CommandRunner {
+  readonly calls: string[] = []
+  readonly inFlight = new Set<string>()
+  maxInFlight = 0
+  constructor(private readonly failOn: ReadonlySet<string> = new Set()) {}
+  async run(argv: Argv): Promise<void> {
+    const text = argv.join(' ')
+    this.calls.push(text)
+    this.inFlight.add(text)
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight.size)
+    await new Promise((r) => setTimeout(r, 5))
+    this.inFlight.delete(text)
+    if (this.failOn.has(text)) throw new Error(`boom: ${text}`)
+  }
+}
+
+describe('applyPlan with step needs (after)', () => {
+  const PLAN = [step('files'), step('bridge'), step('firewall'), step('sysctls'), step('dnsmasq')]
+  const after = { bridge: ['files'], firewall: ['files'], sysctls: ['files', 'bridge', 'firewall'], dnsmasq: ['files', 'bridge'] }
+
+  it('waits for every earlier step unless told what a step needs; ignores needs on later or unknown steps', () => {
+    expect(prerequisites(PLAN, 3)).toEqual(['files', 'bridge', 'firewall'])
+    expect(prerequisites(PLAN, 2, after)).toEqual(['files'])
+    expect(prerequisites(PLAN, 1, { bridge: ['files', 'dnsmasq', 'nope'] })).toEqual(['files'])
+  })
+
+  it('runs the firewall while the bridge is made, dnsmasq once the bridge is there, forwarding last', async () => {
+    const runner = new GatedRunner()
+    const out = await applyPlan(PLAN, runner, { network: 'n', after })
+    expect(out.ok).toBe(true)
+    expect(runner.maxInFlight).toBe(2)
+    expect(runner.calls.slice(0, 3)).toEqual(['ip apply files', 'ip apply bridge', 'ip apply firewall'])
+    // sysctls only after both bridge and firewall, dnsmasq only after the bridge
+    expect(runner.calls.indexOf('ip apply sysctls')).toBeGreaterThan(2)
+    expect(runner.calls.indexOf('ip apply dnsmasq')).toBeGreaterThan(1)
+    if (out.ok) expect(out.undo.map((u) => u.step)).toEqual(['dnsmasq', 'sysctls', 'firewall', 'bridge', 'files'])
+  })
+
+  it('never starts a step before what it needs is done', async () => {
+    const started: string[] = []
+    const done = new Set<string>()
+    const runner: CommandRunner = {
+      async run(argv) {
+        const id = argv[2]
+        if (argv[1] !== 'apply') return
+        started.push(id)
+        for (const need of prerequisites(PLAN, PLAN.findIndex((p) => p.id === id), after)) expect(done.has(need)).toBe(true)
+        await new Promise((r) => setTimeout(r, id === 'firewall' ? 15 : 2))
+        done.add(id)
+      }
+    }
+    const out = await applyPlan(PLAN, runner, { network: 'n', after })
+    expect(out.ok).toBe(true)
+    expect(started).toHaveLength(5)
+    // dnsmasq did not wait for the slow firewall
+    expect(started.indexOf('dnsmasq')).toBeLessThan(started.indexOf('sysctls'))
+  })
+
+  for (const failing of ['bridge', 'firewall']) {
+    it(`rolls back the steps running alongside and everything before when ${failing} fails`, async () => {
+      const runner = new GatedRunner(new Set([`ip apply ${failing}`]))
+      const events: StepEvent[] = []
+      const out = await applyPlan(PLAN, runner, { network: 'n', after, onEvent: (e) => events.push(e) })
+      expect(out.ok).toBe(false)
+      if (out.ok) return
+      expect(out.failedStep).toBe(failing)
+      const other = failing === 'bridge' ? 'firewall' : 'bridge'
+      // the failed step's own undo first, then the steps that completed, last first
+      const undone = runner.calls.filter((c) => c.startsWith('ip undo'))
+      expect(undone[0]).toBe(`ip undo ${failing}`)
+      // dnsmasq needs only the bridge: it may have started (and is then undone) when the firewall fails
+      const dnsmasqRan = runner.calls.includes('ip apply dnsmasq')
+      expect(dnsmasqRan).toBe(failing === 'firewall' && dnsmasqRan)
+      expect(undone.slice(1)).toEqual([...(dnsmasqRan ? ['ip undo dnsmasq'] : []), `ip undo ${other}`, 'ip undo files'])
+      expect(runner.calls).not.toContain('ip apply sysctls')
+      expect(events.filter((e) => e.type === 'step-failed').map((e) => (e as { step: string }).step)).toEqual([failing])
+    })
+  }
+
+  it('rolls back a step that finished alongside a failed one (dnsmasq up, firewall failed)', async () => {
+    const runner: CommandRunner & { calls: string[] } = {
+      calls: [],
+      async run(argv) {
+        const text = argv.join(' ')
+        this.calls.push(text)
+        if (text === 'ip apply firewall') {
+          await new Promise((r) => setTimeout(r, 20))
+          throw new Error('boom: nft')
+        }
+      }
+    }
+    const out = await applyPlan(PLAN, runner, { network: 'n', after })
+    expect(out.ok).toBe(false)
+    if (out.ok) return
+    expect(out.failedStep).toBe('firewall')
+    expect(runner.calls.filter((c) => c.startsWith('ip undo'))).toEqual(['ip undo firewall', 'ip undo dnsmasq', 'ip undo bridge', 'ip undo files'])
+  })
+
+  it('checks for a signal before starting each step', async () => {
+    const runner = new GatedRunner()
+    let asked = 0
+    const out = await applyPlan(PLAN, runner, { network: 'n', after, shouldStop: () => ++asked > 3 })
+    expect(out.ok).toBe(false)
+    if (out.ok) return
+    expect(out.interrupted).toBe(true)
+    expect(runner.calls.filter((c) => c.startsWith('ip apply'))).toEqual(['ip apply files', 'ip apply bridge', 'ip apply firewall'])
+    expect(runner.calls.filter((c) => c.startsWith('ip undo'))).toEqual(['ip undo firewall', 'ip undo bridge', 'ip undo files'])
   })
 })

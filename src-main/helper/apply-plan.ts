@@ -26,6 +26,12 @@ export interface ApplyOptions {
   shouldStop?: () => boolean
   /** Called after a step's commands succeeded; throwing fails the step (fault injection in tests). */
   afterStep?: (step: string) => void
+  /**
+   * Step id → the ids of the earlier steps it needs. A step named here starts as soon as those are
+   * done, alongside whatever else is running (the firewall names the bridge, it does not need it to
+   * exist); a step not named here waits for every step before it. Without this, steps run one by one.
+   */
+  after?: Readonly<Record<string, readonly string[]>>
 }
 
 export type ApplyOutcome =
@@ -93,34 +99,93 @@ export async function replayUndo(
     onEvent?.({ type: 'rolled-back', network, step: u.step, errors })
     return errors
   }
-  if (opts.concurrent) return (await Promise.all(undo.map(run))).flat()
+  if (opts.concurrent) {
+    // Launched in plan order, so the bridge's deletion (the kernel's slowest part) starts first and
+    // the built-ins, which need no child process, come after the programs. Errors stay in undo order.
+    const launched = [...undo].reverse().map(run)
+    return (await Promise.all(launched.reverse())).flat()
+  }
   const all: string[] = []
   for (const u of undo) all.push(...(await run(u)))
   return all
 }
 
+/** What `step` (at `index` in the plan) waits for: its listed needs that are in the plan, else every earlier step. */
+export function prerequisites(steps: readonly PlanStep[], index: number, after?: Readonly<Record<string, readonly string[]>>): string[] {
+  const step = steps[index]
+  const earlier = steps.slice(0, index).map((s) => s.id)
+  if (!after || !Object.hasOwn(after, step.id)) return earlier
+  // Only earlier steps count: a need on a later step (or on one the plan lacks) is ignored.
+  return after[step.id].filter((id) => earlier.includes(id))
+}
+
+type StepResult = { step: PlanStep; ok: true } | { step: PlanStep; ok: false; error: unknown }
+
 export async function applyPlan(steps: readonly PlanStep[], runner: CommandRunner, opts: ApplyOptions): Promise<ApplyOutcome> {
   const { network, onEvent } = opts
-  const done: PlanStep[] = []
-  for (const step of steps) {
-    if (opts.shouldStop?.()) {
-      const rollbackErrors = await replayUndo(undoFor(done), runner, network, onEvent)
-      return { ok: false, error: new InterruptedError(), failedStep: null, interrupted: true, rollbackErrors, leftSomething: rollbackErrors.length > 0 }
-    }
+  const needs = steps.map((_, i) => prerequisites(steps, i, opts.after))
+  const finished = new Map<string, StepResult>()
+  const running = new Map<string, Promise<StepResult>>()
+  let interrupted = false
+
+  const runStep = async (step: PlanStep): Promise<StepResult> => {
     onEvent?.({ type: 'step-started', network, step: step.id, title: step.title })
     try {
       for (const argv of step.apply) await runner.run(argv)
       opts.afterStep?.(step.id)
     } catch (error) {
       onEvent?.({ type: 'step-failed', network, step: step.id, error: messageOf(error) })
-      // The failed step may have half-happened (a bridge made, its address refused): undo it too.
-      const ownErrors = await replayUndo(undoFor([step]), runner, network, onEvent)
-      const doneErrors = await replayUndo(undoFor(done), runner, network, onEvent)
-      return { ok: false, error, failedStep: step.id, interrupted: false, rollbackErrors: [...ownErrors, ...doneErrors], leftSomething: doneErrors.length > 0 }
+      return { step, ok: false, error }
     }
-    done.push(step)
     mark(step.id)
     onEvent?.({ type: 'step-done', network, step: step.id })
+    return { step, ok: true }
+  }
+
+  // Start every step whose needs are met, in plan order; stop starting at the first failure or signal.
+  for (;;) {
+    const failed = [...finished.values()].some((r) => !r.ok)
+    if (!failed && !interrupted) {
+      for (let i = 0; i < steps.length; i++) {
+        const step = steps[i]
+        if (finished.has(step.id) || running.has(step.id)) continue
+        if (!needs[i].every((id) => finished.get(id)?.ok === true)) continue
+        if (opts.shouldStop?.()) {
+          interrupted = true
+          break
+        }
+        running.set(step.id, runStep(step))
+      }
+    }
+    if (running.size === 0) break
+    const r = await Promise.race(running.values())
+    running.delete(r.step.id)
+    finished.set(r.step.id, r)
+  }
+
+  // Done steps in plan order, so their undo runs last-applied-first.
+  const done = steps.filter((s) => finished.get(s.id)?.ok === true)
+  const failedSteps = steps.flatMap((s) => {
+    const r = finished.get(s.id)
+    return r && !r.ok ? [r] : []
+  })
+  if (failedSteps.length > 0) {
+    // A failed step may have half-happened (a bridge made, its address refused): undo it too.
+    const ownErrors = await replayUndo(undoFor(failedSteps.map((f) => f.step)), runner, network, onEvent)
+    const doneErrors = await replayUndo(undoFor(done), runner, network, onEvent)
+    const first = failedSteps[0]
+    return {
+      ok: false,
+      error: first.error,
+      failedStep: first.step.id,
+      interrupted: false,
+      rollbackErrors: [...ownErrors, ...doneErrors],
+      leftSomething: doneErrors.length > 0
+    }
+  }
+  if (interrupted || done.length < steps.length) {
+    const rollbackErrors = await replayUndo(undoFor(done), runner, network, onEvent)
+    return { ok: false, error: new InterruptedError(), failedStep: null, interrupted: true, rollbackErrors, leftSomething: rollbackErrors.length > 0 }
   }
   return { ok: true, undo: undoFor(done) }
 }

@@ -23,7 +23,9 @@ const ARGS: Record<HelperVerb, ArgSpec> = {
   status: NAME_OPTIONAL,
   leases: NAME_REQUIRED,
   reconcile: NAME_OPTIONAL,
-  'restore-default': COMMON
+  'restore-default': COMMON,
+  doctor: { ...COMMON, fix: { type: 'string', required: false }, undo: { type: 'string', required: false } },
+  renumber: { ...NAME_REQUIRED, to: { type: 'string', required: false } }
 }
 
 /** Checks a network name; returns why it is refused (the core's name rules), or null. */

@@ -14,7 +14,9 @@ export const HELPER_VERBS = [
   'status',
   'leases',
   'reconcile',
-  'restore-default'
+  'restore-default',
+  'doctor',
+  'renumber'
 ] as const
 
 export type HelperVerb = (typeof HELPER_VERBS)[number]
@@ -34,6 +36,12 @@ export interface HelperRequest {
     xml?: string
     /** autostart: on or off. */
     enable?: boolean
+    /** doctor: apply the fix of `all`, a check id or a finding id. */
+    fix?: string
+    /** doctor: undo the recorded fixes of `all`, a check id or a finding id. */
+    undo?: string
+    /** renumber: the subnet to move to (`10.122.0.0/24`); default the first free range. */
+    to?: string
   }
 }
 

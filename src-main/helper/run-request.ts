@@ -4,6 +4,7 @@
  * (main.ts) and, when the CLI already runs as root, by the CLI directly (no second node).
  */
 import type { HostFacts } from '../core/model/host-facts'
+import { FACTS_BATCH } from '../host/read-host-facts'
 import type { NetworkStore } from '../store/network-store'
 import { assertInNetns } from './netns'
 import { realDeps } from './ops/real-deps'
@@ -11,6 +12,10 @@ import { checkRootDir } from './policy'
 import type { HelperErrorBody, HelperRequest, HelperVerb, StepEvent } from './protocol'
 import { errorBody, HelperError } from './protocol'
 import { execProgram } from './run/exec-program'
+import type { IpSession } from './run/ip-session'
+import { openIpSession } from './run/ip-session'
+import type { NftLoader } from './run/nft-loader'
+import { prestartNft } from './run/nft-loader'
 import { helperPaths } from './state/helper-paths'
 import { withLock } from './state/lock'
 import type { VerbContext, VerbRun } from './verbs/context'
@@ -25,14 +30,19 @@ const VERBS: Record<HelperVerb, () => Promise<{ run: VerbRun }>> = {
   status: () => import('./verbs/status'),
   leases: () => import('./verbs/leases'),
   reconcile: () => import('./verbs/reconcile'),
-  'restore-default': () => import('./verbs/restore-default')
+  'restore-default': () => import('./verbs/restore-default'),
+  doctor: () => import('./verbs/doctor'),
+  renumber: () => import('./verbs/renumber')
 }
 
 /** Verbs that need the live host's addresses and routes. */
-const FACT_VERBS: ReadonlySet<HelperVerb> = new Set(['start', 'autostart-all', 'define', 'restore-default'])
+const FACT_VERBS: ReadonlySet<HelperVerb> = new Set(['start', 'autostart-all', 'define', 'restore-default', 'renumber'])
 
-/** Verbs that read only: they run without root (with less detail) and without the lock. */
-export const READ_ONLY_VERBS: ReadonlySet<HelperVerb> = new Set(['status', 'leases'])
+/**
+ * Verbs that read only: they run without root (with less detail) and without the lock. `doctor`
+ * reads only unless asked to fix or undo; then it checks root, the root dir and takes the lock itself.
+ */
+export const READ_ONLY_VERBS: ReadonlySet<HelperVerb> = new Set(['status', 'leases', 'doctor'])
 
 export type RunResult = { ok: true; value: unknown } | { ok: false; error: HelperErrorBody }
 
@@ -44,13 +54,27 @@ export interface RunOptions {
   uid?: number
 }
 
-async function liveHostFacts(): Promise<HostFacts> {
+/**
+ * The live host's addresses and routes. With the request's ip session, the three reads are queued
+ * on it at once (before any module loads), one line each; if that fails, read-host-facts runs them
+ * as programs.
+ */
+async function liveHostFacts(session: IpSession | null): Promise<HostFacts> {
+  const early = session?.query(FACTS_BATCH)
+  early?.catch(() => undefined)
   const [{ readLiveHostFacts }, { parseHostFacts }] = await Promise.all([import('../host/read-host-facts'), import('../core/host/parse-host-facts')])
-  const raw = await readLiveHostFacts({ exec: async (file, args) => (await execProgram([file, ...args])).stdout })
+  const raw = await readLiveHostFacts({
+    exec: async (file, args, input) => {
+      if (early && input === `${FACTS_BATCH.join('\n')}\n`) return `${(await early).join('\n')}\n`
+      return (await execProgram([file, ...args], input === undefined ? {} : { input })).stdout
+    }
+  })
   return parseHostFacts(raw, 'the live host')
 }
 
 export async function runRequest(req: HelperRequest, opts: RunOptions): Promise<RunResult> {
+  let session: IpSession | null = null
+  let nft: NftLoader | null = null
   try {
     const { root, netns } = req.args
     // Never act anywhere but inside the requested namespace (or, without one, where we are).
@@ -62,9 +86,13 @@ export async function runRequest(req: HelperRequest, opts: RunOptions): Promise<
     }
     if (root !== undefined && !readOnly) checkRootDir(root)
     const paths = helperPaths(root, netns)
-    const deps = realDeps({ paths, netns: netns ?? null, emit: opts.emit, shouldStop: opts.shouldStop })
-    // Start reading the host's facts now: the ip processes run while the modules load.
-    let facts: Promise<HostFacts> | undefined = FACT_VERBS.has(req.verb) ? liveHostFacts() : undefined
+    // One ip process for the facts and the plan's ip batches (run/ip-session.ts), started now: the
+    // facts are read while the modules load.
+    session = FACT_VERBS.has(req.verb) ? openIpSession() : null
+    // A start's nft starts now too and gets its ruleset at the firewall step (run/nft-loader.ts).
+    nft = req.verb === 'start' ? prestartNft() : null
+    const deps = realDeps({ paths, netns: netns ?? null, emit: opts.emit, shouldStop: opts.shouldStop, ipSession: session, nft })
+    let facts: Promise<HostFacts> | undefined = FACT_VERBS.has(req.verb) ? liveHostFacts(session) : undefined
     facts?.catch(() => undefined)
     let store: Promise<NetworkStore> | undefined
     const verb = await VERBS[req.verb]()
@@ -72,12 +100,15 @@ export async function runRequest(req: HelperRequest, opts: RunOptions): Promise<
       args: req.args,
       deps,
       store: () => (store ??= import('../store/network-store').then(({ NetworkStore }) => new NetworkStore(root === undefined ? {} : { root }))),
-      hostFacts: () => (facts ??= liveHostFacts())
+      hostFacts: () => (facts ??= liveHostFacts(null))
     }
     const value = readOnly ? await verb.run(ctx) : await withLock(paths.lockFile, () => verb.run(ctx))
     return { ok: true, value }
   } catch (e) {
     return { ok: false, error: errorBody(e) }
+  } finally {
+    session?.close()
+    nft?.discard()
   }
 }
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 
 import { parseHostFacts } from '../core/host/parse-host-facts'
 import type { ExecFileFn } from './read-host-facts'
-import { HostFactsReadError, readLiveHostFacts } from './read-host-facts'
+import { HostFactsReadError, parseBatchOutput, readLiveHostFacts } from './read-host-facts'
 
 function hasIp(): boolean {
   try {
@@ -16,14 +16,34 @@ function hasIp(): boolean {
 }
 
 describe('readLiveHostFacts', () => {
-  it('runs the three ip -j commands as argv arrays, in the namespace asked for', async () => {
+  it('reads all three with one ip -j -batch process, in the namespace asked for', async () => {
+    const calls: Array<{ argv: string[]; input?: string }> = []
+    const exec: ExecFileFn = async (file, args, input) => {
+      calls.push({ argv: [file, ...args], input })
+      return '[{"ifname":"lo","addr_info":[]}]\n[{"dst":"10.0.0.0/8","dev":"wg0","table":"51820"}]\n[]\n'
+    }
+    expect(await readLiveHostFacts({ netns: 'gn-test', exec })).toEqual({
+      addr: [{ ifname: 'lo', addr_info: [] }],
+      route4: [{ dst: '10.0.0.0/8', dev: 'wg0', table: '51820' }],
+      route6: []
+    })
+    expect(calls).toEqual([
+      {
+        argv: ['ip', '-n', 'gn-test', '-j', '-batch', '-'],
+        input: 'addr show\nroute show table all root 0.0.0.0/0\nroute show table all root ::/0\n'
+      }
+    ])
+  })
+
+  it('runs the three ip -j commands one by one when the batch fails or prints something else', async () => {
     const calls: string[][] = []
     const exec: ExecFileFn = async (file, args) => {
       calls.push([file, ...args])
+      if (args.includes('-batch')) return '[]\n'
       return args.includes('addr') ? '[{"ifname":"lo","addr_info":[]}]' : args.includes('-6') ? '' : '[]'
     }
     expect(await readLiveHostFacts({ netns: 'gn-test', exec })).toEqual({ addr: [{ ifname: 'lo', addr_info: [] }], route4: [], route6: [] })
-    expect(calls).toEqual([
+    expect(calls.slice(1)).toEqual([
       ['ip', '-n', 'gn-test', '-j', 'addr'],
       ['ip', '-n', 'gn-test', '-j', '-4', 'route', 'show', 'table', 'all'],
       ['ip', '-n', 'gn-test', '-j', '-6', 'route', 'show', 'table', 'all']
@@ -44,8 +64,20 @@ describe('readLiveHostFacts', () => {
     await expect(readLiveHostFacts({ netns: '-rf', exec: garbage })).rejects.toThrow("network namespace name '-rf' is not valid")
   })
 
-  it.skipIf(!hasIp())('reads this machine (read-only) into facts that parse', async () => {
+  it('parses the batch output only when it is exactly three JSON arrays', () => {
+    expect(parseBatchOutput('[]\n[]\n[]\n')).toEqual({ addr: [], route4: [], route6: [] })
+    expect(parseBatchOutput('[]\n[]\n')).toBeNull()
+    expect(parseBatchOutput('[]\n[]\n{}\n')).toBeNull()
+    expect(parseBatchOutput('[]\n[]\nCommand failed -:3\n')).toBeNull()
+  })
+
+  it.skipIf(!hasIp())('reads this machine (read-only) into facts that parse, the same by batch and one by one', async () => {
     const facts = parseHostFacts(await readLiveHostFacts(), 'live')
     expect(facts.addresses.some((a) => a.ifname === 'lo' || a.scope === 'host')).toBe(true)
+    const oneByOne: ExecFileFn = async (file, args) => {
+      if (args.includes('-batch')) throw new Error('no batch')
+      return execFileSync(file, [...args], { encoding: 'utf8' })
+    }
+    expect(parseHostFacts(await readLiveHostFacts({ exec: oneByOne }), 'live')).toEqual(facts)
   })
 })

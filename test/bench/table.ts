@@ -5,6 +5,8 @@ export interface Row {
   value: string
   target?: string
   verdict?: string
+  /** A reference figure (e.g. libvirt's), shown in its own column when any row has one. */
+  compare?: string
 }
 
 export function median(values: number[]): number {
@@ -25,9 +27,10 @@ export function timeRounds(fn: () => void, rounds: number, warmup = 3): number[]
   return times
 }
 
-export function printTable(title: string, rows: Row[]): void {
-  const headers = ['what', 'measured', 'target', '']
-  const cells = rows.map((r) => [r.what, r.value, r.target ?? '', r.verdict ?? ''])
+export function printTable(title: string, rows: Row[], opts: { compareHeader?: string } = {}): void {
+  const withCompare = rows.some((r) => r.compare !== undefined)
+  const headers = ['what', 'measured', 'target', '', ...(withCompare ? [opts.compareHeader ?? 'compare'] : [])]
+  const cells = rows.map((r) => [r.what, r.value, r.target ?? '', r.verdict ?? '', ...(withCompare ? [r.compare ?? ''] : [])])
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)))
   const line = (c: string[]): string => `| ${c.map((x, i) => x.padEnd(widths[i])).join(' | ')} |`
   console.log(`\n${title}\n`)

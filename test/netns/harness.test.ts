@@ -96,6 +96,8 @@ describe.skipIf(skip !== null)(`netns harness${skip ? ` (skipped: ${skip})` : ''
     expect(await a.resolve('nosuchguest')).toEqual([])
     const { address } = await a.slaac('fd77::/64')
     expect(address).toMatch(/^fd77::/)
+    // beta needs its own router advertisement (its route to fd77::/64) before it can ping the gateway.
+    expect((await b.slaac('fd77::/64')).address).toMatch(/^fd77::/)
     expect(await b.ping('fd77::1')).toBe(true)
   })
 

@@ -1,9 +1,10 @@
 /**
  * IP addresses as (family, bigint) pairs, so IPv4 and IPv6 share one set of range arithmetic.
- * IPv4 input is parsed as strict dotted decimal (no octal `010`, no short forms like `10.1`);
- * IPv6 parsing and canonical formatting (RFC 5952) come from ip-address.
+ * IPv4 input is parsed as strict dotted decimal (no octal `010`, no short forms like `10.1`).
+ * IPv6 is parsed and formatted (RFC 5952) here, accepting exactly what the ip-address library
+ * accepts (ip.spec.ts checks that against it): loading that library cost every CLI start and every
+ * helper start a few milliseconds, most of a lean start's budget.
  */
-import { Address6 } from 'ip-address'
 
 export type Family = 4 | 6
 
@@ -39,15 +40,67 @@ export function parseIPv4(text: string): Ip | null {
   return { family: 4, value: BigInt(value * 256 + part) }
 }
 
+const HEX_GROUP = /^[0-9A-Fa-f]{1,4}$/
+
+/**
+ * Hex groups, `::` standing for at least one zero group, and an optional dotted IPv4 tail (strict,
+ * as above) standing for the last two groups. No prefix, zone or brackets: those are not addresses.
+ */
 export function parseIPv6(text: string): Ip | null {
-  // No prefix, zone or brackets here: those are not addresses.
-  if (!text.includes(':') || /[/%[\]\s]/.test(text)) return null
-  if (!Address6.isValid(text)) return null
-  try {
-    return { family: 6, value: new Address6(text).bigInt() }
-  } catch {
-    return null
+  if (!text.includes(':') || text.length > 45) return null
+  let s = text
+  if (s.includes('.')) {
+    const colon = s.lastIndexOf(':')
+    const v4 = parseIPv4(s.slice(colon + 1))
+    if (!v4) return null
+    const v = Number(v4.value)
+    s = `${s.slice(0, colon + 1)}${(v >>> 16).toString(16)}:${(v & 0xffff).toString(16)}`
   }
+  if (!/^[0-9A-Fa-f:]+$/.test(s) || /:::|[^:]:$|^:[^:]/.test(s)) return null
+  const halves = s.split('::')
+  if (halves.length > 2) return null
+  const part = (h: string): string[] => (h === '' ? [] : h.split(':'))
+  let groups: string[]
+  if (halves.length === 2) {
+    const first = part(halves[0])
+    const last = part(halves[1])
+    const elided = 8 - first.length - last.length
+    if (elided < 1) return null
+    groups = [...first, ...Array<string>(elided).fill('0'), ...last]
+  } else {
+    groups = s.split(':')
+  }
+  if (groups.length !== 8) return null
+  let value = 0n
+  for (const g of groups) {
+    if (!HEX_GROUP.test(g)) return null
+    value = (value << 16n) | BigInt(parseInt(g, 16))
+  }
+  return { family: 6, value }
+}
+
+/** RFC 5952: lower case, no leading zeros, the longest run (the first of equals) of 2+ zero groups as `::`. */
+function formatIPv6(value: bigint): string {
+  if (value < 0n || value >> 128n !== 0n) throw new RangeError(`${value} is not an IPv6 address (0 to 2**128 - 1)`)
+  const groups: number[] = []
+  for (let shift = 112n; shift >= 0n; shift -= 16n) groups.push(Number((value >> shift) & 0xffffn))
+  let best = -1
+  let bestLen = 1
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++
+      continue
+    }
+    let j = i
+    while (j < 8 && groups[j] === 0) j++
+    if (j - i > bestLen) {
+      best = i
+      bestLen = j - i
+    }
+    i = j
+  }
+  const hex = (from: number, to: number): string => groups.slice(from, to).map((g) => g.toString(16)).join(':')
+  return best < 0 ? hex(0, 8) : `${hex(0, best)}::${hex(best + bestLen, 8)}`
 }
 
 /** Parses an IPv4 (strict dotted decimal) or IPv6 address; null if it is neither. */
@@ -60,7 +113,7 @@ export function formatIp(ip: Ip): string {
     const v = ip.value
     return [24n, 16n, 8n, 0n].map((s) => String((v >> s) & 255n)).join('.')
   }
-  return Address6.fromBigInt(ip.value).correctForm()
+  return formatIPv6(ip.value)
 }
 
 /** Canonical text of an address (`2001:DB8:0::1` → `2001:db8::1`); null if it does not parse. */

@@ -63,9 +63,10 @@ describe('buildPlan', () => {
       'ip -batch',
       '@sysctl net.ipv6.conf.virbr0.disable_ipv6',
       '@sysctl net.ipv6.conf.virbr0.accept_ra',
+      '@sysctl net.ipv6.conf.virbr0.accept_dad',
       'ip -batch'
     ])
-    expect(step(p, 'bridge').apply[3][2]).toBe('/run/guestnet/default/ip6.batch')
+    expect(step(p, 'bridge').apply[4][2]).toBe('/run/guestnet/default/ip6.batch')
   })
 
   it('isolated IPv4: no sysctls step', () => {

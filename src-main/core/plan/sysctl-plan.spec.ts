@@ -56,10 +56,11 @@ describe('hostSysctls', () => {
 })
 
 describe('bridgeSysctls', () => {
-  it('IPv6 network: IPv6 on, RAs from guests ignored', () => {
+  it('IPv6 network: IPv6 on, RAs from guests ignored, no DAD for the bridge’s own address', () => {
     expect(bridgeSysctls(analyseNetwork(dual), FACTS)).toEqual([
       ['net.ipv6.conf.virbr0.disable_ipv6', '0'],
-      ['net.ipv6.conf.virbr0.accept_ra', '0']
+      ['net.ipv6.conf.virbr0.accept_ra', '0'],
+      ['net.ipv6.conf.virbr0.accept_dad', '0']
     ])
   })
 

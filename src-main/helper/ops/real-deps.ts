@@ -4,6 +4,8 @@ import type { StepEvent } from '../protocol'
 import { createCommandRunner } from '../run/command-runner'
 import { inspectPidfile } from '../run/dnsmasq-process'
 import { execProgram } from '../run/exec-program'
+import type { IpSession } from '../run/ip-session'
+import type { NftLoader } from '../run/nft-loader'
 import { resolveProgram } from '../run/programs'
 import type { HelperPaths } from '../state/helper-paths'
 import { currentNsId, listInterfaces, listNftTables } from '../state/live-state'
@@ -28,6 +30,10 @@ export interface RealDepsOptions {
   netns: string | null
   emit(event: StepEvent): void
   shouldStop(): boolean
+  /** The request's ip process, for the plans' `ip -batch` commands (run/ip-session.ts). */
+  ipSession?: IpSession | null
+  /** An `nft -f -` started early, for the first ruleset (run/nft-loader.ts). */
+  nft?: NftLoader | null
 }
 
 export function realDeps(opts: RealDepsOptions): OpsDeps {
@@ -35,12 +41,15 @@ export function realDeps(opts: RealDepsOptions): OpsDeps {
   return {
     paths,
     runnerFor: (network, artifacts = {}) =>
-      createCommandRunner({
-        network,
-        artifacts,
-        allowedDirs: [paths.plan.runtimeDir, paths.plan.stateDir],
-        ledgerFile: paths.ledgerFile
-      }),
+      createCommandRunner(
+        {
+          network,
+          artifacts,
+          allowedDirs: [paths.plan.runtimeDir, paths.plan.stateDir],
+          ledgerFile: paths.ledgerFile
+        },
+        { ipSession: opts.ipSession, nft: opts.nft }
+      ),
     interfaces: listInterfaces,
     tables: listNftTables,
     groupBridges: async () => parseIpLinkNames((await execProgram(['ip', '-j', 'link', 'show', 'group', DEVGROUP])).stdout),

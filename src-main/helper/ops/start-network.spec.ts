@@ -185,7 +185,15 @@ describe('applyStart', () => {
     const d = deps({ shouldStop: () => stop, emit: (e) => { if (e.type === 'step-done' && e.step === 'bridge') stop = true } })
     const err = await applyStart(plan(), null, d).then(() => { throw new Error('expected a failure') }, (e: unknown) => e as HelperError)
     expect(err.code).toBe('INTERRUPTED')
-    expect(calls).toEqual(['ip write', 'ip link add gnbr1', 'ip link del gnbr1', 'ip unwrite'])
+    // The firewall loads alongside the bridge (START_AFTER), so it was running when the signal came.
+    expect(calls).toEqual([
+      'ip write',
+      'ip link add gnbr1',
+      `nft -f ${paths.plan.runtimeDir}/n1/ruleset.nft`,
+      'nft delete table inet guestnet_n1',
+      'ip link del gnbr1',
+      'ip unwrite'
+    ])
     expect(existsSync(paths.journal('n1'))).toBe(false)
   })
 

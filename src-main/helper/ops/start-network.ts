@@ -32,6 +32,20 @@ export function programsOf(plan: Plan): string[] {
   return [...names]
 }
 
+/**
+ * What each step of a start really needs (core/plan/build-plan.ts makes them in this order: files,
+ * bridge, firewall, sysctls, dnsmasq). The firewall loads while the bridge is made: its rules name
+ * the bridge (iifname/oifname, the interface group), nft needs nothing the bridge step makes.
+ * dnsmasq needs its files and the bridge with its addresses, not the firewall. Forwarding (the
+ * sysctls step) is switched on only once the firewall is loaded and the bridge is there.
+ */
+export const START_AFTER: Readonly<Record<string, readonly string[]>> = {
+  bridge: ['files'],
+  firewall: ['files'],
+  sysctls: ['files', 'bridge', 'firewall'],
+  dnsmasq: ['files', 'bridge']
+}
+
 export function bridgeTakenError(bridge: string, network: string): HelperError {
   return new HelperError('BRIDGE_TAKEN', `bridge ${bridge} already exists (not created by guestnet): network '${network}' cannot use it`, {
     field: 'bridge.name',
@@ -53,6 +67,7 @@ export async function applyStart(plan: Plan, uuid: string | null, deps: OpsDeps)
 
   const out = await applyPlan(plan.steps, deps.runnerFor(name, plan.artifacts), {
     network: name,
+    after: START_AFTER,
     onEvent: (e) => deps.emit(e),
     shouldStop: () => deps.shouldStop(),
     ...(deps.afterStep ? { afterStep: deps.afterStep } : {})

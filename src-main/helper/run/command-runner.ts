@@ -1,16 +1,59 @@
-/** The real runner: `@` built-ins in-process, everything else an allow-listed program by argv. */
+/**
+ * The real runner: `@` built-ins in-process, `ip -batch FILE` through the request's ip session and
+ * the first `nft -f FILE` through the nft started early, when there are such (the file must lie where
+ * the plan writes), everything else an allow-listed program.
+ */
 import type { Argv } from '../../core/model/plan'
 import type { CommandRunner } from '../apply-plan'
-import type { BuiltinEnv } from './builtins'
-import { runBuiltin } from './builtins'
-import { execProgram } from './exec-program'
+import { readFileSync } from 'node:fs'
 
-export function createCommandRunner(env: BuiltinEnv): CommandRunner {
+import type { BuiltinEnv } from './builtins'
+import { isPathUnder, runBuiltin } from './builtins'
+import { execProgram } from './exec-program'
+import type { IpSession } from './ip-session'
+import type { NftLoader } from './nft-loader'
+
+export interface EarlyPrograms {
+  /** The request's ip process (run/ip-session.ts). */
+  ipSession?: Pick<IpSession, 'alive' | 'runBatch' | 'close'> | null
+  /** An `nft -f -` started early, for the first `nft -f FILE` (run/nft-loader.ts). */
+  nft?: Pick<NftLoader, 'canLoad' | 'load'> | null
+}
+
+export function createCommandRunner(env: BuiltinEnv, early: EarlyPrograms = {}): CommandRunner {
+  const session = early.ipSession
   return {
     async run(argv: Argv): Promise<void> {
       if (argv.length === 0) throw new Error('empty command in the plan')
-      if (argv[0].startsWith('@')) await runBuiltin(argv, env)
-      else await execProgram(argv)
+      if (argv[0].startsWith('@')) {
+        await runBuiltin(argv, env)
+        return
+      }
+      if (session?.alive && isIpBatch(argv) && isPathUnder(argv[2], env.allowedDirs)) {
+        await session.runBatch(readFileSync(argv[2], 'utf8'), argv[2])
+        return
+      }
+      if (early.nft && isNftFile(argv) && isPathUnder(argv[2], env.allowedDirs)) {
+        const text = readFileSync(argv[2], 'utf8')
+        if (early.nft.canLoad(text)) {
+          await early.nft.load(text, argv[2])
+          return
+        }
+      }
+      // Another ip may change links behind the session's back (ip link del, then the same name
+      // made again): its cached interface indexes would be stale, so it ends here.
+      if (argv[0] === 'ip') session?.close()
+      await execProgram(argv)
     }
   }
+}
+
+/** `ip -batch FILE`: the same lines, run by the request's ip session (run/ip-session.ts). */
+function isIpBatch(argv: Argv): boolean {
+  return argv.length === 3 && argv[0] === 'ip' && argv[1] === '-batch'
+}
+
+/** `nft -f FILE`: the same ruleset, fed to the nft started early (run/nft-loader.ts). */
+function isNftFile(argv: Argv): boolean {
+  return argv.length === 3 && argv[0] === 'nft' && argv[1] === '-f'
 }

@@ -63,6 +63,8 @@ export function execProgram(argv: Argv, opts: { timeoutMs?: number; input?: stri
       if (code === 0) resolve({ stdout, stderr })
       else reject(new CommandError(argv, code, stderr, timedOut ? 'timed out' : undefined))
     })
+    // A program may exit without reading its input: its exit status tells, not EPIPE.
+    child.stdin?.on('error', () => undefined)
     if (opts.input !== undefined) child.stdin?.end(opts.input)
   })
 }

@@ -6,7 +6,19 @@ import { statSync } from 'node:fs'
 
 import { HelperError } from '../protocol'
 
-export const PROGRAM_PACKAGES = { ip: 'iproute2', nft: 'nftables', dnsmasq: 'dnsmasq-base' } as const
+export const PROGRAM_PACKAGES = {
+  ip: 'iproute2',
+  nft: 'nftables',
+  dnsmasq: 'dnsmasq-base',
+  // The doctor only (src-main/doctor): listing and narrowly fixing other programs' firewalls.
+  'iptables-nft': 'iptables',
+  'ip6tables-nft': 'iptables',
+  'iptables-legacy': 'iptables',
+  'ip6tables-legacy': 'iptables',
+  'firewall-cmd': 'firewalld',
+  // Registering a network's DNS with systemd-resolved (helper/ops/resolved.ts).
+  resolvectl: 'systemd-resolved'
+} as const
 export type ProgramName = keyof typeof PROGRAM_PACKAGES
 
 /** Searched in this order; never $PATH. */

@@ -22,6 +22,8 @@ export interface HelperPaths {
   ledgerFile: string
   /** `<runtimeDir>/.lock`: one mutating helper at a time. */
   lockFile: string
+  /** `<runtimeDir>/.definitions.cache`: definitions this helper parsed, by exact text (definitions.ts). */
+  definitionsCache: string
 }
 
 /**
@@ -42,6 +44,7 @@ export function helperPaths(root: string | undefined, netns: string | undefined)
     networkDir: (name) => `${runtimeDir}/${name}`,
     leasesFile: (name) => `${stateDir}/dnsmasq/${name}.leases`,
     ledgerFile: `${runtimeDir}/.sysctl-ledger.json`,
-    lockFile: `${runtimeDir}/.lock`
+    lockFile: `${runtimeDir}/.lock`,
+    definitionsCache: `${runtimeDir}/.definitions.cache`
   }
 }

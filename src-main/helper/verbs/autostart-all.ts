@@ -3,6 +3,7 @@ import { errorBody } from '../protocol'
 import type { HelperErrorBody } from '../protocol'
 import type { VerbContext } from './context'
 import { mapStoreErrors } from './store-errors'
+import { resolvedAfterStart } from './start-resolved'
 import { startNetwork } from './start'
 
 export interface AutostartAllValue {
@@ -30,7 +31,8 @@ export async function run(ctx: VerbContext): Promise<AutostartAllValue> {
     if (ctx.deps.shouldStop()) break
     try {
       const r = await startNetwork(ctx, network)
-      out.results.push({ network, ok: true, message: r.message })
+      const resolved = r.alreadyActive ? null : await resolvedAfterStart(ctx, network)
+      out.results.push({ network, ok: true, message: resolved?.notable ? `${r.message}; ${resolved.message}` : r.message })
       out.started++
     } catch (e) {
       out.results.push({ network, ok: false, error: errorBody(e) })

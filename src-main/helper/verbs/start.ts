@@ -13,11 +13,13 @@ import { PlanError } from '../../core/plan/plan-error'
 import { validateNetwork } from '../../core/validate/validate-network'
 import type { StartValue } from '../ops/start-network'
 import { applyStart, bridgeTakenError } from '../ops/start-network'
-import { reconcile } from '../ops/reconcile-run'
+import type { ResolvedOutcome } from '../ops/resolved'
 import { HelperError } from '../protocol'
+import { loadDefinitions } from '../state/definitions'
 import { readTextSync } from '../state/fast-file'
 import { mark } from '../timing'
 import type { VerbContext } from './context'
+import { resolvedAfterStart } from './start-resolved'
 import { invalidDefinition, nameArg, requireOk } from './context'
 
 function dnsmasqUser(): ReturnType<typeof detectDnsmasqUser> {
@@ -39,7 +41,9 @@ export interface StartResult extends StartValue {
 export async function startNetwork(ctx: VerbContext, name: string): Promise<StartResult> {
   const { deps } = ctx
   mark('start')
-  const [entries, facts] = await Promise.all([ctx.store().then((s) => s.list()), ctx.hostFacts()])
+  // The stored definitions without the XML parser when they did not change (state/definitions.ts).
+  const definitions = loadDefinitions({ layout: deps.paths.layout, cacheFile: deps.paths.definitionsCache, uid: process.getuid?.() ?? 0 })
+  const [entries, facts] = await Promise.all([definitions, ctx.hostFacts()])
   mark('listed+facts')
   const entry = requireOk(entries, name)
   const def = entry.def
@@ -54,6 +58,8 @@ export async function startNetwork(ctx: VerbContext, name: string): Promise<Star
   let repaired: string[] = []
   if (traces) {
     const defs = entries.flatMap((e) => (e.state === 'ok' ? [e.def] : []))
+    // Loaded only here: a clean start never needs the repair code.
+    const { reconcile } = await import('../ops/reconcile-run')
     const report = await reconcile(deps, defs, name)
     if (report.failed.length > 0) {
       throw new HelperError('STOP_INCOMPLETE', `network ${name} has leftovers that could not be cleaned up: ${report.failed.join('; ')}`, {
@@ -94,6 +100,8 @@ export async function startNetwork(ctx: VerbContext, name: string): Promise<Star
   return { ...value, repaired }
 }
 
-export async function run(ctx: VerbContext): Promise<StartResult> {
-  return startNetwork(ctx, nameArg(ctx))
+export async function run(ctx: VerbContext): Promise<StartResult & { resolved?: ResolvedOutcome | null }> {
+  const result = await startNetwork(ctx, nameArg(ctx))
+  // The host resolves guest names through systemd-resolved, when it runs (ops/resolved.ts).
+  return result.alreadyActive ? result : { ...result, resolved: await resolvedAfterStart(ctx, result.network) }
 }

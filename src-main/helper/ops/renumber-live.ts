@@ -1,0 +1,131 @@
+/**
+ * Renumbering a running network in place (see renumber-steps.ts for the steps). Refuses when the
+ * network runs something other than its stored definition (it was redefined while running): then
+ * the old files on disk are not what the old definition says, and a rollback could not be exact.
+ * After success the journal keeps its undo (same bridge, table, files) with dnsmasq's new pid.
+ */
+import { readFileSync } from 'node:fs'
+
+import type { HostFacts } from '../../core/model/host-facts'
+import type { NetworkDef } from '../../core/model/network'
+import { canonicalIp } from '../../core/net/ip'
+import { buildPlan } from '../../core/plan/build-plan'
+import { detectDnsmasqUser } from '../../core/plan/dnsmasq-user'
+import { networkPaths } from '../../core/plan/network-paths'
+import { nftTableName } from '../../core/plan/nft-names'
+import { applyPlan, messageOf } from '../apply-plan'
+import { HelperError } from '../protocol'
+import { readPidfile } from '../run/dnsmasq-process'
+import { execProgram } from '../run/exec-program'
+import { readTextSync, removePathSync, writeAtomicSync } from '../state/fast-file'
+import { formatJournal } from '../state/journal'
+import { readRecord } from '../state/journal-file'
+import type { OpsDeps } from './deps'
+import type { BridgeAddress } from './renumber-steps'
+import { artifactPath, renumberSteps } from './renumber-steps'
+
+export interface LiveRenumberInput {
+  oldDef: NetworkDef
+  newDef: NetworkDef
+  /** The family that moved. */
+  family: 4 | 6
+  facts: HostFacts
+  deps: OpsDeps
+}
+
+/** Files whose content must match the stored definition's plan for an exact rollback. */
+const CHECKED_ARTIFACTS = ['ip.batch', 'nft', 'dnsmasq.conf'] as const
+
+function dnsmasqUser(): ReturnType<typeof detectDnsmasqUser> {
+  const read = (f: string): string => {
+    try {
+      return readFileSync(f, 'utf8')
+    } catch {
+      return ''
+    }
+  }
+  return detectDnsmasqUser(read('/etc/passwd'), read('/etc/group'))
+}
+
+/** Pure: the global addresses of one family in `ip -j addr show dev BR` output. */
+export function parseBridgeAddresses(json: string, family: 4 | 6): BridgeAddress[] {
+  let raw: unknown
+  try {
+    raw = JSON.parse(json)
+  } catch {
+    return []
+  }
+  if (!Array.isArray(raw)) return []
+  const want = family === 4 ? 'inet' : 'inet6'
+  return raw.flatMap((link: { addr_info?: { family?: string; local?: string; prefixlen?: number; scope?: string }[] }) =>
+    (link?.addr_info ?? []).flatMap((a) =>
+      a.family === want && a.scope === 'global' && typeof a.local === 'string' && typeof a.prefixlen === 'number' ? [{ address: a.local, prefix: a.prefixlen }] : []
+    )
+  )
+}
+
+function addressesOf(def: NetworkDef, family: 4 | 6): BridgeAddress[] {
+  const want = family === 4 ? 'ipv4' : 'ipv6'
+  return def.ips.filter((ip) => ip.family === want).map((ip) => ({ address: canonicalIp(ip.address) ?? ip.address, prefix: ip.prefix }))
+}
+
+export async function renumberLive(input: LiveRenumberInput): Promise<{ dnsmasqPid: number | null }> {
+  const { deps, oldDef, newDef, family } = input
+  const name = newDef.name
+  const record = readRecord(deps.paths.journal(name))
+  if (!record || !record.ok) {
+    throw new HelperError('NOT_ACTIVE', `network ${name} has no readable journal: it is not running as guestnet started it`, { fix: 'run guestnet reconcile, then renumber again' })
+  }
+  const bridge = record.journal.bridge
+  if (bridge !== newDef.bridge?.name || !deps.interfaces().has(bridge)) {
+    throw new HelperError('NOT_ACTIVE', `network ${name}'s bridge ${bridge} is not there (or not the one its definition names)`, {
+      fix: 'run guestnet reconcile (or stop and start the network), then renumber again'
+    })
+  }
+  const user = dnsmasqUser()
+  const oldPlan = buildPlan(oldDef, { paths: deps.paths.plan, hostFacts: input.facts, dnsmasqUser: user })
+  const newPlan = buildPlan(newDef, { paths: deps.paths.plan, hostFacts: input.facts, dnsmasqUser: user })
+  const np = networkPaths(deps.paths.plan, name)
+  const oldFiles: Record<string, string | null> = {}
+  for (const key of Object.keys(newPlan.artifacts)) {
+    const path = artifactPath(np, key)
+    oldFiles[key] = path === null ? null : readTextSync(path)
+  }
+  for (const key of CHECKED_ARTIFACTS) {
+    if (oldPlan.artifacts[key] !== undefined && oldFiles[key] !== oldPlan.artifacts[key]) {
+      throw new HelperError('ACTIVE', `network ${name} runs a different definition than the stored one (it was changed while running), so it cannot be renumbered live`, {
+        fix: `restart it first (guestnet net-destroy ${name}; guestnet net-start ${name}), or stop it and renumber it stopped`
+      })
+    }
+  }
+  const shown = await execProgram(['ip', '-j', family === 4 ? '-4' : '-6', 'addr', 'show', 'dev', bridge])
+  const plan = renumberSteps({
+    bridge,
+    family,
+    newAddresses: addressesOf(newDef, family),
+    oldAddresses: parseBridgeAddresses(shown.stdout, family),
+    paths: np,
+    newArtifacts: newPlan.artifacts,
+    oldFiles,
+    table: newPlan.nftRuleset ? nftTableName(name) : null,
+    dnsmasq: newPlan.steps.some((s) => s.id === 'dnsmasq')
+  })
+  deps.checkPrograms([...new Set(plan.steps.flatMap((s) => [...s.apply, ...s.rollback]).map((a) => a[0]).filter((p) => !p.startsWith('@')))])
+
+  const out = await applyPlan(plan.steps, deps.runnerFor(name, plan.artifacts), {
+    network: name,
+    onEvent: (e) => deps.emit(e),
+    shouldStop: () => deps.shouldStop(),
+    ...(deps.afterStep ? { afterStep: deps.afterStep } : {})
+  })
+  for (const f of plan.scratch) removePathSync(f)
+  if (out.ok) {
+    const pid = readPidfile(np.pidfile)
+    writeAtomicSync(deps.paths.journal(name), formatJournal({ ...record.journal, dnsmasqPid: pid }))
+    return { dnsmasqPid: pid }
+  }
+  const tail = out.leftSomething ? '; some rollback commands failed too (see rollbackErrors): run guestnet reconcile' : '; the network runs as before'
+  if (out.interrupted) throw new HelperError('INTERRUPTED', `renumbering network ${name} was interrupted by a signal${tail}`, { rollbackErrors: out.rollbackErrors })
+  const where = out.failedStep === null ? '' : ` at step '${out.failedStep}'`
+  throw new HelperError('STEP_FAILED', `renumbering network ${name} failed${where}: ${messageOf(out.error)}${tail}`, { rollbackErrors: out.rollbackErrors })
+}

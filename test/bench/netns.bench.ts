@@ -1,0 +1,195 @@
+// Namespace benchmarks (root only; skipped otherwise): the CLI's net-start and net-destroy latency,
+// a new guest's time from attach to its DHCP lease and to a SLAAC address, and guest-to-internet TCP
+// throughput through NAT next to a plain veth pair. All in namespaces made here and removed afterwards.
+import { loadavg } from 'node:os'
+
+import { writeNetworkXml } from '../netns/support/network-xml'
+import { findProgram } from '../netns/support/requirements'
+import type { BenchWorld, TimedRun } from './support/bench-world'
+import { benchEnv, benchSkipReason, createBenchWorld, guestnet, INET4, timedRun } from './support/bench-world'
+import type { AttachedGuest } from './support/guest-timing'
+import { attachTimedGuest } from './support/guest-timing'
+import { iperf, plainVethPair } from './support/iperf'
+import type { Row } from './table'
+import { median, printTable } from './table'
+
+const ROUNDS = Number(process.env.GUESTNET_BENCH_ROUNDS ?? 20)
+const PHASE_ROUNDS = 10
+const GUESTS = Number(process.env.GUESTNET_BENCH_GUESTS ?? 6)
+const FRESH_ROUNDS = Number(process.env.GUESTNET_BENCH_FRESH ?? 4)
+const IPERF_SECONDS = 2
+const IPERF_ROUNDS = 5
+const NET = { name: 'default', bridge: 'virbr0', mode: 'nat', ipv4: '192.168.122.1/24', ipv6: 'fd42:b3:0:1::1/64' } as const
+const PREFIX6 = 'fd42:b3:0:1::/64'
+
+const ms = (v: number): string => `${v.toFixed(1)} ms`
+const s = (v: number | null): string => (v === null ? 'n/a' : `${(v / 1000).toFixed(2)} s`)
+const verdict = (ok: boolean): string => (ok ? 'ok' : 'MISSED')
+
+/** `timing (ms since process start): a=1.0 b=2.5` → {a: 1, b: 2.5}. */
+function parseTiming(stderr: string): Map<string, number> {
+  const out = new Map<string, number>()
+  const line = stderr.split('\n').find((l) => l.startsWith('timing (ms since process start):'))
+  for (const m of (line ?? '').matchAll(/([\w+-]+)=([\d.]+)/g)) out.set(m[1], Number(m[2]))
+  return out
+}
+
+function phaseRows(runs: TimedRun[], label: string): Row[] {
+  const byKey = new Map<string, number[]>()
+  for (const r of runs) for (const [k, v] of parseTiming(r.stderr)) byKey.set(k, [...(byKey.get(k) ?? []), v])
+  const rows: Row[] = [...byKey].map(([k, v]) => ({ what: `${label}: ${k}`, value: ms(median(v)) }))
+  rows.push({ what: `${label}: process exit`, value: ms(median(runs.map((r) => r.ms))) })
+  return rows
+}
+
+async function latency(w: BenchWorld): Promise<{ rows: Row[]; phases: Row[] }> {
+  const file = await writeNetworkXml(w.dir, NET)
+  await guestnet(w, ['net-define', file])
+  for (let i = 0; i < 3; i++) {
+    await guestnet(w, ['net-start', NET.name])
+    await guestnet(w, ['net-destroy', NET.name])
+  }
+  const node0: number[] = []
+  const starts: number[] = []
+  const stops: number[] = []
+  for (let i = 0; i < ROUNDS; i++) {
+    const bare = await timedRun(w.x, ['ip', 'netns', 'exec', w.host, process.execPath, '-e', '0'], benchEnv())
+    node0.push(bare.ms)
+    starts.push((await guestnet(w, ['net-start', NET.name])).ms)
+    stops.push((await guestnet(w, ['net-destroy', NET.name])).ms)
+  }
+  const startRuns: TimedRun[] = []
+  const stopRuns: TimedRun[] = []
+  for (let i = 0; i < PHASE_ROUNDS; i++) {
+    startRuns.push(await guestnet(w, ['net-start', NET.name], { GUESTNET_TIMING: '1' }))
+    stopRuns.push(await guestnet(w, ['net-destroy', NET.name], { GUESTNET_TIMING: '1' }))
+  }
+  const base = median(node0)
+  const start = median(starts)
+  const stop = median(stops)
+  return {
+    rows: [
+      { what: `CLI net-start (median of ${ROUNDS})`, value: ms(start), target: '≤ 63 ms', verdict: verdict(start <= 63), compare: '127 ms' },
+      { what: `CLI net-destroy (median of ${ROUNDS})`, value: ms(stop), target: '≤ 100 ms', verdict: verdict(stop <= 100), compare: '402 ms' },
+      { what: 'node -e 0, same conditions (baseline)', value: ms(base) },
+      { what: 'net-start above the baseline', value: ms(start - base) },
+      { what: 'net-destroy above the baseline', value: ms(stop - base) }
+    ],
+    phases: [...phaseRows(startRuns, 'net-start'), ...phaseRows(stopRuns, 'net-destroy')]
+  }
+}
+
+interface Picked {
+  value: number | null
+  missing: number
+}
+
+function pick(all: readonly AttachedGuest[], f: (g: AttachedGuest) => number | null): Picked {
+  const v = all.map(f).filter((x): x is number => x !== null)
+  return { value: v.length ? median(v) : null, missing: all.length - v.length }
+}
+
+function guestRows(label: string, all: readonly AttachedGuest[], first: boolean): Row[] {
+  const n = all.length
+  const note = (p: Picked): string => s(p.value) + (p.missing > 0 ? ` (${p.missing} of ${n} never)` : '')
+  const lease = pick(all, (g) => g.times.leaseMs)
+  const tentative = pick(all, (g) => g.times.slaacTentativeMs)
+  const usable = pick(all, (g) => g.times.slaacUsableMs)
+  const ll = pick(all, (g) => g.times.linkLocalMs)
+  const ok = (p: Picked, limit: number): string => verdict(p.value !== null && p.value <= limit)
+  return [
+    { what: `${label}: attach → DHCP lease (median of ${n})`, value: note(lease), target: '≤ 0.7 s', verdict: ok(lease, 700), ...(first ? { compare: '7.3 s' } : {}) },
+    { what: `${label}: attach → SLAAC address assigned (tentative)`, value: note(tentative), target: '≤ 1.8 s', verdict: ok(tentative, 1800), ...(first ? { compare: '5.9 s' } : {}) },
+    { what: '  … that address usable (its DAD, in the guest, done)', value: note(usable), target: '≤ 1.8 s', verdict: ok(usable, 1800) },
+    { what: '  … the guest’s link-local DAD done (then it solicits)', value: note(ll) }
+  ]
+}
+
+/**
+ * New guests, timed from their attach: each first guest of a freshly started network (rounds of
+ * start, one guest, destroy), then guests joining a network that already runs. The last of those
+ * stays for the throughput runs.
+ */
+async function guests(w: BenchWorld): Promise<{ rows: Row[]; keep: AttachedGuest }> {
+  const firsts: AttachedGuest[] = []
+  for (let i = 1; i <= FRESH_ROUNDS; i++) {
+    await guestnet(w, ['net-start', NET.name])
+    const g = await attachTimedGuest(w, i, NET.bridge, PREFIX6)
+    firsts.push(g)
+    await g.remove()
+    await guestnet(w, ['net-destroy', NET.name])
+  }
+  await guestnet(w, ['net-start', NET.name])
+  // Let the network settle past its first advertisements, as a network a VM joins usually has.
+  await new Promise((r) => setTimeout(r, 3000))
+  const joiners: AttachedGuest[] = []
+  for (let i = 1; i <= GUESTS; i++) joiners.push(await attachTimedGuest(w, FRESH_ROUNDS + i, NET.bridge, PREFIX6))
+  const keep = joiners[joiners.length - 1]
+  const rsra = await routerAnswerMs(w, keep.ns)
+  for (const g of joiners.slice(0, -1)) await g.remove()
+  return {
+    keep,
+    rows: [
+      ...guestRows('first guest of a new network', firsts, true),
+      ...guestRows('guest joining a running network', joiners, false),
+      { what: 'router solicitation → advertisement (rdisc6, median of 5)', value: rsra === null ? 'n/a' : ms(rsra) }
+    ]
+  }
+}
+
+/** How fast the network answers a router solicitation: rdisc6 from a guest, minus rdisc6's own start. */
+async function routerAnswerMs(w: BenchWorld, ns: string): Promise<number | null> {
+  if (!findProgram('rdisc6')) return null
+  const times: number[] = []
+  for (let i = 0; i < 5; i++) {
+    const r = await timedRun(w.x, ['ip', 'netns', 'exec', ns, 'rdisc6', '-1', '-w', '2000', 'eth0'], benchEnv())
+    const bare = await timedRun(w.x, ['ip', 'netns', 'exec', ns, 'rdisc6', '-V'], benchEnv())
+    if (r.code === 0) times.push(Math.max(0, r.ms - bare.ms))
+  }
+  return times.length ? median(times) : null
+}
+
+async function throughput(w: BenchWorld, guest: AttachedGuest): Promise<Row[]> {
+  if (!findProgram('iperf3')) return [{ what: 'NAT throughput vs plain veth', value: 'skipped: iperf3 is not installed (apt-get install iperf3)' }]
+  const plain = await plainVethPair(w)
+  const nat: number[] = []
+  const ref: number[] = []
+  for (let i = 0; i < IPERF_ROUNDS; i++) {
+    nat.push((await iperf(w, { ns: guest.ns }, { ns: w.inet, address: INET4 }, IPERF_SECONDS)).bitsPerSecond)
+    ref.push((await iperf(w, { ns: plain.a }, { ns: plain.b, address: plain.addressB }, IPERF_SECONDS)).bitsPerSecond)
+  }
+  const gbit = (v: number): string => `${(v / 1e9).toFixed(2)} Gbit/s`
+  // Each NAT run next to the plain run right after it: the ratio of a pair is measured under the
+  // same load, so other work on the machine moves both; the median of the pairs is reported.
+  const ratio = median(nat.map((v, i) => v / ref[i]))
+  return [
+    { what: `guest → internet through NAT (iperf3, ${IPERF_ROUNDS} × ${IPERF_SECONDS} s)`, value: gbit(median(nat)) },
+    { what: `plain veth pair, no NAT (iperf3, ${IPERF_ROUNDS} × ${IPERF_SECONDS} s)`, value: gbit(median(ref)) },
+    { what: 'NAT / plain veth (median of the pairs)', value: ratio.toFixed(2), target: '≥ 0.95', verdict: verdict(ratio >= 0.95), compare: '0.82' }
+  ]
+}
+
+async function main(): Promise<void> {
+  const reason = benchSkipReason()
+  if (reason) {
+    console.log(`\nnetns benchmarks: skipped: ${reason}`)
+    return
+  }
+  const load = loadavg()[0]
+  const w = await createBenchWorld()
+  try {
+    const lat = await latency(w)
+    const g = await guests(w)
+    const tp = await throughput(w, g.keep)
+    await guestnet(w, ['net-destroy', NET.name])
+    printTable(`netns: guestnet in network namespaces (load average ${load.toFixed(2)} at start)`, [...lat.rows, ...g.rows, ...tp], { compareHeader: 'libvirt 9.0' })
+    printTable('netns: phases with GUESTNET_TIMING=1 (ms since process start, median)', lat.phases)
+  } finally {
+    await w.dispose()
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`netns benchmarks failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+  process.exitCode = 1
+})
