@@ -48,7 +48,7 @@ const CLI_JS = join(REPO, 'out', 'main', 'cli.js')
 export function benchSkipReason(): string | null {
   if (process.platform !== 'linux') return 'needs Linux network namespaces'
   if (process.getuid?.() !== 0) return 'needs root (network namespaces, bridges, nftables)'
-  const missing = ['ip', 'nft', 'dnsmasq', 'busybox'].filter((p) => !findProgram(p))
+  const missing = ['ip', 'nft', 'dnsmasq', 'busybox', 'bash'].filter((p) => !findProgram(p))
   if (missing.length > 0) return `missing programs: ${missing.join(', ')}`
   if (!existsSync(CLI_JS)) return `the CLI is not built (${CLI_JS}); run npm run build`
   return null
@@ -176,13 +176,23 @@ export function timedRun(x: NsExec, argv: readonly string[], env: NodeJS.Process
   })
 }
 
-/** `ip netns exec HOST node bin/guestnet --root ROOT …args`: the CLI as root, acting in-process. */
-export function guestnetArgv(w: BenchWorld, args: readonly string[]): string[] {
-  return ['ip', 'netns', 'exec', w.host, process.execPath, GUESTNET_BIN, '--root', w.root, ...args]
+/**
+ * Times `argv` inside `ns` from a shell there, as a user's shell would run it: the clock is read by
+ * that small process around its own fork and exec, not by this (large) node process, whose own
+ * fork would otherwise be counted too. The arguments are the shell's positional parameters, never
+ * parsed as shell text.
+ */
+export async function timedInNs(w: BenchWorld, ns: string, argv: readonly string[], env: NodeJS.ProcessEnv): Promise<TimedRun> {
+  const script = 'a=$EPOCHREALTIME; "$@"; rc=$?; b=$EPOCHREALTIME; echo "GN_BENCH_TIME $a $b" >&2; exit $rc'
+  const run = await timedRun(w.x, ['ip', 'netns', 'exec', ns, 'bash', '-c', script, 'bench', ...argv], env)
+  const m = /GN_BENCH_TIME ([\d.]+) ([\d.]+)/.exec(run.stderr)
+  if (!m) throw new Error(`no timing from the shell in ${ns} for ${argv.join(' ')}: ${run.stderr.trim()}`)
+  return { ...run, ms: (Number(m[2]) - Number(m[1])) * 1000, stderr: run.stderr.replace(/GN_BENCH_TIME .*\n?/, '') }
 }
 
+/** `node bin/guestnet --root ROOT …args` in the host namespace: the CLI as root, acting in-process. */
 export async function guestnet(w: BenchWorld, args: readonly string[], extraEnv: Record<string, string> = {}): Promise<TimedRun> {
-  const run = await timedRun(w.x, guestnetArgv(w, args), benchEnv(extraEnv))
+  const run = await timedInNs(w, w.host, [process.execPath, GUESTNET_BIN, '--root', w.root, ...args], benchEnv(extraEnv))
   if (run.code !== 0) throw new Error(`guestnet ${args.join(' ')} exited ${String(run.code)}: ${run.stderr.trim() || run.stdout.trim()}`)
   return run
 }

@@ -86,6 +86,9 @@ export async function addGuestTo(ctx: GuestContext, opts: GuestOptions): Promise
     probe: (host, port, timeoutMs) => probeTcp(x, ns, host, port, timeoutMs),
     listen: (port) => startTcpListener(ctx.spawn, ns, port),
     async remove() {
+      // Deleting the host end first removes the pair at once; a namespace's own teardown is asynchronous
+      // in the kernel, so its peer could otherwise still show up in the host for a moment.
+      await x.run(['ip', '-n', ctx.hostNs, 'link', 'del', hostIf], { allowFail: true })
       await deleteNamespace(x, ns)
       untrackNamespace(ns)
     }
