@@ -4,6 +4,7 @@
  * programs. Runs inside the helper's namespace. As a normal user it still looks at what it can and
  * lists the rest in `unavailable`; it never changes anything.
  */
+import { parseHostFacts } from '../../core/host/parse-host-facts'
 import type { NetworkEntry } from '../../store/network-store'
 import { confKey, raUplinkNames } from '../checks/accept-ra'
 import { BR_NF_KEYS } from '../checks/br-netfilter'
@@ -60,7 +61,7 @@ export function parseIpAddr(json: string): ObservedLink[] {
   )
 }
 
-/** Pure: `ip -j -6 route show table all` → routes. */
+/** Pure: `ip -j [-6] route show table all` → routes, through the core's host-facts parser (one parser for both). */
 export function parseIpRoutes(json: string, family: 4 | 6): ObservedRoute[] {
   let raw: unknown
   try {
@@ -69,19 +70,8 @@ export function parseIpRoutes(json: string, family: 4 | 6): ObservedRoute[] {
     return []
   }
   if (!Array.isArray(raw)) return []
-  return (raw as Array<Record<string, unknown>>).flatMap((r) =>
-    typeof r.dst === 'string'
-      ? [
-          {
-            family,
-            dst: r.dst === 'default' ? (family === 4 ? '0.0.0.0/0' : '::/0') : r.dst,
-            dev: typeof r.dev === 'string' ? r.dev : null,
-            protocol: typeof r.protocol === 'string' ? r.protocol : null,
-            table: typeof r.table === 'string' ? r.table : 'main'
-          }
-        ]
-      : []
-  )
+  const facts = parseHostFacts({ addr: [], route4: family === 4 ? raw : [], route6: family === 6 ? raw : [] })
+  return facts.routes.map((r) => ({ family, dst: r.dst, dev: r.dev ?? null, protocol: r.protocol ?? null, table: r.table }))
 }
 
 async function observeNetworks(deps: ObserveDeps, unavailable: string[]): Promise<ObservedNetwork[]> {

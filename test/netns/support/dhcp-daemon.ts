@@ -7,6 +7,7 @@ import type { ChildProcess } from 'node:child_process'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
+import { UDHCPC_SCRIPT } from '../../../src-main/sandbox/dhcp-client'
 import { waitFor } from '../../../src-main/sandbox/wait'
 import type { Guest } from './guest'
 import type { World } from './world'
@@ -26,23 +27,11 @@ export interface DhcpDaemon {
   stop(): void
 }
 
+/** The sandbox's udhcpc event script, with each event logged first so the test can wait for it. */
 function script(log: string): string {
-  return `#!/bin/sh
-echo "$1 $ip" >> '${log}'
-case "$1" in
-  deconfig)
-    ip -4 addr flush dev "$interface" scope global
-    ip link set "$interface" up
-    ;;
-  bound|renew)
-    ip -4 addr flush dev "$interface" scope global
-    ip addr add "$ip/\${mask:-24}" dev "$interface"
-    set -- $router
-    if [ -n "$1" ]; then ip route replace default via "$1" dev "$interface"; fi
-    ;;
-esac
-exit 0
-`
+  const shebang = '#!/bin/sh\n'
+  if (!UDHCPC_SCRIPT.startsWith(shebang)) throw new Error('UDHCPC_SCRIPT no longer starts with #!/bin/sh')
+  return `${shebang}echo "$1 $ip" >> '${log}'\n${UDHCPC_SCRIPT.slice(shebang.length)}`
 }
 
 export async function startDhcpDaemon(world: World, guest: Guest): Promise<DhcpDaemon> {
