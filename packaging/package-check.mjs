@@ -43,6 +43,16 @@ const unit = read('guestnet-autostart.service')
 check(/^ExecStart=\/usr\/bin\/guestnet autostart-all$/m.test(unit), 'systemd unit runs guestnet autostart-all')
 check(/^Type=oneshot$/m.test(unit) && /^WantedBy=multi-user.target$/m.test(unit), 'systemd unit is a oneshot wanted at boot')
 check(/^After=.*nftables\.service/m.test(unit), 'systemd unit starts after the host firewall (which flushes the ruleset)')
+const socketUnit = read('guestnet-helper.socket')
+check(/^ListenStream=\/run\/guestnet\/\.helper\.sock$/m.test(socketUnit), 'helper socket unit listens where the CLI looks (/run/guestnet/.helper.sock)')
+check(/^SocketMode=0600$/m.test(socketUnit) && /^SocketUser=root$/m.test(socketUnit), 'helper socket is root only (0600, root)')
+const serviceUnit = read('guestnet-helper.service')
+check(/^ExecStart=\/usr\/lib\/guestnet\/guestnet-helper --serve --idle-timeout \d+$/m.test(serviceUnit), 'helper service runs guestnet-helper --serve with an idle timeout')
+check(/LISTEN_PID/.test(read('guestnet-helper')) && /LISTEN_FDS/.test(read('guestnet-helper')), 'guestnet-helper passes systemd socket activation through env -i')
+if (has('systemd-analyze')) {
+  const r = spawnSync('systemd-analyze', ['verify', join(pkg, 'guestnet-helper.socket')], { encoding: 'utf8' })
+  check(!/Invalid|Unknown (key|section)/.test(r.stderr), `systemd-analyze verify accepts guestnet-helper.socket${r.stderr ? `: ${r.stderr.trim().split('\n')[0]}` : ''}`)
+}
 
 // 3. Scripts parse, wrappers are executable and hand nothing of the caller's environment to root.
 for (const f of ['guestnet-helper', 'guestnet-cli']) {
@@ -52,7 +62,14 @@ for (const f of ['guestnet-helper', 'guestnet-cli']) {
 check(/env -i /.test(read('guestnet-helper')), 'guestnet-helper clears the environment (env -i)')
 for (const f of ['deb/after-install.tpl', 'deb/after-remove.tpl']) check(spawnSync('bash', ['-n', join(pkg, f)]).status === 0, `${f} is valid bash`)
 const postinst = read('deb/after-install.tpl')
-for (const dest of ['/usr/lib/guestnet/guestnet-helper', '/usr/share/polkit-1/actions/org.guestnet.helper.policy', '/usr/bin/guestnet', '/lib/systemd/system/guestnet-autostart.service']) {
+for (const dest of [
+  '/usr/lib/guestnet/guestnet-helper',
+  '/usr/share/polkit-1/actions/org.guestnet.helper.policy',
+  '/usr/bin/guestnet',
+  '/lib/systemd/system/guestnet-autostart.service',
+  '/lib/systemd/system/guestnet-helper.socket',
+  '/lib/systemd/system/guestnet-helper.service'
+]) {
   check(postinst.includes(dest) && read('deb/after-remove.tpl').includes(dest), `postinst installs and postrm removes ${dest}`)
 }
 
@@ -87,7 +104,7 @@ if (!args.includes('--skip-build')) {
         for (const dep of [...needed].filter((d) => !d.startsWith('node:') && d !== 'electron' && !/^(path|fs|os|child_process|crypto|url)$/.test(d))) {
           check(existsSync(join(res, 'app.asar.unpacked/node_modules', dep, 'package.json')), `${dep} (required by out/main) is unpacked beside it`)
         }
-        for (const f of ['guestnet-helper', 'guestnet-cli', 'org.guestnet.helper.policy', 'guestnet-autostart.service']) {
+        for (const f of ['guestnet-helper', 'guestnet-cli', 'org.guestnet.helper.policy', 'guestnet-autostart.service', 'guestnet-helper.socket', 'guestnet-helper.service']) {
           check(existsSync(join(res, 'packaging', f)), `resources/packaging/${f} is shipped for the postinst`)
         }
         check(existsSync(join(out, 'linux-unpacked/guestnet-app')), 'the executable is guestnet-app (guestnet is the CLI)')

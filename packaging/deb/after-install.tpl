@@ -26,7 +26,10 @@ install -D -o root -g root -m 0755 "$pkg/guestnet-helper" /usr/lib/guestnet/gues
 install -D -o root -g root -m 0644 "$pkg/org.guestnet.helper.policy" /usr/share/polkit-1/actions/org.guestnet.helper.policy
 install -D -o root -g root -m 0755 "$pkg/guestnet-cli" /usr/bin/guestnet
 install -D -o root -g root -m 0644 "$pkg/guestnet-autostart.service" /lib/systemd/system/guestnet-autostart.service
+install -D -o root -g root -m 0644 "$pkg/guestnet-helper.socket" /lib/systemd/system/guestnet-helper.socket
+install -D -o root -g root -m 0644 "$pkg/guestnet-helper.service" /lib/systemd/system/guestnet-helper.service
 if [ -d /run/systemd/system ]; then
     systemctl daemon-reload || true
     systemctl enable guestnet-autostart.service || true
+    systemctl enable --now guestnet-helper.socket || true
 fi

@@ -22,6 +22,7 @@ import type { Emit } from './network-service'
 import { createNetworkService } from './network-service'
 import type { ClashView } from './service/clash-board'
 import { ClashBoard } from './service/clash-board'
+import { readDefaultRecords } from './service/default-state'
 import type { WatchDeps } from './watchers'
 
 export interface ServiceSetup {
@@ -112,6 +113,7 @@ export function createAppService(setup: ServiceSetup): AppService {
     readText,
     hostUla,
     rangePool: async () => (await hostConfig())?.rangePool,
+    defaultRecords: () => readDefaultRecords(store.layout),
     emit: setup.emit,
     info,
     board

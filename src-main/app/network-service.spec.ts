@@ -9,6 +9,7 @@ import type { NetworkEntry, OkNetworkEntry } from '../store/network-store'
 import type { HelperOutcome, RunOptions } from './helper-client'
 import { dispatch } from './ipc/dispatch'
 import type { ServiceDeps } from './network-service'
+import type { DefaultRecords } from './service/default-state'
 import { createNetworkService } from './network-service'
 
 const facts: HostFacts = {
@@ -50,10 +51,20 @@ interface World {
   files: Map<string, string>
   /** Makes a verb fail: the events it sends first, then the outcome. */
   failing: Map<string, { events: StepEvent[]; outcome: HelperOutcome }>
+  defaultRecords: DefaultRecords
 }
 
 function setup(initial: NetworkEntry[] = []) {
-  const w: World = { entries: [...initial], active: new Set(), requests: [], privileged: [], events: [], files: new Map(), failing: new Map() }
+  const w: World = {
+    entries: [...initial],
+    active: new Set(),
+    requests: [],
+    privileged: [],
+    events: [],
+    files: new Map(),
+    failing: new Map(),
+    defaultRecords: { exists: false, created: false, deletedUuid: null, deletedRecordCorrupt: false }
+  }
   const helper = async (req: HelperRequest, opts: RunOptions): Promise<HelperOutcome> => {
     w.requests.push(req)
     w.privileged.push(opts.privileged)
@@ -97,6 +108,7 @@ function setup(initial: NetworkEntry[] = []) {
     readText: async (p) => w.files.get(p) ?? null,
     hostUla: async () => 'fd12:3456:789a::/48',
     rangePool: async () => undefined,
+    defaultRecords: async () => w.defaultRecords,
     emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void w.events.push({ event, payload }),
     info: { version: '0.1.0', mode: 'sandbox', elevation: 'direct', storeRoot: '/tmp/r' },
     now: () => 1_000_000_000_000
@@ -246,6 +258,17 @@ describe('network service', () => {
       ok: true,
       value: { name: 'network1', bridge: 'virbr1', ipv4: '192.168.123.0/24', ula64: 'fd12:3456:789a:1::/64' }
     })
+  })
+
+  it("default-state says a deleted default was deleted on purpose, through the contract's check", async () => {
+    const { call, w } = setup()
+    expect(await call('network:default-state')).toEqual({ ok: true, value: { exists: false, created: false, defaultDeleted: false, deletedUuid: null } })
+    w.defaultRecords = { exists: false, created: true, deletedUuid: '0f2c3b8e-1d1a-4c52-9a43-6c6f1b0e7d21', deletedRecordCorrupt: false }
+    expect(await call('network:default-state')).toEqual({
+      ok: true,
+      value: { exists: false, created: true, defaultDeleted: true, deletedUuid: '0f2c3b8e-1d1a-4c52-9a43-6c6f1b0e7d21' }
+    })
+    expect(w.requests).toEqual([])
   })
 
   it('import refuses XML that does not parse, naming the line', async () => {

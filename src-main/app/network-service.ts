@@ -23,6 +23,8 @@ import type { RunHelper } from './helper-client'
 import type { Handlers } from './ipc/dispatch'
 import { addressPlan } from './service/address-plan'
 import { ClashBoard } from './service/clash-board'
+import type { DefaultRecords } from './service/default-state'
+import { defaultStateOf } from './service/default-state'
 import { helperError, StepTracker } from './service/helper-errors'
 import { renumberHandlers } from './service/renumber'
 import { ServiceError } from './service/service-error'
@@ -45,6 +47,8 @@ export interface ServiceDeps {
   /** This host's ULA /48 (host.json), or null when it has none yet. */
   hostUla(): Promise<string | null>
   rangePool(): Promise<readonly string[] | undefined>
+  /** The default network's records in the store (created once, deleted on purpose). */
+  defaultRecords(): Promise<DefaultRecords>
   emit: Emit
   info: ChannelOutput<'app:info'>
   now?: () => number
@@ -212,6 +216,8 @@ export function createNetworkService(deps: ServiceDeps): Handlers {
       await runChange(request('restore-default'), opId, 'default')
       return { name: 'default' }
     },
+
+    'network:default-state': async () => defaultStateOf(await deps.defaultRecords()),
 
     'network:validate': async ({ def, editing }) => check(def, editing),
 

@@ -144,6 +144,20 @@ export const channels = {
     'define a network from libvirt network XML'
   ),
   'network:restore-default': channel(object({ opId }), opResult, "bring back the deleted 'default' network"),
+  'network:default-state': channel(
+    noInput,
+    object({
+      /** `networks/default.xml` exists (valid or broken). */
+      exists: boolean(),
+      /** guestnet created the default network once (`default-created`): it never creates it again by itself. */
+      created: boolean(),
+      /** The default was deleted on purpose and not restored: the app must not offer first-run setup again. */
+      defaultDeleted: boolean(),
+      /** The deleted default's UUID, which "Restore default network" gives back; null when none is recorded. */
+      deletedUuid: nullable(string({ max: 64 }))
+    }),
+    "the default network's history: a true first run, or deleted on purpose"
+  ),
   'network:validate': channel(
     object({ def: networkDefSchema, editing: optional(networkName) }),
     object({ problems: array(problemSchema), clashes: array(clashSchema) }),

@@ -8,12 +8,15 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 
 import { reexecInNetns } from './netns'
+import { parseEventLines } from './parse-events'
 import { parseRequest } from './parse-request'
 import { checkNetworkName } from './policy'
-import type { HelperErrorBody, HelperEvent, HelperRequest, StepEvent } from './protocol'
-import { HelperError } from './protocol'
+import type { HelperErrorBody, HelperRequest, StepEvent } from './protocol'
+import { HelperError, READ_ONLY_VERBS } from './protocol'
 import type { RunResult } from './run-request'
-import { READ_ONLY_VERBS, runRequest } from './run-request'
+import { helperPaths } from './state/helper-paths'
+
+export { parseEventLines } from './parse-events'
 
 export interface CallOptions {
   onEvent?: (event: StepEvent) => void
@@ -28,24 +31,6 @@ export function helperScriptPath(): string {
   const here = typeof __dirname === 'string' ? __dirname : process.cwd()
   const candidates = [join(here, 'helper.js'), join(here, '..', 'helper.js')]
   return candidates.find((c) => existsSync(c)) ?? candidates[0]
-}
-
-/** Pure: the events of a helper's stdout, and its result (null if it never sent one). */
-export function parseEventLines(text: string): { events: HelperEvent[]; result: RunResult | null } {
-  const events: HelperEvent[] = []
-  let result: RunResult | null = null
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue
-    let e: HelperEvent
-    try {
-      e = JSON.parse(line) as HelperEvent
-    } catch {
-      continue
-    }
-    if (e.type === 'result') result = e.ok ? { ok: true, value: e.value } : { ok: false, error: e.error }
-    else events.push(e)
-  }
-  return { events, result }
 }
 
 function spawnInNetns(req: HelperRequest, netns: string, opts: CallOptions): Promise<RunResult> {
@@ -81,6 +66,14 @@ function spawnInNetns(req: HelperRequest, netns: string, opts: CallOptions): Pro
   })
 }
 
+/**
+ * Whether to look for the service: not when told not to (GUESTNET_SERVICE=off), and not with the
+ * fault switch set, which only the caller's own process would see.
+ */
+function serviceWanted(): boolean {
+  return process.env.GUESTNET_SERVICE !== 'off' && process.env.GUESTNET_HELPER_FAULT === undefined
+}
+
 export async function callHelper(verb: HelperRequest['verb'], args: HelperRequest['args'], opts: CallOptions = {}): Promise<RunResult> {
   let req: HelperRequest
   try {
@@ -95,5 +88,12 @@ export async function callHelper(verb: HelperRequest['verb'], args: HelperReques
     return { ok: false, error: { code: 'NOT_ROOT', message: `needs root${readOnly ? ' to enter a network namespace' : ': it changes the system'}` } }
   }
   if (args.netns !== undefined) return spawnInNetns(req, args.netns, opts)
+  if (uid === 0 && serviceWanted()) {
+    // The warm service, when one runs for this root in this namespace (service/serve.ts).
+    const { callService } = await import('./service/service-client')
+    const viaService = await callService(helperPaths(args.root, undefined).serviceSocket, req, opts)
+    if (viaService !== null) return viaService
+  }
+  const { runRequest } = await import('./run-request')
   return runRequest(req, { emit: (e) => opts.onEvent?.(e), shouldStop: opts.shouldStop ?? (() => false), uid })
 }

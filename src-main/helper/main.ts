@@ -1,6 +1,7 @@
 /**
  * guestnet-helper: the privileged helper. One JSON request on stdin, newline-delimited JSON events
- * on stdout, then exit with a named code (protocol.ts HELPER_EXIT). See README.md beside this file.
+ * on stdout, then exit with a named code (protocol.ts HELPER_EXIT). With `--serve` it stays and takes
+ * requests on a root-only unix socket instead (service/serve.ts). See README.md beside this file.
  */
 import { decideNetns, NETNS_CHILD_ENV, readNsIdentities, reexecInNetns } from './netns'
 import type { ReexecHandle } from './netns'
@@ -9,10 +10,13 @@ import { checkNetworkName } from './policy'
 import type { HelperErrorBody, HelperEvent } from './protocol'
 import { exitCodeFor, HELPER_EXIT, HelperError } from './protocol'
 import { readRequest } from './read-request'
+import { parseServeArgs } from './service/serve-args'
 import { partialFailure, runRequest } from './run-request'
 import { KEPT_ENV, SAFE_ENV } from './run/safe-env'
 import { printMarks } from './timing'
 
+// systemd's socket activation variables, read before the environment is cleared below.
+const activation = { pid: process.env.LISTEN_PID, fds: process.env.LISTEN_FDS }
 // Nothing from the caller's environment but the allow-list.
 const isChild = process.env[NETNS_CHILD_ENV] === '1'
 for (const key of Object.keys(process.env)) if (!(KEPT_ENV as readonly string[]).includes(key)) delete process.env[key]
@@ -52,8 +56,6 @@ function onSignal(signal: NodeJS.Signals): void {
   // Running: finish the step in progress, then roll back (apply-plan checks before each step).
   stopRequested = true
 }
-for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, onSignal)
-
 async function main(): Promise<void> {
   const read = await readRequest(process.stdin)
   process.stdin.destroy()
@@ -88,6 +90,19 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => {
-  fail({ code: 'INTERNAL', message: `internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}` })
-})
+const serveArgs = parseServeArgs(process.argv.slice(2), activation)
+if (serveArgs === null) {
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, onSignal)
+  main().catch((e: unknown) => {
+    fail({ code: 'INTERNAL', message: `internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}` })
+  })
+} else if ('error' in serveArgs) {
+  process.stderr.write(`guestnet-helper: ${serveArgs.error}\n`)
+  process.exitCode = HELPER_EXIT.invalid
+} else {
+  process.stdin.destroy()
+  void import('./service/serve').then(async ({ serve }) => {
+    const code = await serve({ ...serveArgs, log: (line) => process.stderr.write(`${line}\n`) })
+    process.exit(code)
+  })
+}

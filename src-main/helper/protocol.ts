@@ -21,6 +21,12 @@ export const HELPER_VERBS = [
 
 export type HelperVerb = (typeof HELPER_VERBS)[number]
 
+/**
+ * Verbs that read only: they run without root (with less detail) and without the lock. `doctor`
+ * reads only unless asked to fix or undo; then it checks root, the root dir and takes the lock itself.
+ */
+export const READ_ONLY_VERBS: ReadonlySet<HelperVerb> = new Set(['status', 'leases', 'doctor'])
+
 /** Common options of every verb. `root` is the store root (`--root`), `netns` the network namespace (`--netns`). */
 export interface CommonArgs {
   root?: string

@@ -10,7 +10,7 @@ import { assertInNetns } from './netns'
 import { realDeps } from './ops/real-deps'
 import { checkRootDir } from './policy'
 import type { HelperErrorBody, HelperRequest, HelperVerb, StepEvent } from './protocol'
-import { errorBody, HelperError } from './protocol'
+import { errorBody, HelperError, READ_ONLY_VERBS } from './protocol'
 import { execProgram } from './run/exec-program'
 import type { IpSession } from './run/ip-session'
 import { openIpSession } from './run/ip-session'
@@ -38,11 +38,7 @@ const VERBS: Record<HelperVerb, () => Promise<{ run: VerbRun }>> = {
 /** Verbs that need the live host's addresses and routes. */
 const FACT_VERBS: ReadonlySet<HelperVerb> = new Set(['start', 'autostart-all', 'define', 'restore-default', 'renumber'])
 
-/**
- * Verbs that read only: they run without root (with less detail) and without the lock. `doctor`
- * reads only unless asked to fix or undo; then it checks root, the root dir and takes the lock itself.
- */
-export const READ_ONLY_VERBS: ReadonlySet<HelperVerb> = new Set(['status', 'leases', 'doctor'])
+export { READ_ONLY_VERBS } from './protocol'
 
 export type RunResult = { ok: true; value: unknown } | { ok: false; error: HelperErrorBody }
 
@@ -52,7 +48,20 @@ export interface RunOptions {
   shouldStop(): boolean
   /** Effective uid; default process.getuid(). */
   uid?: number
+  /**
+   * Processes started before the request came (the service keeps one of each ready, service/spares.ts):
+   * taken instead of starting them now. Each is used by one request only, then ended.
+   */
+  warm?: WarmPrograms
 }
+
+export interface WarmPrograms {
+  takeIpSession(): IpSession | null
+  takeNft(): NftLoader | null
+}
+
+/** Verbs whose undo a warm `ip` and `nft` can carry (run/command-runner.ts): no program starts. */
+const WARM_UNDO_VERBS: ReadonlySet<HelperVerb> = new Set(['stop'])
 
 /**
  * The live host's addresses and routes. With the request's ip session, the three reads are queued
@@ -88,9 +97,10 @@ export async function runRequest(req: HelperRequest, opts: RunOptions): Promise<
     const paths = helperPaths(root, netns)
     // One ip process for the facts and the plan's ip batches (run/ip-session.ts), started now: the
     // facts are read while the modules load.
-    session = FACT_VERBS.has(req.verb) ? openIpSession() : null
+    const warm = opts.warm
+    session = FACT_VERBS.has(req.verb) ? (warm?.takeIpSession() ?? openIpSession()) : WARM_UNDO_VERBS.has(req.verb) ? (warm?.takeIpSession() ?? null) : null
     // A start's nft starts now too and gets its ruleset at the firewall step (run/nft-loader.ts).
-    nft = req.verb === 'start' ? prestartNft() : null
+    nft = req.verb === 'start' ? (warm?.takeNft() ?? prestartNft()) : WARM_UNDO_VERBS.has(req.verb) ? (warm?.takeNft() ?? null) : null
     const deps = realDeps({ paths, netns: netns ?? null, emit: opts.emit, shouldStop: opts.shouldStop, ipSession: session, nft })
     let facts: Promise<HostFacts> | undefined = FACT_VERBS.has(req.verb) ? liveHostFacts(session) : undefined
     facts?.catch(() => undefined)

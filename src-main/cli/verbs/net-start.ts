@@ -14,6 +14,7 @@ export const verb: Verb = {
     for (const line of r.value.repaired) io.err(`guestnet net-start: repaired first: ${line}`)
     io.out(r.value.alreadyActive ? `Network ${name} is already active` : `Network ${name} started`)
     if (r.value.resolved?.notable) io.err(`guestnet net-start: ${r.value.resolved.message}`)
+    for (const w of r.value.warnings ?? []) io.err(`guestnet net-start: warning: ${w}`)
     return EXIT.ok
   }
 }

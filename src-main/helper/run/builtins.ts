@@ -2,7 +2,8 @@
  * The plan's `@` built-ins (see core/model/plan.ts), performed by the helper itself. Every path
  * must lie under the network's runtime or state directory, every sysctl under net.ipv4/net.ipv6.
  */
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
+import { writeFile } from 'node:fs/promises'
 import { normalize } from 'node:path'
 
 import type { Argv } from '../../core/model/plan'
@@ -72,7 +73,9 @@ function readSysctl(path: string): string | null {
   }
 }
 
-function sysctlSet(argv: Argv, env: BuiltinEnv): void {
+// The /proc/sys writes go through the thread pool: forwarding changes walk every interface in the
+// kernel (~10 ms here), and the other steps of a start or stop run meanwhile.
+async function sysctlSet(argv: Argv, env: BuiltinEnv): Promise<void> {
   arity(argv, 3)
   const [, key, value] = argv
   if (!SYSCTL_VALUE.test(value)) throw new BuiltinError(`refusing sysctl value '${value}' for ${key}`)
@@ -82,10 +85,10 @@ function sysctlSet(argv: Argv, env: BuiltinEnv): void {
   const d = acquireSysctl(readLedgerFile(env.ledgerFile), key, env.network, current, value)
   // Record first: a crash between the two leaves a record reconcile can undo, never an unrecorded change.
   writeAtomicSync(env.ledgerFile, formatLedger(d.ledger))
-  if (d.write) writeFileSync(path, `${value}\n`)
+  if (d.write) await writeFile(path, `${value}\n`)
 }
 
-function sysctlRestore(argv: Argv, env: BuiltinEnv): void {
+async function sysctlRestore(argv: Argv, env: BuiltinEnv): Promise<void> {
   arity(argv, 2)
   const key = argv[1]
   const path = sysctlPath(env.procSys ?? '/proc/sys', key)
@@ -94,7 +97,7 @@ function sysctlRestore(argv: Argv, env: BuiltinEnv): void {
   const d = releaseSysctl(ledger, key, env.network, readSysctl(path))
   if (d.restore !== null) {
     try {
-      writeFileSync(path, `${d.restore}\n`)
+      await writeFile(path, `${d.restore}\n`)
     } catch (e) {
       if (errnoCode(e) !== 'ENOENT') throw e
     }
@@ -116,10 +119,10 @@ export async function runBuiltin(argv: Argv, env: BuiltinEnv): Promise<void> {
       removePathSync(checkedPath(argv[1], env))
       return
     case '@sysctl':
-      sysctlSet(argv, env)
+      await sysctlSet(argv, env)
       return
     case '@sysctl-restore':
-      sysctlRestore(argv, env)
+      await sysctlRestore(argv, env)
       return
     case '@kill-pidfile':
       arity(argv, 2)

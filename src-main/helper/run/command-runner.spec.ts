@@ -4,7 +4,7 @@ import { join } from 'node:path'
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
-import { createCommandRunner } from './command-runner'
+import { createCommandRunner, isPlainCommand } from './command-runner'
 
 /** Records what the runner asks of the session; never runs ip. */
 function fakeSession() {
@@ -82,3 +82,58 @@ describe('createCommandRunner with an nft started early', () => {
   })
 })
 
+
+describe('createCommandRunner: a stop’s undo through warm processes', () => {
+  const env = (): Parameters<typeof createCommandRunner>[0] => ({ network: 'n', artifacts: {}, allowedDirs: [dir], ledgerFile: join(dir, 'ledger') })
+
+  it('sends `ip link del X` to the session as one batch line, then ends the session (its interface cache is stale now)', async () => {
+    const session = fakeSession()
+    await createCommandRunner(env(), { ipSession: session }).run(['ip', 'link', 'del', 'gnbr9'])
+    expect(session.calls).toEqual(['batch ip link del gnbr9: link del gnbr9', 'close'])
+  })
+
+  it('feeds `nft delete table F T` to the nft started early as one line of input', async () => {
+    const loads: string[] = []
+    let used = false
+    const nft = {
+      canLoad: () => !used,
+      async load(text: string, f: string): Promise<void> {
+        used = true
+        loads.push(`${f}|${text}`)
+      }
+    }
+    await createCommandRunner(env(), { nft }).run(['nft', 'delete', 'table', 'inet', 'guestnet_t'])
+    expect(loads).toEqual(['nft delete table inet guestnet_t|delete table inet guestnet_t\n'])
+  })
+
+  it('never turns an argv with options, quotes, separators or comments into a line', () => {
+    expect(isPlainCommand(['ip', 'link', 'del', 'gnbr9'])).toBe(true)
+    expect(isPlainCommand(['nft', 'delete', 'table', 'inet', 'guestnet_t'])).toBe(true)
+    for (const bad of [
+      ['ip', '-force', 'link', 'del', 'x'],
+      ['ip', 'link', 'del', 'x;', 'link', 'del', 'y'],
+      ['nft', 'delete', 'table', 'inet', 'a', '#'],
+      ['nft', 'delete', 'table', 'inet', 'a\nflush ruleset'],
+      ['nft', 'delete', 'table', 'inet', "'a'"],
+      ['ip', 'link', 'del', 'a b'],
+      ['ip', 'link']
+    ]) {
+      expect(isPlainCommand(bad), bad.join(' ')).toBe(false)
+    }
+  })
+
+  it('runs nft itself when the early one is used up or the command is not a delete', async () => {
+    let calls = 0
+    const nft = {
+      canLoad: () => false,
+      async load(): Promise<void> {
+        calls++
+      }
+    }
+    // `nft --version`-like argv is not plain: nft itself would run; here `nft -v` is harmless and real.
+    await createCommandRunner(env(), { nft })
+      .run(['nft', '-v'])
+      .catch(() => undefined)
+    expect(calls).toBe(0)
+  })
+})

@@ -1,7 +1,10 @@
 /**
  * The real runner: `@` built-ins in-process, `ip -batch FILE` through the request's ip session and
  * the first `nft -f FILE` through the nft started early, when there are such (the file must lie where
- * the plan writes), everything else an allow-listed program.
+ * the plan writes), everything else an allow-listed program. A plain `ip link del X` or `nft delete
+ * table F T` (the undo of a stop) also goes through those processes when they are there, as one
+ * batch line or one line of input: the warm service (service/serve.ts) hands a stop both, so a stop
+ * starts no program at all.
  */
 import type { Argv } from '../../core/model/plan'
 import type { CommandRunner } from '../apply-plan'
@@ -40,12 +43,36 @@ export function createCommandRunner(env: BuiltinEnv, early: EarlyPrograms = {}):
           return
         }
       }
+      if (session?.alive && argv[0] === 'ip' && isPlainCommand(argv)) {
+        // The session's cached interface indexes may be stale after a link change: it ends here.
+        try {
+          await session.runBatch(argv.slice(1).join(' '), argv.join(' '))
+        } finally {
+          session.close()
+        }
+        return
+      }
+      if (early.nft && argv[0] === 'nft' && argv[1] === 'delete' && isPlainCommand(argv)) {
+        const line = `${argv.slice(1).join(' ')}\n`
+        if (early.nft.canLoad(line)) {
+          await early.nft.load(line, argv.join(' '))
+          return
+        }
+      }
       // Another ip may change links behind the session's back (ip link del, then the same name
       // made again): its cached interface indexes would be stale, so it ends here.
       if (argv[0] === 'ip') session?.close()
       await execProgram(argv)
     }
   }
+}
+
+/**
+ * Words only (no option, quote, separator or comment a batch line or nft input would read
+ * differently from an argv): the same command as one line.
+ */
+export function isPlainCommand(argv: Argv): boolean {
+  return argv.length >= 3 && argv.slice(1).every((a) => /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(a))
 }
 
 /** `ip -batch FILE`: the same lines, run by the request's ip session (run/ip-session.ts). */

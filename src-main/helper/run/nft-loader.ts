@@ -27,6 +27,7 @@ export class NftLoader {
   private readonly child: ChildProcess
   private stderr = ''
   private used = false
+  private ended = false
   private readonly exited: Promise<{ code: number | null; error?: string }>
 
   constructor() {
@@ -39,6 +40,14 @@ export class NftLoader {
       this.child.once('error', (e) => resolve({ code: null, error: e.message }))
       this.child.once('close', (code) => resolve({ code }))
     })
+    void this.exited.then(() => {
+      this.ended = true
+    })
+  }
+
+  /** Not fed yet and still running (a warm spare may have been killed meanwhile). */
+  get alive(): boolean {
+    return !this.used && !this.ended
   }
 
   /** Not fed yet, and the ruleset fits in one write. */

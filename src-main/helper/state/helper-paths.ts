@@ -24,6 +24,8 @@ export interface HelperPaths {
   lockFile: string
   /** `<runtimeDir>/.definitions.cache`: definitions this helper parsed, by exact text (definitions.ts). */
   definitionsCache: string
+  /** `<runtimeDir>/.helper.sock`: where the warm service listens (service/serve.ts), root only. */
+  serviceSocket: string
 }
 
 /**
@@ -45,6 +47,7 @@ export function helperPaths(root: string | undefined, netns: string | undefined)
     leasesFile: (name) => `${stateDir}/dnsmasq/${name}.leases`,
     ledgerFile: `${runtimeDir}/.sysctl-ledger.json`,
     lockFile: `${runtimeDir}/.lock`,
-    definitionsCache: `${runtimeDir}/.definitions.cache`
+    definitionsCache: `${runtimeDir}/.definitions.cache`,
+    serviceSocket: `${runtimeDir}/.helper.sock`
   }
 }

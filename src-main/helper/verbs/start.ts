@@ -11,6 +11,7 @@ import { detectDnsmasqUser } from '../../core/plan/dnsmasq-user'
 import { networkPaths } from '../../core/plan/network-paths'
 import { PlanError } from '../../core/plan/plan-error'
 import { validateNetwork } from '../../core/validate/validate-network'
+import { realDnsmasqReach } from '../ops/dnsmasq-reach'
 import type { StartValue } from '../ops/start-network'
 import { applyStart, bridgeTakenError } from '../ops/start-network'
 import type { ResolvedOutcome } from '../ops/resolved'
@@ -36,6 +37,13 @@ function dnsmasqUser(): ReturnType<typeof detectDnsmasqUser> {
 export interface StartResult extends StartValue {
   /** Repairs done before starting (leftovers of an earlier crash). */
   repaired: string[]
+  /** It runs, but something will not work as defined (ops/dnsmasq-reach.ts). */
+  warnings?: string[]
+}
+
+/** Reservations or host names dnsmasq will have to read after dropping root. */
+function hasHostFiles(artifacts: Readonly<Record<string, string>>): boolean {
+  return (artifacts.hostsfile ?? '').trim() !== '' || (artifacts.addnhosts ?? '').trim() !== ''
 }
 
 export async function startNetwork(ctx: VerbContext, name: string): Promise<StartResult> {
@@ -88,8 +96,9 @@ export async function startNetwork(ctx: VerbContext, name: string): Promise<Star
   if (problems.length > 0) throw invalidDefinition(name, problems)
   mark('validated')
   let plan
+  const user = dnsmasqUser()
   try {
-    plan = buildPlan(def, { paths: deps.paths.plan, hostFacts: facts, dnsmasqUser: dnsmasqUser() })
+    plan = buildPlan(def, { paths: deps.paths.plan, hostFacts: facts, dnsmasqUser: user })
   } catch (e) {
     if (e instanceof PlanError) throw new HelperError('INVALID_DEFINITION', e.message, { field: e.field, ...(e.fix ? { fix: e.fix } : {}) })
     throw e
@@ -97,7 +106,8 @@ export async function startNetwork(ctx: VerbContext, name: string): Promise<Star
   mark('planned')
   const value = await applyStart(plan, def.uuid ?? null, deps)
   mark('applied')
-  return { ...value, repaired }
+  const unreachable = hasHostFiles(plan.artifacts) ? realDnsmasqReach(deps.paths.plan.runtimeDir, user, name) : null
+  return { ...value, repaired, ...(unreachable ? { warnings: [unreachable] } : {}) }
 }
 
 export async function run(ctx: VerbContext): Promise<StartResult & { resolved?: ResolvedOutcome | null }> {

@@ -43,6 +43,7 @@ export interface BenchWorld {
 const REPO = process.env.GUESTNET_BENCH_REPO ?? process.cwd()
 export const GUESTNET_BIN = join(REPO, 'bin', 'guestnet')
 const CLI_JS = join(REPO, 'out', 'main', 'cli.js')
+export const HELPER_JS = join(REPO, 'out', 'main', 'helper.js')
 
 /** Why the benchmark cannot run here, or null. */
 export function benchSkipReason(): string | null {

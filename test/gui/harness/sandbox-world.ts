@@ -10,7 +10,8 @@ import { SBX_HOST, sandboxPaths } from '../../../src-main/sandbox/sandbox-config
 import type { SandboxContext } from '../../../src-main/sandbox/sandbox'
 import { sandboxDown, sandboxExec, sandboxUp } from '../../../src-main/sandbox/sandbox'
 import { sandboxGuestAdd, sandboxGuestDel } from '../../../src-main/sandbox/sandbox-guests'
-import { sandboxGuestnet } from '../../../src-main/sandbox/sandbox-networks'
+import { ensureSandboxDefault, sandboxGuestnet } from '../../../src-main/sandbox/sandbox-networks'
+import type { EnsureDefaultResult } from '../../../src-main/store/network-store'
 
 export interface World {
   root: string
@@ -23,6 +24,10 @@ export interface World {
   guestAddresses(name: string): Promise<unknown>
   /** Interface names in the sandbox host. */
   hostLinks(): Promise<string[]>
+  /** The addresses (`192.168.122.1/24`) an interface of the sandbox host carries. */
+  hostAddresses(dev: string): Promise<string[]>
+  /** Defines the default network as the boot path does on first boot (the store's own rule). */
+  ensureDefault(): Promise<EnsureDefaultResult>
   /** Adds a route to the sandbox host (`ip route add DST dev DEV table TABLE`). */
   hostRoute(dst: string, dev: string, table: string): Promise<void>
   /** Adds a bridge guestnet did not make to the sandbox host. */
@@ -50,6 +55,11 @@ export function createWorld(root: string, cliScript: string, log: (line: string)
     delGuest: (name) => sandboxGuestDel(ctx, name),
     guestAddresses: (name) => x.ipJson<unknown>(`gn-sbx-g-${name}`, ['addr', 'show']),
     hostLinks: async () => (await x.ipJson<{ ifname: string }[]>(SBX_HOST, ['link', 'show'])).map((l) => l.ifname),
+    hostAddresses: async (dev) => {
+      const links = await x.ipJson<{ addr_info?: { local: string; prefixlen: number }[] }[]>(SBX_HOST, ['addr', 'show', 'dev', dev])
+      return links.flatMap((l) => (l.addr_info ?? []).map((a) => `${a.local}/${a.prefixlen}`))
+    },
+    ensureDefault: () => ensureSandboxDefault(x, paths),
     hostRoute: async (dst, dev, table) => {
       await x.ip(SBX_HOST, ['route', 'add', dst, 'dev', dev, 'table', table])
       undo.push(['route', 'del', dst, 'dev', dev, 'table', table])

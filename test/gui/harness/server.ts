@@ -83,11 +83,25 @@ async function control(action: string, body: Record<string, unknown>): Promise<u
       return world.guestAddresses(String(body.name))
     case 'host-links':
       return world.hostLinks()
+    case 'host-addresses':
+      return world.hostAddresses(String(body.dev))
+    case 'ensure-default': {
+      // The boot path's first-run step, without the wizard: tests that need a default network start here.
+      const made = await world.ensureDefault()
+      if (body.start === true) {
+        const r = await service.helper({ verb: 'start', args: { ...helperArgs, name: 'default' } }, { privileged: true })
+        if (!r.ok) throw new Error(`starting default: ${r.error.message}`)
+      }
+      return made
+    }
     case 'host-route':
       await world.hostRoute(String(body.dst), String(body.dev), String(body.table))
       return {}
     case 'host-link':
       await world.hostLink(String(body.name))
+      return {}
+    case 'undo-host-changes':
+      await world.undoHostChanges()
       return {}
     case 'shutdown':
       // Answers after the sandbox is gone, so the caller knows when it may end this process.

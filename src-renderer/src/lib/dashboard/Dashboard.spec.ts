@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event'
 import { describe, expect, it, vi } from 'vitest'
 
 import type { NetworkSummary } from '../api'
+import type { DefaultState } from '../first-run'
 import { fakeApi, ok } from '../testing/fake-api'
 import Dashboard from './Dashboard.svelte'
 
@@ -30,8 +31,18 @@ const networks = [
   net({ name: 'old', status: 'broken', reason: "line 3: unknown forward mode 'bridge-ish'", file: '/etc/guestnet/networks/old.xml', mode: null, bridge: null })
 ]
 
-function setup(f = fakeApi(), list = networks) {
-  const props = { api: f.api, networks: list, onChanged: vi.fn(async () => {}), onNew: vi.fn(), onEdit: vi.fn(), onGuests: vi.fn(), onConnect: vi.fn() }
+function setup(f = fakeApi(), list = networks, defaultState: DefaultState | null = null) {
+  const props = {
+    api: f.api,
+    networks: list,
+    defaultState,
+    onChanged: vi.fn(async () => {}),
+    onNew: vi.fn(),
+    onSetupDefault: vi.fn(),
+    onEdit: vi.fn(),
+    onGuests: vi.fn(),
+    onConnect: vi.fn()
+  }
   render(Dashboard, props)
   return { f, props, user: userEvent.setup() }
 }
@@ -112,5 +123,28 @@ describe('Dashboard', () => {
     await user.upload(screen.getByLabelText('Import libvirt XML…'), file)
     expect(await screen.findByText('Imported network imported from imported.xml.')).toBeInTheDocument()
     expect(f.callsOf('network:import-xml')).toEqual([{ xml: '<network><name>imported</name></network>' }])
+  })
+
+  it('with no network left after a deliberate delete, says so and offers restore or a new network', async () => {
+    const f = fakeApi({ 'network:restore-default': () => ok({ name: 'default' }) })
+    const { user, props } = setup(f, [], { exists: false, created: true, defaultDeleted: true, deletedUuid: 'u-old' })
+    const region = screen.getByRole('region', { name: 'The default network was deleted' })
+    expect(region).toHaveTextContent('You deleted the default network on purpose')
+    expect(region).toHaveTextContent('same identity (UUID)')
+    expect(screen.queryByText('No networks yet')).toBeNull()
+    await user.click(within(region).getByRole('button', { name: 'Create a network' }))
+    expect(props.onNew).toHaveBeenCalledOnce()
+    await user.click(within(region).getByRole('button', { name: 'Restore default network' }))
+    expect(await screen.findByText('The default network is back.')).toBeInTheDocument()
+    expect(f.callsOf('network:restore-default')).toHaveLength(1)
+    expect(props.onSetupDefault).not.toHaveBeenCalled()
+  })
+
+  it('with no network and no deleted default, offers to set the default network up', async () => {
+    const { user, props } = setup(fakeApi(), [], { exists: false, created: false, defaultDeleted: false, deletedUuid: null })
+    const region = screen.getByRole('region', { name: 'No networks yet' })
+    expect(within(region).queryByRole('button', { name: 'Restore default network' })).toBeNull()
+    await user.click(within(region).getByRole('button', { name: 'Set up the default network' }))
+    expect(props.onSetupDefault).toHaveBeenCalledOnce()
   })
 })

@@ -21,6 +21,7 @@ export const ok = <T>(value: T): IpcResult<T> => ({ ok: true, value })
 const defaults: Handlers = {
   'app:info': () => ok({ version: '0.1.0', mode: 'sandbox', elevation: 'direct', storeRoot: null }),
   'network:list': () => ok([]),
+  'network:default-state': () => ok({ exists: false, created: false, defaultDeleted: false, deletedUuid: null }),
   'host:suggest-range': ({ purpose }) =>
     ok({
       name: purpose === 'default' ? 'default' : 'network1',

@@ -1,0 +1,217 @@
+/**
+ * `guestnet-helper --serve`: the helper kept warm, as libvirt keeps virtnetworkd. It listens on a
+ * unix socket in the runtime directory (`.helper.sock`, mode 0600: only root can connect, so no
+ * caller identity is needed beyond the file's permission) or on the socket systemd passes it
+ * (socket activation), takes the very same requests as the one-shot helper, checks and runs them
+ * with the same code, one at a time, and answers with the same events. What it saves a command is
+ * node loading the helper's code and the start of `ip` and `nft` (kept ready, warm-pool.ts). It
+ * exits after `--idle-timeout` seconds without a request (default 120; 0: never) and on SIGTERM
+ * (a request in progress is rolled back, as the one-shot helper does).
+ */
+import { chmodSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs'
+import type { Server, Socket } from 'node:net'
+import { createConnection, createServer } from 'node:net'
+import { dirname } from 'node:path'
+
+import { readNsIdentities } from '../netns'
+import { parseRequest, tooLargeError } from '../parse-request'
+import { checkNetworkName, checkRootDir } from '../policy'
+import type { HelperErrorBody, HelperEvent, HelperRequest } from '../protocol'
+import { errorBody, HelperError, MAX_REQUEST_BYTES } from '../protocol'
+import { runRequest } from '../run-request'
+import { helperPaths } from '../state/helper-paths'
+import { errnoCode } from '../state/fast-file'
+import { readLine } from './read-line'
+import { helloFrame, serviceRefusal } from './service-frames'
+import type { ServeArgs } from './serve-args'
+import { WarmPool } from './warm-pool'
+
+/** A connection that sends no request line in this time is dropped. */
+const REQUEST_TIMEOUT_MS = 10_000
+
+export interface ServeOptions extends ServeArgs {
+  log(line: string): void
+  /** Called once listening (tests and the CLI wait for it). */
+  onListening?(where: string): void
+}
+
+function send(sock: Socket, event: HelperEvent | ReturnType<typeof helloFrame>): void {
+  if (!sock.destroyed && sock.writable) sock.write(`${JSON.stringify(event)}\n`)
+}
+
+/** Does something accept connections on `path`? */
+function answers(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const c = createConnection(path)
+    const done = (v: boolean): void => {
+      c.destroy()
+      resolve(v)
+    }
+    c.once('connect', () => done(true))
+    c.once('error', () => done(false))
+    c.setTimeout(1000, () => done(false))
+  })
+}
+
+/** Removes a dead service's socket; refuses a live one or anything that is not a socket. */
+export async function prepareSocketPath(path: string): Promise<void> {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o755 })
+  let isSocket: boolean
+  try {
+    isSocket = lstatSync(path).isSocket()
+  } catch (e) {
+    if (errnoCode(e) === 'ENOENT') return
+    throw e
+  }
+  if (!isSocket) throw new HelperError('INTERNAL', `${path} exists and is not a socket`, { fix: 'it is not guestnet’s: look at it, remove it, then start the service again' })
+  if (await answers(path)) {
+    throw new HelperError('INTERNAL', `a guestnet service already listens on ${path}`, { fix: 'use it, or stop it first (systemctl stop guestnet-helper.service)' })
+  }
+  unlinkSync(path)
+}
+
+function listen(server: Server, opts: ServeOptions, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    if (opts.listenFd !== null) {
+      server.listen({ fd: opts.listenFd }, () => resolve(`fd ${opts.listenFd} (socket activation)`))
+      return
+    }
+    // Made with mode 0600 from the start: never a moment where another user could connect.
+    const old = process.umask(0o177)
+    server.listen(path, () => {
+      process.umask(old)
+      chmodSync(path, 0o600)
+      resolve(path)
+    })
+  })
+}
+
+export async function serve(opts: ServeOptions): Promise<number> {
+  const { root } = opts
+  try {
+    if (root !== undefined) checkRootDir(root)
+  } catch (e) {
+    opts.log(`guestnet-helper service: ${errorBody(e).message}`)
+    return 2
+  }
+  const paths = helperPaths(root, undefined)
+  const nsId = readNsIdentities(undefined).self
+  const pool = new WarmPool()
+  pool.refill()
+  // The code a start or stop needs, loaded now rather than at the first request.
+  const preloaded = Promise.all([import('../verbs/start'), import('../verbs/stop'), import('../../host/read-host-facts'), import('../../core/host/parse-host-facts')])
+  preloaded.catch(() => undefined)
+
+  let active = 0
+  let stopping = false
+  /** Connections still sending their request: dropped at once on a signal. */
+  const reading = new Set<Socket>()
+  let queue: Promise<void> = Promise.resolve()
+  let idleTimer: NodeJS.Timeout | null = null
+  let finish: (code: number) => void = () => undefined
+  const ended = new Promise<number>((resolve) => {
+    finish = resolve
+  })
+
+  const server = createServer((sock) => void onConnection(sock))
+  const shutdown = (): void => {
+    if (idleTimer) clearTimeout(idleTimer)
+    server.close()
+    pool.dispose()
+    if (opts.listenFd === null) {
+      try {
+        if (lstatSync(paths.serviceSocket).isSocket()) unlinkSync(paths.serviceSocket)
+      } catch {
+        // already gone
+      }
+    }
+    finish(0)
+  }
+  const armIdle = (): void => {
+    if (idleTimer) clearTimeout(idleTimer)
+    if (opts.idleTimeoutMs <= 0) return
+    idleTimer = setTimeout(() => {
+      if (active > 0) return
+      opts.log(`guestnet-helper service: idle for ${opts.idleTimeoutMs / 1000} s, exiting`)
+      shutdown()
+    }, opts.idleTimeoutMs)
+  }
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (stopping) return
+    stopping = true
+    opts.log(`guestnet-helper service: ${sig}${active > 0 ? ', rolling back the request in progress' : ''}`)
+    server.close()
+    for (const sock of reading) sock.destroy()
+    if (active === 0) shutdown()
+  }
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, onSignal)
+
+  async function runOne(req: HelperRequest, sock: Socket): Promise<void> {
+    let gone = false
+    sock.once('close', () => {
+      gone = true
+    })
+    const t0 = performance.now()
+    await preloaded.catch(() => undefined)
+    const result = await runRequest(req, { emit: (e) => send(sock, e), shouldStop: () => gone || stopping, uid: 0, warm: pool })
+    if (result.ok) send(sock, { type: 'result', ok: true, value: result.value })
+    else send(sock, { type: 'result', ok: false, error: result.error })
+    sock.end()
+    const what = `${req.verb}${req.args.name ? ` ${req.args.name}` : ''}`
+    opts.log(`guestnet-helper service: ${what}: ${result.ok ? 'ok' : `${result.error.code}: ${result.error.message}`} (${(performance.now() - t0).toFixed(1)} ms)`)
+    // The next request's ip and nft start now, after this one's answer went out.
+    if (!stopping) pool.refill()
+  }
+
+  async function onConnection(sock: Socket): Promise<void> {
+    active++
+    if (idleTimer) clearTimeout(idleTimer)
+    sock.on('error', () => undefined)
+    try {
+      if (stopping) return void sock.destroy()
+      send(sock, helloFrame(nsId, root, process.pid))
+      reading.add(sock)
+      const read = await readLine(sock, MAX_REQUEST_BYTES, REQUEST_TIMEOUT_MS).finally(() => reading.delete(sock))
+      let req: HelperRequest
+      try {
+        if (read.kind === 'eof' || stopping) return void sock.destroy()
+        if (read.kind === 'too-large') throw tooLargeError()
+        req = parseRequest(read.text, checkNetworkName)
+      } catch (e) {
+        const error: HelperErrorBody = errorBody(e)
+        send(sock, { type: 'result', ok: false, error })
+        return void sock.end()
+      }
+      const refusal = serviceRefusal(req, root)
+      if (refusal) {
+        send(sock, { type: 'result', ok: false, error: refusal })
+        return void sock.end()
+      }
+      // One request at a time, in arrival order (the runtime directory's lock covers other helpers).
+      const mine = queue.then(() => runOne(req, sock))
+      queue = mine.catch(() => undefined)
+      await mine
+    } catch (e) {
+      send(sock, { type: 'result', ok: false, error: errorBody(e) })
+      sock.end()
+    } finally {
+      active--
+      if (stopping && active === 0) shutdown()
+      else if (active === 0) armIdle()
+    }
+  }
+
+  try {
+    if (opts.listenFd === null) await prepareSocketPath(paths.serviceSocket)
+    const where = await listen(server, opts, paths.serviceSocket)
+    opts.log(`guestnet-helper service: listening on ${where} (pid ${process.pid}${opts.idleTimeoutMs > 0 ? `, exits after ${opts.idleTimeoutMs / 1000} s idle` : ''})`)
+    opts.onListening?.(where)
+  } catch (e) {
+    pool.dispose()
+    opts.log(`guestnet-helper service: ${e instanceof HelperError ? `${e.message}${e.fix ? ` — ${e.fix}` : ''}` : errorBody(e).message}`)
+    return 1
+  }
+  armIdle()
+  return ended
+}
