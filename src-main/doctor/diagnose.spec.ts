@@ -27,6 +27,14 @@ describe('diagnose', () => {
     expect(d.checks.filter((c) => c.status === 'problem').map((c) => c.check)).toEqual(['forwarding', 'iptables-drop', 'br-netfilter'])
   })
 
+  it('keeps an ok check whose only finding is a note, and says so in the note (no "ok" beside a contrary note)', () => {
+    const d = diagnose(observation({ sysctls: { 'net.bridge.bridge-nf-call-iptables': '1' } }))
+    expect(d.findings.map((f) => [f.id, f.severity])).toEqual([['br-netfilter', 'info']])
+    const row = d.checks.find((c) => c.check === 'br-netfilter')
+    expect(row).toMatchObject({ status: 'ok', title: 'br_netfilter does not push guest-to-guest traffic into a forward drop' })
+    expect(row?.note).toMatch(/^nothing breaks today; see the note: br_netfilter passes bridged guest traffic/)
+  })
+
   it('says what it could not look at', () => {
     const d = diagnose(observation({ nftRuleset: null, asRoot: false }))
     expect(d.checks.find((c) => c.check === 'nft-drop')).toMatchObject({ status: 'skipped', note: 'only root can list the firewall rules' })

@@ -22,7 +22,7 @@ export const CHECK_TITLES: Record<CheckId, string> = {
   firewalld: 'firewalld allows DHCP and DNS on our bridges',
   'port-holder': 'no other program holds the DHCP and DNS ports',
   libvirt: "no clash with libvirt's virbr0 or its default network",
-  'br-netfilter': 'bridged traffic is not sent through iptables',
+  'br-netfilter': 'br_netfilter does not push guest-to-guest traffic into a forward drop',
   'accept-ra': 'uplinks keep taking router advertisements while forwarding'
 }
 
@@ -40,7 +40,9 @@ function skipNote(check: CheckId, obs: DoctorObservation): string | null {
   }
 }
 
-function okNote(check: CheckId, obs: DoctorObservation): string | null {
+function okNote(check: CheckId, obs: DoctorObservation, findings: readonly Finding[]): string | null {
+  const notes = findings.filter((f) => f.check === check && f.severity === 'info')
+  if (notes.length > 0) return `nothing breaks today; see the note: ${notes.map((f) => f.title).join('; ')}`
   if (obs.networks.length === 0 && ['iptables-drop', 'nft-drop', 'firewalld', 'port-holder', 'br-netfilter'].includes(check)) {
     return 'no guestnet network is defined'
   }
@@ -73,7 +75,7 @@ export function diagnose(obs: DoctorObservation): Diagnosis {
       check,
       title: CHECK_TITLES[check],
       status: skip ? 'skipped' : has ? 'problem' : 'ok',
-      note: skip ?? (has ? null : okNote(check, obs))
+      note: skip ?? (has ? null : okNote(check, obs, findings))
     }
   })
   return { findings, checks }
