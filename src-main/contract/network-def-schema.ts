@@ -21,6 +21,7 @@ export const ipConfigSchema = object({
   prefix: number({ int: true, min: 0, max: 128 }),
   fromNetmask: optional(boolean()),
   localPtr: optional(boolean()),
+  tftp: optional(object({ root: text() })),
   dhcp: optional(
     object({
       ranges: array(object({ start: text(64), end: text(64), lease: optional(leaseSchema) }), { max: 64 }),
@@ -33,7 +34,8 @@ export const ipConfigSchema = object({
           lease: optional(leaseSchema)
         }),
         { max: 4096 }
-      )
+      ),
+      bootp: optional(object({ file: text(), server: optional(text(64)) }))
     })
   )
 })

@@ -20,8 +20,8 @@ case "$1" in
     set -- $router
     if [ -n "$1" ]; then ip route replace default via "$1" dev "$interface"; fi
     if [ -n "$GN_LEASE_FILE" ]; then
-      printf 'ip=%s\\nmask=%s\\nrouter=%s\\ndns=%s\\ndomain=%s\\nlease=%s\\nserverid=%s\\n' \\
-        "$ip" "\${mask:-24}" "$router" "$dns" "$domain" "$lease" "$serverid" > "$GN_LEASE_FILE.tmp"
+      printf 'ip=%s\\nmask=%s\\nrouter=%s\\ndns=%s\\ndomain=%s\\nlease=%s\\nserverid=%s\\nbootfile=%s\\nsiaddr=%s\\n' \\
+        "$ip" "\${mask:-24}" "$router" "$dns" "$domain" "$lease" "$serverid" "$boot_file" "$siaddr" > "$GN_LEASE_FILE.tmp"
       mv "$GN_LEASE_FILE.tmp" "$GN_LEASE_FILE"
     fi
     ;;
@@ -38,6 +38,9 @@ export interface GuestLease {
   /** Lease length in seconds, as the server gave it. */
   leaseSeconds?: number
   serverId?: string
+  /** BOOTP boot file and next server (siaddr), when the network boots guests over the network. */
+  bootFile?: string
+  nextServer?: string
 }
 
 /** Parses the `key=value` file the script writes. */
@@ -58,7 +61,9 @@ export function parseLeaseFile(text: string): GuestLease {
     dns: words('dns'),
     domain: values.get('domain') || undefined,
     leaseSeconds: Number.isFinite(lease) && lease > 0 ? lease : undefined,
-    serverId: values.get('serverid') || undefined
+    serverId: values.get('serverid') || undefined,
+    bootFile: values.get('bootfile') || undefined,
+    nextServer: values.get('siaddr') && values.get('siaddr') !== '0.0.0.0' ? values.get('siaddr') : undefined
   }
 }
 

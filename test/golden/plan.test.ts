@@ -34,7 +34,8 @@ export const GOLDEN_CASES = [
   'forward-dev',
   'nat66',
   'dns-enable-no',
-  'static-hosts'
+  'static-hosts',
+  'netboot'
 ] as const
 
 /** A laptop on Wi-Fi whose IPv6 default route came from a router advertisement. */

@@ -60,9 +60,9 @@ describe('guestnet plan', () => {
     const { code, out } = await run(path, '--host-facts', FACTS)
     expect(code).toBe(EXIT.invalid)
     expect(out).toMatch(new RegExp(`^${path}:7: ip\\[0\\]\\.dhcp\\.range\\[0\\]\\.end: `))
-    const unsupported = await run(file('tftp.xml', DUAL_XML.replace("<ip address='10.77.0.1' prefix='24'>", "<ip address='10.77.0.1' prefix='24'><tftp root='/srv'/>")), '--host-facts', FACTS)
+    const unsupported = await run(file('bandwidth.xml', DUAL_XML.replace('</network>', "<bandwidth><inbound average='1000'/></bandwidth></network>")), '--host-facts', FACTS)
     expect(unsupported.code).toBe(EXIT.invalid)
-    expect(unsupported.out).toContain('unsupported: <tftp>')
+    expect(unsupported.out).toContain('unsupported: <bandwidth>')
   })
 
   it('a missing file or bad host facts file exits 2 with a message', async () => {

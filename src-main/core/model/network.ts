@@ -94,9 +94,24 @@ export interface DhcpHost {
   lease?: Lease
 }
 
+/** `<dhcp><bootp file server/>`: the network-boot (PXE) file offered to IPv4 DHCP clients. */
+export interface DhcpBootp {
+  /** The boot file name the client fetches (`pxelinux.0`, `ipxe.efi`). */
+  file: string
+  /** The TFTP server's IPv4 address; absent: the host itself (dnsmasq). */
+  server?: string
+}
+
 export interface DhcpConfig {
   ranges: DhcpRange[]
   hosts: DhcpHost[]
+  bootp?: DhcpBootp
+}
+
+/** `<tftp root>`: dnsmasq's TFTP server, serving this directory to the guests (IPv4 only). */
+export interface TftpConfig {
+  /** Absolute, normalised path of the directory served. */
+  root: string
 }
 
 export type IpFamily = 'ipv4' | 'ipv6'
@@ -110,6 +125,7 @@ export interface IpConfig {
   /** True when the source used `netmask=`, so the writer can keep the admin's spelling. */
   fromNetmask?: boolean
   localPtr?: boolean
+  tftp?: TftpConfig
   dhcp?: DhcpConfig
 }
 

@@ -90,10 +90,10 @@ function sysctlsStep(sysctls: Sysctl[]): PlanStep {
   }
 }
 
-function dnsmasqStep(paths: NetworkPaths): PlanStep {
+function dnsmasqStep(shape: NetworkShape, paths: NetworkPaths): PlanStep {
   return {
     id: 'dnsmasq',
-    title: 'Start dnsmasq (DHCP, DNS, router advertisements)',
+    title: `Start dnsmasq (DHCP, DNS, router advertisements${shape.tftp ? ', TFTP' : ''})`,
     apply: [['dnsmasq', `--conf-file=${paths.dnsmasqConf}`]],
     rollback: [
       ['@kill-pidfile', paths.pidfile],
@@ -129,7 +129,7 @@ export function buildPlan(def: NetworkDef, ctx: PlanContext): Plan {
   const steps: PlanStep[] = [filesStep(artifacts, paths), bridgeStep(shape, paths, onBridge, batches.addresses !== null)]
   if (firewall) steps.push(firewallStep(shape, paths))
   if (onHost.length > 0) steps.push(sysctlsStep(onHost))
-  if (shape.needsDnsmasq) steps.push(dnsmasqStep(paths))
+  if (shape.needsDnsmasq) steps.push(dnsmasqStep(shape, paths))
 
   return {
     network: def.name,

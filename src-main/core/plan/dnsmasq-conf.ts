@@ -10,6 +10,7 @@ import { formatLease } from './dnsmasq-hosts'
 import type { AddressBlock, NetworkShape } from './network-shape'
 import { hasDhcp } from './network-shape'
 import type { NetworkPaths } from './network-paths'
+import { PlanError } from './plan-error'
 import { ptrDomain } from './ptr-domain'
 
 /** The unprivileged account dnsmasq switches to after binding its sockets. */
@@ -125,6 +126,33 @@ function dhcpLines(block: AddressBlock | undefined, lines: string[]): bigint {
   return leases
 }
 
+/**
+ * `tftp-root=` and `dhcp-boot=` reach dnsmasq, which reads its config as root: whatever slipped
+ * past the validator, a value that could add a field or an option never gets written.
+ */
+function confValue(field: string, value: string): string {
+  if (!/^[\x21-\x7e]+$/.test(value) || /[,"'\\#]/.test(value)) {
+    throw new PlanError(field, "a blank, control character, ',', quote, '\\' or '#' would change dnsmasq's config line", 'run the definition through the validator')
+  }
+  return value
+}
+
+/**
+ * Network boot, where libvirt writes it: after the IPv4 block's DHCP lines (tftp first, then the
+ * boot file, with `,,SERVER` for another TFTP server). A TFTP root on an IPv4 address without DHCP
+ * is served too (libvirt's netboot-tftp case).
+ */
+function netbootLines(shape: NetworkShape, lines: string[]): void {
+  const tftp = shape.tftp
+  if (tftp?.ip.tftp) lines.push('enable-tftp', `tftp-root=${confValue(`ip[${tftp.index}].tftp.root`, tftp.ip.tftp.root)}`)
+  const dhcp4 = shape.dhcp4
+  const bootp = dhcp4?.ip.dhcp?.bootp
+  if (!dhcp4 || !bootp) return
+  const at = `ip[${dhcp4.index}].dhcp.bootp`
+  const file = confValue(`${at}.file`, bootp.file)
+  lines.push(bootp.server === undefined ? `dhcp-boot=${file}` : `dhcp-boot=${file},,${confValue(`${at}.server`, addr(bootp.server))}`)
+}
+
 /** libvirt's part of the file: everything its test corpus can check. */
 function libvirtLines(shape: NetworkShape, paths: NetworkPaths): string[] {
   const { def } = shape
@@ -140,6 +168,7 @@ function libvirtLines(shape: NetworkShape, paths: NetworkPaths): string[] {
     for (const srv of def.dns?.srvs ?? []) lines.push(srvLine(srv))
   }
   let leases = dhcpLines(shape.dhcp4, lines)
+  netbootLines(shape, lines)
   leases += dhcpLines(shape.dhcp6, lines)
   // dnsmasq reads an int; libvirt caps ranges at 65535 addresses, we cap the sum defensively.
   if (leases > 0n) lines.push(`dhcp-lease-max=${leases > 2147483647n ? 2147483647n : leases}`)

@@ -26,9 +26,11 @@ export interface NetworkShape {
   /** The IPv4 block with `<dhcp>` ranges or hosts (libvirt allows one per family). */
   dhcp4?: AddressBlock
   dhcp6?: AddressBlock
+  /** The IPv4 block with `<tftp>` (libvirt allows one per network, IPv4 only). */
+  tftp?: AddressBlock
   dnsEnabled: boolean
   isolated: boolean
-  /** dnsmasq has work: DHCP, DNS, or router advertisements for an IPv6 address. */
+  /** dnsmasq has work: DHCP, DNS, TFTP, or router advertisements for an IPv6 address. */
   needsDnsmasq: boolean
 }
 
@@ -58,6 +60,15 @@ function firstWithDhcp(blocks: AddressBlock[], family: string): AddressBlock | u
   return withDhcp[0]
 }
 
+function tftpBlock(blocks: AddressBlock[]): AddressBlock | undefined {
+  const withTftp = blocks.filter((b) => b.ip.tftp)
+  const wrong = withTftp.find((b) => b.ip.family !== 'ipv4') ?? withTftp[1]
+  if (wrong) {
+    throw new PlanError(`ip[${wrong.index}].tftp`, 'only one IPv4 address of a network may have <tftp>', 'keep a single <tftp root=…/> on an IPv4 <ip>')
+  }
+  return withTftp[0]
+}
+
 /** Interface names go into ip batch files and quoted nft strings: refuse anything that could break out. */
 export function checkIfname(field: string, name: string): void {
   if (!/^[A-Za-z0-9_.:@+-]{1,15}$/.test(name) || name === '.' || name === '..') {
@@ -77,10 +88,11 @@ export function analyseNetwork(def: NetworkDef): NetworkShape {
   const ipv6 = blocks.filter((b) => b.ip.family === 'ipv6')
   const dhcp4 = firstWithDhcp(ipv4, 'IPv4')
   const dhcp6 = firstWithDhcp(ipv6, 'IPv6')
+  const tftp = tftpBlock(blocks)
   const dnsEnabled = def.dns?.enable !== false
   // libvirt starts dnsmasq for DHCP or DNS; with DNS off and no DHCP it skips it even when an IPv6
   // address would need router advertisements. We keep dnsmasq for RA then: without RA, guests on
   // an IPv6 network get no address at all.
-  const needsDnsmasq = blocks.length > 0 && (dnsEnabled || dhcp4 !== undefined || dhcp6 !== undefined || ipv6.length > 0)
-  return { def, bridge, ipv4, ipv6, dhcp4, dhcp6, dnsEnabled, isolated: def.forward.mode === 'none', needsDnsmasq }
+  const needsDnsmasq = blocks.length > 0 && (dnsEnabled || dhcp4 !== undefined || dhcp6 !== undefined || tftp !== undefined || ipv6.length > 0)
+  return { def, bridge, ipv4, ipv6, dhcp4, dhcp6, tftp, dnsEnabled, isolated: def.forward.mode === 'none', needsDnsmasq }
 }

@@ -3,7 +3,7 @@
  * with `nft -f` as a single atomic transaction and removed with `nft delete table`.
  *
  * Chains (each network's table has the same shape, and only ever decides about its own bridge):
- *   input        guests → host: DHCP, DNS, RS/ND accepted explicitly
+ *   input        guests → host: DHCP, DNS, TFTP, RS/ND accepted explicitly
  *   forward      dispatches traffic entering or leaving our bridge to:
  *   from_guests  same-bridge traffic accepted; other guestnet bridges refused (unless both networks
  *                route); the subnets out (towards `forward dev` when pinned); everything else rejected
@@ -40,6 +40,9 @@ function inputChain(shape: NetworkShape): Chain {
   ]
   if (shape.dhcp4) lines.push(`iifname ${br} udp dport 67 accept`)
   if (shape.dhcp6) lines.push(`iifname ${br} udp dport 547 accept`)
+  // The read request; dnsmasq sends the file from an ephemeral port, and the guest's ACKs to that
+  // port pass under this chain's accept policy (only another table's drop could stop them).
+  if (shape.tftp) lines.push(`iifname ${br} udp dport 69 accept`)
   if (shape.needsDnsmasq && shape.dnsEnabled) lines.push(`iifname ${br} meta l4proto { tcp, udp } th dport 53 accept`)
   if (shape.ipv6.length > 0) {
     lines.push(`iifname ${br} icmpv6 type { nd-router-solicit, nd-neighbor-solicit, nd-neighbor-advert } accept`)

@@ -76,6 +76,16 @@ describe('renumberNetwork', () => {
     if (!r.ok) expect(r.problems[0].message).toMatch(/no IPv4 <ip>/)
   })
 
+  it("moves a boot server that is one of the network's guests, and leaves one elsewhere (and the TFTP root) alone", () => {
+    const inside = validDef()
+    inside.ips[0].dhcp!.bootp = { file: 'pxelinux.0', server: '192.168.123.5' }
+    const r = renumberNetwork(inside, cidr('10.122.0.0/24'))
+    expect(r.ok && [r.def.ips[0].dhcp?.bootp, r.def.ips[0].tftp]).toEqual([{ file: 'pxelinux.0', server: '10.122.0.5' }, { root: '/srv/tftp' }])
+    expect(r.ok && r.changes).toContainEqual({ field: 'ip[0].dhcp.bootp.server', from: '192.168.123.5', to: '10.122.0.5' })
+    const elsewhere = renumberNetwork(validDef(), cidr('10.122.0.0/24'))
+    expect(elsewhere.ok && elsewhere.def.ips[0].dhcp?.bootp).toEqual({ file: 'pxelinux.0', server: '192.0.2.69' })
+  })
+
   it('changes nothing when the target is the subnet it has', () => {
     const r = renumberNetwork(validDef(), cidr('192.168.123.0/24'))
     expect(r.ok && r.changes).toEqual([])

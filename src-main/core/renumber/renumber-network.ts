@@ -5,8 +5,8 @@
  * 10.122.0.2–10.122.0.254. Pure: the store writes the result, the helper applies it.
  *
  * Mapped: the `<ip>` block of the target's family (its address, DHCP ranges and hosts), and any
- * `<dns><host ip>` or forwarder address that lay in the old subnet. Left alone: everything else
- * (other families, NAT's public addresses on the uplink, names).
+ * `<dns><host ip>`, forwarder or `<bootp server>` address that lay in the old subnet. Left alone:
+ * everything else (other families, NAT's public addresses on the uplink, names, the TFTP root).
  */
 import type { IpConfig, NetworkDef } from '../model/network'
 import type { Problem } from '../model/problem'
@@ -112,6 +112,9 @@ export function renumberNetwork(input: NetworkDef, to: Cidr, opts: RenumberOptio
     move(`ip[${index}].dhcp.range[${k}].end`, r.end, true, (v) => (r.end = v))
   })
   ipb.dhcp?.hosts.forEach((h, k) => move(`ip[${index}].dhcp.host[${k}].ip`, h.ip, true, (v) => (h.ip = v)))
+  const bootp = ipb.dhcp?.bootp
+  // A TFTP server given by address moves along when it is one of the network's own guests.
+  if (bootp) move(`ip[${index}].dhcp.bootp.server`, bootp.server, false, (v) => (bootp.server = v))
   def.dns?.hosts.forEach((h, k) => move(`dns.host[${k}].ip`, h.ip, false, (v) => (h.ip = v)))
   def.dns?.forwarders.forEach((f, k) => move(`dns.forwarder[${k}].addr`, f.addr, false, (v) => (f.addr = v)))
 

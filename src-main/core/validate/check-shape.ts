@@ -100,7 +100,8 @@ const dhcp = obj({
     as: 'host',
     required: true,
     check: arr(obj({ mac: { check: str() }, id: { check: str() }, name: { check: str() }, ip: { check: str() }, lease: { check: lease } }), 10_000)
-  }
+  },
+  bootp: { check: obj({ file: { check: str(), required: true }, server: { check: str() } }) }
 })
 
 const ip = obj({
@@ -109,6 +110,7 @@ const ip = obj({
   prefix: { check: int, required: true },
   fromNetmask: { check: bool },
   localPtr: { check: bool },
+  tftp: { check: obj({ root: { check: str(), required: true } }) },
   dhcp: { check: dhcp }
 })
 

@@ -23,12 +23,14 @@ export function validDef(): NetworkDef {
         family: 'ipv4',
         address: '192.168.123.1',
         prefix: 24,
+        tftp: { root: '/srv/tftp' },
         dhcp: {
           ranges: [{ start: '192.168.123.2', end: '192.168.123.254', lease: { expiry: 1, unit: 'hours' } }],
           hosts: [
             { mac: '52:54:00:AA:BB:CC', name: 'db', ip: '192.168.123.10' },
             { mac: '52:54:00:aa:bb:cd', name: 'web', ip: '192.168.123.11', lease: { expiry: 0, unit: 'minutes' } }
-          ]
+          ],
+          bootp: { file: 'pxelinux.0', server: '192.0.2.69' }
         }
       },
       {

@@ -15,6 +15,7 @@ import { checkDns } from './check-dns'
 import { checkForward } from './check-forward'
 import { checkIdentity } from './check-identity'
 import { checkIps } from './check-ips'
+import { checkNetboot } from './check-netboot'
 import { checkShape } from './check-shape'
 import { Problems } from './problems'
 
@@ -32,6 +33,7 @@ export function validateNetwork(def: NetworkDef, ctx: ValidateContext = {}): Pro
   checkIdentity(def, problems)
   checkForward(def, problems)
   const ips = checkIps(def, problems)
+  checkNetboot(def, ips, problems)
   checkDns(def, problems)
   if (Array.isArray(ctx.others)) checkOthers(def, ips, ctx.others, problems)
   if (ctx.hostFacts) checkHostFacts(def, ips, ctx.hostFacts, problems)

@@ -3,6 +3,7 @@
  * order name, uuid, title, description, (metadata), forward, bridge, mtu, mac, domain, dns, ip…,
  * libvirt's attribute order inside each element, and libvirt's normalisations (lower-case MAC,
  * stp/delay on managed bridges, `forward dev` mirrored as `<interface dev>`, no `ipv6='no'`).
+ * Inside `<ip>`: tftp, then dhcp (ranges, hosts, bootp), as virNetworkIPDefFormat writes them.
  */
 import type { DhcpConfig, DnsConfig, ForwardConfig, IpConfig, Lease, NatConfig, NetworkDef } from '../model/network'
 import { netmaskFromPrefix } from '../net/ip'
@@ -93,18 +94,23 @@ function buildLease(lease: Lease | undefined): XmlElement[] {
 }
 
 function buildDhcp(dhcp: DhcpConfig | undefined): XmlElement | undefined {
-  if (!dhcp || (dhcp.ranges.length === 0 && dhcp.hosts.length === 0)) return undefined
+  // libvirt drops a <bootp> whose <dhcp> has no range or host; we keep it (the validator refuses
+  // such a definition and should be able to point at it).
+  if (!dhcp || (dhcp.ranges.length === 0 && dhcp.hosts.length === 0 && !dhcp.bootp)) return undefined
+  const bootp = dhcp.bootp ? [element('bootp', attrs([['file', dhcp.bootp.file], ['server', dhcp.bootp.server]]))] : []
   return element('dhcp', [], [
     ...dhcp.ranges.map((r) => element('range', attrs([['start', r.start], ['end', r.end]]), buildLease(r.lease))),
     ...dhcp.hosts.map((h) =>
       element('host', attrs([['mac', h.mac], ['id', h.id], ['name', h.name], ['ip', h.ip]]), buildLease(h.lease))
-    )
+    ),
+    ...bootp
   ])
 }
 
 function buildIp(ip: IpConfig): XmlElement {
   const netmask = ip.fromNetmask && ip.family === 'ipv4' ? netmaskFromPrefix(ip.prefix) : undefined
   const dhcp = buildDhcp(ip.dhcp)
+  const children = [ip.tftp ? element('tftp', attrs([['root', ip.tftp.root]])) : undefined, dhcp]
   return element(
     'ip',
     attrs([
@@ -114,7 +120,7 @@ function buildIp(ip: IpConfig): XmlElement {
       ['prefix', netmask === undefined ? ip.prefix : undefined],
       ['localPtr', ip.localPtr]
     ]),
-    dhcp ? [dhcp] : []
+    children.filter((c): c is XmlElement => c !== undefined)
   )
 }
 

@@ -1,5 +1,5 @@
-/** `<ip>` (with `<dhcp>`, ranges, hosts and leases) → IpConfig. */
-import type { DhcpConfig, DhcpHost, DhcpRange, IpConfig, IpFamily, Lease, LeaseUnit } from '../model/network'
+/** `<ip>` (with `<tftp>`, `<dhcp>`, ranges, hosts, leases and `<bootp>`) → IpConfig. */
+import type { DhcpBootp, DhcpConfig, DhcpHost, DhcpRange, IpConfig, IpFamily, Lease, LeaseUnit, TftpConfig } from '../model/network'
 import { parseIp, parseIPv4, prefixFromNetmask } from '../net/ip'
 import type { ReadContext } from './read-context'
 import type { XmlElement } from './xml-tree'
@@ -55,16 +55,37 @@ function readHost(el: XmlElement, path: string, ctx: ReadContext): DhcpHost {
   return host
 }
 
+/** `<bootp file server>`; whether it may stand here (IPv4, with DHCP) is the validator's call. */
+function readBootp(el: XmlElement, path: string, ctx: ReadContext): DhcpBootp | undefined {
+  ctx.checkAttrs(el, path, ['file', 'server'])
+  ctx.children(el, path, [])
+  const file = ctx.required(el, 'file', path, 'pxelinux.0')
+  if (file === undefined) return undefined
+  const server = attr(el, 'server')
+  return server === undefined ? { file } : { file, server }
+}
+
+function readTftp(el: XmlElement, path: string, ctx: ReadContext): TftpConfig | undefined {
+  ctx.checkAttrs(el, path, ['root'])
+  ctx.children(el, path, [])
+  const root = ctx.required(el, 'root', path, '/srv/tftp')
+  return root === undefined ? undefined : { root }
+}
+
 function readDhcp(el: XmlElement, path: string, ctx: ReadContext): DhcpConfig | undefined {
   ctx.checkAttrs(el, path, [])
-  const groups = ctx.children(el, path, ['range', 'host'])
+  const groups = ctx.children(el, path, ['range', 'host', 'bootp'])
   const ranges: DhcpRange[] = []
   ;(groups.get('range') ?? []).forEach((r, i) => {
     const range = readRange(r, `${path}.range[${i}]`, ctx)
     if (range) ranges.push(range)
   })
   const hosts = (groups.get('host') ?? []).map((h, i) => readHost(h, `${path}.host[${i}]`, ctx))
-  // libvirt treats an empty <dhcp/> as no DHCP at all, and does not write it back.
+  const bootpEl = ctx.single(groups, 'bootp', path)
+  const bootp = bootpEl ? readBootp(bootpEl, `${path}.bootp`, ctx) : undefined
+  // libvirt treats an empty <dhcp/> as no DHCP at all, and does not write it back. A <bootp> alone
+  // is kept, so the validator can say it does nothing without a range or host.
+  if (bootp) return { ranges, hosts, bootp }
   return ranges.length || hosts.length ? { ranges, hosts } : undefined
 }
 
@@ -127,7 +148,9 @@ export function readIp(el: XmlElement, path: string, ctx: ReadContext): IpConfig
   const address = ctx.required(el, 'address', path, '192.168.122.1')
   const family = readFamily(el, path, address, ctx)
   const localPtr = ctx.yesNo(el, 'localPtr', path)
-  const groups = ctx.children(el, path, ['dhcp'])
+  const groups = ctx.children(el, path, ['tftp', 'dhcp'])
+  const tftpEl = ctx.single(groups, 'tftp', path)
+  const tftp = tftpEl ? readTftp(tftpEl, `${path}.tftp`, ctx) : undefined
   const dhcpEl = ctx.single(groups, 'dhcp', path)
   const dhcp = dhcpEl ? readDhcp(dhcpEl, `${path}.dhcp`, ctx) : undefined
   if (address === undefined || family === undefined) return undefined
@@ -136,6 +159,7 @@ export function readIp(el: XmlElement, path: string, ctx: ReadContext): IpConfig
   const ip: IpConfig = { family, address, prefix: prefix.prefix }
   if (prefix.fromNetmask) ip.fromNetmask = true
   if (localPtr !== undefined) ip.localPtr = localPtr
+  if (tftp) ip.tftp = tftp
   if (dhcp) ip.dhcp = dhcp
   return ip
 }

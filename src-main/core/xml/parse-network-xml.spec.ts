@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import type { Problem } from '../model/problem'
+import { formatProblem } from '../model/problem'
 import { parseNetworkXml } from './parse-network-xml'
 
 /** Wraps body lines in a minimal network; the body starts on line 3. */
@@ -107,10 +108,10 @@ describe('parseNetworkXml: what it reads', () => {
 
 describe('parseNetworkXml: problems name the field, the line and the fix', () => {
   it('reports unsupported elements with their own line', () => {
-    const found = problems(net("  <bandwidth><inbound average='1000'/></bandwidth>", "  <ip address='10.0.0.1' prefix='24'>", "    <tftp root='/srv'/>", '  </ip>'))
+    const found = problems(net("  <bandwidth><inbound average='1000'/></bandwidth>", "  <ip address='10.0.0.1' prefix='24'/>", "  <route address='10.1.0.0' prefix='16' gateway='10.0.0.2'/>"))
     expect(found).toEqual([
       { field: 'bandwidth', message: 'unsupported: <bandwidth>', fix: expect.stringContaining('QoS'), line: 3 },
-      { field: 'ip[0].tftp', message: 'unsupported: <tftp>', fix: expect.stringContaining('TFTP'), line: 5 }
+      { field: 'route', message: 'unsupported: <route>', fix: expect.stringContaining('static routes'), line: 5 }
     ])
   })
 
@@ -124,7 +125,12 @@ describe('parseNetworkXml: problems name the field, the line and the fix', () =>
 
   it('reports the dnsmasq:options namespace element', () => {
     const text = "<network xmlns:dnsmasq='http://libvirt.org/schemas/network/dnsmasq/1.0'>\n  <name>x</name>\n  <dnsmasq:options>\n    <dnsmasq:option value='a'/>\n  </dnsmasq:options>\n</network>"
-    expect(problems(text)).toEqual([expect.objectContaining({ field: 'dnsmasq:options', message: 'unsupported: <dnsmasq:options>', line: 3 })])
+    const found = problems(text)
+    expect(found).toEqual([expect.objectContaining({ field: 'dnsmasq:options', message: 'unsupported: <dnsmasq:options>', line: 3 })])
+    // Why it stays refused (raw options run as root), and what to use instead.
+    expect(formatProblem(found[0])).toMatch(/dhcp-script .*run programs as root/)
+    expect(found[0].fix).toContain("<tftp root='/srv/tftp'/>")
+    expect(found[0].fix).toContain("<bootp file='pxelinux.0'/>")
   })
 
   it('counts lines past comments that contain tags', () => {

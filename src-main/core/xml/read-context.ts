@@ -13,9 +13,11 @@ const WHY_UNSUPPORTED: Record<string, string> = {
   virtualport: 'guestnet does not manage Open vSwitch or 802.1Qbg/Qbh ports',
   vlan: 'guestnet does not tag VLANs',
   route: 'guestnet does not add static routes',
-  tftp: 'guestnet does not run a TFTP server',
-  bootp: 'guestnet does not offer network-boot (BOOTP/PXE) options',
-  'dnsmasq:options': 'guestnet does not pass raw dnsmasq options',
+  // Raw options reach dnsmasq, which starts as root: dhcp-script= alone would let anyone who may
+  // define a network run a program as root.
+  'dnsmasq:options':
+    'guestnet does not pass raw dnsmasq options: one such as dhcp-script would let any network definition run programs as root. ' +
+    "For network boot use <ip><tftp root='/srv/tftp'/> and <dhcp><bootp file='pxelinux.0'/>; for DNS records, <dns> <host>, <srv> and <txt>",
   port: 'guestnet does not isolate ports',
   pf: 'it belongs to hostdev/passthrough forwarding, which guestnet does not manage',
   address: 'it belongs to hostdev/passthrough forwarding, which guestnet does not manage',

@@ -12,6 +12,7 @@ import { networkPaths } from '../../core/plan/network-paths'
 import { PlanError } from '../../core/plan/plan-error'
 import { validateNetwork } from '../../core/validate/validate-network'
 import { realDnsmasqReach } from '../ops/dnsmasq-reach'
+import { checkTftpRoots } from '../ops/tftp-root-check'
 import type { StartValue } from '../ops/start-network'
 import { applyStart, bridgeTakenError } from '../ops/start-network'
 import type { ResolvedOutcome } from '../ops/resolved'
@@ -104,6 +105,8 @@ export async function startNetwork(ctx: VerbContext, name: string): Promise<Star
     throw e
   }
   mark('planned')
+  // The host's side of what the validator checked as text: nothing is changed if it fails.
+  if (def.ips.some((ip) => ip.tftp)) checkTftpRoots(def, deps.paths.layout, user)
   const value = await applyStart(plan, def.uuid ?? null, deps)
   mark('applied')
   const unreachable = hasHostFiles(plan.artifacts) ? realDnsmasqReach(deps.paths.plan.runtimeDir, user, name) : null

@@ -93,6 +93,27 @@ describe('draftToDef', () => {
       hosts: [{ mac: '52:54:00:00:00:01', ip: '10.1.0.5' }]
     })
   })
+
+  it('keeps netboot (TFTP root, boot file and server) across an edit', () => {
+    const base: NetworkDef = {
+      name: 'pxe',
+      forward: { mode: 'nat' },
+      bridge: { name: 'virbr3' },
+      ips: [
+        {
+          family: 'ipv4',
+          address: '10.3.0.1',
+          prefix: 24,
+          tftp: { root: '/srv/tftp' },
+          dhcp: { ranges: [{ start: '10.3.0.2', end: '10.3.0.9' }], hosts: [], bootp: { file: 'pxelinux.0', server: '10.3.0.1' } }
+        }
+      ]
+    }
+    const def = draftToDef({ ...draftFromDef(base, false, null), dhcpEnd: '10.3.0.90' }, base)
+    expect(def.ips[0].tftp).toEqual({ root: '/srv/tftp' })
+    expect(def.ips[0].dhcp?.bootp).toEqual({ file: 'pxelinux.0', server: '10.3.0.1' })
+    expect(def.ips[0].dhcp?.ranges[0].end).toBe('10.3.0.90')
+  })
 })
 
 describe('draftFromDef', () => {

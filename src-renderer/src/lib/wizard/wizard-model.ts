@@ -139,10 +139,12 @@ export function draftToDef(draft: WizardDraft, base?: NetworkDef): NetworkDef {
   const old6 = base?.ips.find((ip) => ip.family === 'ipv6')
   const ipv4: IpConfig = { family: 'ipv4', address: draft.gateway, prefix: draft.prefix }
   if (old4?.localPtr !== undefined) ipv4.localPtr = old4.localPtr
+  // Netboot is not shown by the wizard: an edit keeps it.
+  if (old4?.tftp) ipv4.tftp = old4.tftp
   if (draft.dhcp) {
     const oldRange = old4?.dhcp?.ranges[0]
     const range = { start: draft.dhcpStart.trim(), end: draft.dhcpEnd.trim(), ...(oldRange?.lease ? { lease: oldRange.lease } : {}) }
-    ipv4.dhcp = { ranges: [range], hosts: old4?.dhcp?.hosts ?? [] }
+    ipv4.dhcp = { ranges: [range], hosts: old4?.dhcp?.hosts ?? [], ...(old4?.dhcp?.bootp ? { bootp: old4.dhcp.bootp } : {}) }
   }
   const ips: IpConfig[] = [ipv4]
   const v6prefix = chosenIpv6Prefix(draft)
