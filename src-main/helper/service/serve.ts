@@ -20,6 +20,7 @@ import type { HelperErrorBody, HelperEvent, HelperRequest } from '../protocol'
 import { errorBody, HelperError, MAX_REQUEST_BYTES } from '../protocol'
 import { runRequest } from '../run-request'
 import { helperPaths } from '../state/helper-paths'
+import { mark, printMarks } from '../timing'
 import { errnoCode } from '../state/fast-file'
 import { readLine } from './read-line'
 import { helloFrame, serviceRefusal } from './service-frames'
@@ -153,6 +154,7 @@ export async function serve(opts: ServeOptions): Promise<number> {
       gone = true
     })
     const t0 = performance.now()
+    mark('service-request')
     await preloaded.catch(() => undefined)
     const result = await runRequest(req, { emit: (e) => send(sock, e), shouldStop: () => gone || stopping, uid: 0, warm: pool })
     if (result.ok) send(sock, { type: 'result', ok: true, value: result.value })
@@ -160,11 +162,16 @@ export async function serve(opts: ServeOptions): Promise<number> {
     sock.end()
     const what = `${req.verb}${req.args.name ? ` ${req.args.name}` : ''}`
     opts.log(`guestnet-helper service: ${what}: ${result.ok ? 'ok' : `${result.error.code}: ${result.error.message}`} (${(performance.now() - t0).toFixed(1)} ms)`)
-    // The next request's ip and nft start now, after this one's answer went out.
-    if (!stopping) pool.refill()
+    printMarks((line) => opts.log(`guestnet-helper service: ${line.trimEnd()}`))
+    // The next request's ip and nft start after this one's answer went out (starting a program
+    // blocks this process for milliseconds; the answer's last bytes leave first).
+    setTimeout(() => {
+      if (!stopping) pool.refill()
+    }, 5)
   }
 
   async function onConnection(sock: Socket): Promise<void> {
+    mark('service-connected')
     active++
     if (idleTimer) clearTimeout(idleTimer)
     sock.on('error', () => undefined)

@@ -37,7 +37,6 @@ export function callService(socketPath: string, req: HelperRequest, opts: Servic
     let buffer = ''
     let greeted = false
     let sent = false
-    let result: RunResult | null = null
     let settled = false
     const settle = (v: RunResult | null): void => {
       if (settled) return
@@ -65,7 +64,11 @@ export function callService(socketPath: string, req: HelperRequest, opts: Servic
       }
       const parsed = parseEventLines(line)
       for (const e of parsed.events) if (e.type !== 'result') opts.onEvent?.(e)
-      if (parsed.result) result = parsed.result
+      // The result is the last frame: done, without waiting for the service to close its end.
+      if (parsed.result) {
+        mark('service-answered')
+        settle(parsed.result)
+      }
     }
     sock.setEncoding('utf8')
     sock.on('data', (chunk: string) => {
@@ -84,17 +87,14 @@ export function callService(socketPath: string, req: HelperRequest, opts: Servic
     sock.on('close', () => {
       if (!sent) return settle(null)
       if (buffer) take(buffer)
-      mark('service-answered')
-      settle(
-        result ?? {
-          ok: false,
-          error: {
-            code: 'INTERRUPTED',
-            message: 'the guestnet service closed the connection before answering: the request may have run in part',
-            fix: 'guestnet net-list shows the state; guestnet reconcile repairs a half-done start'
-          }
+      settle({
+        ok: false,
+        error: {
+          code: 'INTERRUPTED',
+          message: 'the guestnet service closed the connection before answering: the request may have run in part',
+          fix: 'guestnet net-list shows the state; guestnet reconcile repairs a half-done start'
         }
-      )
+      })
     })
   })
 }
