@@ -45,13 +45,13 @@ describe('renderDnsmasqConf, libvirt part', () => {
     expect(lines).toContain('dhcp-range=192.168.122.2,192.168.122.254,255.255.255.0')
   })
 
-  it('forwarders: a plain address means no-resolv, a domain alone means answer locally', () => {
+  it('forwarders: a plain address means no-resolv (before the servers, as libvirt writes it), a domain alone means answer locally', () => {
     const lines = libvirtPart(
       defaultNet({
         dns: { forwarders: [{ domain: 'example.com', addr: '192.168.1.1' }, { addr: '8.8.8.8' }, { domain: 'local.lan' }], hosts: [], srvs: [], txts: [] }
       })
     )
-    expect(lines.slice(1, 5)).toEqual(['server=/example.com/192.168.1.1', 'server=8.8.8.8', 'server=/local.lan/#', 'no-resolv'])
+    expect(lines.slice(1, 5)).toEqual(['no-resolv', 'server=/example.com/192.168.1.1', 'server=8.8.8.8', 'server=/local.lan/#'])
   })
 
   it('domain, localOnly, localPtr and forwardPlainNames=no in libvirt order', () => {

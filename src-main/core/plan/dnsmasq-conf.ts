@@ -73,14 +73,13 @@ function dnsLines(shape: NetworkShape): string[] {
   const dns = def.dns
   const lines: string[] = []
   if (shape.dnsEnabled && dns && dns.forwarders.length > 0) {
-    let noResolv = false
+    // An upstream for every name replaces /etc/resolv.conf; libvirt says so before the servers.
+    if (dns.forwarders.some((fwd) => fwd.addr && !fwd.domain)) lines.push('no-resolv')
     for (const fwd of dns.forwarders) {
       const domain = fwd.domain ? `/${fwd.domain}/` : ''
       // A forwarder with a domain and no address means "answer locally, never forward".
       lines.push(`server=${domain}${fwd.addr ? addr(fwd.addr) : '#'}`)
-      if (fwd.addr && !fwd.domain) noResolv = true
     }
-    if (noResolv) lines.push('no-resolv')
   }
   if (def.domain) {
     if (def.domain.localOnly) lines.push(`local=/${def.domain.name}/`)
