@@ -26,6 +26,20 @@ function fakeSession() {
   return s
 }
 
+/** An nft started early, fed at most once; records what it was fed. */
+function fakeNft(format: (file: string, text: string) => string = (f, t) => `${f}: ${t.trim()}`) {
+  const loads: string[] = []
+  let used = false
+  return {
+    loads,
+    canLoad: () => !used,
+    async load(text: string, f: string): Promise<void> {
+      used = true
+      loads.push(format(f, text))
+    }
+  }
+}
+
 let dir: string
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'gn-runner-'))
@@ -67,18 +81,10 @@ describe('createCommandRunner with an nft started early', () => {
   it('feeds the first nft -f FILE to it, and runs nft itself once it is used or for files elsewhere', async () => {
     const file = join(dir, 'ruleset.nft')
     writeFileSync(file, 'table inet guestnet_t {}\n')
-    const loads: string[] = []
-    let used = false
-    const nft = {
-      canLoad: () => !used,
-      async load(text: string, f: string): Promise<void> {
-        used = true
-        loads.push(`${f}: ${text.trim()}`)
-      }
-    }
+    const nft = fakeNft()
     const runner = createCommandRunner({ network: 'n', artifacts: {}, allowedDirs: [dir], ledgerFile: join(dir, 'ledger') }, { nft })
     await runner.run(['nft', '-f', file])
-    expect(loads).toEqual([`${file}: table inet guestnet_t {}`])
+    expect(nft.loads).toEqual([`${file}: table inet guestnet_t {}`])
   })
 })
 
@@ -93,17 +99,9 @@ describe('createCommandRunner: a stop’s undo through warm processes', () => {
   })
 
   it('feeds `nft delete table F T` to the nft started early as one line of input', async () => {
-    const loads: string[] = []
-    let used = false
-    const nft = {
-      canLoad: () => !used,
-      async load(text: string, f: string): Promise<void> {
-        used = true
-        loads.push(`${f}|${text}`)
-      }
-    }
+    const nft = fakeNft((f, text) => `${f}|${text}`)
     await createCommandRunner(env(), { nft }).run(['nft', 'delete', 'table', 'inet', 'guestnet_t'])
-    expect(loads).toEqual(['nft delete table inet guestnet_t|delete table inet guestnet_t\n'])
+    expect(nft.loads).toEqual(['nft delete table inet guestnet_t|delete table inet guestnet_t\n'])
   })
 
   it('never turns an argv with options, quotes, separators or comments into a line', () => {
