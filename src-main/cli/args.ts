@@ -10,7 +10,7 @@ export interface CliArgs {
 }
 
 /** Options that take a value; every other `--x` is a flag. */
-const VALUE_OPTIONS = new Set(['root', 'netns', 'host-facts', 'to', 'fix', 'undo', 'pool', 'file', 'for', 'network'])
+const VALUE_OPTIONS = new Set(['root', 'netns', 'host-facts', 'to', 'fix', 'undo', 'pool', 'file', 'for', 'network', 'idle-timeout'])
 
 export class UsageError extends Error {}
 

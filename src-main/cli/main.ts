@@ -23,7 +23,8 @@ const VERBS: Record<string, () => Promise<{ verb: Verb }>> = {
   doctor: () => import('./verbs/doctor'),
   sandbox: () => import('./verbs/sandbox'),
   watch: () => import('./verbs/watch'),
-  'net-renumber': () => import('./verbs/net-renumber')
+  'net-renumber': () => import('./verbs/net-renumber'),
+  service: () => import('./verbs/service')
 }
 
 const io: CliIo = {

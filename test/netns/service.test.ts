@@ -30,8 +30,9 @@ interface Service {
   exited: Promise<number | null>
 }
 
-function startService(world: World, root: string, idleSeconds: number): Service {
-  const child = world.spawn(['ip', 'netns', 'exec', world.host, process.execPath, HELPER_JS, '--serve', '--root', root, '--idle-timeout', String(idleSeconds)])
+function startService(world: World, root: string, idleSeconds: number, via: 'helper' | 'cli' = 'helper'): Service {
+  const entry = via === 'helper' ? [HELPER_JS, '--serve', '--root', root] : [CLI_JS, '--root', root, 'service']
+  const child = world.spawn(['ip', 'netns', 'exec', world.host, process.execPath, ...entry, '--idle-timeout', String(idleSeconds)])
   let log = ''
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (log += d))
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
@@ -167,8 +168,8 @@ describe.skipIf(skip !== null)(`the warm service${skip ? ` (skipped: ${skip})` :
     await exited
   })
 
-  it('exits by itself after its idle timeout', async () => {
-    const idle = startService(world, world.root, 1)
+  it('exits by itself after its idle timeout (started as `guestnet service`)', async () => {
+    const idle = startService(world, world.root, 1, 'cli')
     await until('the second service socket', () => existsSync(socket))
     expect(await idle.exited).toBe(0)
     expect(idle.log()).toMatch(/idle for 1 s, exiting/)
