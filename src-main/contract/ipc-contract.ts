@@ -56,7 +56,7 @@ export const networkSummarySchema = object({
   reason: nullable(string()),
   file: nullable(string()),
   uuid: nullable(string()),
-  mode: nullable(oneOf(['nat', 'route', 'open', 'none'])),
+  mode: nullable(oneOf(['nat', 'route', 'open', 'none', 'bridge'])),
   bridge: nullable(string()),
   /** `192.168.122.1/24` (gateway address and prefix). */
   ipv4: nullable(string()),

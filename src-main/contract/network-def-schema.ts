@@ -67,7 +67,7 @@ export const networkDefSchema = object({
   description: optional(text(16384)),
   ipv6: optional(boolean()),
   forward: object({
-    mode: oneOf(['nat', 'route', 'open', 'none']),
+    mode: oneOf(['nat', 'route', 'open', 'none', 'bridge']),
     dev: optional(text(64)),
     nat: optional(
       object({

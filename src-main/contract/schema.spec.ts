@@ -81,7 +81,7 @@ describe('schema', () => {
       ]
     }
     expect(parse(networkDefSchema, def)).toEqual(def)
-    const r = networkDefSchema.check({ ...def, forward: { mode: 'bridge' } }, 'def')
+    const r = networkDefSchema.check({ ...def, forward: { mode: 'vepa' } }, 'def')
     expect(r.ok).toBe(false)
     if (!r.ok) expect(r.issue.field).toBe('def.forward.mode')
   })

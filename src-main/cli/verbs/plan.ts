@@ -38,6 +38,7 @@ function indent(text: string, prefix: string): string {
 /** The readable listing: numbered steps with their commands and undo, then every generated file. */
 export function formatPlanText(plan: Plan, paths: { runtimeDir: string; stateDir: string }): string {
   const out: string[] = [`Plan for network ${plan.network} (bridge ${plan.bridge})`, '']
+  if (plan.steps.length === 0) out.push(`Nothing to change on the host: guests join its existing bridge ${plan.bridge}; starting the network checks it is there.`)
   plan.steps.forEach((step, i) => {
     out.push(`${i + 1}. ${step.title}`)
     for (const argv of step.apply) out.push(`     ${showArgv(argv)}`)

@@ -4,8 +4,12 @@
  * by `core/xml`; checked by `core/validate`; turned into privileged steps by `core/plan`.
  */
 
-/** `none` is an isolated network: no `<forward>` element. */
-export type ForwardMode = 'nat' | 'route' | 'open' | 'none'
+/**
+ * `none` is an isolated network: no `<forward>` element. `bridge` hands guests to a bridge the host
+ * already has (`<bridge name>`, e.g. br0 with the wired NIC in it): guestnet creates and changes
+ * nothing for it; the LAN gives the guests their addresses.
+ */
+export type ForwardMode = 'nat' | 'route' | 'open' | 'none' | 'bridge'
 
 export interface NatConfig {
   /** `<nat><address start end/>`: SNAT to this IPv4 range instead of masquerade. */

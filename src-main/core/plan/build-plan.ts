@@ -102,9 +102,21 @@ function dnsmasqStep(shape: NetworkShape, paths: NetworkPaths): PlanStep {
   }
 }
 
+/**
+ * A host-bridge network (`<forward mode='bridge'>`): guests join a bridge the host already has, so
+ * there is nothing to make and nothing to undo. Starting it only records it (the helper checks that
+ * the bridge is there and is not one of guestnet's).
+ */
+function hostBridgePlan(def: NetworkDef): Plan {
+  const bridge = def.bridge?.name
+  if (!bridge) throw new PlanError('bridge.name', 'a host-bridge network needs the name of the bridge its guests join', "add <bridge name='br0'/>")
+  return { network: def.name, bridge, steps: [], artifacts: {}, dnsmasqConf: '', nftRuleset: '', sysctls: {} }
+}
+
 export function buildPlan(def: NetworkDef, ctx: PlanContext): Plan {
   const tableProblem = nftTableNameProblem(def.name)
   if (tableProblem) throw new PlanError('name', tableProblem, 'choose a shorter network name')
+  if (def.forward.mode === 'bridge') return hostBridgePlan(def)
   const shape = analyseNetwork(def)
   const paths = networkPaths(ctx.paths, def.name)
   const firewall = def.forward.mode !== 'open'

@@ -11,6 +11,11 @@ import { mapAddress, renumberNetwork } from './renumber-network'
 const cidr = (text: string): Cidr => parseCidr(text) as Cidr
 
 describe('renumberNetwork', () => {
+  it('refuses a host-bridge network: its addresses are the LAN’s', () => {
+    const r = renumberNetwork({ name: 'lan', forward: { mode: 'bridge' }, bridge: { name: 'br0' }, ips: [] }, cidr('10.9.0.0/24'))
+    expect(r).toMatchObject({ ok: false, problems: [{ field: 'forward.mode', message: expect.stringContaining('come from the LAN') }] })
+  })
+
   it('keeps host parts: gateway, DHCP range, reservations and DNS hosts move, identity stays', () => {
     const before = validDef()
     const r = renumberNetwork(before, cidr('10.122.0.0/24'))

@@ -62,6 +62,12 @@ export function mapAddress(ip: Ip, from: Cidr, to: Cidr): Ip | null {
 }
 
 export function renumberNetwork(input: NetworkDef, to: Cidr, opts: RenumberOptions = {}): RenumberResult {
+  if (input.forward.mode === 'bridge') {
+    return {
+      ok: false,
+      problems: [{ field: 'forward.mode', message: `network ${input.name} joins the host's bridge: its addresses come from the LAN, there is nothing of guestnet's to move`, fix: 'renumber the LAN at its router' }]
+    }
+  }
   const family = to.family === 4 ? 'ipv4' : 'ipv6'
   const index = opts.ipIndex ?? defaultIpIndex(input, to.family)
   const block = input.ips[index]

@@ -105,7 +105,8 @@ function settleUuid(def: NetworkDef, existing: NetworkDef | undefined, others: r
 }
 
 function settleMac(def: NetworkDef, existing: NetworkDef | undefined, others: readonly NetworkDef[], newMac: () => string): void {
-  if (def.mac !== undefined) return
+  // A host bridge keeps its own address: guestnet neither makes nor configures it.
+  if (def.mac !== undefined || def.forward.mode === 'bridge') return
   if (existing?.mac !== undefined) {
     def.mac = existing.mac
     return
@@ -118,6 +119,8 @@ function settleMac(def: NetworkDef, existing: NetworkDef | undefined, others: re
 
 function settleBridge(def: NetworkDef, existing: NetworkDef | undefined, others: readonly NetworkDef[], facts: HostFacts | undefined): void {
   const given = def.bridge?.name
+  // A host-bridge network names the host's bridge; none is picked for it (validation asks for one).
+  if (def.forward.mode === 'bridge') return
   if (given !== undefined && !isBridgeTemplate(given)) return
   const kept = existing?.bridge?.name
   let name: string

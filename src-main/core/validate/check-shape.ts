@@ -147,7 +147,7 @@ const network = obj({
   forward: {
     required: true,
     check: obj({
-      mode: { check: oneOf(['nat', 'route', 'open', 'none']), required: true },
+      mode: { check: oneOf(['nat', 'route', 'open', 'none', 'bridge']), required: true },
       dev: { check: str() },
       nat: {
         check: obj({

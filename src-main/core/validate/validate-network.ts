@@ -13,6 +13,7 @@ import type { Problem } from '../model/problem'
 import { checkHostFacts, checkOthers } from './check-context'
 import { checkDns } from './check-dns'
 import { checkForward } from './check-forward'
+import { checkHostBridge } from './check-host-bridge'
 import { checkIdentity } from './check-identity'
 import { checkIps } from './check-ips'
 import { checkNetboot } from './check-netboot'
@@ -32,6 +33,7 @@ export function validateNetwork(def: NetworkDef, ctx: ValidateContext = {}): Pro
   if (problems.list.length > 0) return problems.list
   checkIdentity(def, problems)
   checkForward(def, problems)
+  checkHostBridge(def, problems)
   const ips = checkIps(def, problems)
   checkNetboot(def, ips, problems)
   checkDns(def, problems)

@@ -49,8 +49,10 @@ function buildForward(forward: ForwardConfig): XmlElement | undefined {
 }
 
 function buildBridge(def: NetworkDef): XmlElement {
-  // Every mode guestnet manages is a libvirt-managed bridge, so stp and delay are always written.
   const bridge = def.bridge ?? {}
+  // A host bridge is not ours to configure: its name only, as libvirt writes it.
+  if (def.forward.mode === 'bridge') return element('bridge', attrs([['name', bridge.name]]))
+  // Every other mode is a bridge guestnet makes, so stp and delay are always written.
   return element(
     'bridge',
     attrs([

@@ -5,8 +5,8 @@ import type { XmlElement } from './xml-tree'
 import { attr } from './xml-tree'
 
 /** libvirt forward modes guestnet does not manage (they hand guests to host devices or switches). */
-const OTHER_LIBVIRT_MODES = ['bridge', 'private', 'vepa', 'passthrough', 'hostdev']
-const MANAGED_MODES: readonly ForwardMode[] = ['nat', 'route', 'open']
+const OTHER_LIBVIRT_MODES = ['private', 'vepa', 'passthrough', 'hostdev']
+const MANAGED_MODES: readonly ForwardMode[] = ['nat', 'route', 'open', 'bridge']
 
 function readMode(el: XmlElement, ctx: ReadContext): ForwardMode | undefined {
   const mode = attr(el, 'mode')
@@ -17,11 +17,11 @@ function readMode(el: XmlElement, ctx: ReadContext): ForwardMode | undefined {
     ctx.problem(
       'forward.mode',
       `unsupported: <forward mode='${mode}'>`,
-      "guestnet manages mode='nat', 'route', 'open' and isolated networks (no <forward>); leave this network to libvirt",
+      "guestnet manages mode='nat', 'route', 'open', 'bridge' (an existing host bridge) and isolated networks (no <forward>); leave this network to libvirt",
       el.line
     )
   } else {
-    ctx.problem('forward.mode', `unknown forward mode '${mode}'`, "use mode='nat', 'route' or 'open', or remove <forward> for an isolated network", el.line)
+    ctx.problem('forward.mode', `unknown forward mode '${mode}'`, "use mode='nat', 'route', 'open' or 'bridge', or remove <forward> for an isolated network", el.line)
   }
   return undefined
 }
@@ -81,6 +81,16 @@ export function readForward(el: XmlElement, ctx: ReadContext): ForwardConfig {
   const groups = ctx.children(el, 'forward', ['nat', 'interface'])
   const dev = readDev(el, groups.get('interface') ?? [], ctx)
   const forward: ForwardConfig = { mode: mode ?? 'nat' }
+  if (mode === 'bridge' && (dev !== undefined || (groups.get('interface') ?? []).length > 0)) {
+    // libvirt's other bridge form: a macvtap device per guest on one of the host's interfaces.
+    ctx.problem(
+      'forward.interface',
+      "unsupported: <forward mode='bridge'> with <interface> (macvtap)",
+      "name the host bridge the guests join instead: <forward mode='bridge'/> and <bridge name='br0'/>",
+      el.line
+    )
+    return forward
+  }
   if (dev !== undefined) {
     if (mode === 'open') {
       ctx.problem(

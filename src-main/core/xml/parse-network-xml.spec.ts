@@ -116,9 +116,9 @@ describe('parseNetworkXml: problems name the field, the line and the fix', () =>
   })
 
   it('reports unsupported attributes and forward modes', () => {
-    const found = problems(net("  <forward mode='bridge'/>", "  <bridge name='br0' zone='trusted'/>"))
+    const found = problems(net("  <forward mode='vepa'/>", "  <bridge name='br0' zone='trusted'/>"))
     expect(found.map((p) => [p.field, p.message, p.line])).toEqual([
-      ['forward.mode', "unsupported: <forward mode='bridge'>", 3],
+      ['forward.mode', "unsupported: <forward mode='vepa'>", 3],
       ['bridge.zone', 'unsupported: <bridge zone>', 4]
     ])
   })

@@ -23,7 +23,8 @@ function overlapsLibvirt(subnet: string): boolean {
 function bridgeFindings(obs: DoctorObservation): Finding[] {
   const out: Finding[] = []
   for (const link of foreignLinks(obs)) {
-    const users = obs.networks.filter((n) => n.bridge === link.ifname)
+    // A host-bridge network names a bridge that is not guestnet's on purpose.
+    const users = obs.networks.filter((n) => n.bridge === link.ifname && n.mode !== 'bridge')
     const libvirtName = /^virbr\d+$/.test(link.ifname)
     if (!libvirtName && users.length === 0) continue
     const owner = libvirtName ? "libvirt's" : 'another program\'s'

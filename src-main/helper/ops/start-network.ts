@@ -57,7 +57,8 @@ export async function applyStart(plan: Plan, uuid: string | null, deps: OpsDeps)
   const name = plan.network
   const { paths } = deps
   deps.checkPrograms(programsOf(plan))
-  if (deps.interfaces().has(plan.bridge)) throw bridgeTakenError(plan.bridge, name)
+  // Only a plan that makes the bridge needs its name free (a host-bridge plan joins the host's).
+  if (plan.steps.some((s) => s.id === 'bridge') && deps.interfaces().has(plan.bridge)) throw bridgeTakenError(plan.bridge, name)
 
   mkdirSync(paths.networkDir(name), { recursive: true, mode: 0o755 })
   mkdirSync(dirname(paths.leasesFile(name)), { recursive: true, mode: 0o755 })

@@ -12,6 +12,7 @@ import { networkPaths } from '../../core/plan/network-paths'
 import { PlanError } from '../../core/plan/plan-error'
 import { validateNetwork } from '../../core/validate/validate-network'
 import { realDnsmasqReach } from '../ops/dnsmasq-reach'
+import { checkHostBridge } from '../ops/host-bridge-check'
 import { checkTftpRoots } from '../ops/tftp-root-check'
 import type { StartValue } from '../ops/start-network'
 import { applyStart, bridgeTakenError } from '../ops/start-network'
@@ -57,13 +58,16 @@ export async function startNetwork(ctx: VerbContext, name: string): Promise<Star
   const entry = requireOk(entries, name)
   const def = entry.def
   const bridge = def.bridge?.name
+  // A host-bridge network's bridge is the host's: its presence is expected, never a leftover of ours.
+  const hostBridge = def.forward.mode === 'bridge'
+  const ownBridge = hostBridge ? undefined : bridge
 
   // Cheap signs of an earlier life: only then look closer (nft, ip) and repair.
   const traces =
     readTextSync(deps.paths.journal(name)) !== null ||
     readTextSync(deps.paths.intent(name)) !== null ||
     readTextSync(networkPaths(deps.paths.plan, name).pidfile) !== null ||
-    (bridge !== undefined && deps.interfaces().has(bridge))
+    (ownBridge !== undefined && deps.interfaces().has(ownBridge))
   let repaired: string[] = []
   if (traces) {
     const defs = entries.flatMap((e) => (e.state === 'ok' ? [e.def] : []))
@@ -90,7 +94,8 @@ export async function startNetwork(ctx: VerbContext, name: string): Promise<Star
     }
     repaired = report.repaired
   }
-  if (bridge !== undefined && deps.interfaces().has(bridge)) throw bridgeTakenError(bridge, name)
+  if (ownBridge !== undefined && deps.interfaces().has(ownBridge)) throw bridgeTakenError(ownBridge, name)
+  if (hostBridge && bridge !== undefined) checkHostBridge(name, bridge)
 
   const others = entries.flatMap((e) => (e.state === 'ok' && e.name !== name ? [e.def] : []))
   const problems = validateNetwork(def, { others, hostFacts: facts })

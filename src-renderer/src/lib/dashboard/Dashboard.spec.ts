@@ -68,6 +68,16 @@ describe('Dashboard', () => {
     expect(screen.queryByRole('button', { name: 'Restore default network' })).toBeNull()
   })
 
+  it('shows a host-bridge network as such: addresses from the LAN, edited as XML rather than in the wizard', () => {
+    setup(fakeApi(), [net({ name: 'lan', mode: 'bridge', bridge: 'br0', ipv4: null, dhcp4: null, ipv6: null, guests: 0, isDefault: false })])
+    const lan = card('lan')
+    expect(lan).toHaveTextContent('Host bridge')
+    expect(lan).toHaveTextContent('br0')
+    expect(lan).toHaveTextContent('from the LAN')
+    expect(within(lan).queryByRole('button', { name: 'Edit lan' })).toBeNull()
+    expect(within(lan).getByRole('button', { name: 'Export XML of lan' })).toBeInTheDocument()
+  })
+
   it('starts, stops and toggles autostart through the API', async () => {
     const f = fakeApi({
       'network:start': ({ name }) => ok({ name }),

@@ -24,11 +24,12 @@ export const statusLabel: Record<'active' | 'inactive' | 'broken', string> = {
   broken: 'Broken'
 }
 
-export const modeLabel: Record<'nat' | 'route' | 'open' | 'none', string> = {
+export const modeLabel: Record<'nat' | 'route' | 'open' | 'none' | 'bridge', string> = {
   nat: 'NAT',
   route: 'Routed',
   open: 'Open',
-  none: 'Isolated'
+  none: 'Isolated',
+  bridge: 'Host bridge'
 }
 
 /** The argv of a plan step as one line a person can read (and paste), quoting what needs it. */
