@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { waitFor } from '../../src-main/sandbox/wait'
 import { expectOk } from './support/guestnet-cli'
+import { defineXml } from './support/networks'
 import { cliSkipReason } from './support/requirements'
 import type { World } from './support/world'
 import { createWorld } from './support/world'
@@ -38,9 +39,7 @@ describe.skipIf(skip !== null)(`host bridge: guests on the LAN${skip ? ` (skippe
 
   beforeAll(async () => {
     world = await createWorld()
-    const file = join(world.dir, `${NAME}.xml`)
-    await writeFile(file, XML)
-    expectOk(await world.guestnet(['net-define', file]))
+    await defineXml(world, NAME, XML)
   })
   afterAll(async () => {
     await world?.guestnet(['net-destroy', NAME])

@@ -4,12 +4,12 @@
  * net-start says so, naming the directory and the fix; once the directory can be entered the
  * reserved guest gets its address.
  */
-import { chmod, stat, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { chmod, stat } from 'node:fs/promises'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { expectOk } from './support/guestnet-cli'
+import { defineXml } from './support/networks'
 import { cliSkipReason } from './support/requirements'
 import type { World } from './support/world'
 import { createWorld } from './support/world'
@@ -38,9 +38,7 @@ describe.skipIf(skip !== null)(`reservations and a private --root${skip ? ` (ski
 
   beforeAll(async () => {
     world = await createWorld()
-    const file = join(world.dir, `${NAME}.xml`)
-    await writeFile(file, XML)
-    expectOk(await world.guestnet(['net-define', file]))
+    await defineXml(world, NAME, XML)
   })
   afterAll(async () => {
     await world?.guestnet(['net-destroy', NAME])

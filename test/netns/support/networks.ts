@@ -1,4 +1,7 @@
 /** Define, start and stop test networks through the CLI, checking that a stop leaves nothing behind. */
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+
 import { expect } from 'vitest'
 
 import { expectOk } from './guestnet-cli'
@@ -7,6 +10,13 @@ import { leftovers, snapshotHost } from './inspect'
 import type { TestNetwork } from './network-xml'
 import { writeNetworkXml } from './network-xml'
 import type { World } from './world'
+
+/** `net-define` of a network given as XML text (written to the world's directory as NAME.xml). */
+export async function defineXml(world: World, name: string, xml: string): Promise<void> {
+  const file = join(world.dir, `${name}.xml`)
+  await writeFile(file, xml)
+  expectOk(await world.guestnet(['net-define', file]))
+}
 
 /** `net-define` then `net-start`; returns the start's duration in ms. */
 export async function defineAndStart(world: World, net: TestNetwork): Promise<number> {
