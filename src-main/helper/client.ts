@@ -14,7 +14,6 @@ import { checkNetworkName } from './policy'
 import type { HelperErrorBody, HelperRequest, StepEvent } from './protocol'
 import { HelperError, READ_ONLY_VERBS } from './protocol'
 import type { RunResult } from './run-request'
-import { helperPaths } from './state/helper-paths'
 
 export { parseEventLines } from './parse-events'
 
@@ -24,6 +23,8 @@ export interface CallOptions {
   uid?: number
   /** Polled between steps: true rolls the transaction back (the CLI sets it on SIGINT/SIGTERM). */
   shouldStop?: () => boolean
+  /** The caller already asked the warm service (and none answered): do not ask again. */
+  serviceTried?: boolean
 }
 
 /** `out/main/helper.js`, next to the CLI bundle (chunks live one level down). */
@@ -66,14 +67,6 @@ function spawnInNetns(req: HelperRequest, netns: string, opts: CallOptions): Pro
   })
 }
 
-/**
- * Whether to look for the service: not when told not to (GUESTNET_SERVICE=off), and not with the
- * fault switch set, which only the caller's own process would see.
- */
-function serviceWanted(): boolean {
-  return process.env.GUESTNET_SERVICE !== 'off' && process.env.GUESTNET_HELPER_FAULT === undefined
-}
-
 export async function callHelper(verb: HelperRequest['verb'], args: HelperRequest['args'], opts: CallOptions = {}): Promise<RunResult> {
   let req: HelperRequest
   try {
@@ -88,10 +81,10 @@ export async function callHelper(verb: HelperRequest['verb'], args: HelperReques
     return { ok: false, error: { code: 'NOT_ROOT', message: `needs root${readOnly ? ' to enter a network namespace' : ': it changes the system'}` } }
   }
   if (args.netns !== undefined) return spawnInNetns(req, args.netns, opts)
-  if (uid === 0 && serviceWanted()) {
+  if (!opts.serviceTried) {
     // The warm service, when one runs for this root in this namespace (service/serve.ts).
-    const { callService } = await import('./service/service-client')
-    const viaService = await callService(helperPaths(args.root, undefined).serviceSocket, req, opts)
+    const { tryService } = await import('./service/service-client')
+    const viaService = await tryService(req, opts)
     if (viaService !== null) return viaService
   }
   const { runRequest } = await import('./run-request')

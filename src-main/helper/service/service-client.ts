@@ -11,6 +11,7 @@ import { createConnection } from 'node:net'
 import type { HelperRequest, StepEvent } from '../protocol'
 import type { RunResult } from '../run-request'
 import { parseEventLines } from '../parse-events'
+import { helperPaths } from '../state/helper-paths'
 import { mark } from '../timing'
 import { helloMatches, parseHello } from './service-frames'
 
@@ -97,4 +98,23 @@ export function callService(socketPath: string, req: HelperRequest, opts: Servic
       })
     })
   })
+}
+
+/**
+ * Whether to look for the service: as root, without --netns (the caller's own namespace), and not
+ * when told not to (GUESTNET_SERVICE=off) or with the fault switch set, which only the caller's own
+ * process would see.
+ */
+export function serviceWanted(req: HelperRequest, uid = process.getuid?.() ?? 0): boolean {
+  return uid === 0 && req.args.netns === undefined && process.env.GUESTNET_SERVICE !== 'off' && process.env.GUESTNET_HELPER_FAULT === undefined
+}
+
+/**
+ * The request answered by the warm service when one runs for its root in this namespace; null when
+ * there is none (the caller then runs it itself). Loads nothing of the helper's own code, so a
+ * command the service answers pays only for this file.
+ */
+export function tryService(req: HelperRequest, opts: ServiceCall = {}): Promise<RunResult | null> {
+  if (!serviceWanted(req)) return Promise.resolve(null)
+  return callService(helperPaths(req.args.root, undefined).serviceSocket, req, opts)
 }
