@@ -75,6 +75,7 @@ describe('Dashboard', () => {
     expect(lan).toHaveTextContent('br0')
     expect(lan).toHaveTextContent('from the LAN')
     expect(within(lan).queryByRole('button', { name: 'Edit lan' })).toBeNull()
+    expect(within(lan).queryByRole('button', { name: 'Guests of lan' })).toBeNull()
     expect(within(lan).getByRole('button', { name: 'Export XML of lan' })).toBeInTheDocument()
   })
 
