@@ -6,9 +6,9 @@
  * machine's own namespace.
  */
 import { spawn } from 'node:child_process'
-import { statSync } from 'node:fs'
 import { constants } from 'node:os'
 
+import { nsIdentity } from './ns-identity'
 import { HelperError } from './protocol'
 import { resolveProgram } from './run/programs'
 import { childEnv, keptEnv } from './run/safe-env'
@@ -51,15 +51,6 @@ export function decideNetns(requested: string | undefined, ids: NsIdentities, is
     return { action: 'refuse', message: `the helper is not inside network namespace '${requested}' after 'ip netns exec': refusing to act` }
   }
   return { action: 'reexec' }
-}
-
-function nsIdentity(path: string): string | null {
-  try {
-    const st = statSync(path)
-    return `${st.dev}:${st.ino}`
-  } catch {
-    return null
-  }
 }
 
 export function readNsIdentities(name: string | undefined): NsIdentities {

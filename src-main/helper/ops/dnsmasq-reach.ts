@@ -4,10 +4,11 @@
  * home directory) every reservation is silently ignored. This finds the first directory on the way
  * that account cannot search, so start can say so. Pure but for `realDnsmasqReach`.
  */
-import { readFileSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import { dirname } from 'node:path'
 
 import type { DnsmasqUser } from '../../core/plan/dnsmasq-conf'
+import type { UserDb } from './user-db'
 
 export interface DirFacts {
   path: string
@@ -67,13 +68,8 @@ export function blockedMessage(blocked: DirFacts, account: Account, network: str
 }
 
 /** The real check for a network whose files live in `dir`; null when all is well or unknowable. */
-export function realDnsmasqReach(dir: string, who: DnsmasqUser, network: string): string | null {
-  let account: Account | null
-  try {
-    account = accountOf(readFileSync('/etc/passwd', 'utf8'), readFileSync('/etc/group', 'utf8'), who)
-  } catch {
-    return null
-  }
+export function realDnsmasqReach(dir: string, who: DnsmasqUser, network: string, db: UserDb): string | null {
+  const account = accountOf(db.passwd, db.group, who)
   if (!account) return null
   const dirs: DirFacts[] = []
   for (const path of ancestors(dir)) {

@@ -42,7 +42,7 @@ export function readHostBridge(bridge: string): HostBridgeFacts {
   return { exists: true, isBridge: existsSync(`${dir}/bridge`), group: Number.isInteger(group) ? group : null }
 }
 
-export function checkHostBridge(network: string, bridge: string): void {
+export function assertHostBridgeUsable(network: string, bridge: string): void {
   const refusal = hostBridgeRefusal(bridge, readHostBridge(bridge))
   if (refusal) throw new HelperError('INVALID_DEFINITION', `network ${network} cannot start: ${refusal.message}`, { field: 'bridge.name', fix: refusal.fix })
 }

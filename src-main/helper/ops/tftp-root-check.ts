@@ -5,7 +5,7 @@
  * serves it after dropping root, must be able to enter and list it: otherwise dnsmasq exits with
  * "TFTP directory inaccessible" halfway through the start.
  */
-import { readFileSync, realpathSync, statSync } from 'node:fs'
+import { realpathSync, statSync } from 'node:fs'
 
 import type { NetworkDef } from '../../core/model/network'
 import type { DnsmasqUser } from '../../core/plan/dnsmasq-conf'
@@ -14,6 +14,7 @@ import { tftpRootProblem } from '../../core/validate/check-netboot'
 import { HelperError } from '../protocol'
 import type { Account, DirFacts } from './dnsmasq-reach'
 import { accountOf, ancestors, canSearch, firstBlocked } from './dnsmasq-reach'
+import type { UserDb } from './user-db'
 
 export interface TftpRootFacts {
   /** The path with symlinks resolved, or null when it does not exist. */
@@ -65,14 +66,9 @@ function readFacts(root: string): TftpRootFacts {
 }
 
 /** Throws a refusal naming `ip[N].tftp.root` when a TFTP root of `def` cannot be served. */
-export function checkTftpRoots(def: NetworkDef, layout: StoreLayout, user: DnsmasqUser): void {
+export function checkTftpRoots(def: NetworkDef, layout: StoreLayout, user: DnsmasqUser, db: UserDb): void {
   const own = [layout.configDir, layout.stateDir, layout.runtimeDir]
-  let account: Account | null = null
-  try {
-    account = accountOf(readFileSync('/etc/passwd', 'utf8'), readFileSync('/etc/group', 'utf8'), user)
-  } catch {
-    account = null
-  }
+  const account = accountOf(db.passwd, db.group, user)
   def.ips.forEach((ip, i) => {
     if (!ip.tftp) return
     const why = tftpRootRefusal(ip.tftp.root, readFacts(ip.tftp.root), own, account)

@@ -13,7 +13,7 @@ import type { Server, Socket } from 'node:net'
 import { createConnection, createServer } from 'node:net'
 import { dirname } from 'node:path'
 
-import { readNsIdentities } from '../netns'
+import { ownNetnsIdentity } from '../ns-identity'
 import { parseRequest, tooLargeError } from '../parse-request'
 import { checkNetworkName, checkRootDir } from '../policy'
 import type { HelperErrorBody, HelperEvent, HelperRequest } from '../protocol'
@@ -97,7 +97,7 @@ export async function serve(opts: ServeOptions): Promise<number> {
     return 2
   }
   const paths = helperPaths(root, undefined)
-  const nsId = readNsIdentities(undefined).self
+  const nsId = ownNetnsIdentity()
   const pool = new WarmPool()
   pool.refill()
   // The code a start or stop needs, loaded now rather than at the first request.

@@ -5,11 +5,11 @@
  * unknown hello): null, and the caller runs the request itself as before. A connection that drops
  * after the request went out is an error, never a silent retry: the request may have run.
  */
-import { statSync } from 'node:fs'
 import { createConnection } from 'node:net'
 
 import type { HelperRequest, StepEvent } from '../protocol'
 import type { RunResult } from '../run-request'
+import { ownNetnsIdentity } from '../ns-identity'
 import { parseEventLines } from '../parse-events'
 import { helperPaths } from '../state/helper-paths'
 import { mark } from '../timing'
@@ -21,15 +21,6 @@ export interface ServiceCall {
   onEvent?: (event: StepEvent) => void
   /** Polled while waiting: true closes the connection, and the service rolls the request back. */
   shouldStop?: () => boolean
-}
-
-function ownNetns(): string | null {
-  try {
-    const st = statSync('/proc/self/ns/net')
-    return `${st.dev}:${st.ino}`
-  } catch {
-    return null
-  }
 }
 
 export function callService(socketPath: string, req: HelperRequest, opts: ServiceCall = {}): Promise<RunResult | null> {
@@ -56,7 +47,7 @@ export function callService(socketPath: string, req: HelperRequest, opts: Servic
     const take = (line: string): void => {
       if (!greeted) {
         const hello = parseHello(line)
-        if (!hello || !helloMatches(hello, ownNetns(), req.args.root)) return settle(null)
+        if (!hello || !helloMatches(hello, ownNetnsIdentity(), req.args.root)) return settle(null)
         greeted = true
         sent = true
         mark('service-hello')

@@ -4,16 +4,15 @@
  * this network (an interrupted start, a broken journal, a dnsmasq or bridge of ours) are repaired
  * first, as reconcile would.
  */
-import { readFileSync } from 'node:fs'
-
 import { buildPlan } from '../../core/plan/build-plan'
 import { detectDnsmasqUser } from '../../core/plan/dnsmasq-user'
 import { networkPaths } from '../../core/plan/network-paths'
 import { PlanError } from '../../core/plan/plan-error'
 import { validateNetwork } from '../../core/validate/validate-network'
 import { realDnsmasqReach } from '../ops/dnsmasq-reach'
-import { checkHostBridge } from '../ops/host-bridge-check'
+import { assertHostBridgeUsable } from '../ops/host-bridge-check'
 import { checkTftpRoots } from '../ops/tftp-root-check'
+import { readUserDb } from '../ops/user-db'
 import type { StartValue } from '../ops/start-network'
 import { applyStart, bridgeTakenError } from '../ops/start-network'
 import type { ResolvedOutcome } from '../ops/resolved'
@@ -24,17 +23,6 @@ import { mark } from '../timing'
 import type { VerbContext } from './context'
 import { resolvedAfterStart } from './start-resolved'
 import { invalidDefinition, nameArg, requireOk } from './context'
-
-function dnsmasqUser(): ReturnType<typeof detectDnsmasqUser> {
-  const read = (f: string): string => {
-    try {
-      return readFileSync(f, 'utf8')
-    } catch {
-      return ''
-    }
-  }
-  return detectDnsmasqUser(read('/etc/passwd'), read('/etc/group'))
-}
 
 export interface StartResult extends StartValue {
   /** Repairs done before starting (leftovers of an earlier crash). */
@@ -95,14 +83,15 @@ export async function startNetwork(ctx: VerbContext, name: string): Promise<Star
     repaired = report.repaired
   }
   if (ownBridge !== undefined && deps.interfaces().has(ownBridge)) throw bridgeTakenError(ownBridge, name)
-  if (hostBridge && bridge !== undefined) checkHostBridge(name, bridge)
+  if (hostBridge && bridge !== undefined) assertHostBridgeUsable(name, bridge)
 
   const others = entries.flatMap((e) => (e.state === 'ok' && e.name !== name ? [e.def] : []))
   const problems = validateNetwork(def, { others, hostFacts: facts })
   if (problems.length > 0) throw invalidDefinition(name, problems)
   mark('validated')
   let plan
-  const user = dnsmasqUser()
+  const db = readUserDb()
+  const user = detectDnsmasqUser(db.passwd, db.group)
   try {
     plan = buildPlan(def, { paths: deps.paths.plan, hostFacts: facts, dnsmasqUser: user })
   } catch (e) {
@@ -111,10 +100,10 @@ export async function startNetwork(ctx: VerbContext, name: string): Promise<Star
   }
   mark('planned')
   // The host's side of what the validator checked as text: nothing is changed if it fails.
-  if (def.ips.some((ip) => ip.tftp)) checkTftpRoots(def, deps.paths.layout, user)
+  if (def.ips.some((ip) => ip.tftp)) checkTftpRoots(def, deps.paths.layout, user, db)
   const value = await applyStart(plan, def.uuid ?? null, deps)
   mark('applied')
-  const unreachable = hasHostFiles(plan.artifacts) ? realDnsmasqReach(deps.paths.plan.runtimeDir, user, name) : null
+  const unreachable = hasHostFiles(plan.artifacts) ? realDnsmasqReach(deps.paths.plan.runtimeDir, user, name, db) : null
   return { ...value, repaired, ...(unreachable ? { warnings: [unreachable] } : {}) }
 }
 
