@@ -15,16 +15,12 @@ import type { HelperErrorBody, HelperRequest, StepEvent } from './protocol'
 import { HelperError, READ_ONLY_VERBS } from './protocol'
 import type { RunResult } from './run-request'
 
-export { parseEventLines } from './parse-events'
-
 export interface CallOptions {
   onEvent?: (event: StepEvent) => void
   /** Effective uid; default process.getuid(). */
   uid?: number
   /** Polled between steps: true rolls the transaction back (the CLI sets it on SIGINT/SIGTERM). */
   shouldStop?: () => boolean
-  /** The caller already asked the warm service (and none answered): do not ask again. */
-  serviceTried?: boolean
 }
 
 /** `out/main/helper.js`, next to the CLI bundle (chunks live one level down). */
@@ -81,12 +77,6 @@ export async function callHelper(verb: HelperRequest['verb'], args: HelperReques
     return { ok: false, error: { code: 'NOT_ROOT', message: `needs root${readOnly ? ' to enter a network namespace' : ': it changes the system'}` } }
   }
   if (args.netns !== undefined) return spawnInNetns(req, args.netns, opts)
-  if (!opts.serviceTried) {
-    // The warm service, when one runs for this root in this namespace (service/serve.ts).
-    const { tryService } = await import('./service/service-client')
-    const viaService = await tryService(req, opts)
-    if (viaService !== null) return viaService
-  }
   const { runRequest } = await import('./run-request')
   return runRequest(req, { emit: (e) => opts.onEvent?.(e), shouldStop: opts.shouldStop ?? (() => false), uid })
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { parseEventLines } from './client'
+import { parseEventLines } from './parse-events'
 import { partialFailure, runRequest } from './run-request'
 
 const noop = { emit: () => undefined, shouldStop: () => false }

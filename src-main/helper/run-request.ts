@@ -38,8 +38,6 @@ const VERBS: Record<HelperVerb, () => Promise<{ run: VerbRun }>> = {
 /** Verbs that need the live host's addresses and routes. */
 const FACT_VERBS: ReadonlySet<HelperVerb> = new Set(['start', 'autostart-all', 'define', 'restore-default', 'renumber'])
 
-export { READ_ONLY_VERBS } from './protocol'
-
 export type RunResult = { ok: true; value: unknown } | { ok: false; error: HelperErrorBody }
 
 export interface RunOptions {
@@ -49,7 +47,7 @@ export interface RunOptions {
   /** Effective uid; default process.getuid(). */
   uid?: number
   /**
-   * Processes started before the request came (the service keeps one of each ready, service/spares.ts):
+   * Processes started before the request came (the service keeps one of each ready, service/warm-pool.ts):
    * taken instead of starting them now. Each is used by one request only, then ended.
    */
   warm?: WarmPrograms
@@ -60,8 +58,18 @@ export interface WarmPrograms {
   takeNft(): NftLoader | null
 }
 
-/** Verbs whose undo a warm `ip` and `nft` can carry (run/command-runner.ts): no program starts. */
-const WARM_UNDO_VERBS: ReadonlySet<HelperVerb> = new Set(['stop'])
+/**
+ * The request's own `ip` session and early `nft` (both fed by run/command-runner.ts). The facts
+ * verbs need ip, a start nft too: warm ones when the service has them, else started now. A stop
+ * takes warm ones only (its `ip link del` and `nft delete table` then start no program); started
+ * now they would save nothing.
+ */
+function earlyPrograms(verb: HelperVerb, warm: WarmPrograms | undefined): { session: IpSession | null; nft: NftLoader | null } {
+  if (verb === 'stop') return { session: warm?.takeIpSession() ?? null, nft: warm?.takeNft() ?? null }
+  const session = FACT_VERBS.has(verb) ? (warm?.takeIpSession() ?? openIpSession()) : null
+  const nft = verb === 'start' ? (warm?.takeNft() ?? prestartNft()) : null
+  return { session, nft }
+}
 
 /**
  * The live host's addresses and routes. With the request's ip session, the three reads are queued
@@ -97,10 +105,9 @@ export async function runRequest(req: HelperRequest, opts: RunOptions): Promise<
     const paths = helperPaths(root, netns)
     // One ip process for the facts and the plan's ip batches (run/ip-session.ts), started now: the
     // facts are read while the modules load.
-    const warm = opts.warm
-    session = FACT_VERBS.has(req.verb) ? (warm?.takeIpSession() ?? openIpSession()) : WARM_UNDO_VERBS.has(req.verb) ? (warm?.takeIpSession() ?? null) : null
-    // A start's nft starts now too and gets its ruleset at the firewall step (run/nft-loader.ts).
-    nft = req.verb === 'start' ? (warm?.takeNft() ?? prestartNft()) : WARM_UNDO_VERBS.has(req.verb) ? (warm?.takeNft() ?? null) : null
+    const early = earlyPrograms(req.verb, opts.warm)
+    session = early.session
+    nft = early.nft
     const deps = realDeps({ paths, netns: netns ?? null, emit: opts.emit, shouldStop: opts.shouldStop, ipSession: session, nft })
     let facts: Promise<HostFacts> | undefined = FACT_VERBS.has(req.verb) ? liveHostFacts(session) : undefined
     facts?.catch(() => undefined)

@@ -65,16 +65,12 @@ export async function runOnline<T>(
   process.on('SIGTERM', onSignal)
   const { mark } = await import('../../helper/timing')
   mark('cli-loaded')
-  const request: HelperRequest = { verb, args: { ...verbArgs, ...globalArgs(args) } }
-  const callOpts = { shouldStop: () => stop, onEvent: verbose ? (e: StepEvent) => io.err(formatStepEvent(e)) : undefined }
-  // The warm service first: when it answers, none of the helper's own code is loaded here.
-  const { tryService } = await import('../../helper/service/service-client')
-  const result = await (async () => {
-    const viaService = await tryService(request, callOpts)
-    if (viaService !== null) return viaService
-    const { callHelper } = await import('../../helper/client')
-    return callHelper(verb, request.args, { ...callOpts, serviceTried: true })
-  })().finally(() => {
+  const { sendRequest } = await import('../../helper/send-request')
+  const result = await sendRequest(
+    verb,
+    { ...verbArgs, ...globalArgs(args) },
+    { shouldStop: () => stop, onEvent: verbose ? (e: StepEvent) => io.err(formatStepEvent(e)) : undefined }
+  ).finally(() => {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
   })

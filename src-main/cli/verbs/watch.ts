@@ -72,8 +72,8 @@ export function formatWatchLine(l: WatchLine): string {
 }
 
 async function networkStates(args: CliArgs): Promise<Map<string, NetworkStatus> | null> {
-  const { callHelper } = await import('../../helper/client')
-  const r = await callHelper('status', globalArgs(args), {})
+  const { sendRequest } = await import('../../helper/send-request')
+  const r = await sendRequest('status', globalArgs(args))
   if (!r.ok) return null
   return new Map((r.value as { networks: NetworkStatus[] }).networks.map((n) => [n.name, n]))
 }

@@ -6,7 +6,8 @@
 import type { DnsmasqUser } from './dnsmasq-conf'
 import { DEFAULT_DNSMASQ_USER } from './dnsmasq-conf'
 
-function entries(text: string): string[][] {
+/** The `:`-separated rows of /etc/passwd or /etc/group text (comments and blank lines skipped). */
+export function userDbRows(text: string): string[][] {
   return text
     .split('\n')
     .filter((l) => l !== '' && !l.startsWith('#'))
@@ -14,8 +15,8 @@ function entries(text: string): string[][] {
 }
 
 export function detectDnsmasqUser(passwd: string, group: string): DnsmasqUser {
-  const groups = entries(group)
-  const user = entries(passwd).find((f) => f[0] === 'dnsmasq')
+  const groups = userDbRows(group)
+  const user = userDbRows(passwd).find((f) => f[0] === 'dnsmasq')
   if (user) {
     const primary = groups.find((g) => g[2] === user[3])?.[0]
     if (primary) return { user: 'dnsmasq', group: primary }

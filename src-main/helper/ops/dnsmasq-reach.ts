@@ -8,6 +8,7 @@ import { statSync } from 'node:fs'
 import { dirname } from 'node:path'
 
 import type { DnsmasqUser } from '../../core/plan/dnsmasq-conf'
+import { userDbRows } from '../../core/plan/dnsmasq-user'
 import type { UserDb } from './user-db'
 
 export interface DirFacts {
@@ -35,10 +36,9 @@ export function ancestors(path: string): string[] {
 
 /** Pure: the account's uid and groups from /etc/passwd and /etc/group, or null when unknown. */
 export function accountOf(passwd: string, group: string, who: DnsmasqUser): Account | null {
-  const rows = (t: string): string[][] => t.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(':'))
-  const user = rows(passwd).find((f) => f[0] === who.user)
+  const user = userDbRows(passwd).find((f) => f[0] === who.user)
   if (!user) return null
-  const groups = rows(group)
+  const groups = userDbRows(group)
   const gids = new Set<number>([Number(user[3])])
   const named = groups.find((g) => g[0] === who.group)
   if (named) gids.add(Number(named[2]))

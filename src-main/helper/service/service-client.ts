@@ -21,6 +21,8 @@ export interface ServiceCall {
   onEvent?: (event: StepEvent) => void
   /** Polled while waiting: true closes the connection, and the service rolls the request back. */
   shouldStop?: () => boolean
+  /** Effective uid; default process.getuid(). Only root may use the service. */
+  uid?: number
 }
 
 export function callService(socketPath: string, req: HelperRequest, opts: ServiceCall = {}): Promise<RunResult | null> {
@@ -106,6 +108,6 @@ export function serviceWanted(req: HelperRequest, uid = process.getuid?.() ?? 0)
  * command the service answers pays only for this file.
  */
 export function tryService(req: HelperRequest, opts: ServiceCall = {}): Promise<RunResult | null> {
-  if (!serviceWanted(req)) return Promise.resolve(null)
+  if (!serviceWanted(req, opts.uid)) return Promise.resolve(null)
   return callService(helperPaths(req.args.root, undefined).serviceSocket, req, opts)
 }

@@ -1,4 +1,5 @@
 /** Small text formatting for the views. */
+import type { NetworkSummary } from '../api'
 
 /** `in 52 min`, `in 3 h 5 min`, `expired`, `never` from an expiry in epoch seconds. */
 export function formatExpiry(expiresAt: number | null, nowMs: number): string {
@@ -24,7 +25,7 @@ export const statusLabel: Record<'active' | 'inactive' | 'broken', string> = {
   broken: 'Broken'
 }
 
-export const modeLabel: Record<'nat' | 'route' | 'open' | 'none' | 'bridge', string> = {
+export const modeLabel: Record<NonNullable<NetworkSummary['mode']>, string> = {
   nat: 'NAT',
   route: 'Routed',
   open: 'Open',
