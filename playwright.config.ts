@@ -42,7 +42,12 @@ export default defineConfig({
       }
     },
     // Its own output dir: a run of this project must not wipe the renderer run's screenshots.
-    { name: 'electron', testDir: './test/gui/electron', testMatch: '**/*.spec.ts', outputDir: './test-results/electron' }
+    {
+      name: 'electron',
+      testDir: './test/gui/electron',
+      testMatch: '**/*.spec.ts',
+      outputDir: './test-results/electron'
+    }
   ],
   webServer: wantsRenderer
     ? {

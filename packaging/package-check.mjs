@@ -5,7 +5,17 @@
 // A real .deb needs fpm or electron-installer-debian and a genuine Electron dist: not checked here.
 // Usage: node packaging/package-check.mjs [--config electron-builder.yml] [--skip-build]
 import { spawnSync } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -27,31 +37,63 @@ check(XMLValidator.validate(policy) === true, 'polkit action is well-formed XML'
 const tree = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_' }).parse(policy)
 const action = tree.policyconfig?.action
 check(action?.['@_id'] === 'org.guestnet.helper', 'polkit action id is org.guestnet.helper')
-check(action?.defaults?.allow_active === 'auth_admin_keep', 'polkit: allow_active is auth_admin_keep (one prompt per few minutes)')
+check(
+  action?.defaults?.allow_active === 'auth_admin_keep',
+  'polkit: allow_active is auth_admin_keep (one prompt per few minutes)'
+)
 check(typeof action?.message === 'string' && action.message.length > 20, 'polkit: the prompt has a clear message')
 const annotate = [action?.annotate].flat().find((a) => a?.['@_key'] === 'org.freedesktop.policykit.exec.path')
 const helperPath = annotate?.['#text']
 check(helperPath === '/usr/lib/guestnet/guestnet-helper', 'polkit: exec.path is /usr/lib/guestnet/guestnet-helper')
 const client = readFileSync(join(repo, 'src-main/app/helper-client.ts'), 'utf8')
-check(client.includes(`INSTALLED_HELPER = '${helperPath}'`), 'the app runs the helper at the path the polkit action names')
+check(
+  client.includes(`INSTALLED_HELPER = '${helperPath}'`),
+  'the app runs the helper at the path the polkit action names'
+)
 
 // 2. The desktop entry and the systemd unit.
 const desktop = read('guestnet.desktop')
-for (const key of ['Type=Application', 'Name=', 'Exec=', 'Icon=', 'Categories=']) check(desktop.includes(`\n${key}`) || desktop.startsWith(key), `.desktop has ${key}`)
-if (has('desktop-file-validate')) check(spawnSync('desktop-file-validate', [join(pkg, 'guestnet.desktop')]).status === 0, 'desktop-file-validate accepts guestnet.desktop')
+for (const key of ['Type=Application', 'Name=', 'Exec=', 'Icon=', 'Categories='])
+  check(desktop.includes(`\n${key}`) || desktop.startsWith(key), `.desktop has ${key}`)
+if (has('desktop-file-validate'))
+  check(
+    spawnSync('desktop-file-validate', [join(pkg, 'guestnet.desktop')]).status === 0,
+    'desktop-file-validate accepts guestnet.desktop'
+  )
 const unit = read('guestnet-autostart.service')
 check(/^ExecStart=\/usr\/bin\/guestnet autostart-all$/m.test(unit), 'systemd unit runs guestnet autostart-all')
-check(/^Type=oneshot$/m.test(unit) && /^WantedBy=multi-user.target$/m.test(unit), 'systemd unit is a oneshot wanted at boot')
-check(/^After=.*nftables\.service/m.test(unit), 'systemd unit starts after the host firewall (which flushes the ruleset)')
+check(
+  /^Type=oneshot$/m.test(unit) && /^WantedBy=multi-user.target$/m.test(unit),
+  'systemd unit is a oneshot wanted at boot'
+)
+check(
+  /^After=.*nftables\.service/m.test(unit),
+  'systemd unit starts after the host firewall (which flushes the ruleset)'
+)
 const socketUnit = read('guestnet-helper.socket')
-check(/^ListenStream=\/run\/guestnet\/\.helper\.sock$/m.test(socketUnit), 'helper socket unit listens where the CLI looks (/run/guestnet/.helper.sock)')
-check(/^SocketMode=0600$/m.test(socketUnit) && /^SocketUser=root$/m.test(socketUnit), 'helper socket is root only (0600, root)')
+check(
+  /^ListenStream=\/run\/guestnet\/\.helper\.sock$/m.test(socketUnit),
+  'helper socket unit listens where the CLI looks (/run/guestnet/.helper.sock)'
+)
+check(
+  /^SocketMode=0600$/m.test(socketUnit) && /^SocketUser=root$/m.test(socketUnit),
+  'helper socket is root only (0600, root)'
+)
 const serviceUnit = read('guestnet-helper.service')
-check(/^ExecStart=\/usr\/lib\/guestnet\/guestnet-helper --serve --idle-timeout \d+$/m.test(serviceUnit), 'helper service runs guestnet-helper --serve with an idle timeout')
-check(/LISTEN_PID/.test(read('guestnet-helper')) && /LISTEN_FDS/.test(read('guestnet-helper')), 'guestnet-helper passes systemd socket activation through env -i')
+check(
+  /^ExecStart=\/usr\/lib\/guestnet\/guestnet-helper --serve --idle-timeout \d+$/m.test(serviceUnit),
+  'helper service runs guestnet-helper --serve with an idle timeout'
+)
+check(
+  /LISTEN_PID/.test(read('guestnet-helper')) && /LISTEN_FDS/.test(read('guestnet-helper')),
+  'guestnet-helper passes systemd socket activation through env -i'
+)
 if (has('systemd-analyze')) {
   const r = spawnSync('systemd-analyze', ['verify', join(pkg, 'guestnet-helper.socket')], { encoding: 'utf8' })
-  check(!/Invalid|Unknown (key|section)/.test(r.stderr), `systemd-analyze verify accepts guestnet-helper.socket${r.stderr ? `: ${r.stderr.trim().split('\n')[0]}` : ''}`)
+  check(
+    !/Invalid|Unknown (key|section)/.test(r.stderr),
+    `systemd-analyze verify accepts guestnet-helper.socket${r.stderr ? `: ${r.stderr.trim().split('\n')[0]}` : ''}`
+  )
 }
 
 // 3. Scripts parse, wrappers are executable and hand nothing of the caller's environment to root.
@@ -60,7 +102,8 @@ for (const f of ['guestnet-helper', 'guestnet-cli']) {
   check((statSync(join(pkg, f)).mode & 0o111) !== 0, `${f} is executable`)
 }
 check(/env -i /.test(read('guestnet-helper')), 'guestnet-helper clears the environment (env -i)')
-for (const f of ['deb/after-install.tpl', 'deb/after-remove.tpl']) check(spawnSync('bash', ['-n', join(pkg, f)]).status === 0, `${f} is valid bash`)
+for (const f of ['deb/after-install.tpl', 'deb/after-remove.tpl'])
+  check(spawnSync('bash', ['-n', join(pkg, f)]).status === 0, `${f} is valid bash`)
 const postinst = read('deb/after-install.tpl')
 for (const dest of [
   '/usr/lib/guestnet/guestnet-helper',
@@ -70,7 +113,10 @@ for (const dest of [
   '/lib/systemd/system/guestnet-helper.socket',
   '/lib/systemd/system/guestnet-helper.service'
 ]) {
-  check(postinst.includes(dest) && read('deb/after-remove.tpl').includes(dest), `postinst installs and postrm removes ${dest}`)
+  check(
+    postinst.includes(dest) && read('deb/after-remove.tpl').includes(dest),
+    `postinst installs and postrm removes ${dest}`
+  )
 }
 
 // 4. electron-builder: a `--linux dir` build against a stub Electron dist.
@@ -89,25 +135,70 @@ if (!args.includes('--skip-build')) {
       const out = join(work, 'dist')
       const r = spawnSync(
         'npx',
-        ['electron-builder', '--linux', 'dir', '--publish', 'never', '--config', config, `-c.electronDist=${stub}`, `-c.directories.output=${out}`],
-        { cwd: repo, encoding: 'utf8', env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1', CSC_IDENTITY_AUTO_DISCOVERY: 'false' } }
+        [
+          'electron-builder',
+          '--linux',
+          'dir',
+          '--publish',
+          'never',
+          '--config',
+          config,
+          `-c.electronDist=${stub}`,
+          `-c.directories.output=${out}`
+        ],
+        {
+          cwd: repo,
+          encoding: 'utf8',
+          env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1', CSC_IDENTITY_AUTO_DISCOVERY: 'false' }
+        }
       )
-      check(r.status === 0, `electron-builder --linux dir with ${config} (stub Electron)${r.status === 0 ? '' : `:\n${(r.stderr || r.stdout).trim().split('\n').slice(-8).join('\n')}`}`)
+      check(
+        r.status === 0,
+        `electron-builder --linux dir with ${config} (stub Electron)${r.status === 0 ? '' : `:\n${(r.stderr || r.stdout).trim().split('\n').slice(-8).join('\n')}`}`
+      )
       if (r.status === 0) {
         const res = join(out, 'linux-unpacked/resources')
         check(existsSync(join(res, 'app.asar')), 'the app is packed into resources/app.asar')
-        for (const f of ['helper.js', 'cli.js']) check(existsSync(join(res, 'app.asar.unpacked/out/main', f)), `out/main/${f} is unpacked (run as plain node by the wrappers)`)
+        for (const f of ['helper.js', 'cli.js'])
+          check(
+            existsSync(join(res, 'app.asar.unpacked/out/main', f)),
+            `out/main/${f} is unpacked (run as plain node by the wrappers)`
+          )
         // Unpacked code cannot require into the archive: every package it needs must be unpacked too.
         const mainDir = join(repo, 'out/main')
-        const bundles = [...readdirSync(mainDir).filter((f) => f.endsWith('.js')), ...readdirSync(join(mainDir, 'chunks')).filter((f) => f.endsWith('.js')).map((f) => `chunks/${f}`)]
-        const needed = new Set(bundles.flatMap((f) => [...readFileSync(join(mainDir, f), 'utf8').matchAll(/require\("([^".][^"]*)"\)/g)].map((m) => m[1])))
-        for (const dep of [...needed].filter((d) => !d.startsWith('node:') && d !== 'electron' && !/^(path|fs|os|child_process|crypto|url)$/.test(d))) {
-          check(existsSync(join(res, 'app.asar.unpacked/node_modules', dep, 'package.json')), `${dep} (required by out/main) is unpacked beside it`)
+        const bundles = [
+          ...readdirSync(mainDir).filter((f) => f.endsWith('.js')),
+          ...readdirSync(join(mainDir, 'chunks'))
+            .filter((f) => f.endsWith('.js'))
+            .map((f) => `chunks/${f}`)
+        ]
+        const needed = new Set(
+          bundles.flatMap((f) =>
+            [...readFileSync(join(mainDir, f), 'utf8').matchAll(/require\("([^".][^"]*)"\)/g)].map((m) => m[1])
+          )
+        )
+        for (const dep of [...needed].filter(
+          (d) => !d.startsWith('node:') && d !== 'electron' && !/^(path|fs|os|child_process|crypto|url)$/.test(d)
+        )) {
+          check(
+            existsSync(join(res, 'app.asar.unpacked/node_modules', dep, 'package.json')),
+            `${dep} (required by out/main) is unpacked beside it`
+          )
         }
-        for (const f of ['guestnet-helper', 'guestnet-cli', 'org.guestnet.helper.policy', 'guestnet-autostart.service', 'guestnet-helper.socket', 'guestnet-helper.service']) {
+        for (const f of [
+          'guestnet-helper',
+          'guestnet-cli',
+          'org.guestnet.helper.policy',
+          'guestnet-autostart.service',
+          'guestnet-helper.socket',
+          'guestnet-helper.service'
+        ]) {
           check(existsSync(join(res, 'packaging', f)), `resources/packaging/${f} is shipped for the postinst`)
         }
-        check(existsSync(join(out, 'linux-unpacked/guestnet-app')), 'the executable is guestnet-app (guestnet is the CLI)')
+        check(
+          existsSync(join(out, 'linux-unpacked/guestnet-app')),
+          'the executable is guestnet-app (guestnet is the CLI)'
+        )
       }
     } finally {
       rmSync(work, { recursive: true, force: true })

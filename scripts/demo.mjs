@@ -20,7 +20,9 @@ if (process.platform !== 'linux') {
 if (process.getuid?.() !== 0) {
   console.error('npm run demo: the demo creates network namespaces, which needs root. Run it as root:')
   console.error(`  sudo npm run demo${keep ? ' -- --keep' : ''}`)
-  console.error(`  (or: sudo node ${join(repo, 'bin', 'guestnet')} --root ${root} sandbox demo${keep ? ' --keep' : ''})`)
+  console.error(
+    `  (or: sudo node ${join(repo, 'bin', 'guestnet')} --root ${root} sandbox demo${keep ? ' --keep' : ''})`
+  )
   process.exit(3)
 }
 

@@ -33,7 +33,14 @@ function gate(label, cmd, args) {
 
 function vitest(label, projects, env = {}) {
   const file = join(reports, `vitest-${label}.json`)
-  const args = ['vitest', 'run', ...projects.flatMap((p) => ['--project', p]), '--reporter=default', '--reporter=json', `--outputFile.json=${file}`]
+  const args = [
+    'vitest',
+    'run',
+    ...projects.flatMap((p) => ['--project', p]),
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${file}`
+  ]
   const r = run(`vitest ${label}`, 'npx', args, env)
   if (!existsSync(file)) {
     totals.failed += 1
@@ -65,7 +72,9 @@ function playwright(label, project) {
   totals.passed += s.expected ?? 0
   totals.failed += failed
   totals.skipped += s.skipped ?? 0
-  lines.push(`playwright ${label}: ${s.expected ?? 0} passed, ${failed} failed, ${s.skipped ?? 0} skipped (${r.seconds} s)`)
+  lines.push(
+    `playwright ${label}: ${s.expected ?? 0} passed, ${failed} failed, ${s.skipped ?? 0} skipped (${r.seconds} s)`
+  )
 }
 
 function packageCheck() {
@@ -83,7 +92,7 @@ const isRoot = process.getuid?.() === 0
 
 if (want('build')) gate('build', 'npx', ['electron-vite', 'build'])
 if (want('typecheck')) gate('typecheck', 'npm', ['run', '-s', 'typecheck'])
-if (want('lint')) gate('lint', 'npx', ['eslint', '.'])
+if (want('lint')) gate('lint', 'npm', ['run', '-s', 'lint'])
 if (want('unit')) vitest('unit', ['unit', 'conformance', 'renderer'])
 if (want('netns')) {
   if (isRoot) vitest('netns', ['netns'])

@@ -4,11 +4,19 @@ import { ConfigError, resolveConfig } from './app-config'
 
 describe('resolveConfig', () => {
   it('a normal user on the real system elevates with pkexec', () => {
-    expect(resolveConfig({ argv: [], env: {}, uid: 1000 })).toEqual({ mode: 'system', elevation: 'pkexec', hidden: false })
+    expect(resolveConfig({ argv: [], env: {}, uid: 1000 })).toEqual({
+      mode: 'system',
+      elevation: 'pkexec',
+      hidden: false
+    })
   })
 
   it('root runs the helper directly', () => {
-    expect(resolveConfig({ argv: ['--hidden'], env: {}, uid: 0 })).toEqual({ mode: 'system', elevation: 'direct', hidden: true })
+    expect(resolveConfig({ argv: ['--hidden'], env: {}, uid: 0 })).toEqual({
+      mode: 'system',
+      elevation: 'direct',
+      hidden: true
+    })
   })
 
   it('--sandbox runs everything in gn-sbx-host under the runtime directory', () => {
@@ -19,7 +27,9 @@ describe('resolveConfig', () => {
       netns: 'gn-sbx-host',
       hidden: false
     })
-    expect(resolveConfig({ argv: ['--sandbox', '--root=/tmp/sbx'], env: {}, uid: 0 })).toMatchObject({ root: '/tmp/sbx' })
+    expect(resolveConfig({ argv: ['--sandbox', '--root=/tmp/sbx'], env: {}, uid: 0 })).toMatchObject({
+      root: '/tmp/sbx'
+    })
     expect(resolveConfig({ argv: ['--sandbox'], env: {}, uid: 0 })).toMatchObject({ root: '/run/guestnet-sandbox' })
   })
 

@@ -40,11 +40,18 @@ export function resolveConfig(input: ConfigInput): AppConfig {
   const at = args.findIndex((a) => a === '--root' || a.startsWith('--root='))
   if (at >= 0) {
     root = args[at].startsWith('--root=') ? args[at].slice('--root='.length) : args[at + 1]
-    if (!root || !root.startsWith('/')) throw new ConfigError(`--root needs an absolute directory, e.g. --root /tmp/guestnet-root (got '${root ?? ''}')`)
+    if (!root || !root.startsWith('/'))
+      throw new ConfigError(`--root needs an absolute directory, e.g. --root /tmp/guestnet-root (got '${root ?? ''}')`)
   }
   const hidden = args.includes('--hidden')
   if (sandbox) {
-    return { mode: 'sandbox', elevation: 'direct', root: root ?? sandboxRoot(input.env, input.uid), netns: SBX_HOST, hidden }
+    return {
+      mode: 'sandbox',
+      elevation: 'direct',
+      root: root ?? sandboxRoot(input.env, input.uid),
+      netns: SBX_HOST,
+      hidden
+    }
   }
   return { mode: 'system', elevation: input.uid === 0 ? 'direct' : 'pkexec', ...(root ? { root } : {}), hidden }
 }

@@ -61,13 +61,18 @@ export function createAppService(setup: ServiceSetup): AppService {
     elevation: config.elevation,
     ...(config.elevation === 'direct' && config.netns !== undefined ? { netns: config.netns } : {})
   })
-  const helperArgs = { ...(config.root !== undefined ? { root: config.root } : {}), ...(config.netns !== undefined ? { netns: config.netns } : {}) }
+  const helperArgs = {
+    ...(config.root !== undefined ? { root: config.root } : {}),
+    ...(config.netns !== undefined ? { netns: config.netns } : {})
+  }
 
   let facts: { at: number; value: Promise<HostFacts> } | null = null
   const hostFacts = (): Promise<HostFacts> => {
     const ttl = setup.factsTtlMs ?? 1500
     if (!facts || Date.now() - facts.at > ttl) {
-      const value = readLiveHostFacts(config.netns !== undefined ? { netns: config.netns } : {}).then((raw) => parseHostFacts(raw, 'this computer'))
+      const value = readLiveHostFacts(config.netns !== undefined ? { netns: config.netns } : {}).then((raw) =>
+        parseHostFacts(raw, 'this computer')
+      )
       value.catch(() => (facts = null))
       facts = { at: Date.now(), value }
     }
@@ -97,12 +102,19 @@ export function createAppService(setup: ServiceSetup): AppService {
   const states = async (): Promise<Map<string, 'active' | 'inactive' | 'broken'>> => {
     const r = await helper({ verb: 'status', args: helperArgs }, { privileged: false })
     const map = new Map<string, 'active' | 'inactive' | 'broken'>()
-    const nets = r.ok ? ((r.value as { networks?: { name: string; state: 'active' | 'inactive' | 'broken' }[] }).networks ?? []) : []
+    const nets = r.ok
+      ? ((r.value as { networks?: { name: string; state: 'active' | 'inactive' | 'broken' }[] }).networks ?? [])
+      : []
     for (const n of nets) map.set(n.name, n.state)
     return map
   }
 
-  const info: ChannelOutput<'app:info'> = { version: setup.version, mode: config.mode, elevation: config.elevation, storeRoot: config.root ?? null }
+  const info: ChannelOutput<'app:info'> = {
+    version: setup.version,
+    mode: config.mode,
+    elevation: config.elevation,
+    storeRoot: config.root ?? null
+  }
   const handlers = createNetworkService({
     store,
     helper,
@@ -131,7 +143,11 @@ export function createAppService(setup: ServiceSetup): AppService {
         const [entries, now] = await Promise.all([store.list(), states()])
         return entries.flatMap((e) => (e.state === 'ok' ? [{ def: e.def, active: now.get(e.name) === 'active' }] : []))
       },
-      readFacts: async () => parseHostFacts(await readLiveHostFacts(config.netns !== undefined ? { netns: config.netns } : {}), 'this computer'),
+      readFacts: async () =>
+        parseHostFacts(
+          await readLiveHostFacts(config.netns !== undefined ? { netns: config.netns } : {}),
+          'this computer'
+        ),
       pool: async () => (await hostConfig())?.rangePool,
       ...(config.netns !== undefined ? { netns: config.netns } : {}),
       ...(setup.log ? { log: setup.log } : {})

@@ -11,10 +11,30 @@ import { dispatch } from './ipc/dispatch'
 import type { Handlers } from './ipc/dispatch'
 import { ServiceError } from './service/service-error'
 
-const obs = observation({ nftRuleset: killSwitchRuleset(), iptables: [{ family: 4, backend: 'nft', program: 'iptables-nft', rules: DOCKER_IPTABLES }] })
-const report = buildReport(obs, diagnose(obs), [{ id: 'forwarding/ipv4', check: 'forwarding', title: 't', appliedAt: 'now', commands: [], undo: [['@doctor-sysctl-restore', 'net.ipv4.ip_forward', '0', '1']] }], [])
+const obs = observation({
+  nftRuleset: killSwitchRuleset(),
+  iptables: [{ family: 4, backend: 'nft', program: 'iptables-nft', rules: DOCKER_IPTABLES }]
+})
+const report = buildReport(
+  obs,
+  diagnose(obs),
+  [
+    {
+      id: 'forwarding/ipv4',
+      check: 'forwarding',
+      title: 't',
+      appliedAt: 'now',
+      commands: [],
+      undo: [['@doctor-sysctl-restore', 'net.ipv4.ip_forward', '0', '1']]
+    }
+  ],
+  []
+)
 
-function fakeHelper(outcome: HelperOutcome = { ok: true, value: report }): { calls: Array<{ req: HelperRequest; opts: RunOptions }>; run: (req: HelperRequest, opts: RunOptions) => Promise<HelperOutcome> } {
+function fakeHelper(outcome: HelperOutcome = { ok: true, value: report }): {
+  calls: Array<{ req: HelperRequest; opts: RunOptions }>
+  run: (req: HelperRequest, opts: RunOptions) => Promise<HelperOutcome>
+} {
   const calls: Array<{ req: HelperRequest; opts: RunOptions }> = []
   return { calls, run: async (req, opts) => (calls.push({ req, opts }), outcome) }
 }
@@ -43,14 +63,20 @@ describe('doctor handlers', () => {
   })
 
   it('turns a dismissed password prompt into CANCELLED', async () => {
-    const d = doctorHandlers({ helper: fakeHelper({ ok: false, error: { code: 'CANCELLED', message: 'dismissed' } }).run, helperArgs: {} })
+    const d = doctorHandlers({
+      helper: fakeHelper({ ok: false, error: { code: 'CANCELLED', message: 'dismissed' } }).run,
+      helperArgs: {}
+    })
     await expect(d['doctor:fix']({ id: 'all' })).rejects.toBeInstanceOf(ServiceError)
   })
 
-  it("a real report matches the contract, and the contract refuses a selector that is not an id", async () => {
+  it('a real report matches the contract, and the contract refuses a selector that is not an id', async () => {
     expect(channels['doctor:run'].output.check(report, '').ok).toBe(true)
     const handlers = doctorHandlers({ helper: fakeHelper().run, helperArgs: {} }) as unknown as Handlers
     expect(await dispatch(handlers, 'doctor:run', {})).toMatchObject({ ok: true })
-    expect(await dispatch(handlers, 'doctor:fix', { id: 'nft-drop; rm -rf /' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+    expect(await dispatch(handlers, 'doctor:fix', { id: 'nft-drop; rm -rf /' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT' }
+    })
   })
 })

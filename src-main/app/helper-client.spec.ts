@@ -39,11 +39,21 @@ describe('helperLaunch', () => {
       '/opt/guestnet/guestnet',
       '/opt/guestnet/out/main/helper.js'
     ])
-    expect(helperLaunch(dev, false)).toMatchObject({ argv: ['/opt/guestnet/guestnet', '/opt/guestnet/out/main/helper.js'], env: { ELECTRON_RUN_AS_NODE: '1' } })
+    expect(helperLaunch(dev, false)).toMatchObject({
+      argv: ['/opt/guestnet/guestnet', '/opt/guestnet/out/main/helper.js'],
+      env: { ELECTRON_RUN_AS_NODE: '1' }
+    })
   })
 
   it('runs directly when root or sandboxed, passing the extra environment', () => {
-    const direct = { ...base, elevation: 'direct' as const, installedHelper: null, isElectron: false, execPath: '/usr/bin/node', extraEnv: { GUESTNET_HELPER_FAULT: 'fail:nft' } }
+    const direct = {
+      ...base,
+      elevation: 'direct' as const,
+      installedHelper: null,
+      isElectron: false,
+      execPath: '/usr/bin/node',
+      extraEnv: { GUESTNET_HELPER_FAULT: 'fail:nft' }
+    }
     expect(helperLaunch(direct, true)).toEqual({
       argv: ['/usr/bin/node', '/opt/guestnet/out/main/helper.js'],
       env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C', GUESTNET_HELPER_FAULT: 'fail:nft' },
@@ -63,11 +73,16 @@ it('starts a sandboxed helper inside its namespace with ip netns exec', () => {
 describe('outcomeWithoutResult', () => {
   it('maps pkexec 126 to a calm CANCELLED and 127 to NOT_AUTHORISED', () => {
     expect(outcomeWithoutResult('pkexec', 126, '')).toMatchObject({ ok: false, error: { code: 'CANCELLED' } })
-    expect(outcomeWithoutResult('pkexec', 127, 'Error executing command as another user: Not authorized')).toMatchObject({
+    expect(
+      outcomeWithoutResult('pkexec', 127, 'Error executing command as another user: Not authorized')
+    ).toMatchObject({
       ok: false,
       error: { code: 'NOT_AUTHORISED' }
     })
-    expect(outcomeWithoutResult('direct', 126, 'boom')).toMatchObject({ ok: false, error: { code: 'HELPER_FAILED', message: expect.stringContaining('boom') } })
+    expect(outcomeWithoutResult('direct', 126, 'boom')).toMatchObject({
+      ok: false,
+      error: { code: 'HELPER_FAILED', message: expect.stringContaining('boom') }
+    })
   })
 })
 
@@ -112,20 +127,32 @@ process.stdin.on('end', () => {
   it('sends the request on stdin and forwards events until the result', async () => {
     const events: StepEvent[] = []
     const run = createHelperRunner(cfg)
-    const r = await run({ verb: 'start', args: { name: 'n', root: '/tmp/x' } }, { privileged: true, onEvent: (e) => events.push(e) })
-    expect(r).toEqual({ ok: true, value: { got: { verb: 'start', args: { name: 'n', root: '/tmp/x' } }, env: 'fail:x' } })
+    const r = await run(
+      { verb: 'start', args: { name: 'n', root: '/tmp/x' } },
+      { privileged: true, onEvent: (e) => events.push(e) }
+    )
+    expect(r).toEqual({
+      ok: true,
+      value: { got: { verb: 'start', args: { name: 'n', root: '/tmp/x' } }, env: 'fail:x' }
+    })
     expect(events.map((e) => e.type)).toEqual(['step-started', 'step-done'])
   })
 
   it('a helper that dies without a result is a HELPER_FAILED with its last words', async () => {
     const run = createHelperRunner(cfg)
     const r = await run({ verb: 'crash' as 'start', args: {} }, { privileged: true })
-    expect(r).toMatchObject({ ok: false, error: { code: 'HELPER_FAILED', message: expect.stringContaining('something broke') } })
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'HELPER_FAILED', message: expect.stringContaining('something broke') }
+    })
   })
 
   it('a helper that cannot be started is reported', async () => {
     const run = createHelperRunner({ ...cfg, execPath: join(dir, 'no-such-node') })
     const r = await run({ verb: 'status', args: {} }, { privileged: false })
-    expect(r).toMatchObject({ ok: false, error: { code: 'HELPER_FAILED', message: expect.stringContaining('cannot run') } })
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'HELPER_FAILED', message: expect.stringContaining('cannot run') }
+    })
   })
 })

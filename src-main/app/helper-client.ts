@@ -106,7 +106,10 @@ function parseEvent(line: string): HelperEvent | null {
 /** What a helper that ended without a result means, from its exit code. */
 export function outcomeWithoutResult(via: Elevation, code: number | null, stderr: string): HelperOutcome {
   if (via === 'pkexec' && code === PKEXEC_DISMISSED) {
-    return { ok: false, error: { code: 'CANCELLED', message: 'the password prompt was dismissed: nothing was changed' } }
+    return {
+      ok: false,
+      error: { code: 'CANCELLED', message: 'the password prompt was dismissed: nothing was changed' }
+    }
   }
   if (via === 'pkexec' && code === PKEXEC_NOT_AUTHORISED) {
     return {
@@ -121,7 +124,10 @@ export function outcomeWithoutResult(via: Elevation, code: number | null, stderr
   const detail = stderr.trim().split('\n').slice(-3).join(' ').slice(0, 500)
   return {
     ok: false,
-    error: { code: 'HELPER_FAILED', message: `the helper ended (exit ${code ?? 'by signal'}) without an answer${detail ? `: ${detail}` : ''}` }
+    error: {
+      code: 'HELPER_FAILED',
+      message: `the helper ended (exit ${code ?? 'by signal'}) without an answer${detail ? `: ${detail}` : ''}`
+    }
   }
 }
 
@@ -129,7 +135,12 @@ export function createHelperRunner(cfg: LaunchConfig, spawn: SpawnFn = nodeSpawn
   return (req, opts) =>
     new Promise((resolve) => {
       const launch = helperLaunch(cfg, opts.privileged)
-      const child = spawn(launch.argv[0], launch.argv.slice(1), { shell: false, cwd: '/', env: launch.env, stdio: ['pipe', 'pipe', 'pipe'] })
+      const child = spawn(launch.argv[0], launch.argv.slice(1), {
+        shell: false,
+        cwd: '/',
+        env: launch.env,
+        stdio: ['pipe', 'pipe', 'pipe']
+      })
       const lines = new LineSplitter()
       let result: HelperOutcome | null = null
       let stderr = ''
@@ -146,7 +157,10 @@ export function createHelperRunner(cfg: LaunchConfig, spawn: SpawnFn = nodeSpawn
       child.stdin?.on('error', () => undefined)
       child.stdin?.end(`${JSON.stringify(req)}\n`)
       child.once('error', (err) => {
-        resolve({ ok: false, error: { code: 'HELPER_FAILED', message: `cannot run ${launch.argv[0]}: ${err.message}` } })
+        resolve({
+          ok: false,
+          error: { code: 'HELPER_FAILED', message: `cannot run ${launch.argv[0]}: ${err.message}` }
+        })
       })
       child.once('close', (code) => {
         lines.end().forEach(onLine)

@@ -61,7 +61,8 @@ const service = createAppService({
 })
 
 function showWindow(): void {
-  if (!win || win.isDestroyed()) win = createMainWindow({ trusted, icon, show: true, keepInTray: () => !quitting && tray !== null })
+  if (!win || win.isDestroyed())
+    win = createMainWindow({ trusted, icon, show: true, keepInTray: () => !quitting && tray !== null })
   else {
     win.show()
     win.focus()
@@ -82,7 +83,8 @@ function sandboxUp(): Promise<void> {
       resolve()
     })
     child.once('close', (code) => {
-      if (code !== 0) dialog.showErrorBox('guestnet sandbox', `The sandbox did not come up (it needs root):\n${err.trim()}`)
+      if (code !== 0)
+        dialog.showErrorBox('guestnet sandbox', `The sandbox did not come up (it needs root):\n${err.trim()}`)
       resolve()
     })
   })
@@ -90,7 +92,8 @@ function sandboxUp(): Promise<void> {
 
 async function quickChange(channel: 'network:start' | 'network:stop', name: string): Promise<void> {
   const r = await dispatch(service.handlers, channel, { name }, log)
-  if (!r.ok && r.error.code !== 'CANCELLED') dialog.showErrorBox('guestnet', `${channel === 'network:start' ? 'Start' : 'Stop'} ${name}: ${r.error.message}`)
+  if (!r.ok && r.error.code !== 'CANCELLED')
+    dialog.showErrorBox('guestnet', `${channel === 'network:start' ? 'Start' : 'Stop'} ${name}: ${r.error.message}`)
   await tray?.refresh()
 }
 
@@ -116,7 +119,7 @@ else {
       tray = new GuestnetTray(icon, {
         list: async () => {
           const r = await dispatch(service.handlers, 'network:list', {}, log)
-          return r.ok ? (r.value as Awaited<ReturnType<typeof service.handlers['network:list']>>) : []
+          return r.ok ? (r.value as Awaited<ReturnType<(typeof service.handlers)['network:list']>>) : []
         },
         start: (name) => quickChange('network:start', name),
         stop: (name) => quickChange('network:stop', name),

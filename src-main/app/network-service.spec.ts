@@ -27,7 +27,12 @@ function netDef(name: string, bridge: string, third: number, extra: Partial<Netw
     forward: { mode: 'nat' },
     bridge: { name: bridge, stp: true, delay: 0 },
     ips: [
-      { family: 'ipv4', address: `192.168.${third}.1`, prefix: 24, dhcp: { ranges: [{ start: `192.168.${third}.2`, end: `192.168.${third}.254` }], hosts: [] } }
+      {
+        family: 'ipv4',
+        address: `192.168.${third}.1`,
+        prefix: 24,
+        dhcp: { ranges: [{ start: `192.168.${third}.2`, end: `192.168.${third}.254` }], hosts: [] }
+      }
     ],
     ...extra
   }
@@ -76,7 +81,16 @@ function setup(initial: NetworkEntry[] = []) {
     }
     switch (req.verb) {
       case 'status':
-        return { ok: true, value: { networks: w.entries.map((e) => ({ name: e.name, state: w.active.has(e.name) ? 'active' : 'inactive', problems: [] })) } }
+        return {
+          ok: true,
+          value: {
+            networks: w.entries.map((e) => ({
+              name: e.name,
+              state: w.active.has(e.name) ? 'active' : 'inactive',
+              problems: []
+            }))
+          }
+        }
       case 'define': {
         const n = /<name>([^<]+)<\/name>/.exec(req.args.xml ?? '')?.[1] ?? '?'
         const d = netDef(n, 'virbr9', 99)
@@ -114,7 +128,8 @@ function setup(initial: NetworkEntry[] = []) {
     now: () => 1_000_000_000_000
   }
   const handlers = createNetworkService(deps)
-  const call = <C extends Channel>(channel: C, input: unknown = {}) => dispatch(handlers, channel, input) as Promise<IpcResult<ChannelOutput<C>>>
+  const call = <C extends Channel>(channel: C, input: unknown = {}) =>
+    dispatch(handlers, channel, input) as Promise<IpcResult<ChannelOutput<C>>>
   const raw = (channel: string, input: unknown = {}) => dispatch(handlers, channel, input)
   return { w, call, raw }
 }
@@ -122,12 +137,21 @@ function setup(initial: NetworkEntry[] = []) {
 describe('network service', () => {
   it('validate names the host route a range clashes with, once', async () => {
     const { call } = setup()
-    const r = await call('network:validate', { def: netDef('lab', 'virbr1', 0, { ips: [{ family: 'ipv4', address: '10.8.3.1', prefix: 24 }] }) })
+    const r = await call('network:validate', {
+      def: netDef('lab', 'virbr1', 0, { ips: [{ family: 'ipv4', address: '10.8.3.1', prefix: 24 }] })
+    })
     expect(r).toEqual({
       ok: true,
       value: {
         problems: [],
-        clashes: [{ overlaps: '10.8.0.0/16', ifname: 'wg0', table: '51820', message: '10.8.3.0/24 overlaps 10.8.0.0/16 on wg0 (table 51820)' }]
+        clashes: [
+          {
+            overlaps: '10.8.0.0/16',
+            ifname: 'wg0',
+            table: '51820',
+            message: '10.8.3.0/24 overlaps 10.8.0.0/16 on wg0 (table 51820)'
+          }
+        ]
       }
     })
   })
@@ -144,7 +168,12 @@ describe('network service', () => {
 
   it('define creates, sets autostart and starts, forwarding progress with titles', async () => {
     const { call, w } = setup()
-    const r = await call('network:define', { def: netDef('lab', 'virbr1', 123), autostart: true, start: true, opId: 'op1' })
+    const r = await call('network:define', {
+      def: netDef('lab', 'virbr1', 123),
+      autostart: true,
+      start: true,
+      opId: 'op1'
+    })
     expect(r.ok).toBe(true)
     expect(w.requests.filter((q) => q.verb !== 'status').map((q) => q.verb)).toEqual(['define', 'autostart', 'start'])
     expect(w.requests[0].args).toMatchObject({ root: '/tmp/r', netns: 'gn-sbx-host' })
@@ -163,9 +192,17 @@ describe('network service', () => {
 
   it('define refuses an existing name and a clashing range without running the helper', async () => {
     const { call, w } = setup([entry(netDef('lab', 'virbr1', 123))])
-    expect(await call('network:define', { def: netDef('lab', 'virbr2', 124) })).toMatchObject({ ok: false, error: { code: 'ALREADY_EXISTS', field: 'name' } })
-    const clash = await call('network:define', { def: netDef('vpn', 'virbr3', 0, { ips: [{ family: 'ipv4', address: '10.8.3.1', prefix: 24 }] }) })
-    expect(clash).toMatchObject({ ok: false, error: { code: 'CLASH', message: '10.8.3.0/24 overlaps 10.8.0.0/16 on wg0 (table 51820)' } })
+    expect(await call('network:define', { def: netDef('lab', 'virbr2', 124) })).toMatchObject({
+      ok: false,
+      error: { code: 'ALREADY_EXISTS', field: 'name' }
+    })
+    const clash = await call('network:define', {
+      def: netDef('vpn', 'virbr3', 0, { ips: [{ family: 'ipv4', address: '10.8.3.1', prefix: 24 }] })
+    })
+    expect(clash).toMatchObject({
+      ok: false,
+      error: { code: 'CLASH', message: '10.8.3.0/24 overlaps 10.8.0.0/16 on wg0 (table 51820)' }
+    })
     expect(w.requests.filter((q) => q.verb !== 'status')).toEqual([])
   })
 
@@ -185,13 +222,20 @@ describe('network service', () => {
     const r = await call('network:start', { name: 'lab', opId: 'op2' })
     expect(r).toEqual({
       ok: false,
-      error: { code: 'APPLY_FAILED', message: 'Start dnsmasq failed: port 53 in use', rolledBack: ['Start dnsmasq', 'Create bridge virbr1'] }
+      error: {
+        code: 'APPLY_FAILED',
+        message: 'Start dnsmasq failed: port 53 in use',
+        rolledBack: ['Start dnsmasq', 'Create bridge virbr1']
+      }
     })
   })
 
   it('a dismissed password prompt comes back as CANCELLED', async () => {
     const { call, w } = setup([entry(netDef('lab', 'virbr1', 123))])
-    w.failing.set('start', { events: [], outcome: { ok: false, error: { code: 'CANCELLED', message: 'the password prompt was dismissed' } } })
+    w.failing.set('start', {
+      events: [],
+      outcome: { ok: false, error: { code: 'CANCELLED', message: 'the password prompt was dismissed' } }
+    })
     expect(await call('network:start', { name: 'lab' })).toMatchObject({ ok: false, error: { code: 'CANCELLED' } })
   })
 
@@ -200,13 +244,25 @@ describe('network service', () => {
     w.active.add('default')
     w.files.set(
       '/leases/default',
-      ['1000003600 52:54:00:00:00:01 192.168.122.10 g1 *', '999999000 52:54:00:00:00:02 192.168.122.11 gone *', '0 52:54:00:00:00:03 192.168.122.12 * *'].join('\n')
+      [
+        '1000003600 52:54:00:00:00:01 192.168.122.10 g1 *',
+        '999999000 52:54:00:00:00:02 192.168.122.11 gone *',
+        '0 52:54:00:00:00:03 192.168.122.12 * *'
+      ].join('\n')
     )
     const r = await call('network:list')
     expect(r.ok).toBe(true)
     if (!r.ok) return
     expect(r.value).toMatchObject([
-      { name: 'default', status: 'active', bridge: 'virbr0', ipv4: '192.168.122.1/24', guests: 2, autostart: true, isDefault: true },
+      {
+        name: 'default',
+        status: 'active',
+        bridge: 'virbr0',
+        ipv4: '192.168.122.1/24',
+        guests: 2,
+        autostart: true,
+        isDefault: true
+      },
       { name: 'lab', status: 'inactive', guests: 0, autostart: false, isDefault: false }
     ])
   })
@@ -220,7 +276,15 @@ describe('network service', () => {
       ok: true,
       value: {
         name: 'default',
-        leases: [{ mac: '52:54:00:00:00:01', ip: '192.168.122.10', hostname: 'g1', expiresAt: 1000003600, clientId: '01:52:54:00:00:00:01' }],
+        leases: [
+          {
+            mac: '52:54:00:00:00:01',
+            ip: '192.168.122.10',
+            hostname: 'g1',
+            expiresAt: 1000003600,
+            clientId: '01:52:54:00:00:00:01'
+          }
+        ],
         reservations: [{ mac: '52:54:00:00:00:09', ip: '192.168.122.9', name: 'db' }]
       }
     })
@@ -238,7 +302,13 @@ describe('network service', () => {
     expect(await call('network:address-plan', { ipv4: '10.20.30.40/24', ipv6: 'fd12:3456:789a:5::/64' })).toEqual({
       ok: true,
       value: {
-        ipv4: { subnet: '10.20.30.0/24', gateway: '10.20.30.1', prefix: 24, dhcpStart: '10.20.30.2', dhcpEnd: '10.20.30.254' },
+        ipv4: {
+          subnet: '10.20.30.0/24',
+          gateway: '10.20.30.1',
+          prefix: 24,
+          dhcpStart: '10.20.30.2',
+          dhcpEnd: '10.20.30.254'
+        },
         ipv6: { subnet: 'fd12:3456:789a:5::/64', gateway: 'fd12:3456:789a:5::1', prefix: 64 },
         problems: []
       }
@@ -262,8 +332,16 @@ describe('network service', () => {
 
   it("default-state says a deleted default was deleted on purpose, through the contract's check", async () => {
     const { call, w } = setup()
-    expect(await call('network:default-state')).toEqual({ ok: true, value: { exists: false, created: false, defaultDeleted: false, deletedUuid: null } })
-    w.defaultRecords = { exists: false, created: true, deletedUuid: '0f2c3b8e-1d1a-4c52-9a43-6c6f1b0e7d21', deletedRecordCorrupt: false }
+    expect(await call('network:default-state')).toEqual({
+      ok: true,
+      value: { exists: false, created: false, defaultDeleted: false, deletedUuid: null }
+    })
+    w.defaultRecords = {
+      exists: false,
+      created: true,
+      deletedUuid: '0f2c3b8e-1d1a-4c52-9a43-6c6f1b0e7d21',
+      deletedRecordCorrupt: false
+    }
     expect(await call('network:default-state')).toEqual({
       ok: true,
       value: { exists: false, created: true, defaultDeleted: true, deletedUuid: '0f2c3b8e-1d1a-4c52-9a43-6c6f1b0e7d21' }
@@ -273,7 +351,9 @@ describe('network service', () => {
 
   it('import refuses XML that does not parse, naming the line', async () => {
     const { call } = setup()
-    const r = await call('network:import-xml', { xml: '<network>\n<name>x</name>\n<forward mode="bogus"/>\n</network>' })
+    const r = await call('network:import-xml', {
+      xml: '<network>\n<name>x</name>\n<forward mode="bogus"/>\n</network>'
+    })
     expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_NETWORK' } })
   })
 })
@@ -281,7 +361,10 @@ describe('network service', () => {
 describe('dispatch', () => {
   it('refuses unknown channels and malformed input, naming the field', async () => {
     const { call, raw } = setup()
-    expect(await raw('network:format-disk')).toEqual({ ok: false, error: { code: 'INVALID_INPUT', message: "unknown channel 'network:format-disk'" } })
+    expect(await raw('network:format-disk')).toEqual({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: "unknown channel 'network:format-disk'" }
+    })
     expect(await call('network:start', { name: 7 })).toEqual({
       ok: false,
       error: { code: 'INVALID_INPUT', message: 'name: expected a string, got 7', field: 'name' }

@@ -68,7 +68,8 @@ export function createNetworkService(deps: ServiceDeps): Handlers {
   async function entryOrThrow(name: string): Promise<OkNetworkEntry> {
     const e = await deps.store.get(name)
     if (!e) throw new ServiceError('NOT_FOUND', `there is no network named '${name}'`, { field: 'name' })
-    if (e.state === 'broken') throw new ServiceError('INVALID_NETWORK', `network '${name}' cannot be read: ${e.reason}`, { field: 'name' })
+    if (e.state === 'broken')
+      throw new ServiceError('INVALID_NETWORK', `network '${name}' cannot be read: ${e.reason}`, { field: 'name' })
     return e
   }
 
@@ -90,14 +91,20 @@ export function createNetworkService(deps: ServiceDeps): Handlers {
   /** Runs a changing verb with progress events, and announces the network's new state. */
   async function runChange(req: HelperRequest, opId: string | null | undefined, network: string): Promise<unknown> {
     const tracker = new StepTracker(opId ?? null)
-    const r = await deps.helper(req, { privileged: true, onEvent: (e) => deps.emit('apply:progress', tracker.toProgress(e)) })
+    const r = await deps.helper(req, {
+      privileged: true,
+      onEvent: (e) => deps.emit('apply:progress', tracker.toProgress(e))
+    })
     const states = await liveStates()
     deps.emit('network:state-changed', { network, status: states.get(network)?.state ?? 'inactive' })
     if (!r.ok) throw helperError(r.error, tracker.rolledBack)
     return r.value
   }
 
-  const request = (verb: HelperRequest['verb'], extra: HelperRequest['args'] = {}): HelperRequest => ({ verb, args: { ...deps.helperArgs, ...extra } })
+  const request = (verb: HelperRequest['verb'], extra: HelperRequest['args'] = {}): HelperRequest => ({
+    verb,
+    args: { ...deps.helperArgs, ...extra }
+  })
 
   async function isActive(name: string): Promise<boolean> {
     return (await liveStates()).get(name)?.state === 'active'
@@ -124,30 +131,46 @@ export function createNetworkService(deps: ServiceDeps): Handlers {
   const handlers: Handlers = {
     'app:info': async () => deps.info,
     ...doctorHandlers({ helper: deps.helper, helperArgs: deps.helperArgs }),
-    ...renumberHandlers({ helper: deps.helper, helperArgs: deps.helperArgs, emit: deps.emit, board: deps.board ?? new ClashBoard(deps.emit) }),
+    ...renumberHandlers({
+      helper: deps.helper,
+      helperArgs: deps.helperArgs,
+      emit: deps.emit,
+      board: deps.board ?? new ClashBoard(deps.emit)
+    }),
 
     'network:list': async () => {
       const [entries, states] = await Promise.all([deps.store.list(), liveStates()])
       const seconds = Math.floor(now() / 1000)
-      return Promise.all(entries.map(async (e) => summarize(e, states.get(e.name), guestCount(await leasesOf(e.name), seconds))))
+      return Promise.all(
+        entries.map(async (e) => summarize(e, states.get(e.name), guestCount(await leasesOf(e.name), seconds)))
+      )
     },
 
     'network:get': async ({ name }) => {
       const e = await entryOrThrow(name)
-      return { name, def: e.def, xml: e.xml, autostart: e.autostart, status: (await isActive(name)) ? 'active' : 'inactive' }
+      return {
+        name,
+        def: e.def,
+        xml: e.xml,
+        autostart: e.autostart,
+        status: (await isActive(name)) ? 'active' : 'inactive'
+      }
     },
 
     'network:define': async (input): Out<'network:define'> => {
       const { def, editing, opId } = input
       if (editing !== undefined && def.name !== editing) {
-        throw new ServiceError('INVALID_NETWORK', `a network's name cannot change (was '${editing}')`, { field: 'name' })
+        throw new ServiceError('INVALID_NETWORK', `a network's name cannot change (was '${editing}')`, {
+          field: 'name'
+        })
       }
       const existing = await deps.store.get(def.name)
       if (editing === undefined && existing) {
         throw new ServiceError('ALREADY_EXISTS', `a network named '${def.name}' already exists`, { field: 'name' })
       }
       const { problems, clashes } = await check(def, editing)
-      if (clashes.length > 0) throw new ServiceError('CLASH', clashes.map((c) => c.message).join('; '), { field: 'ips[0].address' })
+      if (clashes.length > 0)
+        throw new ServiceError('CLASH', clashes.map((c) => c.message).join('; '), { field: 'ips[0].address' })
       if (problems.length > 0) {
         const p = problems[0]
         throw new ServiceError('INVALID_NETWORK', `${p.message}${p.fix ? `: ${p.fix}` : ''}`, { field: p.field })
@@ -167,7 +190,8 @@ export function createNetworkService(deps: ServiceDeps): Handlers {
     },
 
     'network:undefine': async ({ name, opId }) => {
-      if (!(await deps.store.get(name))) throw new ServiceError('NOT_FOUND', `there is no network named '${name}'`, { field: 'name' })
+      if (!(await deps.store.get(name)))
+        throw new ServiceError('NOT_FOUND', `there is no network named '${name}'`, { field: 'name' })
       if (await isActive(name)) await runChange(request('stop', { name }), opId, name)
       await runChange(request('undefine', { name }), opId, name)
       return { name }
@@ -198,13 +222,21 @@ export function createNetworkService(deps: ServiceDeps): Handlers {
       if (!parsed.ok) {
         const p = parsed.problems[0]
         const more = parsed.problems.length > 1 ? ` (and ${parsed.problems.length - 1} more)` : ''
-        throw new ServiceError('INVALID_NETWORK', `${p.field}${p.line ? ` (line ${p.line})` : ''}: ${p.message}${p.fix ? `: ${p.fix}` : ''}${more}`, {
-          field: p.field
-        })
+        throw new ServiceError(
+          'INVALID_NETWORK',
+          `${p.field}${p.line ? ` (line ${p.line})` : ''}: ${p.message}${p.fix ? `: ${p.fix}` : ''}${more}`,
+          {
+            field: p.field
+          }
+        )
       }
       const def = name === undefined ? parsed.def : { ...parsed.def, name }
       if (await deps.store.get(def.name)) {
-        throw new ServiceError('ALREADY_EXISTS', `a network named '${def.name}' already exists: delete it first or import under another name`, { field: 'name' })
+        throw new ServiceError(
+          'ALREADY_EXISTS',
+          `a network named '${def.name}' already exists: delete it first or import under another name`,
+          { field: 'name' }
+        )
       }
       const text = name === undefined ? xml : formatNetworkXml(def, parsed.doc)
       await runChange(request('define', { xml: text }), null, def.name)
@@ -246,13 +278,26 @@ export function createNetworkService(deps: ServiceDeps): Handlers {
       const leases = (await leasesOf(name)).filter((l) => l.expiry === null || l.expiry > seconds)
       return {
         name,
-        leases: leases.map((l) => ({ mac: l.mac, ip: l.ip, hostname: l.hostname, expiresAt: l.expiry, clientId: l.clientId })),
-        reservations: e.def.ips.flatMap((ip) => (ip.dhcp?.hosts ?? []).map((h) => ({ mac: h.mac ?? null, ip: h.ip ?? null, name: h.name ?? null })))
+        leases: leases.map((l) => ({
+          mac: l.mac,
+          ip: l.ip,
+          hostname: l.hostname,
+          expiresAt: l.expiry,
+          clientId: l.clientId
+        })),
+        reservations: e.def.ips.flatMap((ip) =>
+          (ip.dhcp?.hosts ?? []).map((h) => ({ mac: h.mac ?? null, ip: h.ip ?? null, name: h.name ?? null }))
+        )
       }
     },
 
     'host:suggest-range': async ({ purpose }) => {
-      const [entries, facts, ula48, pool] = await Promise.all([deps.store.list(), deps.hostFacts(), deps.hostUla(), deps.rangePool()])
+      const [entries, facts, ula48, pool] = await Promise.all([
+        deps.store.list(),
+        deps.hostFacts(),
+        deps.hostUla(),
+        deps.rangePool()
+      ])
       const defs = entries.flatMap((e) => (e.state === 'ok' ? [e.def] : []))
       return suggest({ purpose, facts, names: entries.map((e) => e.name), defs, ula48, ...(pool ? { pool } : {}) })
     },

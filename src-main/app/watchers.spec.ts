@@ -61,7 +61,12 @@ describe('ChangeWatcher', () => {
       leasesFile: (n) => join(dir, `${n}.leases`),
       hostFingerprint: async () => 'a',
       states: async () => states,
-      clashes: { board, networks: async () => [], readFacts: async () => ({ addresses: [], routes: [] }), pool: async () => undefined }
+      clashes: {
+        board,
+        networks: async () => [],
+        readFacts: async () => ({ addresses: [], routes: [] }),
+        pool: async () => undefined
+      }
     })
     await w.checkStates()
     await w.checkStates()

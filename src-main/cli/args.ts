@@ -10,7 +10,19 @@ export interface CliArgs {
 }
 
 /** Options that take a value; every other `--x` is a flag. */
-const VALUE_OPTIONS = new Set(['root', 'netns', 'host-facts', 'to', 'fix', 'undo', 'pool', 'file', 'for', 'network', 'idle-timeout'])
+const VALUE_OPTIONS = new Set([
+  'root',
+  'netns',
+  'host-facts',
+  'to',
+  'fix',
+  'undo',
+  'pool',
+  'file',
+  'for',
+  'network',
+  'idle-timeout'
+])
 
 export class UsageError extends Error {}
 

@@ -19,7 +19,9 @@ describe('loadHostFacts', () => {
 
   it('names the file and what is wrong, as input errors', async () => {
     const missing = join(dir, 'nope.json')
-    await expect(loadHostFacts(parseCliArgs(['x', '--host-facts', missing]))).rejects.toThrow(`--host-facts ${missing}: cannot read it (no such file)`)
+    await expect(loadHostFacts(parseCliArgs(['x', '--host-facts', missing]))).rejects.toThrow(
+      `--host-facts ${missing}: cannot read it (no such file)`
+    )
     const bad = join(dir, 'bad.json')
     writeFileSync(bad, '{"addr": [], "route4": [], ')
     const err = await loadHostFacts(parseCliArgs(['x', '--host-facts', bad])).catch((e: unknown) => e)

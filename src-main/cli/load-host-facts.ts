@@ -47,7 +47,10 @@ async function parseHostFactsFile(file: string): Promise<HostFacts> {
   try {
     raw = JSON.parse(text)
   } catch (e) {
-    throw new HostFactsError(`--host-facts ${file}: not valid JSON (${(e as Error).message}); expected {"addr": [...], "route4": [...], "route6": [...]} as recorded from 'ip -j'`, 'input')
+    throw new HostFactsError(
+      `--host-facts ${file}: not valid JSON (${(e as Error).message}); expected {"addr": [...], "route4": [...], "route6": [...]} as recorded from 'ip -j'`,
+      'input'
+    )
   }
   try {
     return parseHostFacts(raw as RawHostFacts, `--host-facts ${file}`)

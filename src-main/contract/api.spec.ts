@@ -43,6 +43,7 @@ describe('api built from the contract', () => {
   })
 
   it('names channels domain:verb in kebab case', () => {
-    for (const name of [...Object.keys(channels), ...Object.keys(events)]) expect(name).toMatch(/^[a-z]+:[a-z]+(-[a-z]+)*$/)
+    for (const name of [...Object.keys(channels), ...Object.keys(events)])
+      expect(name).toMatch(/^[a-z]+:[a-z]+(-[a-z]+)*$/)
   })
 })

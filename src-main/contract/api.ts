@@ -16,7 +16,9 @@ type Domain = DomainOf<Channel>
 /** No required field: the input may be left out (`api.network.list()`). */
 type Args<I> = object extends I ? [input?: I] : [input: I]
 
-export type ChannelFunction<C extends Channel> = (...args: Args<ChannelInput<C>>) => Promise<IpcResult<ChannelOutput<C>>>
+export type ChannelFunction<C extends Channel> = (
+  ...args: Args<ChannelInput<C>>
+) => Promise<IpcResult<ChannelOutput<C>>>
 export type Listener<E extends EventName> = (payload: EventPayload<E>) => void
 export type Unsubscribe = () => void
 

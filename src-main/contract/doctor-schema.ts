@@ -8,7 +8,12 @@ import { array, boolean, literal, nullable, object, oneOf, string } from './sche
 const argvList = array(array(string()))
 
 /** `all`, a check id (`iptables-drop`) or a finding id (`iptables-drop/ipv4-nft-forward`). */
-export const doctorSelector = string({ min: 1, max: 220, pattern: /^(all|[a-z-]{1,20}(\/[A-Za-z0-9_.-]{1,200})?)$/, patternText: "'all', a check id or a finding id" })
+export const doctorSelector = string({
+  min: 1,
+  max: 220,
+  pattern: /^(all|[a-z-]{1,20}(\/[A-Za-z0-9_.-]{1,200})?)$/,
+  patternText: "'all', a check id or a finding id"
+})
 
 export const doctorReportSchema = object({
   version: literal(1),
@@ -16,7 +21,9 @@ export const doctorReportSchema = object({
   /** False when something could not be looked at (listed in `unavailable`), e.g. firewall rules without root. */
   complete: boolean(),
   unavailable: array(string()),
-  checks: array(object({ check: string(), title: string(), status: oneOf(['ok', 'problem', 'skipped']), note: nullable(string()) })),
+  checks: array(
+    object({ check: string(), title: string(), status: oneOf(['ok', 'problem', 'skipped']), note: nullable(string()) })
+  ),
   findings: array(
     object({
       id: string(),
@@ -32,5 +39,14 @@ export const doctorReportSchema = object({
   /** Fixes the doctor applied and can undo. */
   applied: array(object({ id: string(), check: string(), title: string(), appliedAt: string(), undo: argvList })),
   /** What this call did (fix or undo). */
-  actions: array(object({ kind: oneOf(['fix', 'undo']), id: string(), ok: boolean(), message: string(), commands: argvList, errors: array(string()) }))
+  actions: array(
+    object({
+      kind: oneOf(['fix', 'undo']),
+      id: string(),
+      ok: boolean(),
+      message: string(),
+      commands: argvList,
+      errors: array(string())
+    })
+  )
 })

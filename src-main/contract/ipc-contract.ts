@@ -89,7 +89,11 @@ export const reservationSchema = object({ mac: nullable(string()), ip: nullable(
 
 const opResult = object({ name: string() })
 
-function channel<I, O>(input: Schema<I>, output: Schema<O>, doc: string): { input: Schema<I>; output: Schema<O>; doc: string } {
+function channel<I, O>(
+  input: Schema<I>,
+  output: Schema<O>,
+  doc: string
+): { input: Schema<I>; output: Schema<O>; doc: string } {
   return { input, output, doc }
 }
 
@@ -177,7 +181,15 @@ export const channels = {
   'network:address-plan': channel(
     object({ ipv4: optional(string({ max: 64 })), ipv6: optional(string({ max: 64 })) }),
     object({
-      ipv4: nullable(object({ subnet: string(), gateway: string(), prefix: number({ int: true }), dhcpStart: string(), dhcpEnd: string() })),
+      ipv4: nullable(
+        object({
+          subnet: string(),
+          gateway: string(),
+          prefix: number({ int: true }),
+          dhcpStart: string(),
+          dhcpEnd: string()
+        })
+      ),
       ipv6: nullable(object({ subnet: string(), gateway: string(), prefix: number({ int: true }) })),
       /** Why a given subnet cannot be used (`field` is `ipv4` or `ipv6`). */
       problems: array(problemSchema)
@@ -190,7 +202,11 @@ export const channels = {
     "a network's guests: live DHCP leases and static reservations"
   ),
   'network:renumber': channel(
-    object({ name: networkName, /** Default: the first free range. */ to: optional(string({ min: 1, max: 64 })), opId }),
+    object({
+      name: networkName,
+      /** Default: the first free range. */ to: optional(string({ min: 1, max: 64 })),
+      opId
+    }),
     object({
       name: string(),
       from: string(),
@@ -204,7 +220,11 @@ export const channels = {
     }),
     'move a network to another subnet, keeping its name, UUID, bridge, MAC and reservations'
   ),
-  'host:clashes': channel(noInput, array(networkClashSchema), 'networks that overlap one of the host networks now, each with a free range'),
+  'host:clashes': channel(
+    noInput,
+    array(networkClashSchema),
+    'networks that overlap one of the host networks now, each with a free range'
+  ),
   'host:suggest-range': channel(
     object({ purpose: oneOf(['default', 'other']) }),
     object({
@@ -228,11 +248,17 @@ export const channels = {
     "the host's own networks, as the clash check sees them"
   ),
   'doctor:run': channel(
-    object({ /** Also the checks that need root (asks for a password unless already root). */ full: optional(boolean()) }),
+    object({
+      /** Also the checks that need root (asks for a password unless already root). */ full: optional(boolean())
+    }),
     doctorReportSchema,
     'find what keeps guest traffic from working on this host'
   ),
-  'doctor:fix': channel(object({ id: doctorSelector }), doctorReportSchema, "apply the doctor's narrow fix for a finding (as root)"),
+  'doctor:fix': channel(
+    object({ id: doctorSelector }),
+    doctorReportSchema,
+    "apply the doctor's narrow fix for a finding (as root)"
+  ),
   'doctor:undo': channel(object({ id: doctorSelector }), doctorReportSchema, 'undo a fix the doctor applied (as root)')
 } as const
 

@@ -79,7 +79,9 @@ export const networkDefSchema = object({
       })
     )
   }),
-  bridge: optional(object({ name: optional(text(64)), stp: optional(boolean()), delay: optional(number({ int: true, min: 0 })) })),
+  bridge: optional(
+    object({ name: optional(text(64)), stp: optional(boolean()), delay: optional(number({ int: true, min: 0 })) })
+  ),
   mtu: optional(number({ int: true, min: 0, max: 65535 })),
   mac: optional(text(64)),
   domain: optional(object({ name: text(253), localOnly: optional(boolean()) })),

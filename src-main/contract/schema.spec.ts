@@ -1,7 +1,21 @@
 import { describe, expect, it } from 'vitest'
 
 import { networkDefSchema } from './network-def-schema'
-import { array, boolean, literal, nullable, number, object, oneOf, optional, parse, record, SchemaError, string, tagged } from './schema'
+import {
+  array,
+  boolean,
+  literal,
+  nullable,
+  number,
+  object,
+  oneOf,
+  optional,
+  parse,
+  record,
+  SchemaError,
+  string,
+  tagged
+} from './schema'
 
 describe('schema', () => {
   it('accepts a matching object and drops absent optional keys', () => {
@@ -12,7 +26,10 @@ describe('schema', () => {
 
   it('names the missing field and what it expects', () => {
     const s = object({ def: object({ name: string({ min: 1 }) }) })
-    expect(s.check({ def: {} }, '')).toEqual({ ok: false, issue: { field: 'def.name', message: 'missing: expected a string' } })
+    expect(s.check({ def: {} }, '')).toEqual({
+      ok: false,
+      issue: { field: 'def.name', message: 'missing: expected a string' }
+    })
   })
 
   it('refuses unknown fields by name', () => {
@@ -21,16 +38,26 @@ describe('schema', () => {
   })
 
   it('names the list index of a bad entry', () => {
-    const r = array(object({ prefix: number({ int: true, min: 0, max: 32 }) })).check([{ prefix: 24 }, { prefix: 33 }], 'ips')
+    const r = array(object({ prefix: number({ int: true, min: 0, max: 32 }) })).check(
+      [{ prefix: 24 }, { prefix: 33 }],
+      'ips'
+    )
     expect(r.ok).toBe(false)
-    if (!r.ok) expect(r.issue).toEqual({ field: 'ips[1].prefix', message: 'expected a whole number from 0 to 32, got 33' })
+    if (!r.ok)
+      expect(r.issue).toEqual({ field: 'ips[1].prefix', message: 'expected a whole number from 0 to 32, got 33' })
   })
 
   it('checks strings: empty, too long, pattern', () => {
-    expect(string({ min: 1 }).check('', 'name')).toEqual({ ok: false, issue: { field: 'name', message: 'must not be empty' } })
+    expect(string({ min: 1 }).check('', 'name')).toEqual({
+      ok: false,
+      issue: { field: 'name', message: 'must not be empty' }
+    })
     expect(string({ max: 3 }).check('abcd', 'x').ok).toBe(false)
     const mac = string({ pattern: /^[0-9a-f:]+$/, patternText: 'a MAC address' })
-    expect(mac.check('zz', 'mac')).toEqual({ ok: false, issue: { field: 'mac', message: "expected a MAC address, got 'zz'" } })
+    expect(mac.check('zz', 'mac')).toEqual({
+      ok: false,
+      issue: { field: 'mac', message: "expected a MAC address, got 'zz'" }
+    })
     expect(string().check(3, 'x')).toEqual({ ok: false, issue: { field: 'x', message: 'expected a string, got 3' } })
   })
 
@@ -43,7 +70,10 @@ describe('schema', () => {
       issue: { field: 'mode', message: "expected one of 'nat', 'none', got 'route'" }
     })
     expect(nullable(string()).check(null, 'x')).toEqual({ ok: true, value: null })
-    expect(record(string()).check({ a: 'b', c: 1 }, 's')).toEqual({ ok: false, issue: { field: 's.c', message: 'expected a string, got 1' } })
+    expect(record(string()).check({ a: 'b', c: 1 }, 's')).toEqual({
+      ok: false,
+      issue: { field: 's.c', message: 'expected a string, got 1' }
+    })
     expect(array(string(), { max: 1 }).check(['a', 'b'], 'l').ok).toBe(false)
   })
 
@@ -53,8 +83,14 @@ describe('schema', () => {
       b: object({ kind: literal('b'), y: string() })
     })
     expect(parse(s, { kind: 'b', y: 'ok' })).toEqual({ kind: 'b', y: 'ok' })
-    expect(s.check({ kind: 'b', x: 1 }, '')).toEqual({ ok: false, issue: { field: 'x', message: 'unknown field (known fields: kind, y)' } })
-    expect(s.check({ kind: 'c' }, '')).toEqual({ ok: false, issue: { field: 'kind', message: "expected one of 'a', 'b', got 'c'" } })
+    expect(s.check({ kind: 'b', x: 1 }, '')).toEqual({
+      ok: false,
+      issue: { field: 'x', message: 'unknown field (known fields: kind, y)' }
+    })
+    expect(s.check({ kind: 'c' }, '')).toEqual({
+      ok: false,
+      issue: { field: 'kind', message: "expected one of 'a', 'b', got 'c'" }
+    })
   })
 
   it('parse throws a SchemaError naming the field', () => {
@@ -75,7 +111,10 @@ describe('schema', () => {
           family: 'ipv4',
           address: '192.168.122.1',
           prefix: 24,
-          dhcp: { ranges: [{ start: '192.168.122.2', end: '192.168.122.254' }], hosts: [{ mac: '52:54:00:00:00:01', ip: '192.168.122.9' }] }
+          dhcp: {
+            ranges: [{ start: '192.168.122.2', end: '192.168.122.254' }],
+            hosts: [{ mac: '52:54:00:00:00:01', ip: '192.168.122.9' }]
+          }
         },
         { family: 'ipv6', address: 'fd00:1::1', prefix: 64 }
       ]

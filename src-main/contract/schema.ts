@@ -65,7 +65,8 @@ export function string(opts: StringOptions = {}): Schema<string> {
     if (opts.min !== undefined && input.length < opts.min) {
       return fail(field, opts.min === 1 ? 'must not be empty' : `must be at least ${opts.min} characters long`)
     }
-    if (opts.max !== undefined && input.length > opts.max) return fail(field, `must be at most ${opts.max} characters long`)
+    if (opts.max !== undefined && input.length > opts.max)
+      return fail(field, `must be at most ${opts.max} characters long`)
     if (opts.pattern && !opts.pattern.test(input)) return wrong(field, expected, input)
     return { ok: true, value: input }
   })
@@ -125,7 +126,9 @@ export function optional<T>(inner: Schema<T>): Schema<T | undefined, true> {
 }
 
 export function nullable<T>(inner: Schema<T>): Schema<T | null> {
-  return make<T | null>(`${inner.expected} or null`, (input, field) => (input === null ? { ok: true, value: null } : inner.check(input, field)))
+  return make<T | null>(`${inner.expected} or null`, (input, field) =>
+    input === null ? { ok: true, value: null } : inner.check(input, field)
+  )
 }
 
 export function array<T>(item: Schema<T, boolean>, opts: { max?: number } = {}): Schema<T[]> {

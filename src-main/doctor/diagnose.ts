@@ -32,7 +32,11 @@ function skipNote(check: CheckId, obs: DoctorObservation): string | null {
   switch (check) {
     case 'iptables-drop':
     case 'nft-drop':
-      return obs.nftRuleset === null ? (obs.asRoot ? 'the firewall rules could not be listed' : 'only root can list the firewall rules') : null
+      return obs.nftRuleset === null
+        ? obs.asRoot
+          ? 'the firewall rules could not be listed'
+          : 'only root can list the firewall rules'
+        : null
     case 'firewalld':
       return obs.firewalld.state === 'skipped' || obs.firewalld.state === 'unknown' ? obs.firewalld.note : null
     default:
@@ -43,10 +47,14 @@ function skipNote(check: CheckId, obs: DoctorObservation): string | null {
 function okNote(check: CheckId, obs: DoctorObservation, findings: readonly Finding[]): string | null {
   const notes = findings.filter((f) => f.check === check && f.severity === 'info')
   if (notes.length > 0) return `nothing breaks today; see the note: ${notes.map((f) => f.title).join('; ')}`
-  if (obs.networks.length === 0 && ['iptables-drop', 'nft-drop', 'firewalld', 'port-holder', 'br-netfilter'].includes(check)) {
+  if (
+    obs.networks.length === 0 &&
+    ['iptables-drop', 'nft-drop', 'firewalld', 'port-holder', 'br-netfilter'].includes(check)
+  ) {
     return 'no guestnet network is defined'
   }
-  if (check === 'firewalld' && obs.firewalld.state !== 'running') return obs.firewalld.state === 'absent' ? 'firewalld is not installed' : 'firewalld is not running'
+  if (check === 'firewalld' && obs.firewalld.state !== 'running')
+    return obs.firewalld.state === 'absent' ? 'firewalld is not installed' : 'firewalld is not running'
   if (check === 'port-holder' && !obs.asRoot) return 'owners of sockets are known only to root'
   return null
 }
@@ -67,7 +75,12 @@ export function diagnose(obs: DoctorObservation): Diagnosis {
     ...checkLibvirt(obs),
     ...checkBrNetfilter(obs, firewall),
     ...checkAcceptRa(obs)
-  ].sort((a, b) => RANK[a.severity] - RANK[b.severity] || CHECK_IDS.indexOf(a.check) - CHECK_IDS.indexOf(b.check) || a.id.localeCompare(b.id))
+  ].sort(
+    (a, b) =>
+      RANK[a.severity] - RANK[b.severity] ||
+      CHECK_IDS.indexOf(a.check) - CHECK_IDS.indexOf(b.check) ||
+      a.id.localeCompare(b.id)
+  )
   const checks: CheckStatus[] = CHECK_IDS.map((check) => {
     const skip = skipNote(check, obs)
     const has = findings.some((f) => f.check === check && f.severity !== 'info')
@@ -90,7 +103,9 @@ export function selects(selector: string, item: { id: string; check: string }): 
 export function selectorProblem(selector: string): string | null {
   if (selector === 'all') return null
   const [check, ...rest] = selector.split('/')
-  if (!(CHECK_IDS as readonly string[]).includes(check)) return `'${selector}' names no check (checks: ${CHECK_IDS.join(', ')}, or all)`
-  if (rest.length > 1 || (rest.length === 1 && !/^[A-Za-z0-9_.-]{1,200}$/.test(rest[0]))) return `'${selector}' is not a finding id`
+  if (!(CHECK_IDS as readonly string[]).includes(check))
+    return `'${selector}' names no check (checks: ${CHECK_IDS.join(', ')}, or all)`
+  if (rest.length > 1 || (rest.length === 1 && !/^[A-Za-z0-9_.-]{1,200}$/.test(rest[0])))
+    return `'${selector}' is not a finding id`
   return null
 }

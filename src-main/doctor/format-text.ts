@@ -11,7 +11,8 @@ export function shellWord(arg: string): string {
 /** A command as shown to a person: the helper's sysctl built-ins as the sysctl(8) call they amount to. */
 export function commandText(argv: readonly string[]): string {
   if (argv[0] === '@doctor-sysctl' && argv.length === 3) return `sysctl -w ${argv[1]}=${argv[2]}`
-  if (argv[0] === '@doctor-sysctl-restore' && argv.length === 4) return `sysctl -w ${argv[1]}=${argv[2]}  # only while it is ${argv[3]}`
+  if (argv[0] === '@doctor-sysctl-restore' && argv.length === 4)
+    return `sysctl -w ${argv[1]}=${argv[2]}  # only while it is ${argv[3]}`
   return argv.map(shellWord).join(' ')
 }
 
@@ -51,7 +52,10 @@ export function formatDoctorText(r: DoctorReport, cmd = 'guestnet doctor'): stri
     lines.push('', `${LABEL[f.severity]}  ${f.id}`, `  ${f.title}`, ...wrap(f.explanation, '  '))
     if (f.evidence.length) lines.push('  evidence:', ...f.evidence.map((e) => `    - ${e}`))
     if (f.fix) {
-      lines.push(`  fix (${cmd} --fix ${f.id}): ${f.fix.summary}`, ...f.fix.commands.map((c) => `    $ ${commandText(c)}`))
+      lines.push(
+        `  fix (${cmd} --fix ${f.id}): ${f.fix.summary}`,
+        ...f.fix.commands.map((c) => `    $ ${commandText(c)}`)
+      )
     }
     if (f.advice) lines.push(...wrap(`what to do: ${f.advice}`, '  '))
   }
@@ -61,7 +65,8 @@ export function formatDoctorText(r: DoctorReport, cmd = 'guestnet doctor'): stri
   }
   lines.push('', 'checks:')
   const w = Math.max(...r.checks.map((c) => c.check.length))
-  for (const c of r.checks) lines.push(`  ${c.status.padEnd(8)} ${c.check.padEnd(w)}  ${c.title}${c.note ? ` (${c.note})` : ''}`)
+  for (const c of r.checks)
+    lines.push(`  ${c.status.padEnd(8)} ${c.check.padEnd(w)}  ${c.title}${c.note ? ` (${c.note})` : ''}`)
   if (!r.complete) lines.push('', 'not looked at:', ...r.unavailable.map((u) => `  - ${u}`))
   return lines.join('\n')
 }

@@ -10,9 +10,27 @@ describe('the report', () => {
   const report = buildReport(obs, diagnose(obs), [], [])
 
   it('has the stable version 1 shape', () => {
-    expect(Object.keys(report)).toEqual(['version', 'netns', 'complete', 'unavailable', 'checks', 'findings', 'applied', 'actions'])
+    expect(Object.keys(report)).toEqual([
+      'version',
+      'netns',
+      'complete',
+      'unavailable',
+      'checks',
+      'findings',
+      'applied',
+      'actions'
+    ])
     expect(report.version).toBe(1)
-    expect(Object.keys(report.findings[0]).sort()).toEqual(['advice', 'check', 'evidence', 'explanation', 'fix', 'id', 'severity', 'title'])
+    expect(Object.keys(report.findings[0]).sort()).toEqual([
+      'advice',
+      'check',
+      'evidence',
+      'explanation',
+      'fix',
+      'id',
+      'severity',
+      'title'
+    ])
     expect(Object.keys(report.findings[0].fix ?? {})).toEqual(['summary', 'commands', 'undo'])
     expect(JSON.parse(JSON.stringify(report))).toEqual(report)
   })

@@ -8,15 +8,24 @@ export function undoPreview(commands: readonly FixCommand[]): string[][] {
   for (const c of [...commands].reverse()) {
     if (c.undo) out.push([...c.undo])
     else if (c.undoFromEcho) {
-      const batch = JSON.parse(c.argv[c.argv.length - 1]) as { nftables: Array<{ insert: { rule: Record<string, unknown> } }> }
-      const deletes = batch.nftables.map(({ insert: { rule } }) => ({ delete: { rule: { family: rule.family, table: rule.table, chain: rule.chain, handle: '<handle>' } } }))
+      const batch = JSON.parse(c.argv[c.argv.length - 1]) as {
+        nftables: Array<{ insert: { rule: Record<string, unknown> } }>
+      }
+      const deletes = batch.nftables.map(({ insert: { rule } }) => ({
+        delete: { rule: { family: rule.family, table: rule.table, chain: rule.chain, handle: '<handle>' } }
+      }))
       out.push(['nft', '-j', JSON.stringify({ nftables: deletes })])
     }
   }
   return out
 }
 
-export function buildReport(obs: DoctorObservation, diag: Diagnosis, records: readonly FixRecord[], actions: readonly DoctorAction[]): DoctorReport {
+export function buildReport(
+  obs: DoctorObservation,
+  diag: Diagnosis,
+  records: readonly FixRecord[],
+  actions: readonly DoctorAction[]
+): DoctorReport {
   return {
     version: 1,
     netns: obs.netns,
@@ -26,7 +35,13 @@ export function buildReport(obs: DoctorObservation, diag: Diagnosis, records: re
     findings: diag.findings.map((f) => ({
       ...f,
       evidence: [...f.evidence],
-      fix: f.fix ? { summary: f.fix.summary, commands: f.fix.commands.map((c) => [...c.argv]), undo: undoPreview(f.fix.commands) } : null
+      fix: f.fix
+        ? {
+            summary: f.fix.summary,
+            commands: f.fix.commands.map((c) => [...c.argv]),
+            undo: undoPreview(f.fix.commands)
+          }
+        : null
     })),
     applied: records.map((r) => ({ id: r.id, check: r.check, title: r.title, appliedAt: r.appliedAt, undo: r.undo })),
     actions: [...actions]

@@ -52,7 +52,10 @@ describe('runDoctor', () => {
 
   it('reports a selector that matches nothing', async () => {
     const h = host()
-    expect((await runDoctor({ fix: 'forwarding' }, { ...h, now })).actions[0]).toMatchObject({ ok: false, message: 'nothing found for forwarding: nothing to fix' })
+    expect((await runDoctor({ fix: 'forwarding' }, { ...h, now })).actions[0]).toMatchObject({
+      ok: false,
+      message: 'nothing found for forwarding: nothing to fix'
+    })
     expect((await runDoctor({ undo: 'forwarding/ipv4' }, { ...h, now })).actions[0]).toMatchObject({ ok: false })
     expect((await runDoctor({ fix: 'all' }, { ...h, now })).actions).toHaveLength(1)
   })

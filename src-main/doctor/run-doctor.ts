@@ -28,7 +28,14 @@ export async function runDoctor(req: DoctorRequest, deps: DoctorDeps): Promise<D
     const selector = req.undo
     const chosen = deps.records.load().filter((r) => selects(selector, r))
     if (chosen.length === 0 && selector !== 'all') {
-      actions.push({ kind: 'undo', id: selector, ok: false, message: `no fix of ${selector} is recorded: nothing to undo`, commands: [], errors: [] })
+      actions.push({
+        kind: 'undo',
+        id: selector,
+        ok: false,
+        message: `no fix of ${selector} is recorded: nothing to undo`,
+        commands: [],
+        errors: []
+      })
     }
     actions.push(...(await undoFixes(chosen, deps.runner, deps.records)))
   }
@@ -36,7 +43,14 @@ export async function runDoctor(req: DoctorRequest, deps: DoctorDeps): Promise<D
     const selector = req.fix
     const chosen = diag.findings.filter((f) => selects(selector, f) && (selector !== 'all' || f.fix !== null))
     if (chosen.length === 0 && selector !== 'all') {
-      actions.push({ kind: 'fix', id: selector, ok: false, message: `nothing found for ${selector}: nothing to fix`, commands: [], errors: [] })
+      actions.push({
+        kind: 'fix',
+        id: selector,
+        ok: false,
+        message: `nothing found for ${selector}: nothing to fix`,
+        commands: [],
+        errors: []
+      })
     }
     for (const f of chosen) actions.push(await applyFix(f, deps.runner, deps.records, deps.now))
   }

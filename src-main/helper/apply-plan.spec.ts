@@ -36,7 +36,12 @@ describe('applyPlan', () => {
     expect(runner.calls).toEqual(['ip apply bridge', 'ip apply addr', 'ip apply nft', 'ip apply dnsmasq'])
     if (!out.ok) return
     expect(out.undo.map((u) => u.step)).toEqual(['dnsmasq', 'nft', 'addr', 'bridge'])
-    expect(events.filter((e) => e.type === 'step-done').map((e) => (e as { step: string }).step)).toEqual(['bridge', 'addr', 'nft', 'dnsmasq'])
+    expect(events.filter((e) => e.type === 'step-done').map((e) => (e as { step: string }).step)).toEqual([
+      'bridge',
+      'addr',
+      'nft',
+      'dnsmasq'
+    ])
   })
 
   for (let n = 0; n < STEPS.length; n++) {
@@ -63,7 +68,10 @@ describe('applyPlan', () => {
     expect(out.ok).toBe(false)
     if (out.ok) return
     expect((out.error as Error).message).toBe('boom: ip apply nft')
-    expect(out.rollbackErrors).toEqual(['nft: ip undo nft: boom: ip undo nft', 'addr: ip undo addr: boom: ip undo addr'])
+    expect(out.rollbackErrors).toEqual([
+      'nft: ip undo nft: boom: ip undo nft',
+      'addr: ip undo addr: boom: ip undo addr'
+    ])
     // A failing rollback does not stop the others.
     expect(runner.calls).toContain('ip undo bridge')
   })
@@ -180,7 +188,12 @@ class GatedRunner implements CommandRunner {
 
 describe('applyPlan with step needs (after)', () => {
   const PLAN = [step('files'), step('bridge'), step('firewall'), step('sysctls'), step('dnsmasq')]
-  const after = { bridge: ['files'], firewall: ['files'], sysctls: ['files', 'bridge', 'firewall'], dnsmasq: ['files', 'bridge'] }
+  const after = {
+    bridge: ['files'],
+    firewall: ['files'],
+    sysctls: ['files', 'bridge', 'firewall'],
+    dnsmasq: ['files', 'bridge']
+  }
 
   it('waits for every earlier step unless told what a step needs; ignores needs on later or unknown steps', () => {
     expect(prerequisites(PLAN, 3)).toEqual(['files', 'bridge', 'firewall'])
@@ -208,7 +221,12 @@ describe('applyPlan with step needs (after)', () => {
         const id = argv[2]
         if (argv[1] !== 'apply') return
         started.push(id)
-        for (const need of prerequisites(PLAN, PLAN.findIndex((p) => p.id === id), after)) expect(done.has(need)).toBe(true)
+        for (const need of prerequisites(
+          PLAN,
+          PLAN.findIndex((p) => p.id === id),
+          after
+        ))
+          expect(done.has(need)).toBe(true)
         await new Promise((r) => setTimeout(r, id === 'firewall' ? 15 : 2))
         done.add(id)
       }
@@ -257,7 +275,12 @@ describe('applyPlan with step needs (after)', () => {
     expect(out.ok).toBe(false)
     if (out.ok) return
     expect(out.failedStep).toBe('firewall')
-    expect(runner.calls.filter((c) => c.startsWith('ip undo'))).toEqual(['ip undo firewall', 'ip undo dnsmasq', 'ip undo bridge', 'ip undo files'])
+    expect(runner.calls.filter((c) => c.startsWith('ip undo'))).toEqual([
+      'ip undo firewall',
+      'ip undo dnsmasq',
+      'ip undo bridge',
+      'ip undo files'
+    ])
   })
 
   it('checks for a signal before starting each step', async () => {
@@ -267,7 +290,15 @@ describe('applyPlan with step needs (after)', () => {
     expect(out.ok).toBe(false)
     if (out.ok) return
     expect(out.interrupted).toBe(true)
-    expect(runner.calls.filter((c) => c.startsWith('ip apply'))).toEqual(['ip apply files', 'ip apply bridge', 'ip apply firewall'])
-    expect(runner.calls.filter((c) => c.startsWith('ip undo'))).toEqual(['ip undo firewall', 'ip undo bridge', 'ip undo files'])
+    expect(runner.calls.filter((c) => c.startsWith('ip apply'))).toEqual([
+      'ip apply files',
+      'ip apply bridge',
+      'ip apply firewall'
+    ])
+    expect(runner.calls.filter((c) => c.startsWith('ip undo'))).toEqual([
+      'ip undo firewall',
+      'ip undo bridge',
+      'ip undo files'
+    ])
   })
 })

@@ -111,7 +111,11 @@ export async function replayUndo(
 }
 
 /** What `step` (at `index` in the plan) waits for: its listed needs that are in the plan, else every earlier step. */
-export function prerequisites(steps: readonly PlanStep[], index: number, after?: Readonly<Record<string, readonly string[]>>): string[] {
+export function prerequisites(
+  steps: readonly PlanStep[],
+  index: number,
+  after?: Readonly<Record<string, readonly string[]>>
+): string[] {
   const step = steps[index]
   const earlier = steps.slice(0, index).map((s) => s.id)
   if (!after || !Object.hasOwn(after, step.id)) return earlier
@@ -121,7 +125,11 @@ export function prerequisites(steps: readonly PlanStep[], index: number, after?:
 
 type StepResult = { step: PlanStep; ok: true } | { step: PlanStep; ok: false; error: unknown }
 
-export async function applyPlan(steps: readonly PlanStep[], runner: CommandRunner, opts: ApplyOptions): Promise<ApplyOutcome> {
+export async function applyPlan(
+  steps: readonly PlanStep[],
+  runner: CommandRunner,
+  opts: ApplyOptions
+): Promise<ApplyOutcome> {
   const { network, onEvent } = opts
   const needs = steps.map((_, i) => prerequisites(steps, i, opts.after))
   const finished = new Map<string, StepResult>()
@@ -185,7 +193,14 @@ export async function applyPlan(steps: readonly PlanStep[], runner: CommandRunne
   }
   if (interrupted || done.length < steps.length) {
     const rollbackErrors = await replayUndo(undoFor(done), runner, network, onEvent)
-    return { ok: false, error: new InterruptedError(), failedStep: null, interrupted: true, rollbackErrors, leftSomething: rollbackErrors.length > 0 }
+    return {
+      ok: false,
+      error: new InterruptedError(),
+      failedStep: null,
+      interrupted: true,
+      rollbackErrors,
+      leftSomething: rollbackErrors.length > 0
+    }
   }
   return { ok: true, undo: undoFor(done) }
 }

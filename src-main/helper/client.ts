@@ -63,7 +63,11 @@ function spawnInNetns(req: HelperRequest, netns: string, opts: CallOptions): Pro
   })
 }
 
-export async function callHelper(verb: HelperRequest['verb'], args: HelperRequest['args'], opts: CallOptions = {}): Promise<RunResult> {
+export async function callHelper(
+  verb: HelperRequest['verb'],
+  args: HelperRequest['args'],
+  opts: CallOptions = {}
+): Promise<RunResult> {
   let req: HelperRequest
   try {
     req = parseRequest(JSON.stringify({ verb, args }), checkNetworkName)
@@ -74,7 +78,13 @@ export async function callHelper(verb: HelperRequest['verb'], args: HelperReques
   const uid = opts.uid ?? process.getuid?.() ?? 0
   const readOnly = READ_ONLY_VERBS.has(verb)
   if (uid !== 0 && (!readOnly || args.netns !== undefined)) {
-    return { ok: false, error: { code: 'NOT_ROOT', message: `needs root${readOnly ? ' to enter a network namespace' : ': it changes the system'}` } }
+    return {
+      ok: false,
+      error: {
+        code: 'NOT_ROOT',
+        message: `needs root${readOnly ? ' to enter a network namespace' : ': it changes the system'}`
+      }
+    }
   }
   if (args.netns !== undefined) return spawnInNetns(req, args.netns, opts)
   const { runRequest } = await import('./run-request')

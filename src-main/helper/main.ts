@@ -59,7 +59,8 @@ function onSignal(signal: NodeJS.Signals): void {
 async function main(): Promise<void> {
   const read = await readRequest(process.stdin)
   process.stdin.destroy()
-  if (read.kind === 'eof') return fail({ code: 'NO_REQUEST', message: 'stdin closed before a request arrived: nothing to do' })
+  if (read.kind === 'eof')
+    return fail({ code: 'NO_REQUEST', message: 'stdin closed before a request arrived: nothing to do' })
   let request
   try {
     if (read.kind === 'too-large') throw tooLargeError()
@@ -71,7 +72,13 @@ async function main(): Promise<void> {
   phase = 'running'
   const netns = request.args.netns
   const decision = decideNetns(netns, readNsIdentities(netns), isChild)
-  if (decision.action === 'refuse') return fail({ code: 'NETNS', message: decision.message, field: 'args.netns', ...(decision.fix ? { fix: decision.fix } : {}) })
+  if (decision.action === 'refuse')
+    return fail({
+      code: 'NETNS',
+      message: decision.message,
+      field: 'args.netns',
+      ...(decision.fix ? { fix: decision.fix } : {})
+    })
   if (decision.action === 'reexec' && netns !== undefined) {
     child = reexecInNetns({
       netns,

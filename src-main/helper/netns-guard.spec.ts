@@ -26,20 +26,26 @@ describe('netns guard', () => {
     expect(() => assertInNetns('gn-guard-none')).toThrow(HelperError)
   })
 
-  it.skipIf(!isRoot || !ip)('refuses in-process work for an existing namespace it is not inside, changing nothing', async () => {
-    execFileSync(ip as string, ['netns', 'add', NS])
-    created = true
-    const ids = readNsIdentities(NS)
-    expect(ids.target).not.toBeNull()
-    expect(ids.self).not.toBe(ids.target)
-    const linksBefore = execFileSync(ip as string, ['-o', 'link', 'show']).toString()
-    const r = await runRequest({ verb: 'start', args: { name: 'default', netns: NS, root: `/tmp/${NS}-root` } }, { emit: () => undefined, shouldStop: () => false })
-    expect(r.ok).toBe(false)
-    if (!r.ok) {
-      expect(r.error.code).toBe('NETNS')
-      expect(r.error.message).toMatch(/not inside network namespace/)
+  it.skipIf(!isRoot || !ip)(
+    'refuses in-process work for an existing namespace it is not inside, changing nothing',
+    async () => {
+      execFileSync(ip as string, ['netns', 'add', NS])
+      created = true
+      const ids = readNsIdentities(NS)
+      expect(ids.target).not.toBeNull()
+      expect(ids.self).not.toBe(ids.target)
+      const linksBefore = execFileSync(ip as string, ['-o', 'link', 'show']).toString()
+      const r = await runRequest(
+        { verb: 'start', args: { name: 'default', netns: NS, root: `/tmp/${NS}-root` } },
+        { emit: () => undefined, shouldStop: () => false }
+      )
+      expect(r.ok).toBe(false)
+      if (!r.ok) {
+        expect(r.error.code).toBe('NETNS')
+        expect(r.error.message).toMatch(/not inside network namespace/)
+      }
+      expect(existsSync(`/tmp/${NS}-root`)).toBe(false)
+      expect(execFileSync(ip as string, ['-o', 'link', 'show']).toString()).toBe(linksBefore)
     }
-    expect(existsSync(`/tmp/${NS}-root`)).toBe(false)
-    expect(execFileSync(ip as string, ['-o', 'link', 'show']).toString()).toBe(linksBefore)
-  })
+  )
 })

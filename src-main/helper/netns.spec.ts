@@ -54,6 +54,7 @@ describe('decideNetns: a namespace request never acts outside its namespace', ()
 
   it('checks namespace names', () => {
     expect(netnsNameProblem('gn-h-123')).toBeNull()
-    for (const bad of ['', '.', '..', 'a/b', 'a b', '$(id)', 'x'.repeat(65)]) expect(netnsNameProblem(bad)).not.toBeNull()
+    for (const bad of ['', '.', '..', 'a/b', 'a b', '$(id)', 'x'.repeat(65)])
+      expect(netnsNameProblem(bad)).not.toBeNull()
   })
 })

@@ -33,7 +33,8 @@ export interface NsIdentities {
   init: string | null
 }
 
-export type NetnsDecision = { action: 'proceed' } | { action: 'reexec' } | { action: 'refuse'; message: string; fix?: string }
+export type NetnsDecision =
+  { action: 'proceed' } | { action: 'reexec' } | { action: 'refuse'; message: string; fix?: string }
 
 /** Pure: what to do with a request's `netns` given where the helper runs. Never `proceed` outside the namespace. */
 export function decideNetns(requested: string | undefined, ids: NsIdentities, isChild: boolean): NetnsDecision {
@@ -41,14 +42,24 @@ export function decideNetns(requested: string | undefined, ids: NsIdentities, is
   const problem = netnsNameProblem(requested)
   if (problem) return { action: 'refuse', message: problem }
   if (ids.target === null) {
-    return { action: 'refuse', message: `no network namespace '${requested}' (/run/netns/${requested} does not exist)`, fix: `create it first: ip netns add ${requested}` }
+    return {
+      action: 'refuse',
+      message: `no network namespace '${requested}' (/run/netns/${requested} does not exist)`,
+      fix: `create it first: ip netns add ${requested}`
+    }
   }
   if (ids.init !== null && ids.target === ids.init) {
-    return { action: 'refuse', message: `network namespace '${requested}' is the machine's own namespace: refusing to act on it` }
+    return {
+      action: 'refuse',
+      message: `network namespace '${requested}' is the machine's own namespace: refusing to act on it`
+    }
   }
   if (ids.self !== null && ids.self === ids.target) return { action: 'proceed' }
   if (isChild || ids.self === null) {
-    return { action: 'refuse', message: `the helper is not inside network namespace '${requested}' after 'ip netns exec': refusing to act` }
+    return {
+      action: 'refuse',
+      message: `the helper is not inside network namespace '${requested}' after 'ip netns exec': refusing to act`
+    }
   }
   return { action: 'reexec' }
 }

@@ -12,8 +12,24 @@ describe('parseLeases', () => {
     const r = parseLeases(text)
     expect(r.problems).toEqual([])
     expect(r.leases).toEqual([
-      { family: 'ipv4', expiry: 1732800000, mac: '52:54:00:aa:bb:01', iaid: null, ip: '192.168.122.45', hostname: 'guest1', clientId: '01:52:54:00:aa:bb:01' },
-      { family: 'ipv4', expiry: null, mac: '52:54:00:aa:bb:02', iaid: null, ip: '192.168.122.46', hostname: null, clientId: null }
+      {
+        family: 'ipv4',
+        expiry: 1732800000,
+        mac: '52:54:00:aa:bb:01',
+        iaid: null,
+        ip: '192.168.122.45',
+        hostname: 'guest1',
+        clientId: '01:52:54:00:aa:bb:01'
+      },
+      {
+        family: 'ipv4',
+        expiry: null,
+        mac: '52:54:00:aa:bb:02',
+        iaid: null,
+        ip: '192.168.122.46',
+        hostname: null,
+        clientId: null
+      }
     ])
   })
 
@@ -34,7 +50,9 @@ describe('parseLeases', () => {
   })
 
   it('reports broken lines and keeps the good ones', () => {
-    const r = parseLeases('garbage\n17 52:54:00:00:00:01 300.1.1.1 x *\n17 zz 10.0.0.1 x *\n17 52:54:00:00:00:01 10.0.0.2 ok *\n')
+    const r = parseLeases(
+      'garbage\n17 52:54:00:00:00:01 300.1.1.1 x *\n17 zz 10.0.0.1 x *\n17 52:54:00:00:00:01 10.0.0.2 ok *\n'
+    )
     expect(r.leases.map((l) => l.ip)).toEqual(['10.0.0.2'])
     expect(r.problems).toHaveLength(3)
     expect(r.problems[0]).toMatch(/^line 1:/)

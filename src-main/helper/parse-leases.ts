@@ -64,7 +64,7 @@ export function parseLeases(text: string): ParsedLeases {
     leases.push({
       family,
       expiry: expiry === 0 ? null : expiry,
-      mac: v6 ? null : orNone(second)?.toLowerCase() ?? null,
+      mac: v6 ? null : (orNone(second)?.toLowerCase() ?? null),
       iaid: v6 ? second : null,
       ip: canonicalIp(f[2]) ?? f[2],
       hostname: orNone(f[3]),

@@ -40,9 +40,13 @@ export function byteLength(text: string): number {
 }
 
 export function tooLargeError(): HelperError {
-  return new HelperError('TOO_LARGE', `the request is larger than ${MAX_REQUEST_BYTES} bytes: refused unread, nothing changed`, {
-    fix: 'a network definition is a few kilobytes: send the XML of one network'
-  })
+  return new HelperError(
+    'TOO_LARGE',
+    `the request is larger than ${MAX_REQUEST_BYTES} bytes: refused unread, nothing changed`,
+    {
+      fix: 'a network definition is a few kilobytes: send the XML of one network'
+    }
+  )
 }
 
 /** Parses one request. Throws a HelperError (TOO_LARGE, BAD_JSON, BAD_REQUEST, UNKNOWN_VERB, INVALID_NAME, NETNS, BAD_ROOT). */
@@ -62,7 +66,11 @@ export function parseRequest(text: string, checkName: NameCheck): HelperRequest 
   }
   const obj = raw as Record<string, unknown>
   for (const key of Object.keys(obj)) {
-    if (key !== 'verb' && key !== 'args') throw new HelperError('BAD_REQUEST', `unknown request field '${key}'`, { field: key, fix: 'a request has only "verb" and "args"' })
+    if (key !== 'verb' && key !== 'args')
+      throw new HelperError('BAD_REQUEST', `unknown request field '${key}'`, {
+        field: key,
+        fix: 'a request has only "verb" and "args"'
+      })
   }
   if (!isVerb(obj.verb)) {
     throw new HelperError('UNKNOWN_VERB', `unknown verb ${JSON.stringify(obj.verb)?.slice(0, 60)}`, {
@@ -85,10 +93,12 @@ export function parseRequest(text: string, checkName: NameCheck): HelperRequest 
         fix: `its arguments are ${Object.keys(spec).join(', ')}; the helper derives every path and command itself`
       })
     }
-    if (typeof value !== s.type) throw new HelperError('BAD_REQUEST', `args.${key} must be a ${s.type}`, { field: `args.${key}` })
+    if (typeof value !== s.type)
+      throw new HelperError('BAD_REQUEST', `args.${key} must be a ${s.type}`, { field: `args.${key}` })
   }
   for (const [key, s] of Object.entries(spec)) {
-    if (s.required && given[key] === undefined) throw new HelperError('BAD_REQUEST', `'${verb}' needs args.${key}`, { field: `args.${key}` })
+    if (s.required && given[key] === undefined)
+      throw new HelperError('BAD_REQUEST', `'${verb}' needs args.${key}`, { field: `args.${key}` })
   }
   const out: HelperRequest = { verb, args: { ...(given as HelperRequest['args']) } }
   if (out.args.name !== undefined) {

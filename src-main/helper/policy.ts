@@ -30,17 +30,25 @@ export function checkRootDir(root: string): void {
     st = lstatOrNull(root)
   }
   if (st === null || !st.isDirectory()) {
-    throw new HelperError('BAD_ROOT', `--root ${root} is not a directory${st?.isSymbolicLink() ? ' (it is a symbolic link)' : ''}`, {
-      field: 'args.root',
-      fix: 'give a real directory, e.g. one made by mktemp -d'
-    })
+    throw new HelperError(
+      'BAD_ROOT',
+      `--root ${root} is not a directory${st?.isSymbolicLink() ? ' (it is a symbolic link)' : ''}`,
+      {
+        field: 'args.root',
+        fix: 'give a real directory, e.g. one made by mktemp -d'
+      }
+    )
   }
   const uid = process.getuid?.() ?? 0
   if (st.uid !== uid || (st.mode & 0o022) !== 0) {
-    throw new HelperError('BAD_ROOT', `--root ${root} must be owned by ${uid === 0 ? 'root' : `uid ${uid}`} and not writable by group or others`, {
-      field: 'args.root',
-      fix: `chown ${uid}:${uid} ${root} && chmod go-w ${root}`
-    })
+    throw new HelperError(
+      'BAD_ROOT',
+      `--root ${root} must be owned by ${uid === 0 ? 'root' : `uid ${uid}`} and not writable by group or others`,
+      {
+        field: 'args.root',
+        fix: `chown ${uid}:${uid} ${root} && chmod go-w ${root}`
+      }
+    )
   }
 }
 

@@ -124,7 +124,12 @@ const INVALID_CODES: ReadonlySet<HelperErrorCode> = new Set([
   'INVALID_DEFINITION',
   'BAD_ROOT'
 ])
-const ENVIRONMENT_CODES: ReadonlySet<HelperErrorCode> = new Set(['NOT_ROOT', 'MISSING_PROGRAM', 'NETNS', 'FOREIGN_NAMESPACE'])
+const ENVIRONMENT_CODES: ReadonlySet<HelperErrorCode> = new Set([
+  'NOT_ROOT',
+  'MISSING_PROGRAM',
+  'NETNS',
+  'FOREIGN_NAMESPACE'
+])
 
 export function exitCodeFor(code: HelperErrorCode): HelperExitCode {
   if (INVALID_CODES.has(code)) return HELPER_EXIT.invalid
@@ -141,13 +146,18 @@ export class HelperError extends Error {
   readonly fix?: string
   readonly rollbackErrors?: string[]
 
-  constructor(code: HelperErrorCode, message: string, extra: { field?: string; fix?: string; rollbackErrors?: string[] } = {}) {
+  constructor(
+    code: HelperErrorCode,
+    message: string,
+    extra: { field?: string; fix?: string; rollbackErrors?: string[] } = {}
+  ) {
     super(message)
     this.name = 'HelperError'
     this.code = code
     if (extra.field !== undefined) this.field = extra.field
     if (extra.fix !== undefined) this.fix = extra.fix
-    if (extra.rollbackErrors !== undefined && extra.rollbackErrors.length > 0) this.rollbackErrors = extra.rollbackErrors
+    if (extra.rollbackErrors !== undefined && extra.rollbackErrors.length > 0)
+      this.rollbackErrors = extra.rollbackErrors
   }
 
   toBody(): HelperErrorBody {
@@ -168,6 +178,8 @@ export function errorBody(error: unknown): HelperErrorBody {
 export function formatErrorBody(e: HelperErrorBody): string {
   const field = e.field ? ` [${e.field}]` : ''
   const fix = e.fix ? `\n  fix: ${e.fix}` : ''
-  const rb = e.rollbackErrors?.length ? `\n  rollback problems:\n${e.rollbackErrors.map((r) => `    - ${r}`).join('\n')}` : ''
+  const rb = e.rollbackErrors?.length
+    ? `\n  rollback problems:\n${e.rollbackErrors.map((r) => `    - ${r}`).join('\n')}`
+    : ''
   return `${e.message}${field}${fix}${rb}`
 }

@@ -7,7 +7,10 @@ const noop = { emit: () => undefined, shouldStop: () => false }
 
 describe('runRequest', () => {
   it('refuses a namespace request it is not inside, before touching anything', async () => {
-    const r = await runRequest({ verb: 'start', args: { name: 'default', netns: 'gn-no-such-ns-for-test', root: '/nonexistent/gn-test-root' } }, { ...noop, uid: 0 })
+    const r = await runRequest(
+      { verb: 'start', args: { name: 'default', netns: 'gn-no-such-ns-for-test', root: '/nonexistent/gn-test-root' } },
+      { ...noop, uid: 0 }
+    )
     expect(r.ok).toBe(false)
     if (r.ok) return
     expect(r.error.code).toBe('NETNS')
@@ -16,7 +19,10 @@ describe('runRequest', () => {
 
   it('tells a normal user that changing verbs need root', async () => {
     for (const verb of ['start', 'stop', 'define', 'reconcile'] as const) {
-      const r = await runRequest({ verb, args: verb === 'define' ? { xml: '<network/>' } : verb === 'reconcile' ? {} : { name: 'n' } }, { ...noop, uid: 1000 })
+      const r = await runRequest(
+        { verb, args: verb === 'define' ? { xml: '<network/>' } : verb === 'reconcile' ? {} : { name: 'n' } },
+        { ...noop, uid: 1000 }
+      )
       expect(r.ok ? null : r.error.code).toBe('NOT_ROOT')
     }
   })

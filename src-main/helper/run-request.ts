@@ -64,7 +64,10 @@ export interface WarmPrograms {
  * takes warm ones only (its `ip link del` and `nft delete table` then start no program); started
  * now they would save nothing.
  */
-function earlyPrograms(verb: HelperVerb, warm: WarmPrograms | undefined): { session: IpSession | null; nft: NftLoader | null } {
+function earlyPrograms(
+  verb: HelperVerb,
+  warm: WarmPrograms | undefined
+): { session: IpSession | null; nft: NftLoader | null } {
   if (verb === 'stop') return { session: warm?.takeIpSession() ?? null, nft: warm?.takeNft() ?? null }
   const session = FACT_VERBS.has(verb) ? (warm?.takeIpSession() ?? openIpSession()) : null
   const nft = verb === 'start' ? (warm?.takeNft() ?? prestartNft()) : null
@@ -79,7 +82,10 @@ function earlyPrograms(verb: HelperVerb, warm: WarmPrograms | undefined): { sess
 async function liveHostFacts(session: IpSession | null): Promise<HostFacts> {
   const early = session?.query(FACTS_BATCH)
   early?.catch(() => undefined)
-  const [{ readLiveHostFacts }, { parseHostFacts }] = await Promise.all([import('../host/read-host-facts'), import('../core/host/parse-host-facts')])
+  const [{ readLiveHostFacts }, { parseHostFacts }] = await Promise.all([
+    import('../host/read-host-facts'),
+    import('../core/host/parse-host-facts')
+  ])
   const raw = await readLiveHostFacts({
     exec: async (file, args, input) => {
       if (early && input === `${FACTS_BATCH.join('\n')}\n`) return `${(await early).join('\n')}\n`
@@ -99,7 +105,9 @@ export async function runRequest(req: HelperRequest, opts: RunOptions): Promise<
     const uid = opts.uid ?? process.getuid?.() ?? 0
     const readOnly = READ_ONLY_VERBS.has(req.verb)
     if (uid !== 0 && !readOnly) {
-      throw new HelperError('NOT_ROOT', `'${req.verb}' changes the system and needs root`, { fix: 'run it as root (sudo, or pkexec for the desktop app)' })
+      throw new HelperError('NOT_ROOT', `'${req.verb}' changes the system and needs root`, {
+        fix: 'run it as root (sudo, or pkexec for the desktop app)'
+      })
     }
     if (root !== undefined && !readOnly) checkRootDir(root)
     const paths = helperPaths(root, netns)
@@ -108,7 +116,14 @@ export async function runRequest(req: HelperRequest, opts: RunOptions): Promise<
     const early = earlyPrograms(req.verb, opts.warm)
     session = early.session
     nft = early.nft
-    const deps = realDeps({ paths, netns: netns ?? null, emit: opts.emit, shouldStop: opts.shouldStop, ipSession: session, nft })
+    const deps = realDeps({
+      paths,
+      netns: netns ?? null,
+      emit: opts.emit,
+      shouldStop: opts.shouldStop,
+      ipSession: session,
+      nft
+    })
     let facts: Promise<HostFacts> | undefined = FACT_VERBS.has(req.verb) ? liveHostFacts(session) : undefined
     facts?.catch(() => undefined)
     let store: Promise<NetworkStore> | undefined
@@ -116,7 +131,10 @@ export async function runRequest(req: HelperRequest, opts: RunOptions): Promise<
     const ctx: VerbContext = {
       args: req.args,
       deps,
-      store: () => (store ??= import('../store/network-store').then(({ NetworkStore }) => new NetworkStore(root === undefined ? {} : { root }))),
+      store: () =>
+        (store ??= import('../store/network-store').then(
+          ({ NetworkStore }) => new NetworkStore(root === undefined ? {} : { root })
+        )),
       hostFacts: () => (facts ??= liveHostFacts(null))
     }
     const value = readOnly ? await verb.run(ctx) : await withLock(paths.lockFile, () => verb.run(ctx))

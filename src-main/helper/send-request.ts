@@ -8,7 +8,11 @@ import type { CallOptions } from './client'
 import type { HelperRequest } from './protocol'
 import type { RunResult } from './run-request'
 
-export async function sendRequest(verb: HelperRequest['verb'], args: HelperRequest['args'], opts: CallOptions = {}): Promise<RunResult> {
+export async function sendRequest(
+  verb: HelperRequest['verb'],
+  args: HelperRequest['args'],
+  opts: CallOptions = {}
+): Promise<RunResult> {
   const { tryService } = await import('./service/service-client')
   const viaService = await tryService({ verb, args }, opts)
   if (viaService !== null) return viaService

@@ -42,7 +42,11 @@ describe('readLiveHostFacts', () => {
       if (args.includes('-batch')) return '[]\n'
       return args.includes('addr') ? '[{"ifname":"lo","addr_info":[]}]' : args.includes('-6') ? '' : '[]'
     }
-    expect(await readLiveHostFacts({ netns: 'gn-test', exec })).toEqual({ addr: [{ ifname: 'lo', addr_info: [] }], route4: [], route6: [] })
+    expect(await readLiveHostFacts({ netns: 'gn-test', exec })).toEqual({
+      addr: [{ ifname: 'lo', addr_info: [] }],
+      route4: [],
+      route6: []
+    })
     expect(calls.slice(1)).toEqual([
       ['ip', '-n', 'gn-test', '-j', 'addr'],
       ['ip', '-n', 'gn-test', '-j', '-4', 'route', 'show', 'table', 'all'],
@@ -56,12 +60,19 @@ describe('readLiveHostFacts', () => {
     }
     await expect(readLiveHostFacts({ exec: enoent })).rejects.toThrow("the 'ip' program (iproute2) is not installed")
     const failing: ExecFileFn = async () => {
-      throw Object.assign(new Error('exit 1'), { code: 1, stderr: 'Cannot open network namespace "x": No such file or directory\n' })
+      throw Object.assign(new Error('exit 1'), {
+        code: 1,
+        stderr: 'Cannot open network namespace "x": No such file or directory\n'
+      })
     }
-    await expect(readLiveHostFacts({ netns: 'x', exec: failing })).rejects.toThrow(`'ip -n x -j addr' failed: Cannot open network namespace "x"`)
+    await expect(readLiveHostFacts({ netns: 'x', exec: failing })).rejects.toThrow(
+      `'ip -n x -j addr' failed: Cannot open network namespace "x"`
+    )
     const garbage: ExecFileFn = async () => 'Usage: ip ...'
     await expect(readLiveHostFacts({ exec: garbage })).rejects.toBeInstanceOf(HostFactsReadError)
-    await expect(readLiveHostFacts({ netns: '-rf', exec: garbage })).rejects.toThrow("network namespace name '-rf' is not valid")
+    await expect(readLiveHostFacts({ netns: '-rf', exec: garbage })).rejects.toThrow(
+      "network namespace name '-rf' is not valid"
+    )
   })
 
   it('parses the batch output only when it is exactly three JSON arrays', () => {
@@ -71,13 +82,16 @@ describe('readLiveHostFacts', () => {
     expect(parseBatchOutput('[]\n[]\nCommand failed -:3\n')).toBeNull()
   })
 
-  it.skipIf(!hasIp())('reads this machine (read-only) into facts that parse, the same by batch and one by one', async () => {
-    const facts = parseHostFacts(await readLiveHostFacts(), 'live')
-    expect(facts.addresses.some((a) => a.ifname === 'lo' || a.scope === 'host')).toBe(true)
-    const oneByOne: ExecFileFn = async (file, args) => {
-      if (args.includes('-batch')) throw new Error('no batch')
-      return execFileSync(file, [...args], { encoding: 'utf8' })
+  it.skipIf(!hasIp())(
+    'reads this machine (read-only) into facts that parse, the same by batch and one by one',
+    async () => {
+      const facts = parseHostFacts(await readLiveHostFacts(), 'live')
+      expect(facts.addresses.some((a) => a.ifname === 'lo' || a.scope === 'host')).toBe(true)
+      const oneByOne: ExecFileFn = async (file, args) => {
+        if (args.includes('-batch')) throw new Error('no batch')
+        return execFileSync(file, [...args], { encoding: 'utf8' })
+      }
+      expect(parseHostFacts(await readLiveHostFacts({ exec: oneByOne }), 'live')).toEqual(facts)
     }
-    expect(parseHostFacts(await readLiveHostFacts({ exec: oneByOne }), 'live')).toEqual(facts)
-  })
+  )
 })

@@ -31,17 +31,31 @@ const COMMANDS: Record<keyof RawHostFacts, string[]> = {
  * The same three reads as one batch. `root 0.0.0.0/0` and `root ::/0` select every route of one family
  * in every table (batch lines take no `-4`/`-6`).
  */
-export const FACTS_BATCH = ['addr show', 'route show table all root 0.0.0.0/0', 'route show table all root ::/0'] as const
+export const FACTS_BATCH = [
+  'addr show',
+  'route show table all root 0.0.0.0/0',
+  'route show table all root ::/0'
+] as const
 const BATCH_INPUT = `${FACTS_BATCH.join('\n')}\n`
 
 const NETNS_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}$/
 
 const runExecFile: ExecFileFn = (file, args, input) =>
   new Promise((resolve, reject) => {
-    const child = execFile(file, [...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 20_000, env: { LC_ALL: 'C', PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' } }, (error, stdout, stderr) => {
-      if (error) reject(Object.assign(error, { stderr }))
-      else resolve(stdout)
-    })
+    const child = execFile(
+      file,
+      [...args],
+      {
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: 20_000,
+        env: { LC_ALL: 'C', PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' }
+      },
+      (error, stdout, stderr) => {
+        if (error) reject(Object.assign(error, { stderr }))
+        else resolve(stdout)
+      }
+    )
     // ip may exit before reading (a namespace that does not exist): its exit code tells, not EPIPE.
     child.stdin?.on('error', () => undefined)
     if (input !== undefined) child.stdin?.end(input)
@@ -62,7 +76,9 @@ export function parseBatchOutput(stdout: string): RawHostFacts | null {
 export async function readLiveHostFacts(opts: ReadHostFactsOptions = {}): Promise<RawHostFacts> {
   const exec = opts.exec ?? runExecFile
   if (opts.netns !== undefined && !NETNS_NAME.test(opts.netns)) {
-    throw new HostFactsReadError(`network namespace name '${opts.netns}' is not valid: use letters, digits, '_', '.' and '-', not starting with '.' or '-'`)
+    throw new HostFactsReadError(
+      `network namespace name '${opts.netns}' is not valid: use letters, digits, '_', '.' and '-', not starting with '.' or '-'`
+    )
   }
   const prefix = opts.netns !== undefined ? ['-n', opts.netns] : []
   try {
@@ -79,7 +95,8 @@ export async function readLiveHostFacts(opts: ReadHostFactsOptions = {}): Promis
       stdout = await exec('ip', args)
     } catch (e) {
       const err = e as NodeJS.ErrnoException & { stderr?: string }
-      if (err.code === 'ENOENT') throw new HostFactsReadError(`cannot run '${shown}': the 'ip' program (iproute2) is not installed`)
+      if (err.code === 'ENOENT')
+        throw new HostFactsReadError(`cannot run '${shown}': the 'ip' program (iproute2) is not installed`)
       const detail = (err.stderr ?? '').trim() || err.message
       throw new HostFactsReadError(`'${shown}' failed: ${detail}`)
     }

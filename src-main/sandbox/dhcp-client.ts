@@ -92,8 +92,23 @@ export interface LeaseResult {
 export async function requestLease(x: NsExec, req: LeaseRequest): Promise<LeaseResult> {
   const tries = Math.max(2, Math.ceil((req.timeoutMs ?? 15_000) / 1000))
   const argv = [
-    'busybox', 'udhcpc', '-f', '-q', '-n', '-i', req.ifname, '-s', req.scriptPath,
-    '-x', `hostname:${req.hostname}`, '-t', String(tries), '-T', '1', '-A', '1'
+    'busybox',
+    'udhcpc',
+    '-f',
+    '-q',
+    '-n',
+    '-i',
+    req.ifname,
+    '-s',
+    req.scriptPath,
+    '-x',
+    `hostname:${req.hostname}`,
+    '-t',
+    String(tries),
+    '-T',
+    '1',
+    '-A',
+    '1'
   ]
   const result = await x.inNs(req.ns, argv, {
     allowFail: true,

@@ -9,9 +9,9 @@ describe('namespacedArgvProblem', () => {
   it('allows ip -n for our namespaces, with harmless flags', () => {
     expect(allowed(['ip', '-n', 'gnt-1-h', 'link', 'set', 'lo', 'up'])).toBe(true)
     expect(allowed(['ip', '-j', '-n', 'gnt-1-h', '-6', 'addr', 'show'])).toBe(true)
-    expect(allowed(['ip', '-n', 'gnt-1-h', 'link', 'add', 'a', 'type', 'veth', 'peer', 'name', 'b', 'netns', 'gnt-1-g'])).toBe(
-      true
-    )
+    expect(
+      allowed(['ip', '-n', 'gnt-1-h', 'link', 'add', 'a', 'type', 'veth', 'peer', 'name', 'b', 'netns', 'gnt-1-g'])
+    ).toBe(true)
   })
 
   it('allows exec, add, del and pids in our namespaces and listing', () => {
@@ -24,7 +24,9 @@ describe('namespacedArgvProblem', () => {
   })
 
   it('refuses anything that would run in the root namespace', () => {
-    expect(namespacedArgvProblem(['ip', 'link', 'add', 'br0', 'type', 'bridge'], ours)).toMatch(/does not name a namespace/)
+    expect(namespacedArgvProblem(['ip', 'link', 'add', 'br0', 'type', 'bridge'], ours)).toMatch(
+      /does not name a namespace/
+    )
     expect(namespacedArgvProblem(['nft', 'list', 'ruleset'], ours)).toMatch(/only 'ip -n NS/)
     expect(namespacedArgvProblem(['sysctl', '-w', 'net.ipv4.ip_forward=1'], ours)).toMatch(/only/)
     expect(allowed(['ip', '-all', 'netns', 'exec', 'true'])).toBe(false)

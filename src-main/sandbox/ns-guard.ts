@@ -12,7 +12,22 @@ export type NamespaceOwner = (name: string) => boolean
 const NETNS_OBJECT_VERBS = new Set(['add', 'del', 'delete', 'pids'])
 
 /** `ip` options that take no value and change nothing about where the command applies. */
-const HARMLESS_IP_FLAGS = new Set(['-j', '-json', '-4', '-6', '-br', '-brief', '-d', '-details', '-s', '-stats', '-p', '-pretty', '-o', '-oneline'])
+const HARMLESS_IP_FLAGS = new Set([
+  '-j',
+  '-json',
+  '-4',
+  '-6',
+  '-br',
+  '-brief',
+  '-d',
+  '-details',
+  '-s',
+  '-stats',
+  '-p',
+  '-pretty',
+  '-o',
+  '-oneline'
+])
 
 /** Returns why `argv` may not run, or null when it is confined to one of our namespaces. */
 export function namespacedArgvProblem(argv: readonly string[], isOurs: NamespaceOwner): string | null {
@@ -30,7 +45,8 @@ export function namespacedArgvProblem(argv: readonly string[], isOurs: Namespace
     }
   }
   const rest = argv.slice(i)
-  if (ns !== undefined) return rest[0] === 'netns' ? `refused '${shown}': netns with -n` : movedToForeignNamespace(rest, isOurs, shown)
+  if (ns !== undefined)
+    return rest[0] === 'netns' ? `refused '${shown}': netns with -n` : movedToForeignNamespace(rest, isOurs, shown)
   if (rest[0] !== 'netns') return `refused '${shown}': the command does not name a namespace (-n NS)`
   const verb = rest[1]
   const target = rest[2]
@@ -38,7 +54,8 @@ export function namespacedArgvProblem(argv: readonly string[], isOurs: Namespace
     if (!target || !isOurs(target)) return `refused '${shown}': namespace '${target ?? ''}' is not one of ours`
     return rest.length < 4 ? `refused '${shown}': nothing to run` : null
   }
-  if (verb === undefined || verb === 'list' || verb === 'ls') return rest.length <= 2 ? null : `refused '${shown}': unexpected arguments`
+  if (verb === undefined || verb === 'list' || verb === 'ls')
+    return rest.length <= 2 ? null : `refused '${shown}': unexpected arguments`
   if (NETNS_OBJECT_VERBS.has(verb)) {
     if (!target || !isOurs(target)) return `refused '${shown}': namespace '${target ?? ''}' is not one of ours`
     return rest.length === 3 ? null : `refused '${shown}': unexpected arguments`

@@ -52,7 +52,13 @@ export async function runSandbox(input: SandboxCliInput): Promise<number> {
       }
       case 'down': {
         const result = await sandboxDown(ctx)
-        print(result, [...result.warnings.map((w) => `! ${w}`), result.removed.length > 0 ? 'sandbox down' : 'the sandbox was not up'].join('\n'))
+        print(
+          result,
+          [
+            ...result.warnings.map((w) => `! ${w}`),
+            result.removed.length > 0 ? 'sandbox down' : 'the sandbox was not up'
+          ].join('\n')
+        )
         return EXIT.ok
       }
       case 'status': {
@@ -94,7 +100,10 @@ async function guestCommand(
   }
   const network = networkOption(args, rest)
   const guest = await sandboxGuestAdd(ctx, { name, network, dhcp: !args.flags.has('no-dhcp') })
-  print(guest, `guest ${guest.name} (${guest.ns}) on ${guest.network}: ${[guest.ipv4, guest.ipv6].filter(Boolean).join(', ') || 'no address yet'}`)
+  print(
+    guest,
+    `guest ${guest.name} (${guest.ns}) on ${guest.network}: ${[guest.ipv4, guest.ipv6].filter(Boolean).join(', ') || 'no address yet'}`
+  )
   return EXIT.ok
 }
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
 
-import { DEFAULT_SANDBOX_ROOT, guestHostIf, guestNameProblem, guestNamespace, isSandboxNamespace, sandboxPaths } from './sandbox-config'
+import {
+  DEFAULT_SANDBOX_ROOT,
+  guestHostIf,
+  guestNameProblem,
+  guestNamespace,
+  isSandboxNamespace,
+  sandboxPaths
+} from './sandbox-config'
 
 describe('sandboxPaths', () => {
   it('keeps the sandbox files under ROOT/sandbox and the store under ROOT', () => {

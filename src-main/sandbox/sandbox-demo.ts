@@ -38,7 +38,10 @@ export async function sandboxDemo(ctx: SandboxContext, opts: { keep: boolean }):
   try {
     let t = performance.now()
     await sandboxUp(quiet)
-    report(true, `sandbox up in ${seconds(performance.now() - t)}: ${SBX_HOST} (uplink ${addressOf(SBX_ADDR.host4)}) ⇄ ${SBX_INET} (${addressOf(SBX_ADDR.inet4)}, HTTP)`)
+    report(
+      true,
+      `sandbox up in ${seconds(performance.now() - t)}: ${SBX_HOST} (uplink ${addressOf(SBX_ADDR.host4)}) ⇄ ${SBX_INET} (${addressOf(SBX_ADDR.inet4)}, HTTP)`
+    )
 
     if (!(await runningNetworks(paths)).some((n) => n.name === NETWORK)) {
       const ensured = await ensureSandboxDefault(x, paths)
@@ -46,18 +49,29 @@ export async function sandboxDemo(ctx: SandboxContext, opts: { keep: boolean }):
       t = performance.now()
       const started = await ctx.guestnet(['net-start', NETWORK])
       const took = performance.now() - t
-      if (!report(started.code === 0, `net-start ${NETWORK} in ${seconds(took)}${started.code === 0 ? '' : `: ${(started.stderr || started.stdout).trim()}`}`)) {
+      if (
+        !report(
+          started.code === 0,
+          `net-start ${NETWORK} in ${seconds(took)}${started.code === 0 ? '' : `: ${(started.stderr || started.stdout).trim()}`}`
+        )
+      ) {
         return finish(ctx, checks, opts.keep)
       }
     }
     const net = (await runningNetworks(paths)).find((n) => n.name === NETWORK)
     const subnets = await networkAddresses(paths, NETWORK)
-    report(net !== undefined, `network ${NETWORK} on bridge ${net?.bridge ?? '?'}: ${[subnets.ipv4, subnets.ipv6].filter(Boolean).join(', ')}`)
+    report(
+      net !== undefined,
+      `network ${NETWORK} on bridge ${net?.bridge ?? '?'}: ${[subnets.ipv4, subnets.ipv6].filter(Boolean).join(', ')}`
+    )
 
     const state = await readState(paths)
-    for (const g of state?.guests ?? []) if (g.name === 'guest1' || g.name === 'guest2') await sandboxGuestDel(quiet, g.name)
+    for (const g of state?.guests ?? [])
+      if (g.name === 'guest1' || g.name === 'guest2') await sandboxGuestDel(quiet, g.name)
     // Both guests boot at once, as VMs do; each reports its own times.
-    const added = await Promise.allSettled(['guest1', 'guest2'].map((name) => sandboxGuestAdd(quiet, { name, network: NETWORK })))
+    const added = await Promise.allSettled(
+      ['guest1', 'guest2'].map((name) => sandboxGuestAdd(quiet, { name, network: NETWORK }))
+    )
     const guests: SandboxGuest[] = []
     added.forEach((outcome, i) => {
       const name = `guest${i + 1}`
@@ -68,7 +82,11 @@ export async function sandboxDemo(ctx: SandboxContext, opts: { keep: boolean }):
       const g = outcome.value
       guests.push(g)
       report(g.ipv4 !== undefined, `${name} lease ${g.ipv4 ? addressOf(g.ipv4) : 'none'} in ${seconds(g.leaseMs ?? 0)}`)
-      if (subnets.ipv6) report(g.ipv6 !== undefined, `${name} SLAAC address ${g.ipv6 ?? 'none'} ${seconds(g.slaacMs ?? 0)} after attach`)
+      if (subnets.ipv6)
+        report(
+          g.ipv6 !== undefined,
+          `${name} SLAAC address ${g.ipv6 ?? 'none'} ${seconds(g.slaacMs ?? 0)} after attach`
+        )
     })
     if (guests.length === 2) await guestChecks(ctx, guests, subnets, report)
   } catch (error) {
@@ -96,18 +114,30 @@ async function guestChecks(
   await ping(g1, gateway, 'the gateway')
   await ping(g1, ip2, 'guest2')
   await ping(g2, ip1, 'guest1')
-  for (const [from, to, want] of [[g1, g2, ip2], [g2, g1, ip1]] as const) {
+  for (const [from, to, want] of [
+    [g1, g2, ip2],
+    [g2, g1, ip1]
+  ] as const) {
     const found = await resolveFrom(x, from.ns, to.name, gateway)
     report(found.includes(want), `${from.name} resolves ${to.name} → ${found.join(', ') || 'nothing'} (DNS ${gateway})`)
   }
   const inet4 = addressOf(SBX_ADDR.inet4)
   const upstream = await resolveFrom(x, g1.ns, INTERNET_NAME, gateway)
-  report(upstream.includes(inet4), `guest1 resolves ${INTERNET_NAME} → ${upstream.join(', ') || 'nothing'} (forwarded by DNS ${gateway} to the internet's)`)
+  report(
+    upstream.includes(inet4),
+    `guest1 resolves ${INTERNET_NAME} → ${upstream.join(', ') || 'nothing'} (forwarded by DNS ${gateway} to the internet's)`
+  )
   const page = await fetchFrom(x, g1.ns, `http://${inet4}/`)
-  report(page !== null && page.includes('203.0.113'), `guest1 fetches http://${inet4}/ through NAT ${page !== null ? `(${page.length} bytes)` : 'failed'}`)
+  report(
+    page !== null && page.includes('203.0.113'),
+    `guest1 fetches http://${inet4}/ through NAT ${page !== null ? `(${page.length} bytes)` : 'failed'}`
+  )
   const peer = await fetchFrom(x, g2.ns, `http://${addressOf(SBX_ADDR.inet4)}${PEER_CGI_PATH}`)
   const seen = peer === null ? null : normalizePeer(peer)
-  report(seen === addressOf(SBX_ADDR.host4), `the internet sees guest2 as ${seen ?? 'nothing'} (NAT to the uplink ${addressOf(SBX_ADDR.host4)})`)
+  report(
+    seen === addressOf(SBX_ADDR.host4),
+    `the internet sees guest2 as ${seen ?? 'nothing'} (NAT to the uplink ${addressOf(SBX_ADDR.host4)})`
+  )
   if (subnets.ipv6 && g1.ipv6 && g2.ipv6) {
     await ping(g1, addressOf(subnets.ipv6), 'the IPv6 gateway')
     await ping(g2, g1.ipv6, 'guest1 over IPv6')

@@ -42,10 +42,16 @@ async function recordGuest(ctx: SandboxContext, opts: GuestAddOptions): Promise<
   const { paths } = ctx
   const state = await readState(paths)
   if (!state || !state.namespaces.includes(SBX_HOST)) {
-    throw new SandboxError(`the sandbox under ${paths.root} is not up`, `run 'guestnet --root ${paths.root} sandbox up' first`)
+    throw new SandboxError(
+      `the sandbox under ${paths.root} is not up`,
+      `run 'guestnet --root ${paths.root} sandbox up' first`
+    )
   }
   if (state.guests.some((g) => g.name === opts.name)) {
-    throw new SandboxError(`guest ${opts.name} already exists`, `remove it first: guestnet --root ${paths.root} sandbox guest del ${opts.name}`)
+    throw new SandboxError(
+      `guest ${opts.name} already exists`,
+      `remove it first: guestnet --root ${paths.root} sandbox guest del ${opts.name}`
+    )
   }
   const net = (await runningNetworks(paths)).find((n) => n.name === opts.network)
   if (!net) {
@@ -70,7 +76,13 @@ async function recordGuest(ctx: SandboxContext, opts: GuestAddOptions): Promise<
 async function setUpGuest(ctx: SandboxContext, guest: SandboxGuest, opts: GuestAddOptions): Promise<SandboxGuest> {
   const { paths, x, log } = ctx
   await addNamespace(x, guest.ns)
-  await attachGuest(x, { hostNs: SBX_HOST, guestNs: guest.ns, hostIf: guest.hostIf, guestIf: 'eth0', bridge: guest.bridge })
+  await attachGuest(x, {
+    hostNs: SBX_HOST,
+    guestNs: guest.ns,
+    hostIf: guest.hostIf,
+    guestIf: 'eth0',
+    bridge: guest.bridge
+  })
   const attachedAt = performance.now()
   log(`attached ${guest.ns}/eth0 to ${guest.bridge} (port ${guest.hostIf})`)
   const addresses = await networkAddresses(paths, guest.network)

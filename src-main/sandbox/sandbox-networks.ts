@@ -88,10 +88,15 @@ export function sandboxGuestnet(cliScript: string, paths: SandboxPaths): Sandbox
     delete env.NODE_EXTRA_CA_CERTS
     const started = performance.now()
     return new Promise((resolve) => {
-      execFile(process.execPath, argv, { timeout: 60_000, maxBuffer: 8 * 1024 * 1024, env }, (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
-        resolve({ code, stdout: String(stdout), stderr: String(stderr), ms: performance.now() - started })
-      })
+      execFile(
+        process.execPath,
+        argv,
+        { timeout: 60_000, maxBuffer: 8 * 1024 * 1024, env },
+        (error, stdout, stderr) => {
+          const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
+          resolve({ code, stdout: String(stdout), stderr: String(stderr), ms: performance.now() - started })
+        }
+      )
     })
   }
 }

@@ -36,7 +36,17 @@ export interface SandboxState {
 }
 
 export function emptyState(root: string, now: Date): SandboxState {
-  return { version: 1, root, createdAt: now.toISOString(), namespaces: [], uplink: false, httpd: null, dns: null, etcNetns: [], guests: [] }
+  return {
+    version: 1,
+    root,
+    createdAt: now.toISOString(),
+    namespaces: [],
+    uplink: false,
+    httpd: null,
+    dns: null,
+    etcNetns: [],
+    guests: []
+  }
 }
 
 export async function readState(paths: SandboxPaths): Promise<SandboxState | null> {
@@ -46,11 +56,17 @@ export async function readState(paths: SandboxPaths): Promise<SandboxState | nul
   try {
     value = JSON.parse(text)
   } catch (error) {
-    throw new SandboxError(`${paths.stateFile} is not valid JSON (${(error as Error).message})`, `remove it and the gn-sbx-* namespaces by hand`)
+    throw new SandboxError(
+      `${paths.stateFile} is not valid JSON (${(error as Error).message})`,
+      `remove it and the gn-sbx-* namespaces by hand`
+    )
   }
   const state = value as Partial<SandboxState> | null
   if (!state || state.version !== 1 || !Array.isArray(state.namespaces) || !Array.isArray(state.guests)) {
-    throw new SandboxError(`${paths.stateFile} is not a sandbox state file (version 1)`, 'remove it and the gn-sbx-* namespaces by hand')
+    throw new SandboxError(
+      `${paths.stateFile} is not a sandbox state file (version 1)`,
+      'remove it and the gn-sbx-* namespaces by hand'
+    )
   }
   return state as SandboxState
 }

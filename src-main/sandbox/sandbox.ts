@@ -11,7 +11,16 @@ import { createNsExec } from './ns-exec'
 import type { ProcessIdentity } from './process-identity'
 import { endProcess, isSameProcess, namedNetnsId, processIdentity, processNetns } from './process-identity'
 import type { SandboxPaths } from './sandbox-config'
-import { isSandboxNamespace, SandboxError, SBX_ADDR, SBX_HOST, SBX_INET, SBX_INET_IF, SBX_PREFIX, SBX_UPLINK } from './sandbox-config'
+import {
+  isSandboxNamespace,
+  SandboxError,
+  SBX_ADDR,
+  SBX_HOST,
+  SBX_INET,
+  SBX_INET_IF,
+  SBX_PREFIX,
+  SBX_UPLINK
+} from './sandbox-config'
 import type { SandboxGuestnet } from './sandbox-networks'
 import { runningNetworks } from './sandbox-networks'
 import type { SandboxGuest, SandboxState } from './sandbox-state'
@@ -89,7 +98,9 @@ export async function sandboxUp(ctx: SandboxContext): Promise<SandboxStatus> {
     await connectUplink(x, { hostNs: SBX_HOST, inetNs: SBX_INET, hostIf: SBX_UPLINK, inetIf: SBX_INET_IF, ...SBX_ADDR })
     state.uplink = true
     await writeState(paths, state)
-    log(`connected ${SBX_HOST}/${SBX_UPLINK} (${SBX_ADDR.host4}, ${SBX_ADDR.host6}) to ${SBX_INET}/${SBX_INET_IF} (${SBX_ADDR.inet4}, ${SBX_ADDR.inet6})`)
+    log(
+      `connected ${SBX_HOST}/${SBX_UPLINK} (${SBX_ADDR.host4}, ${SBX_ADDR.host6}) to ${SBX_INET}/${SBX_INET_IF} (${SBX_ADDR.inet4}, ${SBX_ADDR.inet6})`
+    )
   }
   await writeUdhcpcScript(paths.udhcpcScript)
   if (!state.httpd || !aliveIn(state.httpd, SBX_INET)) {
@@ -100,7 +111,11 @@ export async function sandboxUp(ctx: SandboxContext): Promise<SandboxStatus> {
   }
   const inet4 = addressOf(SBX_ADDR.inet4)
   if (!state.dns || !aliveIn(state.dns, SBX_INET)) {
-    state.dns = startDetached(x, internetDnsArgv(SBX_INET, inet4, addressOf(SBX_ADDR.inet6)), 'dnsmasq (the internet DNS)')
+    state.dns = startDetached(
+      x,
+      internetDnsArgv(SBX_INET, inet4, addressOf(SBX_ADDR.inet6)),
+      'dnsmasq (the internet DNS)'
+    )
     await writeState(paths, state)
     log(`started the internet's DNS server in ${SBX_INET} (${INTERNET_NAME}, pid ${state.dns.pid})`)
   }
@@ -146,14 +161,18 @@ export async function sandboxDown(ctx: SandboxContext): Promise<{ removed: strin
   const warnings: string[] = []
   if (!state) {
     const strangers = (await listNamespaces(x)).filter(isSandboxNamespace)
-    if (strangers.length > 0) warnings.push(`no sandbox state under ${paths.root}, but ${strangers.join(', ')} exist (another root's sandbox?)`)
+    if (strangers.length > 0)
+      warnings.push(`no sandbox state under ${paths.root}, but ${strangers.join(', ')} exist (another root's sandbox?)`)
     return { removed, warnings }
   }
   if (state.namespaces.includes(SBX_HOST)) {
     for (const net of await runningNetworks(paths)) {
       const result = await ctx.guestnet(['net-destroy', net.name])
       if (result.code === 0) log(`stopped network ${net.name}`)
-      else warnings.push(`net-destroy ${net.name} failed (exit ${result.code}): ${result.stderr.trim() || result.stdout.trim()}`)
+      else
+        warnings.push(
+          `net-destroy ${net.name} failed (exit ${result.code}): ${result.stderr.trim() || result.stdout.trim()}`
+        )
     }
   }
   for (const guest of [...state.guests].reverse()) {
@@ -201,7 +220,13 @@ export async function sandboxStatus(ctx: Pick<SandboxContext, 'paths' | 'x'>): P
   const uplinkExists = existing.has(SBX_HOST) && known.has(SBX_HOST) && (await linkExists(x, SBX_HOST, SBX_UPLINK))
   const httpdRunning = state?.httpd ? aliveIn(state.httpd, SBX_INET) : false
   const dnsRunning = state?.dns ? aliveIn(state.dns, SBX_INET) : false
-  const up = state !== null && namespaces.length === 2 && namespaces.every((n) => n.exists) && uplinkExists && httpdRunning && dnsRunning
+  const up =
+    state !== null &&
+    namespaces.length === 2 &&
+    namespaces.every((n) => n.exists) &&
+    uplinkExists &&
+    httpdRunning &&
+    dnsRunning
   const cli = `guestnet --root ${paths.root}`
   const networks = up ? await runningNetworks(paths) : []
   return {
@@ -235,9 +260,15 @@ export function formatStatus(s: SandboxStatus): string {
   const lines = [`sandbox under ${s.root}: ${s.up ? 'up' : 'down'}`]
   for (const ns of s.namespaces) lines.push(`  ${mark(ns.exists)} namespace ${ns.name}`)
   if (s.namespaces.length > 0) {
-    lines.push(`  ${mark(s.uplink.exists)} uplink ${SBX_HOST}/${SBX_UPLINK} ${s.uplink.host4} ${s.uplink.host6} → ${SBX_INET} ${s.uplink.inet4} ${s.uplink.inet6}`)
-    lines.push(`  ${mark(s.httpd.running)} HTTP on ${addressOf(s.uplink.inet4)} (busybox httpd${s.httpd.pid ? `, pid ${s.httpd.pid}` : ''})`)
-    lines.push(`  ${mark(s.dns.running)} DNS on ${addressOf(s.uplink.inet4)}: ${INTERNET_NAME}, the laptop's upstream (dnsmasq${s.dns.pid ? `, pid ${s.dns.pid}` : ''})`)
+    lines.push(
+      `  ${mark(s.uplink.exists)} uplink ${SBX_HOST}/${SBX_UPLINK} ${s.uplink.host4} ${s.uplink.host6} → ${SBX_INET} ${s.uplink.inet4} ${s.uplink.inet6}`
+    )
+    lines.push(
+      `  ${mark(s.httpd.running)} HTTP on ${addressOf(s.uplink.inet4)} (busybox httpd${s.httpd.pid ? `, pid ${s.httpd.pid}` : ''})`
+    )
+    lines.push(
+      `  ${mark(s.dns.running)} DNS on ${addressOf(s.uplink.inet4)}: ${INTERNET_NAME}, the laptop's upstream (dnsmasq${s.dns.pid ? `, pid ${s.dns.pid}` : ''})`
+    )
   }
   for (const n of s.networks) lines.push(`  ✔ network ${n.name} running on bridge ${n.bridge}`)
   for (const g of s.guests) {

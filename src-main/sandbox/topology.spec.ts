@@ -17,12 +17,31 @@ describe('helpers', () => {
   })
 
   it('runs httpd inside the namespace, in the foreground', () => {
-    expect(httpdArgv('gn-sbx-inet', '/www')).toEqual(['ip', 'netns', 'exec', 'gn-sbx-inet', 'busybox', 'httpd', '-f', '-p', '80', '-h', '/www'])
+    expect(httpdArgv('gn-sbx-inet', '/www')).toEqual([
+      'ip',
+      'netns',
+      'exec',
+      'gn-sbx-inet',
+      'busybox',
+      'httpd',
+      '-f',
+      '-p',
+      '80',
+      '-h',
+      '/www'
+    ])
   })
 
   it('runs the internet DNS inside its namespace with no upstream and NXDOMAIN for other names', () => {
     const argv = internetDnsArgv('gn-sbx-inet', '203.0.113.1', '2001:db8:1::1')
     expect(argv.slice(0, 5)).toEqual(['ip', 'netns', 'exec', 'gn-sbx-inet', 'dnsmasq'])
-    expect(argv).toEqual(expect.arrayContaining(['--no-resolv', '--address=/internet.test/203.0.113.1', '--address=/#/', '--keep-in-foreground']))
+    expect(argv).toEqual(
+      expect.arrayContaining([
+        '--no-resolv',
+        '--address=/internet.test/203.0.113.1',
+        '--address=/#/',
+        '--keep-in-foreground'
+      ])
+    )
   })
 })

@@ -105,7 +105,14 @@ export async function attachGuest(x: NsExec, g: GuestAttach): Promise<void> {
 
 interface IpAddrJson {
   ifname?: string
-  addr_info?: { family?: string; local?: string; prefixlen?: number; scope?: string; tentative?: boolean; dadfailed?: boolean }[]
+  addr_info?: {
+    family?: string
+    local?: string
+    prefixlen?: number
+    scope?: string
+    tentative?: boolean
+    dadfailed?: boolean
+  }[]
 }
 
 /** Global IPv6 addresses of an interface that finished duplicate address detection. */
@@ -133,7 +140,11 @@ export async function waitForSlaac(
       })
       return found ?? null
     },
-    { timeoutMs: opts.timeoutMs ?? 15_000, intervalMs: 50, what: `a SLAAC address${opts.prefix ? ` in ${opts.prefix}` : ''} on ${ns}/${ifname}` }
+    {
+      timeoutMs: opts.timeoutMs ?? 15_000,
+      intervalMs: 50,
+      what: `a SLAAC address${opts.prefix ? ` in ${opts.prefix}` : ''} on ${ns}/${ifname}`
+    }
   )
 }
 
@@ -152,7 +163,11 @@ export async function writeInternetDocroot(dir: string): Promise<void> {
 
 /** busybox httpd reports `[::ffff:203.0.113.2]` or `[2001:db8::2]`; this gives the plain address. */
 export function normalizePeer(text: string): string {
-  return text.trim().replace(/^\[/, '').replace(/\]$/, '').replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1')
+  return text
+    .trim()
+    .replace(/^\[/, '')
+    .replace(/\]$/, '')
+    .replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1')
 }
 
 /** The argv that serves `docroot` on port 80 of `ns` in the foreground (the caller spawns and owns it). */
@@ -171,9 +186,24 @@ export const INTERNET_NAME = 'internet.test'
  */
 export function internetDnsArgv(ns: string, inet4: string, inet6: string): string[] {
   return [
-    'ip', 'netns', 'exec', ns, 'dnsmasq', '--keep-in-foreground', '--conf-file=/dev/null', '--no-resolv', '--no-hosts',
-    '--bind-interfaces', `--listen-address=${inet4}`, `--listen-address=${inet6}`, `--address=/${INTERNET_NAME}/${inet4}`,
-    `--address=/${INTERNET_NAME}/${inet6}`, '--address=/#/', '--pid-file=', '--user=nobody', '--group=nogroup'
+    'ip',
+    'netns',
+    'exec',
+    ns,
+    'dnsmasq',
+    '--keep-in-foreground',
+    '--conf-file=/dev/null',
+    '--no-resolv',
+    '--no-hosts',
+    '--bind-interfaces',
+    `--listen-address=${inet4}`,
+    `--listen-address=${inet6}`,
+    `--address=/${INTERNET_NAME}/${inet4}`,
+    `--address=/${INTERNET_NAME}/${inet6}`,
+    '--address=/#/',
+    '--pid-file=',
+    '--user=nobody',
+    '--group=nogroup'
   ]
 }
 
@@ -185,7 +215,10 @@ export async function writeNsResolvConf(ns: string, servers: string[], search?: 
   const dir = join('/etc/netns', ns)
   await mkdir(dir, { recursive: true, mode: 0o755 })
   const lines = [...servers.map((d) => `nameserver ${d}`), ...(search ? [`search ${search}`] : [])]
-  await writeFile(join(dir, 'resolv.conf'), `# guestnet sandbox: resolver of network namespace ${ns}\n${lines.join('\n')}\n`)
+  await writeFile(
+    join(dir, 'resolv.conf'),
+    `# guestnet sandbox: resolver of network namespace ${ns}\n${lines.join('\n')}\n`
+  )
   return dir
 }
 
@@ -196,7 +229,10 @@ export async function removeNsEtc(ns: string): Promise<void> {
 /** Fetches a URL from inside a namespace with busybox wget; null when it could not. */
 export async function fetchFrom(x: NsExec, ns: string, url: string, timeoutS = 3): Promise<string | null> {
   // No `-T`: busybox 1.35's wget crashes with it; the run's own timeout ends a fetch that hangs.
-  const result = await x.inNs(ns, ['busybox', 'wget', '-q', '-O', '-', url], { allowFail: true, timeoutMs: timeoutS * 1000 })
+  const result = await x.inNs(ns, ['busybox', 'wget', '-q', '-O', '-', url], {
+    allowFail: true,
+    timeoutMs: timeoutS * 1000
+  })
   return result.code === 0 ? result.stdout : null
 }
 
@@ -221,10 +257,22 @@ export async function pingFrom(x: NsExec, ns: string, address: string, timeoutS 
  * addresses found (empty: none). One record type per query: an unanswerable AAAA query would
  * otherwise be forwarded upstream and cost seconds.
  */
-export async function resolveFrom(x: NsExec, ns: string, name: string, server: string, type: 'a' | 'aaaa' = 'a'): Promise<string[]> {
-  const result = await x.inNs(ns, ['busybox', 'nslookup', `-type=${type}`, name, server], { allowFail: true, timeoutMs: 8000 })
+export async function resolveFrom(
+  x: NsExec,
+  ns: string,
+  name: string,
+  server: string,
+  type: 'a' | 'aaaa' = 'a'
+): Promise<string[]> {
+  const result = await x.inNs(ns, ['busybox', 'nslookup', `-type=${type}`, name, server], {
+    allowFail: true,
+    timeoutMs: 8000
+  })
   // busybox prints the server first ("Server:", "Address: S:53"), then the answers; it exits 1 when
   // either the A or the AAAA query found nothing, so the exit code says little.
-  const answers = result.stdout.split(/\n\s*\n/).slice(1).join('\n')
+  const answers = result.stdout
+    .split(/\n\s*\n/)
+    .slice(1)
+    .join('\n')
   return [...answers.matchAll(/^Address(?: \d+)?:\s*(\S+)/gm)].map((m) => m[1].replace(/#\d+$/, ''))
 }

@@ -5,7 +5,11 @@ import { waitFor } from './wait'
 describe('waitFor', () => {
   it('returns the first truthy value', async () => {
     let n = 0
-    const value = await waitFor(async () => (++n >= 3 ? `after ${n}` : null), { timeoutMs: 1000, intervalMs: 1, what: 'x' })
+    const value = await waitFor(async () => (++n >= 3 ? `after ${n}` : null), {
+      timeoutMs: 1000,
+      intervalMs: 1,
+      what: 'x'
+    })
     expect(value).toBe('after 3')
   })
 

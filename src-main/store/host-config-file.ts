@@ -33,10 +33,18 @@ export async function loadOrCreateHostConfig(layout: StoreLayout, randomBytes: R
  * Sets (or with `undefined` clears, back to suggestRange's built-in pool) the IPv4 range pool.
  * Keys guestnet does not know are kept as the admin wrote them.
  */
-export async function setRangePool(layout: StoreLayout, pool: string[] | undefined, randomBytes: RandomBytes): Promise<HostConfig> {
+export async function setRangePool(
+  layout: StoreLayout,
+  pool: string[] | undefined,
+  randomBytes: RandomBytes
+): Promise<HostConfig> {
   if (pool !== undefined) {
     const problem = rangePoolProblem(pool)
-    if (problem) throw new StoreError('INVALID', `range pool: ${problem}`, { file: layout.hostConfigFile, fix: 'give IPv4 blocks such as 10.0.0.0/8 or 172.16.0.0/12' })
+    if (problem)
+      throw new StoreError('INVALID', `range pool: ${problem}`, {
+        file: layout.hostConfigFile,
+        fix: 'give IPv4 blocks such as 10.0.0.0/8 or 172.16.0.0/12'
+      })
   }
   const config = await loadOrCreateHostConfig(layout, randomBytes)
   const raw = JSON.parse((await readTextIfExists(layout.hostConfigFile)) ?? '{}') as Record<string, unknown>

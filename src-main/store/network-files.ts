@@ -52,7 +52,14 @@ export async function loadAllNetworks(layout: StoreLayout): Promise<LoadedNetwor
     if (kind.kind === 'ignore') continue
     const file = join(layout.networksDir, fileName)
     if (kind.kind === 'invalid') {
-      loaded.push(broken(kind.name, file, autostart.has(kind.name), `the file name is not a valid network name (${kind.reason}): rename or remove the file`))
+      loaded.push(
+        broken(
+          kind.name,
+          file,
+          autostart.has(kind.name),
+          `the file name is not a valid network name (${kind.reason}): rename or remove the file`
+        )
+      )
       continue
     }
     const one = await loadNetworkFile(file, kind.name, autostart.has(kind.name))
@@ -66,7 +73,8 @@ export async function loadNetworkFile(file: string, name: string, autostart: boo
   let xml: string
   try {
     const st = await stat(file)
-    if (!st.isFile()) return broken(name, file, autostart, 'not a regular file: replace it with the network XML or remove it')
+    if (!st.isFile())
+      return broken(name, file, autostart, 'not a regular file: replace it with the network XML or remove it')
     xml = await readFile(file, 'utf8')
   } catch (e) {
     if (isNotFound(e)) return null
@@ -74,7 +82,12 @@ export async function loadNetworkFile(file: string, name: string, autostart: boo
   }
   const parsed = parseNetworkXml(xml)
   if (!parsed.ok) {
-    return broken(name, file, autostart, `not valid network XML: ${parsed.problems.map(formatProblem).join('; ')}. Fix the file or remove it`)
+    return broken(
+      name,
+      file,
+      autostart,
+      `not valid network XML: ${parsed.problems.map(formatProblem).join('; ')}. Fix the file or remove it`
+    )
   }
   if (parsed.def.name !== name) {
     return broken(
@@ -86,7 +99,12 @@ export async function loadNetworkFile(file: string, name: string, autostart: boo
   }
   const problems = validateNetwork(parsed.def)
   if (problems.length > 0) {
-    return broken(name, file, autostart, `not a valid network: ${problems.map(formatProblem).join('; ')}. Fix the file or remove it`)
+    return broken(
+      name,
+      file,
+      autostart,
+      `not a valid network: ${problems.map(formatProblem).join('; ')}. Fix the file or remove it`
+    )
   }
   return { entry: { name, state: 'ok', def: parsed.def, xml, autostart, file }, doc: parsed.doc }
 }

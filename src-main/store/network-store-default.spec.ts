@@ -51,7 +51,12 @@ describe('ensureDefault', () => {
       forward: { mode: 'nat' },
       bridge: { name: 'virbr0' },
       ips: [
-        { family: 'ipv4', address: '192.168.122.1', prefix: 24, dhcp: { ranges: [{ start: '192.168.122.2', end: '192.168.122.254' }] } },
+        {
+          family: 'ipv4',
+          address: '192.168.122.1',
+          prefix: 24,
+          dhcp: { ranges: [{ start: '192.168.122.2', end: '192.168.122.254' }] }
+        },
         { family: 'ipv6', address: `${ulaBase}::1`, prefix: 64 }
       ]
     })
@@ -76,14 +81,17 @@ describe('ensureDefault', () => {
     await store.undefine('default')
     expect(await pathExists(defaultFile())).toBe(false)
     expect(JSON.parse(await readFile(join(root, 'var/lib/guestnet/default-deleted.json'), 'utf8'))).toEqual({ uuid })
-    expect(await openStore().ensureDefault(NO_FACTS)).toMatchObject({ action: 'none', reason: expect.stringMatching(/stays deleted/) })
+    expect(await openStore().ensureDefault(NO_FACTS)).toMatchObject({
+      action: 'none',
+      reason: expect.stringMatching(/stays deleted/)
+    })
     await rm(join(root, 'var/lib/guestnet/default-created'))
     expect(await openStore().ensureDefault(NO_FACTS)).toMatchObject({ action: 'none' })
     expect(await pathExists(defaultFile())).toBe(false)
     expect(await openStore().autostartOrder()).toEqual([])
   })
 
-  it("adopts a default the admin wrote before the first run, without touching it", async () => {
+  it('adopts a default the admin wrote before the first run, without touching it', async () => {
     const xml = "<network><name>default</name><forward mode='nat'/><ip address='10.9.0.1' prefix='24'/></network>\n"
     await mkdir(join(root, 'etc/guestnet/networks'), { recursive: true })
     await writeFile(defaultFile(), xml)
@@ -113,10 +121,16 @@ describe('no free range', () => {
   it('creates nothing and records nothing, so a later start tries again', async () => {
     const store = openStore()
     await store.setRangePool(['10.0.0.0/8'])
-    expect(await store.ensureDefault(FULL)).toMatchObject({ action: 'no-free-range', message: expect.stringMatching(/no free IPv4 range/) })
+    expect(await store.ensureDefault(FULL)).toMatchObject({
+      action: 'no-free-range',
+      message: expect.stringMatching(/no free IPv4 range/)
+    })
     expect(await pathExists(defaultFile())).toBe(false)
     expect(await pathExists(join(root, 'var/lib/guestnet/default-created'))).toBe(false)
-    await expect(store.restoreDefault(FULL)).rejects.toMatchObject({ code: 'NO_FREE_RANGE', message: expect.stringMatching(/rangePool/) })
+    await expect(store.restoreDefault(FULL)).rejects.toMatchObject({
+      code: 'NO_FREE_RANGE',
+      message: expect.stringMatching(/rangePool/)
+    })
     expect(await openStore().ensureDefault(NO_FACTS)).toMatchObject({ action: 'created' })
   })
 })
@@ -149,7 +163,10 @@ describe('restoreDefault', () => {
   it('reports a corrupt deleted-default record instead of guessing a UUID', async () => {
     await mkdir(join(root, 'var/lib/guestnet'), { recursive: true })
     await writeFile(join(root, 'var/lib/guestnet/default-deleted.json'), 'oops')
-    await expect(openStore().restoreDefault(NO_FACTS)).rejects.toMatchObject({ code: 'DEFAULT_RECORD_CORRUPT', message: expect.stringContaining('default-deleted.json') })
+    await expect(openStore().restoreDefault(NO_FACTS)).rejects.toMatchObject({
+      code: 'DEFAULT_RECORD_CORRUPT',
+      message: expect.stringContaining('default-deleted.json')
+    })
     expect(await openStore().ensureDefault(NO_FACTS)).toMatchObject({ action: 'none' })
   })
 })

@@ -90,11 +90,19 @@ describe('define', () => {
     const web = await mustDefine(store, WEB_XML)
     const other = 'aaaaaaaa-0000-4000-8000-000000000000'
     const r1 = await store.define(WEB_XML.replace('<name>web</name>', `<name>web</name><uuid>${other}</uuid>`))
-    expect(r1).toMatchObject({ ok: false, problems: [{ field: 'uuid', message: expect.stringContaining(web.def.uuid!) }] })
-    const same = await store.define(WEB_XML.replace('<name>web</name>', `<name>web</name><uuid>${web.def.uuid!.toUpperCase()}</uuid>`))
+    expect(r1).toMatchObject({
+      ok: false,
+      problems: [{ field: 'uuid', message: expect.stringContaining(web.def.uuid!) }]
+    })
+    const same = await store.define(
+      WEB_XML.replace('<name>web</name>', `<name>web</name><uuid>${web.def.uuid!.toUpperCase()}</uuid>`)
+    )
     expect(same.ok).toBe(true)
     const r2 = await store.define(netXml('db', 78, `<uuid>${web.def.uuid}</uuid>`))
-    expect(r2).toMatchObject({ ok: false, problems: [{ field: 'uuid', message: expect.stringContaining("network 'web'") }] })
+    expect(r2).toMatchObject({
+      ok: false,
+      problems: [{ field: 'uuid', message: expect.stringContaining("network 'web'") }]
+    })
     expect(await store.get('db')).toBeNull()
   })
 
@@ -106,7 +114,7 @@ describe('define', () => {
     delete edited.uuid
     const again = await mustDefine(store, edited)
     expect(again.xml).toContain('lab network: ask Ana before changing')
-    expect(again.xml).toContain("10.77.0.20")
+    expect(again.xml).toContain('10.77.0.20')
     expect(again.def.uuid).toBe(web.def.uuid)
     expect(await readFile(again.file, 'utf8')).toBe(again.xml)
   })
@@ -134,7 +142,10 @@ describe('define', () => {
 
   it('gives each new network the next free virbrN, skipping bridges on the host', async () => {
     const store = openStore()
-    const facts: HostFacts = { addresses: [{ ifname: 'virbr2', family: 4, address: '10.200.0.1', prefix: 24 }], routes: [] }
+    const facts: HostFacts = {
+      addresses: [{ ifname: 'virbr2', family: 4, address: '10.200.0.1', prefix: 24 }],
+      routes: []
+    }
     const a = await mustDefine(store, netXml('a', 1))
     const b = await store.define(netXml('b', 2), { hostFacts: facts })
     expect(a.def.bridge?.name).toBe('virbr1')
@@ -160,8 +171,13 @@ describe('list and broken files', () => {
       ['mismatch', 'broken'],
       ['web', 'ok']
     ])
-    expect(list[0]).toMatchObject({ file: join(dir, 'bad.xml'), reason: expect.stringMatching(/not valid network XML.*Fix the file or remove it/) })
-    expect(list[1]).toMatchObject({ reason: expect.stringMatching(/<name>other<\/name> but is named mismatch\.xml: rename/) })
+    expect(list[0]).toMatchObject({
+      file: join(dir, 'bad.xml'),
+      reason: expect.stringMatching(/not valid network XML.*Fix the file or remove it/)
+    })
+    expect(list[1]).toMatchObject({
+      reason: expect.stringMatching(/<name>other<\/name> but is named mismatch\.xml: rename/)
+    })
     expect(await readFile(join(dir, 'bad.xml'), 'utf8')).toBe(garbage)
     expect((await stat(join(dir, 'bad.xml'))).mtimeMs).toBe(before.mtimeMs)
   })
@@ -172,7 +188,10 @@ describe('list and broken files', () => {
     await mkdir(dir, { recursive: true })
     await writeFile(join(dir, 'web.xml'), 'not xml')
     const r = await store.define(WEB_XML)
-    expect(r).toMatchObject({ ok: false, problems: [{ field: 'name', message: expect.stringMatching(/broken/), fix: expect.stringContaining('web.xml') }] })
+    expect(r).toMatchObject({
+      ok: false,
+      problems: [{ field: 'name', message: expect.stringMatching(/broken/), fix: expect.stringContaining('web.xml') }]
+    })
     expect(await readFile(join(dir, 'web.xml'), 'utf8')).toBe('not xml')
     await store.undefine('web')
     expect(await store.list()).toEqual([])
@@ -192,7 +211,13 @@ describe('list and broken files', () => {
 describe('autostart', () => {
   it('starts marked valid networks in code-unit order and drops the mark with the network', async () => {
     const store = openStore()
-    for (const [name, n] of [['web', 1], ['00default', 2], ['Zeta', 3], ['db', 4]] as const) await mustDefine(store, netXml(name, n))
+    for (const [name, n] of [
+      ['web', 1],
+      ['00default', 2],
+      ['Zeta', 3],
+      ['db', 4]
+    ] as const)
+      await mustDefine(store, netXml(name, n))
     for (const name of ['web', '00default', 'Zeta']) await store.setAutostart(name, true)
     expect(await readFile(join(root, 'etc/guestnet/autostart/web'), 'utf8')).toBe('')
     await writeFile(join(root, 'etc/guestnet/autostart/ghost'), '')
@@ -219,7 +244,9 @@ describe('host.json', () => {
     const file = join(root, 'etc/guestnet/host.json')
     await mkdir(join(root, 'etc/guestnet'), { recursive: true })
     await writeFile(file, '{"ula": "fd00::/8"')
-    const err = (await openStore().hostConfig().catch((e: unknown) => e)) as StoreError
+    const err = (await openStore()
+      .hostConfig()
+      .catch((e: unknown) => e)) as StoreError
     expect(err.code).toBe('HOST_CONFIG_CORRUPT')
     expect(err.message).toContain(file)
     expect(err.message).toMatch(/fix the file, or remove it/)

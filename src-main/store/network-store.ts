@@ -56,8 +56,7 @@ export interface DefineOptions {
 }
 
 export type DefineResult =
-  | { ok: true; entry: OkNetworkEntry; created: boolean; changed: boolean }
-  | { ok: false; problems: Problem[] }
+  { ok: true; entry: OkNetworkEntry; created: boolean; changed: boolean } | { ok: false; problems: Problem[] }
 
 export type EnsureDefaultResult =
   | { action: 'created'; entry: OkNetworkEntry }
@@ -104,7 +103,13 @@ export class NetworkStore {
     if (same?.entry.state === 'broken') {
       return {
         ok: false,
-        problems: [{ field: 'name', message: `network '${name}' exists but its file is broken: ${same.entry.reason}`, fix: `fix ${same.entry.file} by hand, or undefine '${name}' first` }]
+        problems: [
+          {
+            field: 'name',
+            message: `network '${name}' exists but its file is broken: ${same.entry.reason}`,
+            fix: `fix ${same.entry.file} by hand, or undefine '${name}' first`
+          }
+        ]
       }
     }
     const others = loaded.flatMap((l) => (l !== same && l.entry.state === 'ok' ? [l.entry.def] : []))
@@ -122,7 +127,12 @@ export class NetworkStore {
     const changed = same?.entry.state !== 'ok' || same.entry.xml !== done.xml
     if (changed) await writeFileAtomic(file, done.xml)
     const autostart = same?.entry.autostart ?? (await pathExists(autostartFile(this.layout, name)))
-    return { ok: true, entry: { name, state: 'ok', def: done.def, xml: done.xml, autostart, file }, created: same === undefined, changed }
+    return {
+      ok: true,
+      entry: { name, state: 'ok', def: done.def, xml: done.xml, autostart, file },
+      created: same === undefined,
+      changed
+    }
   }
 
   /**
@@ -203,39 +213,68 @@ export class NetworkStore {
     const file = networkFile(this.layout, DEFAULT_NETWORK_NAME)
     const exists = await pathExists(file)
     const deletedUuid = exists ? undefined : await readDeletedDefaultUuid(this.layout)
-    const decision = decideDefault({ mode: 'restore', created: await isDefaultCreated(this.layout), exists, deletedUuid })
+    const decision = decideDefault({
+      mode: 'restore',
+      created: await isDefaultCreated(this.layout),
+      exists,
+      deletedUuid
+    })
     if (decision.action !== 'create') {
-      const message = decision.action === 'refuse' ? decision.message : "the default network cannot be restored"
+      const message = decision.action === 'refuse' ? decision.message : 'the default network cannot be restored'
       throw new StoreError('DEFAULT_EXISTS', `cannot restore the default network (${file})`, { file, fix: message })
     }
     const made = await this.createDefault(hostFacts, decision.uuid)
     if (!made.ok) {
-      throw new StoreError('NO_FREE_RANGE', made.message, { file: this.layout.hostConfigFile, fix: 'free a range, or add blocks to "rangePool" in host.json' })
+      throw new StoreError('NO_FREE_RANGE', made.message, {
+        file: this.layout.hostConfigFile,
+        fix: 'free a range, or add blocks to "rangePool" in host.json'
+      })
     }
     if (!(await isDefaultCreated(this.layout))) await markDefaultCreated(this.layout, this.now())
     await clearDeletedDefault(this.layout)
     return made.entry
   }
 
-  private async createDefault(hostFacts: HostFacts, uuid: string | undefined): Promise<{ ok: true; entry: OkNetworkEntry } | { ok: false; message: string }> {
+  private async createDefault(
+    hostFacts: HostFacts,
+    uuid: string | undefined
+  ): Promise<{ ok: true; entry: OkNetworkEntry } | { ok: false; message: string }> {
     const config = await this.hostConfig()
-    const others = (await this.list()).flatMap((e) => (e.state === 'ok' && e.name !== DEFAULT_NETWORK_NAME ? [e.def] : []))
-    const subnets = others.flatMap((d) => d.ips.map((ip) => parseCidr(`${ip.address}/${ip.prefix}`))).filter((c): c is Cidr => c !== null)
+    const others = (await this.list()).flatMap((e) =>
+      e.state === 'ok' && e.name !== DEFAULT_NETWORK_NAME ? [e.def] : []
+    )
+    const subnets = others
+      .flatMap((d) => d.ips.map((ip) => parseCidr(`${ip.address}/${ip.prefix}`)))
+      .filter((c): c is Cidr => c !== null)
     const subnet = suggestRange(hostFacts, {
       taken: subnets.filter((c) => c.family === 4),
       purpose: 'default',
       ...(config.rangePool ? { pool: config.rangePool } : {})
     })
     if (!subnet) {
-      return { ok: false, message: 'no free IPv4 range for the default network: every candidate overlaps a host route or another network' }
+      return {
+        ok: false,
+        message: 'no free IPv4 range for the default network: every candidate overlaps a host route or another network'
+      }
     }
-    const ula64 = pickUlaSubnet(config.ula, subnets.filter((c) => c.family === 6)) ?? undefined
-    const takenBridges = [...others.map((d) => d.bridge?.name), ...hostInterfaceNames(hostFacts)].filter((n): n is string => n !== undefined)
-    const bridge = takenBridges.includes(DEFAULT_BRIDGE_NAME) ? nextFreeBridgeName(takenBridges, { start: 0 }) : DEFAULT_BRIDGE_NAME
+    const ula64 =
+      pickUlaSubnet(
+        config.ula,
+        subnets.filter((c) => c.family === 6)
+      ) ?? undefined
+    const takenBridges = [...others.map((d) => d.bridge?.name), ...hostInterfaceNames(hostFacts)].filter(
+      (n): n is string => n !== undefined
+    )
+    const bridge = takenBridges.includes(DEFAULT_BRIDGE_NAME)
+      ? nextFreeBridgeName(takenBridges, { start: 0 })
+      : DEFAULT_BRIDGE_NAME
     const def = defaultNetworkTemplate({ subnet, ula64, uuid: uuid ?? this.randomUUID(), bridge })
     const result = await this.define(def, { hostFacts })
     if (!result.ok) {
-      throw new StoreError('INVALID', 'the default network template did not validate (a guestnet bug)', { problems: result.problems, fix: 'please report it with the problems listed' })
+      throw new StoreError('INVALID', 'the default network template did not validate (a guestnet bug)', {
+        problems: result.problems,
+        fix: 'please report it with the problems listed'
+      })
     }
     await this.setAutostart(DEFAULT_NETWORK_NAME, true)
     return { ok: true, entry: { ...result.entry, autostart: true } }
@@ -244,5 +283,8 @@ export class NetworkStore {
 
 function notFound(layout: StoreLayout, name: string): StoreError {
   const file = networkFile(layout, name)
-  return new StoreError('NOT_FOUND', `no network named '${name}' (no file ${file})`, { file, fix: "'guestnet list' shows the defined networks" })
+  return new StoreError('NOT_FOUND', `no network named '${name}' (no file ${file})`, {
+    file,
+    fix: "'guestnet list' shows the defined networks"
+  })
 }

@@ -2,12 +2,7 @@
 import type { Problem } from '../core/model/problem'
 
 export type StoreErrorCode =
-  | 'NOT_FOUND'
-  | 'HOST_CONFIG_CORRUPT'
-  | 'DEFAULT_RECORD_CORRUPT'
-  | 'DEFAULT_EXISTS'
-  | 'NO_FREE_RANGE'
-  | 'INVALID'
+  'NOT_FOUND' | 'HOST_CONFIG_CORRUPT' | 'DEFAULT_RECORD_CORRUPT' | 'DEFAULT_EXISTS' | 'NO_FREE_RANGE' | 'INVALID'
 
 export interface StoreErrorDetails {
   file?: string

@@ -6,7 +6,12 @@ import type { WatchedNetwork } from './clash-report'
 import { ClashTracker, describeNetworkClash, findNetworkClashes } from './clash-report'
 
 function net(name: string, bridge: string, address: string): NetworkDef {
-  return { name, forward: { mode: 'nat' }, bridge: { name: bridge }, ips: [{ family: 'ipv4', address, prefix: 24, dhcp: { ranges: [], hosts: [] } }] }
+  return {
+    name,
+    forward: { mode: 'nat' },
+    bridge: { name: bridge },
+    ips: [{ family: 'ipv4', address, prefix: 24, dhcp: { ranges: [], hosts: [] } }]
+  }
 }
 
 const hotel: HostFacts = {
@@ -31,7 +36,13 @@ describe('findNetworkClashes', () => {
   it('names both sides and suggests a range free of the host and of the other networks', () => {
     const got = findNetworkClashes(networks, hotel)
     expect(got).toHaveLength(1)
-    expect(got[0]).toMatchObject({ network: 'default', active: true, bridge: 'virbr0', subnet: '192.168.122.0/24', suggestion: '192.168.124.0/24' })
+    expect(got[0]).toMatchObject({
+      network: 'default',
+      active: true,
+      bridge: 'virbr0',
+      subnet: '192.168.122.0/24',
+      suggestion: '192.168.124.0/24'
+    })
     expect(got[0].clashes.map((c) => [c.other, c.dev, c.kind])).toEqual([['192.168.122.0/24', 'wlan0', 'address']])
     expect(describeNetworkClash(got[0])).toBe(
       'network default (192.168.122.0/24) overlaps 192.168.122.0/24 on wlan0 (address 192.168.122.77/24): renumber it to 192.168.124.0/24 (guestnet net-renumber default)'
@@ -57,7 +68,10 @@ describe('ClashTracker', () => {
     const first = findNetworkClashes(networks, hotel)
     expect(t.update(first).appeared.map((c) => c.network)).toEqual(['default'])
     expect(t.update(first)).toEqual({ appeared: [], resolved: [] })
-    const moved: HostFacts = { ...hotel, addresses: hotel.addresses.map((a) => (a.ifname === 'wlan0' ? { ...a, ifname: 'wlan1' } : a)) }
+    const moved: HostFacts = {
+      ...hotel,
+      addresses: hotel.addresses.map((a) => (a.ifname === 'wlan0' ? { ...a, ifname: 'wlan1' } : a))
+    }
     expect(t.update(findNetworkClashes(networks, moved)).appeared).toHaveLength(1)
     expect(t.update([])).toEqual({ appeared: [], resolved: [{ network: 'default', subnet: '192.168.122.0/24' }] })
   })

@@ -35,7 +35,11 @@ export function ownBridges(networks: readonly WatchedNetwork[]): string[] {
   return networks.flatMap((n) => (n.active && n.def.bridge?.name ? [n.def.bridge.name] : []))
 }
 
-export function findNetworkClashes(networks: readonly WatchedNetwork[], facts: HostFacts, pool?: readonly string[]): NetworkClash[] {
+export function findNetworkClashes(
+  networks: readonly WatchedNetwork[],
+  facts: HostFacts,
+  pool?: readonly string[]
+): NetworkClash[] {
   const ignoreDevs = ownBridges(networks)
   const out: NetworkClash[] = []
   for (const n of networks) {
@@ -45,7 +49,8 @@ export function findNetworkClashes(networks: readonly WatchedNetwork[], facts: H
       const clashes = findClashes(subnet, facts, { ignoreDevs })
       if (clashes.length === 0) continue
       const others = networks.filter((o) => o !== n).map((o) => o.def)
-      const target = subnet.family === 4 ? suggestRenumberTarget(n.def, { facts, others, ...(pool ? { pool } : {}) }) : null
+      const target =
+        subnet.family === 4 ? suggestRenumberTarget(n.def, { facts, others, ...(pool ? { pool } : {}) }) : null
       out.push({
         network: n.def.name,
         active: n.active,
@@ -62,7 +67,9 @@ export function findNetworkClashes(networks: readonly WatchedNetwork[], facts: H
 /** A clash in a sentence: `network default (192.168.122.0/24) overlaps 192.168.122.0/24 on wlan0 (address …); move it to 10.122.0.0/24`. */
 export function describeNetworkClash(c: NetworkClash): string {
   const what = c.clashes.map((x) => x.message.replace(`${c.subnet} overlaps `, '')).join('; ')
-  const move = c.suggestion ? `: renumber it to ${c.suggestion} (guestnet net-renumber ${c.network})` : ': no free range to move it to'
+  const move = c.suggestion
+    ? `: renumber it to ${c.suggestion} (guestnet net-renumber ${c.network})`
+    : ': no free range to move it to'
   return `network ${c.network} (${c.subnet}) overlaps ${what}${move}`
 }
 
@@ -90,10 +97,12 @@ export class ClashTracker {
       next.set(key, sig)
       if (this.seen.get(key) !== sig) appeared.push(c)
     }
-    const resolved = [...this.seen.keys()].filter((k) => !next.has(k)).map((k) => {
-      const [network, subnet] = k.split('|')
-      return { network, subnet }
-    })
+    const resolved = [...this.seen.keys()]
+      .filter((k) => !next.has(k))
+      .map((k) => {
+        const [network, subnet] = k.split('|')
+        return { network, subnet }
+      })
     this.seen = next
     return { appeared, resolved }
   }

@@ -12,7 +12,14 @@ const def: NetworkDef = {
   name: 'default',
   forward: { mode: 'nat' },
   bridge: { name: 'virbr0' },
-  ips: [{ family: 'ipv4', address: '192.168.122.1', prefix: 24, dhcp: { ranges: [{ start: '192.168.122.2', end: '192.168.122.254' }], hosts: [] } }]
+  ips: [
+    {
+      family: 'ipv4',
+      address: '192.168.122.1',
+      prefix: 24,
+      dhcp: { ranges: [{ start: '192.168.122.2', end: '192.168.122.254' }], hosts: [] }
+    }
+  ]
 }
 const home: HostFacts = {
   addresses: [
@@ -21,7 +28,10 @@ const home: HostFacts = {
   ],
   routes: [{ family: 4, dst: '0.0.0.0/0', gateway: '192.168.1.1', dev: 'wlan0', table: 'main' }]
 }
-const hotel: HostFacts = { ...home, addresses: [...home.addresses, { ifname: 'wlan0', family: 4, address: '192.168.122.40', prefix: 24 }] }
+const hotel: HostFacts = {
+  ...home,
+  addresses: [...home.addresses, { ifname: 'wlan0', family: 4, address: '192.168.122.40', prefix: 24 }]
+}
 
 describe('watchClashes', () => {
   it('reports a clash when the host moves onto our range, names both sides, and reports it resolved after a renumber', async () => {
@@ -52,12 +62,19 @@ describe('watchClashes', () => {
     monitor!.onLine('[ADDR]3: wlan0    inet 192.168.122.40/24 scope global wlan0')
     await timers.advance(50)
     expect(reports).toHaveLength(2)
-    expect(reports[1].appeared.map((c) => [c.network, c.subnet, c.clashes[0].dev, c.suggestion])).toEqual([['default', '192.168.122.0/24', 'wlan0', '192.168.123.0/24']])
+    expect(reports[1].appeared.map((c) => [c.network, c.subnet, c.clashes[0].dev, c.suggestion])).toEqual([
+      ['default', '192.168.122.0/24', 'wlan0', '192.168.123.0/24']
+    ])
     expect(w.current()).toHaveLength(1)
 
     nets = [{ def: { ...def, ips: [{ ...def.ips[0], address: '192.168.123.1' }] }, active: true }]
     await w.recheck()
-    expect(reports[2]).toMatchObject({ change: null, clashes: [], appeared: [], resolved: [{ network: 'default', subnet: '192.168.122.0/24' }] })
+    expect(reports[2]).toMatchObject({
+      change: null,
+      clashes: [],
+      appeared: [],
+      resolved: [{ network: 'default', subnet: '192.168.122.0/24' }]
+    })
     w.stop()
   })
 })

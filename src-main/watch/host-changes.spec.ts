@@ -28,7 +28,10 @@ const vpn: HostFacts = {
 
 describe('describeHostNetworks', () => {
   it('names addresses, routes and default routes, without our bridges, loopback or link-local', () => {
-    expect(describeHostNetworks(home, ['virbr0'])).toEqual(['address 192.168.1.23/24 on wlan0', 'default via 192.168.1.1 on wlan0 (table main)'])
+    expect(describeHostNetworks(home, ['virbr0'])).toEqual([
+      'address 192.168.1.23/24 on wlan0',
+      'default via 192.168.1.1 on wlan0 (table main)'
+    ])
   })
 
   it('reports a VPN coming up as added lines, and its going away as removed ones', () => {
@@ -36,7 +39,11 @@ describe('describeHostNetworks', () => {
     const after = describeHostNetworks(vpn, ['virbr0'])
     const diff = diffHostNetworks(before, after)
     expect(diff).toEqual({
-      added: ['address 10.64.0.2/32 on wg0', 'default on wg0 (table 51820)', 'route 192.168.0.0/16 on wg0 (table 51820)'],
+      added: [
+        'address 10.64.0.2/32 on wg0',
+        'default on wg0 (table 51820)',
+        'route 192.168.0.0/16 on wg0 (table 51820)'
+      ],
       removed: []
     })
     expect(diffHostNetworks(after, before)).toEqual({ added: [], removed: diff.added })

@@ -68,7 +68,8 @@ export function watchHostNetworks(opts: HostWatcherOptions): HostWatcher {
       const initial = lines === null
       const diff = diffHostNetworks(lines ?? [], now)
       lines = now
-      if (initial || diff.added.length > 0 || diff.removed.length > 0) await opts.onChange({ facts, lines: now, diff, initial })
+      if (initial || diff.added.length > 0 || diff.removed.length > 0)
+        await opts.onChange({ facts, lines: now, diff, initial })
     } catch (e) {
       opts.onError(`cannot read the host's networks: ${(e as Error).message}`)
     }

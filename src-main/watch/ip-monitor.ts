@@ -47,7 +47,11 @@ export const startIpMonitor: StartMonitor = (argv, cb) => {
   })
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-1000)))
   child.once('error', (e: NodeJS.ErrnoException) => {
-    if (!stopped) cb.onEnd(`cannot run '${argv.join(' ')}': ${e.code === 'ENOENT' ? "the 'ip' program (iproute2) is not installed" : e.message}`, true)
+    if (!stopped)
+      cb.onEnd(
+        `cannot run '${argv.join(' ')}': ${e.code === 'ENOENT' ? "the 'ip' program (iproute2) is not installed" : e.message}`,
+        true
+      )
     stopped = true
   })
   child.once('close', (code, signal) => {

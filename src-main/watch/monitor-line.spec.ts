@@ -20,7 +20,9 @@ const RECORDED = [
 
 describe('parseMonitorLine', () => {
   it('reads routes of every table, addresses and rules from the labelled one-line output', () => {
-    const got = RECORDED.map(parseMonitorLine).map((e) => e && [e.object, e.deleted, e.family, e.dev, e.dst, e.table, e.routeType])
+    const got = RECORDED.map(parseMonitorLine).map(
+      (e) => e && [e.object, e.deleted, e.family, e.dev, e.dst, e.table, e.routeType]
+    )
     expect(got).toEqual([
       ['route', false, 6, 'd1', 'ff00::/8', 'local', 'multicast'],
       ['route', false, 6, 'd1', 'fe80::/64', 'main', 'unicast'],

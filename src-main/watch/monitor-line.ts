@@ -40,7 +40,18 @@ const LABELS: Record<string, MonitorObject> = {
   NEXTHOP: 'other'
 }
 
-const ROUTE_TYPES = new Set(['unicast', 'local', 'broadcast', 'multicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat', 'anycast'])
+const ROUTE_TYPES = new Set([
+  'unicast',
+  'local',
+  'broadcast',
+  'multicast',
+  'blackhole',
+  'unreachable',
+  'prohibit',
+  'throw',
+  'nat',
+  'anycast'
+])
 
 const ADDRESS_LINE = /^\d+:\s+(\S+)\s+(inet6?)\s+(\S+)/
 const RULE_LINE = /^\d+:\s+(not\s+)?from\s/
@@ -75,7 +86,16 @@ function parseAddress(text: string, deleted: boolean): MonitorEvent | null {
   const m = ADDRESS_LINE.exec(text)
   if (!m) return null
   const dev = m[1].replace(/@.*$/, '')
-  return { object: 'address', deleted, family: m[2] === 'inet6' ? 6 : 4, dev, dst: m[3], table: null, routeType: null, text }
+  return {
+    object: 'address',
+    deleted,
+    family: m[2] === 'inet6' ? 6 : 4,
+    dev,
+    dst: m[3],
+    table: null,
+    routeType: null,
+    text
+  }
 }
 
 function bare(object: MonitorObject, text: string, deleted: boolean): MonitorEvent {
@@ -100,7 +120,9 @@ export function parseMonitorLine(raw: string): MonitorEvent | null {
     text = text.slice('Deleted '.length).trim()
   }
   if (text === '') return null
-  const object = labelled ?? (ADDRESS_LINE.test(text) ? 'address' : RULE_LINE.test(text) ? 'rule' : LINK_LINE.test(text) ? 'link' : 'route')
+  const object =
+    labelled ??
+    (ADDRESS_LINE.test(text) ? 'address' : RULE_LINE.test(text) ? 'rule' : LINK_LINE.test(text) ? 'link' : 'route')
   if (object === 'address') return parseAddress(text, deleted) ?? bare('address', text, deleted)
   if (object === 'route') return parseRoute(text, deleted)
   return bare(object, text, deleted)

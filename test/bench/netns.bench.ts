@@ -18,7 +18,16 @@ import { join } from 'node:path'
 import { writeNetworkXml } from '../netns/support/network-xml'
 import { findProgram } from '../netns/support/requirements'
 import type { BenchWorld, TimedRun } from './support/bench-world'
-import { benchEnv, benchSkipReason, createBenchWorld, guestnet, HELPER_JS, INET4, timedInNs, timedRun } from './support/bench-world'
+import {
+  benchEnv,
+  benchSkipReason,
+  createBenchWorld,
+  guestnet,
+  HELPER_JS,
+  INET4,
+  timedInNs,
+  timedRun
+} from './support/bench-world'
 import type { AttachedGuest } from './support/guest-timing'
 import { attachTimedGuest } from './support/guest-timing'
 import { iperf, plainVethPair } from './support/iperf'
@@ -31,7 +40,13 @@ const GUESTS = Number(process.env.GUESTNET_BENCH_GUESTS ?? 6)
 const FRESH_ROUNDS = Number(process.env.GUESTNET_BENCH_FRESH ?? 4)
 const IPERF_SECONDS = 2
 const IPERF_ROUNDS = 5
-const NET = { name: 'default', bridge: 'virbr0', mode: 'nat', ipv4: '192.168.122.1/24', ipv6: 'fd42:b3:0:1::1/64' } as const
+const NET = {
+  name: 'default',
+  bridge: 'virbr0',
+  mode: 'nat',
+  ipv4: '192.168.122.1/24',
+  ipv6: 'fd42:b3:0:1::1/64'
+} as const
 const PREFIX6 = 'fd42:b3:0:1::/64'
 
 const ms = (v: number): string => `${v.toFixed(1)} ms`
@@ -50,7 +65,10 @@ function phaseRows(runs: TimedRun[], label: string): Row[] {
   const byKey = new Map<string, number[]>()
   for (const r of runs) for (const [k, v] of parseTiming(r.stderr)) byKey.set(k, [...(byKey.get(k) ?? []), v])
   const rows: Row[] = [...byKey].map(([k, v]) => ({ what: `${label}: ${k}`, value: ms(median(v)) }))
-  rows.push({ what: `${label}: done (the whole command, as a shell times it)`, value: ms(median(runs.map((r) => r.ms))) })
+  rows.push({
+    what: `${label}: done (the whole command, as a shell times it)`,
+    value: ms(median(runs.map((r) => r.ms)))
+  })
   return rows
 }
 
@@ -83,7 +101,19 @@ async function rounds(w: BenchWorld): Promise<Rounds> {
 /** `guestnet-helper --serve` in the host namespace on the bench's root, until the returned stop. */
 async function withService<T>(w: BenchWorld, fn: () => Promise<T>): Promise<T> {
   const socket = join(w.root, 'run', 'guestnet', '.helper.sock')
-  const child = w.spawn(['ip', 'netns', 'exec', w.host, process.execPath, HELPER_JS, '--serve', '--root', w.root, '--idle-timeout', '0'])
+  const child = w.spawn([
+    'ip',
+    'netns',
+    'exec',
+    w.host,
+    process.execPath,
+    HELPER_JS,
+    '--serve',
+    '--root',
+    w.root,
+    '--idle-timeout',
+    '0'
+  ])
   const exited = new Promise((r) => child.once('exit', r))
   const deadline = Date.now() + 10_000
   while (!existsSync(socket)) {
@@ -104,7 +134,13 @@ async function latency(w: BenchWorld): Promise<{ rows: Row[]; phases: Row[] }> {
   const oneShot = await rounds(w)
   const warm = await withService(w, () => rounds(w))
   const base = median(oneShot.node0)
-  const row = (what: string, v: number, target: number, compare: string): Row => ({ what, value: ms(v), target: `≤ ${target} ms`, verdict: verdict(v <= target), compare })
+  const row = (what: string, v: number, target: number, compare: string): Row => ({
+    what,
+    value: ms(v),
+    target: `≤ ${target} ms`,
+    verdict: verdict(v <= target),
+    compare
+  })
   const startOne = median(oneShot.starts)
   const stopOne = median(oneShot.stops)
   const startWarm = median(warm.starts)
@@ -116,8 +152,14 @@ async function latency(w: BenchWorld): Promise<{ rows: Row[]; phases: Row[] }> {
       row(`CLI net-start, warm service (guestnet-helper --serve) running`, startWarm, 63, '127 ms'),
       row(`CLI net-destroy, warm service running`, stopWarm, 100, '402 ms'),
       { what: 'node -e 0, same conditions (baseline)', value: ms(base) },
-      { what: 'net-start above the baseline (one-shot / warm service)', value: `${ms(startOne - base)} / ${ms(startWarm - median(warm.node0))}` },
-      { what: 'net-destroy above the baseline (one-shot / warm service)', value: `${ms(stopOne - base)} / ${ms(stopWarm - median(warm.node0))}` }
+      {
+        what: 'net-start above the baseline (one-shot / warm service)',
+        value: `${ms(startOne - base)} / ${ms(startWarm - median(warm.node0))}`
+      },
+      {
+        what: 'net-destroy above the baseline (one-shot / warm service)',
+        value: `${ms(stopOne - base)} / ${ms(stopWarm - median(warm.node0))}`
+      }
     ],
     phases: [
       ...phaseRows(oneShot.startRuns, 'net-start'),
@@ -140,7 +182,8 @@ function pick(all: readonly AttachedGuest[], f: (g: AttachedGuest) => number | n
 
 function guestRows(label: string, all: readonly AttachedGuest[], first: boolean): Row[] {
   const n = all.length
-  if (process.env.GUESTNET_BENCH_VERBOSE === '1') for (const g of all) console.error(`${label} ${g.ns}: ${JSON.stringify(g.times)}`)
+  if (process.env.GUESTNET_BENCH_VERBOSE === '1')
+    for (const g of all) console.error(`${label} ${g.ns}: ${JSON.stringify(g.times)}`)
   const note = (p: Picked): string => s(p.value) + (p.missing > 0 ? ` (${p.missing} of ${n} never)` : '')
   const lease = pick(all, (g) => g.times.leaseMs)
   const tentative = pick(all, (g) => g.times.slaacTentativeMs)
@@ -148,9 +191,26 @@ function guestRows(label: string, all: readonly AttachedGuest[], first: boolean)
   const ll = pick(all, (g) => g.times.linkLocalMs)
   const ok = (p: Picked, limit: number): string => verdict(p.value !== null && p.value <= limit)
   return [
-    { what: `${label}: attach → DHCP lease (median of ${n})`, value: note(lease), target: '≤ 0.7 s', verdict: ok(lease, 700), ...(first ? { compare: '7.3 s' } : {}) },
-    { what: `${label}: attach → SLAAC address assigned (tentative)`, value: note(tentative), target: '≤ 1.8 s', verdict: ok(tentative, 1800), ...(first ? { compare: '5.9 s' } : {}) },
-    { what: '  … that address usable (its DAD, in the guest, done)', value: note(usable), target: '≤ 1.8 s', verdict: ok(usable, 1800) },
+    {
+      what: `${label}: attach → DHCP lease (median of ${n})`,
+      value: note(lease),
+      target: '≤ 0.7 s',
+      verdict: ok(lease, 700),
+      ...(first ? { compare: '7.3 s' } : {})
+    },
+    {
+      what: `${label}: attach → SLAAC address assigned (tentative)`,
+      value: note(tentative),
+      target: '≤ 1.8 s',
+      verdict: ok(tentative, 1800),
+      ...(first ? { compare: '5.9 s' } : {})
+    },
+    {
+      what: '  … that address usable (its DAD, in the guest, done)',
+      value: note(usable),
+      target: '≤ 1.8 s',
+      verdict: ok(usable, 1800)
+    },
     { what: '  … the guest’s link-local DAD done (then it solicits)', value: note(ll) }
   ]
 }
@@ -200,7 +260,10 @@ async function routerAnswerMs(w: BenchWorld, ns: string): Promise<number | null>
 }
 
 async function throughput(w: BenchWorld, guest: AttachedGuest): Promise<Row[]> {
-  if (!findProgram('iperf3')) return [{ what: 'NAT throughput vs plain veth', value: 'skipped: iperf3 is not installed (apt-get install iperf3)' }]
+  if (!findProgram('iperf3'))
+    return [
+      { what: 'NAT throughput vs plain veth', value: 'skipped: iperf3 is not installed (apt-get install iperf3)' }
+    ]
   const plain = await plainVethPair(w)
   const nat: number[] = []
   const ref: number[] = []
@@ -215,7 +278,13 @@ async function throughput(w: BenchWorld, guest: AttachedGuest): Promise<Row[]> {
   return [
     { what: `guest → internet through NAT (iperf3, ${IPERF_ROUNDS} × ${IPERF_SECONDS} s)`, value: gbit(median(nat)) },
     { what: `plain veth pair, no NAT (iperf3, ${IPERF_ROUNDS} × ${IPERF_SECONDS} s)`, value: gbit(median(ref)) },
-    { what: 'NAT / plain veth (median of the pairs)', value: ratio.toFixed(3), target: '≥ 0.95', verdict: verdict(ratio >= 0.95), compare: '0.82' }
+    {
+      what: 'NAT / plain veth (median of the pairs)',
+      value: ratio.toFixed(3),
+      target: '≥ 0.95',
+      verdict: verdict(ratio >= 0.95),
+      compare: '0.82'
+    }
   ]
 }
 
@@ -232,7 +301,11 @@ async function main(): Promise<void> {
     const g = await guests(w)
     const tp = await throughput(w, g.keep)
     await guestnet(w, ['net-destroy', NET.name])
-    printTable(`netns: guestnet in network namespaces (load average ${load.toFixed(2)} at start)`, [...lat.rows, ...g.rows, ...tp], { compareHeader: 'libvirt 9.0' })
+    printTable(
+      `netns: guestnet in network namespaces (load average ${load.toFixed(2)} at start)`,
+      [...lat.rows, ...g.rows, ...tp],
+      { compareHeader: 'libvirt 9.0' }
+    )
     printTable('netns: phases with GUESTNET_TIMING=1 (ms since process start, median)', lat.phases)
   } finally {
     await w.dispose()

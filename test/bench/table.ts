@@ -30,7 +30,13 @@ export function timeRounds(fn: () => void, rounds: number, warmup = 3): number[]
 export function printTable(title: string, rows: Row[], opts: { compareHeader?: string } = {}): void {
   const withCompare = rows.some((r) => r.compare !== undefined)
   const headers = ['what', 'measured', 'target', '', ...(withCompare ? [opts.compareHeader ?? 'compare'] : [])]
-  const cells = rows.map((r) => [r.what, r.value, r.target ?? '', r.verdict ?? '', ...(withCompare ? [r.compare ?? ''] : [])])
+  const cells = rows.map((r) => [
+    r.what,
+    r.value,
+    r.target ?? '',
+    r.verdict ?? '',
+    ...(withCompare ? [r.compare ?? ''] : [])
+  ])
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)))
   const line = (c: string[]): string => `| ${c.map((x, i) => x.padEnd(widths[i])).join(' | ')} |`
   console.log(`\n${title}\n`)

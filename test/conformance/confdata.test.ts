@@ -50,8 +50,16 @@ const LEGACY = 'generated when forwardPlainNames defaulted to no (libvirt < 1.1.
 const NO_RA_ONLY = 'netmask-era libvirt that did not yet write ra-only ranges for IPv6 addresses without DHCP'
 
 const EXPECTED: Record<string, CaseClass> = {
-  'dhcp6-network': { kind: 'era', needs: ['ipv6-prefix'], reason: 'older libvirt: IPv6 dhcp-range without the prefix length' },
-  'dhcp6host-routed-network': { kind: 'era', needs: ['dhcp-authoritative', 'ipv6-prefix'], reason: 'older libvirt: no dhcp-authoritative, static IPv6 range without prefix' },
+  'dhcp6-network': {
+    kind: 'era',
+    needs: ['ipv6-prefix'],
+    reason: 'older libvirt: IPv6 dhcp-range without the prefix length'
+  },
+  'dhcp6host-routed-network': {
+    kind: 'era',
+    needs: ['dhcp-authoritative', 'ipv6-prefix'],
+    reason: 'older libvirt: no dhcp-authoritative, static IPv6 range without prefix'
+  },
   'dnsmasq-options': { kind: 'unsupported', elements: ['dnsmasq:options'] },
   'isolated-network': current,
   'leasetime-hours': { kind: 'hostsfile' },
@@ -71,7 +79,11 @@ const EXPECTED: Record<string, CaseClass> = {
   'nat-network-forward-nat-ipv6': current,
   'nat-network-mtu': current,
   'nat-network-name-with-quotes': current,
-  'netboot-network': { kind: 'era', needs: ['bind-interfaces'], reason: 'libvirt run with a simulated dnsmasq lacking --bind-dynamic' },
+  'netboot-network': {
+    kind: 'era',
+    needs: ['bind-interfaces'],
+    reason: 'libvirt run with a simulated dnsmasq lacking --bind-dynamic'
+  },
   'netboot-proxy-network': {
     kind: 'era',
     needs: ['ipv4-netmask', 'dhcp-authoritative', 'bind-interfaces'],
@@ -98,7 +110,8 @@ function optionLines(text: string): string[] {
   return text.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'))
 }
 
-const xmlEscape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;')
+const xmlEscape = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;')
 
 /** libvirt's fixed state paths → ours; the name in libvirt's path must be the (XML-escaped) network name. */
 function substitutePaths(lines: string[], def: NetworkDef): string[] {
@@ -119,7 +132,8 @@ function toEra(lines: string[], needs: Era[], bridge: string): string[] {
     out = out.map((l) => (l === 'bind-dynamic' || l === 'bind-interfaces' ? 'BIND' : l))
   }
   if (needs.includes('ipv4-netmask')) out = out.map((l) => l.replace(/^(dhcp-range=[\d.]+,[\d.]+),255\.[\d.]+/, '$1'))
-  if (needs.includes('ipv6-prefix')) out = out.map((l) => l.replace(/^(dhcp-range=[0-9a-f:]+,(?:[0-9a-f:]+|static)),\d+$/, '$1'))
+  if (needs.includes('ipv6-prefix'))
+    out = out.map((l) => l.replace(/^(dhcp-range=[0-9a-f:]+,(?:[0-9a-f:]+|static)),\d+$/, '$1'))
   if (needs.includes('dhcp-authoritative')) out = out.filter((l) => l !== 'dhcp-authoritative')
   if (needs.includes('ra-only')) out = out.filter((l) => !l.endsWith(',ra-only'))
   return out
@@ -139,8 +153,12 @@ describe('libvirt networkxml2confdata', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
   afterAll(() => {
     const summary = [...totals].map(([k, n]) => `${n} ${k}`).join(', ')
-    const syntax = HAS_DNSMASQ ? `${dnsmasqChecked} generated configs pass dnsmasq --test` : 'dnsmasq --test skipped: dnsmasq is not installed'
-    console.log(`networkxml2confdata:\n${report.map((l) => `  ${l}`).join('\n')}\n  total ${report.length}: ${summary}; ${syntax}`)
+    const syntax = HAS_DNSMASQ
+      ? `${dnsmasqChecked} generated configs pass dnsmasq --test`
+      : 'dnsmasq --test skipped: dnsmasq is not installed'
+    console.log(
+      `networkxml2confdata:\n${report.map((l) => `  ${l}`).join('\n')}\n  total ${report.length}: ${summary}; ${syntax}`
+    )
   })
 
   it('every corpus case has an expected class', () => {
@@ -176,7 +194,9 @@ describe('libvirt networkxml2confdata', () => {
       const notes: string[] = []
 
       if (existsSync(hostsFile)) {
-        const expected = readCorpusFile('networkxml2confdata', `${name}.hostsfile`).split('\n').filter((l) => l !== '')
+        const expected = readCorpusFile('networkxml2confdata', `${name}.hostsfile`)
+          .split('\n')
+          .filter((l) => l !== '')
         expect(plan.artifacts.hostsfile.split('\n').filter((l) => l !== '')).toEqual(expected)
         notes.push(`hostsfile ${expected.length} lines equal`)
       }
@@ -186,7 +206,10 @@ describe('libvirt networkxml2confdata', () => {
         const wanted = cls.kind === 'input-only' ? (cls.contains ?? []) : []
         for (const line of wanted) expect(ours).toContain(line)
         const holds = wanted.length ? `; holds ${wanted.join(', ')}` : ''
-        count(cls.kind, `${name}: ${cls.kind === 'hostsfile' ? notes.join('') : `no expectation stored; planned without error${holds}`}`)
+        count(
+          cls.kind,
+          `${name}: ${cls.kind === 'hostsfile' ? notes.join('') : `no expectation stored; planned without error${holds}`}`
+        )
         return
       }
 
@@ -197,15 +220,23 @@ describe('libvirt networkxml2confdata', () => {
       } else if (cls.kind === 'legacy') {
         expect(ours).not.toEqual(expected)
         expect(ours).toEqual(expected.filter((l) => l !== 'domain-needed' && l !== 'local=//'))
-        count('known divergence', `${name}: known divergence (legacy semantics: ${cls.reason}); equal without domain-needed/local=//`)
+        count(
+          'known divergence',
+          `${name}: known divergence (legacy semantics: ${cls.reason}); equal without domain-needed/local=//`
+        )
       } else {
         expect(ours, 'an era case that matches as is should be reclassified as current').not.toEqual(expected)
         expect(toEra(ours, cls.needs, bridge)).toEqual(toEra(expected, cls.needs, bridge))
         for (const need of cls.needs) {
           const without = cls.needs.filter((n) => n !== need)
-          expect(toEra(ours, without, bridge), `normalisation '${need}' is needed`).not.toEqual(toEra(expected, without, bridge))
+          expect(toEra(ours, without, bridge), `normalisation '${need}' is needed`).not.toEqual(
+            toEra(expected, without, bridge)
+          )
         }
-        count('known divergence', `${name}: known divergence (era: ${cls.reason}); equal after ${cls.needs.join(', ')}${notes.length ? `; ${notes.join('')}` : ''}`)
+        count(
+          'known divergence',
+          `${name}: known divergence (era: ${cls.reason}); equal after ${cls.needs.join(', ')}${notes.length ? `; ${notes.join('')}` : ''}`
+        )
       }
     })
   }

@@ -30,7 +30,10 @@ interface Effect {
 const key = (e: Effect): string => `${e.family} ${e.role} [${e.matches}] ${e.verdict}`
 
 /** Reads one rule's tokens into an effect (without family/role). */
-function readRule(tokens: string[], bridge: string): { matches: Map<string, string>; verdict: string; family?: Family } {
+function readRule(
+  tokens: string[],
+  bridge: string
+): { matches: Map<string, string>; verdict: string; family?: Family } {
   const matches = new Map<string, string>()
   let family: Family | undefined
   let verdict = ''
@@ -81,12 +84,20 @@ function effects(family: Family | 'any', role: string, tokens: string[], bridge:
     rule.matches.set('cross', 'yes')
   }
   const realRole = rule.matches.delete('cross') ? 'cross' : role
-  const matches = [...rule.matches].map(([k, v]) => `${k}${k.endsWith('!=') ? '' : '='}${v}`).sort().join(' ')
+  const matches = [...rule.matches]
+    .map(([k, v]) => `${k}${k.endsWith('!=') ? '' : '='}${v}`)
+    .sort()
+    .join(' ')
   const fams: Family[] = rule.family ? [rule.family] : family === 'any' ? ['ip', 'ip6'] : [family]
   return fams.map((f) => ({ family: f, role: realRole, matches, verdict: rule.verdict }))
 }
 
-const LIBVIRT_ROLES: Record<string, string> = { guest_output: 'out', guest_input: 'in', guest_cross: 'cross', guest_nat: 'nat' }
+const LIBVIRT_ROLES: Record<string, string> = {
+  guest_output: 'out',
+  guest_input: 'in',
+  guest_cross: 'cross',
+  guest_nat: 'nat'
+}
 
 /** libvirt's `nft -ae insert rule FAMILY libvirt_network CHAIN …` commands, in effective order. */
 function libvirtEffects(text: string, bridge: string): Effect[] {
@@ -127,8 +138,12 @@ function ourEffects(ruleset: string, bridge: string): { effects: Effect[]; chain
   for (const [name, rules] of chains) {
     if (name === 'forward') continue
     for (const rule of rules) {
-      const tokens = rule.replace('{ tcp, udp }', '{tcp,udp}').replace(/\{ ([^}]*) \}/g, (_m, s: string) => `{${s.replace(/, /g, ',')}}`).split(' ')
-      if (name === 'input') out.push({ family: rule.includes('icmpv6') ? 'ip6' : 'ip', role: 'host', matches: rule, verdict: 'accept' })
+      const tokens = rule
+        .replace('{ tcp, udp }', '{tcp,udp}')
+        .replace(/\{ ([^}]*) \}/g, (_m, s: string) => `{${s.replace(/, /g, ',')}}`)
+        .split(' ')
+      if (name === 'input')
+        out.push({ family: rule.includes('icmpv6') ? 'ip6' : 'ip', role: 'host', matches: rule, verdict: 'accept' })
       else out.push(...effects('any', OUR_ROLES[name], tokens, bridge))
     }
   }
@@ -145,24 +160,40 @@ interface Deliberate {
 const GROUP = String(GUESTNET_DEVGROUP)
 
 const DELIBERATE: Deliberate = {
-  missing: (e) => (e.family === 'ip6' && e.role === 'in' && e.verdict === 'accept' && !e.matches.includes('ct=') ? 'IPv6 inbound: stateful (replies only)' : null),
+  missing: (e) =>
+    e.family === 'ip6' && e.role === 'in' && e.verdict === 'accept' && !e.matches.includes('ct=')
+      ? 'IPv6 inbound: stateful (replies only)'
+      : null,
   extra: (e, fams) => {
-    if (e.role === 'host' && e.matches.includes('dport 69')) return 'TFTP from the guests accepted on the input hook (libvirt: iptables backend and firewalld zone only)'
+    if (e.role === 'host' && e.matches.includes('dport 69'))
+      return 'TFTP from the guests accepted on the input hook (libvirt: iptables backend and firewalld zone only)'
     if (e.role === 'host') return 'guests→host accepts on the input hook'
     if (e.matches.includes(`group=${GROUP}`)) return 'other guestnet bridges refused'
-    if (e.family === 'ip6' && e.role === 'in' && e.verdict === 'accept' && e.matches.includes('ct=established,related')) return 'IPv6 inbound: stateful (replies only)'
-    if (!fams.has(e.family) && (e.verdict === 'reject' || e.role === 'cross')) return `${e.family} catch-all on an IPv4-only network (one inet table)`
+    if (e.family === 'ip6' && e.role === 'in' && e.verdict === 'accept' && e.matches.includes('ct=established,related'))
+      return 'IPv6 inbound: stateful (replies only)'
+    if (!fams.has(e.family) && (e.verdict === 'reject' || e.role === 'cross'))
+      return `${e.family} catch-all on an IPv4-only network (one inet table)`
     return null
   }
 }
 
 /** The corpus XML (or, for nat-default, libvirt's default network) for a case. */
 function caseXml(name: string): { xml: string; note?: string } {
-  if (name === 'nat-default') return { xml: readCorpusFile('default-network', 'default.xml.in'), note: 'input: default-network/default.xml.in' }
+  if (name === 'nat-default')
+    return { xml: readCorpusFile('default-network', 'default.xml.in'), note: 'input: default-network/default.xml.in' }
   return { xml: readCorpusFile('networkxml2firewalldata', `${name}.xml`) }
 }
 
-const CASES = ['forward-dev', 'isolated', 'nat-default', 'nat-ipv6', 'nat-ipv6-masquerade', 'nat-many-ips', 'nat-port-range', 'nat-tftp']
+const CASES = [
+  'forward-dev',
+  'isolated',
+  'nat-default',
+  'nat-ipv6',
+  'nat-ipv6-masquerade',
+  'nat-many-ips',
+  'nat-port-range',
+  'nat-tftp'
+]
 const report: string[] = []
 const rulesets = new Map<string, string>()
 
@@ -173,7 +204,9 @@ function defOf(name: string): NetworkDef {
 }
 
 describe('libvirt networkxml2firewalldata, by effect', () => {
-  afterAll(() => console.log(`networkxml2firewalldata:\n${report.map((l) => `  ${l}`).join('\n')}\n  total ${report.length} cases`))
+  afterAll(() =>
+    console.log(`networkxml2firewalldata:\n${report.map((l) => `  ${l}`).join('\n')}\n  total ${report.length} cases`)
+  )
 
   it('covers every case of the corpus', () => {
     expect(['nat-default', ...corpusCases('networkxml2firewalldata')].sort()).toEqual([...CASES].sort())
@@ -184,8 +217,13 @@ describe('libvirt networkxml2firewalldata, by effect', () => {
   it('nat-tftp: TFTP requests from the bridge are accepted on the input hook; no other case opens port 69', () => {
     for (const name of CASES) {
       const plan = buildPlan(defOf(name), { paths: { runtimeDir: '/run/guestnet', stateDir: '/var/lib/guestnet' } })
-      const tftp = ourEffects(plan.nftRuleset, plan.bridge).effects.filter((e) => e.role === 'host' && e.matches.includes('dport 69'))
-      expect(tftp.map((e) => e.matches), name).toEqual(name === 'nat-tftp' ? [`iifname "${plan.bridge}" udp dport 69 accept`] : [])
+      const tftp = ourEffects(plan.nftRuleset, plan.bridge).effects.filter(
+        (e) => e.role === 'host' && e.matches.includes('dport 69')
+      )
+      expect(
+        tftp.map((e) => e.matches),
+        name
+      ).toEqual(name === 'nat-tftp' ? [`iifname "${plan.bridge}" udp dport 69 accept`] : [])
     }
   })
 
@@ -217,9 +255,14 @@ describe('libvirt networkxml2firewalldata, by effect', () => {
       }
       // Within one source subnet the NAT rules must keep libvirt's order (exemptions first, generic
       // masquerade last); rules of different subnets never match the same packet, so their order is free.
-      const subnets = new Set(theirs.filter((e) => e.role === 'nat').map((e) => `${e.family} ${/saddr=(\S+)/.exec(e.matches)?.[1]}`))
+      const subnets = new Set(
+        theirs.filter((e) => e.role === 'nat').map((e) => `${e.family} ${/saddr=(\S+)/.exec(e.matches)?.[1]}`)
+      )
       for (const subnet of subnets) {
-        const order = (list: Effect[]): string[] => list.filter((e) => e.role === 'nat' && `${e.family} ${/saddr=(\S+)/.exec(e.matches)?.[1]}` === subnet).map(key)
+        const order = (list: Effect[]): string[] =>
+          list
+            .filter((e) => e.role === 'nat' && `${e.family} ${/saddr=(\S+)/.exec(e.matches)?.[1]}` === subnet)
+            .map(key)
         expect(order(ours.effects), `NAT order for ${subnet}`).toEqual(order(theirs))
       }
       expect(ours.effects.filter((e) => e.role === 'nat').length).toBe(theirs.filter((e) => e.role === 'nat').length)
@@ -227,7 +270,9 @@ describe('libvirt networkxml2firewalldata, by effect', () => {
       const shared = theirs.filter((e) => ourKeys.has(key(e))).length
       const diffs = [...why].map(([r, n]) => `${r} ×${n}`).join('; ')
       const extraNote = caseXml(name).note
-      report.push(`${name}: ${shared}/${theirs.length} libvirt effects equal${diffs ? `; deliberate: ${diffs}` : ''}${extraNote ? ` (${extraNote})` : ''}`)
+      report.push(
+        `${name}: ${shared}/${theirs.length} libvirt effects equal${diffs ? `; deliberate: ${diffs}` : ''}${extraNote ? ` (${extraNote})` : ''}`
+      )
     })
   }
 })
@@ -241,7 +286,9 @@ describe.skipIf(skip !== null)(`firewall corpus rulesets in real nft${skip ? ` (
 
   for (const name of CASES) {
     it(`${name}: nft -c accepts our ruleset`, () => {
-      const ruleset = rulesets.get(name) ?? buildPlan(defOf(name), { paths: { runtimeDir: '/run/guestnet', stateDir: '/var/lib/guestnet' } }).nftRuleset
+      const ruleset =
+        rulesets.get(name) ??
+        buildPlan(defOf(name), { paths: { runtimeDir: '/run/guestnet', stateDir: '/var/lib/guestnet' } }).nftRuleset
       const result = ns.check(ruleset)
       expect(result.output).toBe('')
       expect(result.ok).toBe(true)

@@ -115,11 +115,14 @@ describe.skipIf(cases.length === 0)('libvirt networkxml2xml', () => {
     it(`${c.name} (${expectation.kind})`, () => {
       const parsed = parseNetworkXml(c.input)
       if (expectation.kind === 'pass') {
-        if (!parsed.ok) report(c, 'failed', parsed.problems.map((p) => `${p.line}: ${p.field}: ${p.message}`).join('; '))
+        if (!parsed.ok)
+          report(c, 'failed', parsed.problems.map((p) => `${p.line}: ${p.field}: ${p.message}`).join('; '))
         expect(parsed.ok ? [] : parsed.problems).toEqual([])
         if (!parsed.ok) return
         const ours = formatNetworkXml(parsed.def, parsed.doc)
-        const diffs = c.expected ? semanticDiff(ours, c.expected, { allowMissingGeneratedMac: !/<mac\s/.test(c.input) }) : []
+        const diffs = c.expected
+          ? semanticDiff(ours, c.expected, { allowMissingGeneratedMac: !/<mac\s/.test(c.input) })
+          : []
         // Our own output must be a fixed point: same text, same definition.
         const again = normalizeNetworkXml(ours)
         const reparsed = parseNetworkXml(ours)

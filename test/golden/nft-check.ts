@@ -18,7 +18,8 @@ function has(program: string): boolean {
 
 /** Why the real-nft checks cannot run here, or null when they can. */
 export function nftSkipReason(): string | null {
-  if (typeof process.getuid === 'function' && process.getuid() !== 0) return 'not root: network namespaces need CAP_SYS_ADMIN'
+  if (typeof process.getuid === 'function' && process.getuid() !== 0)
+    return 'not root: network namespaces need CAP_SYS_ADMIN'
   if (!has('nft')) return 'nft is not installed (Debian: apt-get install nftables)'
   if (spawnSync('ip', ['-V'], { encoding: 'utf8' }).status !== 0) return 'ip (iproute2) is not installed'
   return null

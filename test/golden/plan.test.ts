@@ -121,19 +121,22 @@ describe.skipIf(skipNft !== null)(`golden rulesets in real nft${skipNft ? ` (ski
 
 const hasDnsmasq = spawnSync('dnsmasq', ['--version'], { encoding: 'utf8' }).status === 0
 
-describe.skipIf(!hasDnsmasq)(`golden dnsmasq configs${hasDnsmasq ? '' : ' (skipped: dnsmasq is not installed)'}`, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'gn-plan-dnsmasq-'))
-  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+describe.skipIf(!hasDnsmasq)(
+  `golden dnsmasq configs${hasDnsmasq ? '' : ' (skipped: dnsmasq is not installed)'}`,
+  () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gn-plan-dnsmasq-'))
+    afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-  for (const name of GOLDEN_CASES) {
-    it(`${name}: dnsmasq --test accepts the config`, () => {
-      const conf = planOf(name).dnsmasqConf
-      if (conf === '') return
-      const file = join(dir, `${name}.conf`)
-      writeFileSync(file, conf)
-      const r = spawnSync('dnsmasq', ['--test', `--conf-file=${file}`], { encoding: 'utf8' })
-      expect(`${r.stdout}${r.stderr}`).toMatch(/syntax check OK/)
-      expect(r.status).toBe(0)
-    })
+    for (const name of GOLDEN_CASES) {
+      it(`${name}: dnsmasq --test accepts the config`, () => {
+        const conf = planOf(name).dnsmasqConf
+        if (conf === '') return
+        const file = join(dir, `${name}.conf`)
+        writeFileSync(file, conf)
+        const r = spawnSync('dnsmasq', ['--test', `--conf-file=${file}`], { encoding: 'utf8' })
+        expect(`${r.stdout}${r.stderr}`).toMatch(/syntax check OK/)
+        expect(r.status).toBe(0)
+      })
+    }
   }
-})
+)

@@ -20,7 +20,13 @@ import { createWorld } from './support/world'
 const skip = cliSkipReason() ?? (existsSync(HELPER_JS) ? null : `the helper is not built (${HELPER_JS})`)
 if (skip) console.warn(`netns crash tests skipped: ${skip}`)
 
-const NET = { name: 'crashy', bridge: 'virbr8', mode: 'nat', ipv4: '192.168.175.1/24', ipv6: '2001:db8:43::1/64' } as const
+const NET = {
+  name: 'crashy',
+  bridge: 'virbr8',
+  mode: 'nat',
+  ipv4: '192.168.175.1/24',
+  ipv6: '2001:db8:43::1/64'
+} as const
 
 /**
  * Where the helper dies: right after a step (its own fault hook sends it SIGKILL: deterministic), or
@@ -96,7 +102,9 @@ describe.skipIf(skip !== null)(`helper killed during a start${skip ? ` (skipped:
       expect(resultOf(dead)).toBeUndefined()
       if (point.then === 'reconcile') {
         const rec = expectOk(await world.guestnet(['reconcile']))
-        console.info(`after ${point.how} ${point.step}: reconcile → ${(await expectConsistent())}; ${rec.stdout.trim().split('\n').slice(-3).join(' | ')}`)
+        console.info(
+          `after ${point.how} ${point.step}: reconcile → ${await expectConsistent()}; ${rec.stdout.trim().split('\n').slice(-3).join(' | ')}`
+        )
       }
       // The next start works (or says it already runs), and a stop then removes every piece.
       const start = await world.guestnet(['net-start', NET.name])

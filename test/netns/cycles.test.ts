@@ -21,7 +21,13 @@ const skip = cliSkipReason() ?? (existsSync(HELPER_JS) ? null : `the helper is n
 if (skip) console.warn(`netns cycle tests skipped: ${skip}`)
 
 const CYCLES = 100
-const NET = { name: 'cycler', bridge: 'virbr9', mode: 'nat', ipv4: '192.168.180.1/24', ipv6: '2001:db8:44::1/64' } as const
+const NET = {
+  name: 'cycler',
+  bridge: 'virbr9',
+  mode: 'nat',
+  ipv4: '192.168.180.1/24',
+  ipv6: '2001:db8:44::1/64'
+} as const
 
 function fdCount(pid: number): number {
   return readdirSync(`/proc/${pid}/fd`).length
@@ -48,7 +54,8 @@ describe.skipIf(skip !== null)(`${CYCLES} start/stop cycles${skip ? ` (skipped: 
     const stopMs: number[] = []
     for (let i = 0; i < CYCLES; i++) {
       const start = await runHelper(world, { verb: 'start', name: NET.name })
-      if (resultOf(start)?.ok !== true) throw new Error(`cycle ${i}: start failed: ${JSON.stringify(resultOf(start))} ${start.stderr}`)
+      if (resultOf(start)?.ok !== true)
+        throw new Error(`cycle ${i}: start failed: ${JSON.stringify(resultOf(start))} ${start.stderr}`)
       startMs.push(start.ms)
       if (i === 0 || i === CYCLES - 1) {
         const snap = await snapshot(world)
@@ -57,11 +64,14 @@ describe.skipIf(skip !== null)(`${CYCLES} start/stop cycles${skip ? ` (skipped: 
         dnsmasqFds.push(fdCount(Number(dnsmasq[0].split(' ')[0])))
       }
       const stop = await runHelper(world, { verb: 'stop', name: NET.name })
-      if (resultOf(stop)?.ok !== true) throw new Error(`cycle ${i}: stop failed: ${JSON.stringify(resultOf(stop))} ${stop.stderr}`)
+      if (resultOf(stop)?.ok !== true)
+        throw new Error(`cycle ${i}: stop failed: ${JSON.stringify(resultOf(stop))} ${stop.stderr}`)
       stopMs.push(stop.ms)
     }
     const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-    console.info(`${CYCLES} cycles: helper start median ${median(startMs).toFixed(0)} ms, stop median ${median(stopMs).toFixed(0)} ms`)
+    console.info(
+      `${CYCLES} cycles: helper start median ${median(startMs).toFixed(0)} ms, stop median ${median(stopMs).toFixed(0)} ms`
+    )
     expect(dnsmasqFds[1]).toBe(dnsmasqFds[0])
     await expectNothingLeft(world, before)
     // Our own side (pipes to 200 helpers) is back where it was, give or take a handle node opens lazily.

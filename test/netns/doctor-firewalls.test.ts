@@ -8,7 +8,17 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
 import { addressOf } from '../../src-main/sandbox/topology'
-import { doctor, expectAction, finding, findingIds, inHost, nftRuleset, reachesInternet, setSysctl, sysctl } from './doctor-support'
+import {
+  doctor,
+  expectAction,
+  finding,
+  findingIds,
+  inHost,
+  nftRuleset,
+  reachesInternet,
+  setSysctl,
+  sysctl
+} from './doctor-support'
 import type { Guest } from './support/guest'
 import { defineAndStart } from './support/networks'
 import { cliSkipReason, findProgram } from './support/requirements'
@@ -16,7 +26,11 @@ import type { World } from './support/world'
 import { createWorld } from './support/world'
 
 const base = cliSkipReason()
-const skip = base ?? (findProgram('iptables-nft') && findProgram('iptables-legacy') ? null : 'iptables is not installed (apt-get install iptables)')
+const skip =
+  base ??
+  (findProgram('iptables-nft') && findProgram('iptables-legacy')
+    ? null
+    : 'iptables is not installed (apt-get install iptables)')
 if (skip) console.warn(`netns doctor firewall tests skipped: ${skip}`)
 
 const NET = { name: 'natnet', bridge: 'virbr7', mode: 'nat', ipv4: '192.168.150.1/24' } as const
@@ -43,7 +57,10 @@ describe.skipIf(skip !== null)(`doctor: other firewalls${skip ? ` (skipped: ${sk
   beforeAll(async () => {
     world = await createWorld()
     await defineAndStart(world, NET)
-    ;[g1, g2] = await Promise.all([world.addGuest({ bridge: NET.bridge, name: 'alpha' }), world.addGuest({ bridge: NET.bridge, name: 'bravo' })])
+    ;[g1, g2] = await Promise.all([
+      world.addGuest({ bridge: NET.bridge, name: 'alpha' }),
+      world.addGuest({ bridge: NET.bridge, name: 'bravo' })
+    ])
     await Promise.all([g1.dhcp(), g2.dhcp()])
     pristine = await nftRuleset(world)
   })
@@ -53,7 +70,11 @@ describe.skipIf(skip !== null)(`doctor: other firewalls${skip ? ` (skipped: ${sk
   })
   afterEach(async () => {
     // Whatever a test left, the next one starts from guestnet's table alone.
-    await inHost(world, ['sh', '-c', 'nft delete table ip filter 2>/dev/null; iptables-legacy -P FORWARD ACCEPT; iptables-legacy -P INPUT ACCEPT; iptables-legacy -F; true'])
+    await inHost(world, [
+      'sh',
+      '-c',
+      'nft delete table ip filter 2>/dev/null; iptables-legacy -P FORWARD ACCEPT; iptables-legacy -P INPUT ACCEPT; iptables-legacy -F; true'
+    ])
     await setSysctl(world, 'net.bridge.bridge-nf-call-iptables', '1')
     expect(await nftRuleset(world)).toBe(pristine)
   })
@@ -76,7 +97,10 @@ describe.skipIf(skip !== null)(`doctor: other firewalls${skip ? ` (skipped: ${sk
     const { run, report } = await doctor(world)
     expect(run.code).toBe(1)
     const f = finding(report, 'iptables-drop/ipv4-nft-forward')
-    expect(f).toMatchObject({ severity: 'error', title: "Docker's iptables FORWARD policy DROP blocks guest traffic (IPv4)" })
+    expect(f).toMatchObject({
+      severity: 'error',
+      title: "Docker's iptables FORWARD policy DROP blocks guest traffic (IPv4)"
+    })
     expect(finding(report, 'br-netfilter').severity).toBe('warning')
 
     const fixed = await expectAction(world, '--fix', 'iptables-drop/ipv4-nft-forward')
@@ -138,7 +162,12 @@ describe.skipIf(skip !== null)(`doctor: other firewalls${skip ? ` (skipped: ${sk
     // Narrow: the host's other services stay closed to the guests.
     const rules = await inHost(world, ['iptables-nft', '-S', 'INPUT'])
     expect(rules).toContain('-P INPUT DROP')
-    expect(rules.split('\n').filter((l) => l.includes('guestnet-doctor')).every((l) => /-i virbr7 -p (udp|tcp) -m (udp|tcp) --dport (67|53) /.test(l))).toBe(true)
+    expect(
+      rules
+        .split('\n')
+        .filter((l) => l.includes('guestnet-doctor'))
+        .every((l) => /-i virbr7 -p (udp|tcp) -m (udp|tcp) --dport (67|53) /.test(l))
+    ).toBe(true)
 
     await expectAction(world, '--undo', f.id)
     expect(await nftRuleset(world)).toBe(before)
@@ -157,7 +186,9 @@ describe.skipIf(skip !== null)(`doctor: other firewalls${skip ? ` (skipped: ${sk
     expect(await reachesInternet(g1)).toBe(false)
 
     const { report } = await doctor(world)
-    expect(findingIds(report)).toEqual(expect.arrayContaining(['nft-drop/forward-inet-killswitch-forward', 'nft-drop/input-inet-killswitch-input']))
+    expect(findingIds(report)).toEqual(
+      expect.arrayContaining(['nft-drop/forward-inet-killswitch-forward', 'nft-drop/input-inet-killswitch-input'])
+    )
     expect(finding(report, 'nft-drop/forward-inet-killswitch-forward').explanation).toMatch(/cannot override this drop/)
 
     const fixed = await expectAction(world, '--fix', 'nft-drop')

@@ -25,7 +25,13 @@ const skip = cliSkipReason()
 if (skip) console.warn(`netns doctor host tests skipped: ${skip}`)
 
 const PREFIX = '2001:db8:47::/64'
-const NET = { name: 'natnet', bridge: 'virbr7', mode: 'nat', ipv4: '192.168.150.1/24', ipv6: '2001:db8:47::1/64' } as const
+const NET = {
+  name: 'natnet',
+  bridge: 'virbr7',
+  mode: 'nat',
+  ipv4: '192.168.150.1/24',
+  ipv6: '2001:db8:47::1/64'
+} as const
 const QUIET = { name: 'quiet', bridge: 'virbr8', mode: 'nat', ipv4: '192.168.160.1/24' } as const
 const LIBVIRTISH = { name: 'lv', bridge: 'virbr0', mode: 'nat', ipv4: '192.168.122.1/24' } as const
 
@@ -51,7 +57,10 @@ describe.skipIf(skip !== null)(`doctor: host settings${skip ? ` (skipped: ${skip
       expect(await reachesInternet(g1)).toBe(false)
       const { run, report } = await doctor(world)
       expect(run.code).toBe(1)
-      expect(finding(report, 'forwarding/ipv4')).toMatchObject({ severity: 'error', title: 'IPv4 forwarding is off: guests of natnet cannot reach beyond the host' })
+      expect(finding(report, 'forwarding/ipv4')).toMatchObject({
+        severity: 'error',
+        title: 'IPv4 forwarding is off: guests of natnet cannot reach beyond the host'
+      })
       await expectAction(world, '--fix', 'forwarding/ipv4')
       expect(await sysctl(world, 'net.ipv4.ip_forward')).toBe('1')
       expect(await reachesInternet(g1)).toBe(true)
@@ -81,7 +90,18 @@ describe.skipIf(skip !== null)(`doctor: host settings${skip ? ` (skipped: ${skip
 
   it('an uplink with RA routes and accept_ra=1 while forwarding: set to 2, undone to 1', async () => {
     const was = await sysctl(world, 'net.ipv6.conf.uplink0.accept_ra')
-    await world.x.ip(world.host, ['-6', 'route', 'add', '2001:db8:5::/64', 'via', '2001:db8::1', 'dev', 'uplink0', 'proto', 'ra'])
+    await world.x.ip(world.host, [
+      '-6',
+      'route',
+      'add',
+      '2001:db8:5::/64',
+      'via',
+      '2001:db8::1',
+      'dev',
+      'uplink0',
+      'proto',
+      'ra'
+    ])
     await setSysctl(world, 'net.ipv6.conf.uplink0.accept_ra', '1')
     try {
       const f = finding((await doctor(world)).report, 'accept-ra/uplink0')
@@ -106,7 +126,15 @@ describe.skipIf(skip !== null)(`doctor: host settings${skip ? ` (skipped: ${skip
     const blockers: ChildProcess[] = []
     try {
       for (const port of ['53', '67']) {
-        const child = world.spawn(['ip', 'netns', 'exec', world.host, process.execPath, join(REPO, 'test/netns/support/port-blocker.mjs'), port])
+        const child = world.spawn([
+          'ip',
+          'netns',
+          'exec',
+          world.host,
+          process.execPath,
+          join(REPO, 'test/netns/support/port-blocker.mjs'),
+          port
+        ])
         let out = ''
         child.stdout?.on('data', (d: Buffer) => (out += String(d)))
         await waitFor(async () => out.includes('ready'), { timeoutMs: 10_000, what: `the port blocker on ${port}` })
@@ -117,12 +145,17 @@ describe.skipIf(skip !== null)(`doctor: host settings${skip ? ` (skipped: ${skip
       expect(dhcp).toMatchObject({ severity: 'error', fix: null })
       expect(dhcp.evidence.join('\n')).toContain(`held by node (pid ${blockers[1].pid})`)
       expect(finding(report, 'port-holder/udp-53').severity).toBe('warning')
-      expect(finding(report, 'port-holder/tcp-53').evidence.join('\n')).toContain(`held by node (pid ${blockers[0].pid})`)
+      expect(finding(report, 'port-holder/tcp-53').evidence.join('\n')).toContain(
+        `held by node (pid ${blockers[0].pid})`
+      )
       expect(dhcp.advice).toMatch(/stop that program/)
     } finally {
       for (const b of blockers) b.kill('SIGTERM')
     }
-    await waitFor(async () => !findingIds((await doctor(world)).report).some((id) => id.startsWith('port-holder')), { timeoutMs: 10_000, what: 'the blockers to go' })
+    await waitFor(async () => !findingIds((await doctor(world)).report).some((id) => id.startsWith('port-holder')), {
+      timeoutMs: 10_000,
+      what: 'the blockers to go'
+    })
     await world.guestnet(['net-undefine', QUIET.name])
   })
 
@@ -149,7 +182,23 @@ describe.skipIf(skip !== null)(`doctor: host settings${skip ? ` (skipped: ${skip
     const report = await new Promise<DoctorReport>((resolve, reject) => {
       execFile(
         'unshare',
-        ['--mount', '--propagation', 'private', '--', 'sh', '-c', 'mount --bind /dev/null /usr/sbin/dnsmasq && exec "$0" "$@"', process.execPath, GUESTNET_BIN, '--root', world.root, '--netns', world.host, 'doctor', '--json'],
+        [
+          '--mount',
+          '--propagation',
+          'private',
+          '--',
+          'sh',
+          '-c',
+          'mount --bind /dev/null /usr/sbin/dnsmasq && exec "$0" "$@"',
+          process.execPath,
+          GUESTNET_BIN,
+          '--root',
+          world.root,
+          '--netns',
+          world.host,
+          'doctor',
+          '--json'
+        ],
         { timeout: 30_000 },
         (error, stdout, stderr) => {
           try {

@@ -42,7 +42,10 @@ export function finding(r: DoctorReport, id: string): DoctorReport['findings'][n
 export async function expectAction(world: World, flag: '--fix' | '--undo', selector: string): Promise<DoctorReport> {
   const { run, report } = await doctor(world, [flag, selector])
   expect(report.actions.length, run.stdout).toBeGreaterThan(0)
-  expect(report.actions.filter((a) => !a.ok), JSON.stringify(report.actions)).toEqual([])
+  expect(
+    report.actions.filter((a) => !a.ok),
+    JSON.stringify(report.actions)
+  ).toEqual([])
   expect(run.code).toBe(0)
   return report
 }

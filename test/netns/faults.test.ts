@@ -22,7 +22,13 @@ import { createWorld } from './support/world'
 const skip = cliSkipReason()
 if (skip) console.warn(`netns fault tests skipped: ${skip}`)
 
-const NET = { name: 'faulty', bridge: 'virbr5', mode: 'nat', ipv4: '192.168.185.1/24', ipv6: '2001:db8:45::1/64' } as const
+const NET = {
+  name: 'faulty',
+  bridge: 'virbr5',
+  mode: 'nat',
+  ipv4: '192.168.185.1/24',
+  ipv6: '2001:db8:45::1/64'
+} as const
 const BLOCKER = fileURLToPath(new URL('./support/port-blocker.mjs', import.meta.url))
 
 interface Fault {
@@ -59,16 +65,22 @@ const FAULTS: Fault[] = [
       // `flags owner`: only the nft process that made it may change or delete it; it goes when that exits.
       const owner = world.spawn(['ip', 'netns', 'exec', world.host, 'nft', '-i'])
       owner.stdin?.write('add table inet guestnet_faulty { flags owner; }\n')
-      await waitFor(async () => (await world.x.inNs(world.host, ['nft', 'list', 'tables'])).stdout.includes('guestnet_faulty'), {
-        timeoutMs: 5000,
-        what: 'the owned table'
-      })
+      await waitFor(
+        async () => (await world.x.inNs(world.host, ['nft', 'list', 'tables'])).stdout.includes('guestnet_faulty'),
+        {
+          timeoutMs: 5000,
+          what: 'the owned table'
+        }
+      )
       return async () => {
         owner.stdin?.end()
-        await waitFor(async () => !(await world.x.inNs(world.host, ['nft', 'list', 'tables'])).stdout.includes('guestnet_faulty'), {
-          timeoutMs: 5000,
-          what: 'the owned table to go'
-        })
+        await waitFor(
+          async () => !(await world.x.inNs(world.host, ['nft', 'list', 'tables'])).stdout.includes('guestnet_faulty'),
+          {
+            timeoutMs: 5000,
+            what: 'the owned table to go'
+          }
+        )
       }
     }
   },
@@ -82,7 +94,10 @@ const FAULTS: Fault[] = [
       await waitFor(async () => out.includes('ready'), { timeoutMs: 10_000, what: 'the port 53 blocker' })
       return async () => {
         child.kill('SIGTERM')
-        await waitFor(async () => child.exitCode !== null || child.signalCode !== null, { timeoutMs: 5000, what: 'the blocker to exit' })
+        await waitFor(async () => child.exitCode !== null || child.signalCode !== null, {
+          timeoutMs: 5000,
+          what: 'the blocker to exit'
+        })
       }
     }
   }

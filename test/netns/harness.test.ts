@@ -10,7 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { createNsExec } from '../../src-main/sandbox/ns-exec'
 import { NsGuardError } from '../../src-main/sandbox/ns-exec'
-import { fetchFrom, INTERNET_NAME, listNamespaces, normalizePeer, PEER_CGI_PATH, resolveFrom } from '../../src-main/sandbox/topology'
+import {
+  fetchFrom,
+  INTERNET_NAME,
+  listNamespaces,
+  normalizePeer,
+  PEER_CGI_PATH,
+  resolveFrom
+} from '../../src-main/sandbox/topology'
 import { waitFor } from '../../src-main/sandbox/wait'
 import { sweepLeftovers } from './support/cleanup'
 import { harnessSkipReason } from './support/requirements'
@@ -74,17 +81,36 @@ describe.skipIf(skip !== null)(`netns harness${skip ? ` (skipped: ${skip})` : ''
     await x.ip(host, ['link', 'set', 'tbr0', 'up'])
     const leases = join(dir, 'harness.leases')
     world.spawn([
-      'ip', 'netns', 'exec', host, 'dnsmasq', '--keep-in-foreground', '--conf-file=/dev/null', '--no-resolv',
-      '--no-hosts', '--interface=tbr0', '--bind-interfaces', '--except-interface=lo', '--domain=harness',
-      '--dhcp-range=10.77.0.10,10.77.0.50,1h', '--dhcp-range=fd77::,ra-only,64', '--enable-ra',
-      '--dhcp-no-override', '--no-ping', `--dhcp-leasefile=${leases}`, `--pid-file=${join(dir, 'harness.pid')}`,
+      'ip',
+      'netns',
+      'exec',
+      host,
+      'dnsmasq',
+      '--keep-in-foreground',
+      '--conf-file=/dev/null',
+      '--no-resolv',
+      '--no-hosts',
+      '--interface=tbr0',
+      '--bind-interfaces',
+      '--except-interface=lo',
+      '--domain=harness',
+      '--dhcp-range=10.77.0.10,10.77.0.50,1h',
+      '--dhcp-range=fd77::,ra-only,64',
+      '--enable-ra',
+      '--dhcp-no-override',
+      '--no-ping',
+      `--dhcp-leasefile=${leases}`,
+      `--pid-file=${join(dir, 'harness.pid')}`,
       '--user=root'
     ])
     await waitFor(async () => (await x.inNs(host, ['busybox', 'netstat', '-lun'])).stdout.includes('10.77.0.1:53'), {
       timeoutMs: 5000,
       what: 'dnsmasq on tbr0'
     })
-    const [a, b] = await Promise.all([world.addGuest({ bridge: 'tbr0', name: 'alpha' }), world.addGuest({ bridge: 'tbr0', name: 'beta' })])
+    const [a, b] = await Promise.all([
+      world.addGuest({ bridge: 'tbr0', name: 'alpha' }),
+      world.addGuest({ bridge: 'tbr0', name: 'beta' })
+    ])
     const [la, lb] = await Promise.all([a.dhcp(), b.dhcp()])
     expect(la.lease.ip).toMatch(/^10\.77\.0\.(1\d|[2-4]\d|50)$/)
     expect(la.lease.routers).toEqual(['10.77.0.1'])

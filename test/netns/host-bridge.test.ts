@@ -35,7 +35,8 @@ describe.skipIf(skip !== null)(`host bridge: guests on the LAN${skip ? ` (skippe
   let lan: string
 
   const tables = async (): Promise<string> => (await world.x.inNs(world.host, ['nft', 'list', 'tables'])).stdout
-  const bridgeState = async (): Promise<string> => (await world.x.ip(world.host, ['-o', 'link', 'show', 'master', BRIDGE])).stdout
+  const bridgeState = async (): Promise<string> =>
+    (await world.x.ip(world.host, ['-o', 'link', 'show', 'master', BRIDGE])).stdout
 
   beforeAll(async () => {
     world = await createWorld()
@@ -65,16 +66,38 @@ describe.skipIf(skip !== null)(`host bridge: guests on the LAN${skip ? ` (skippe
     await x.ip(lan, ['addr', 'add', '10.78.0.1/24', 'dev', 'lan0'])
     await x.ip(lan, ['link', 'set', 'lan0', 'up'])
     world.spawn([
-      'ip', 'netns', 'exec', lan, 'dnsmasq', '--keep-in-foreground', '--conf-file=/dev/null', '--no-resolv', '--no-hosts',
-      '--interface=lan0', '--bind-interfaces', '--except-interface=lo', '--port=0', '--dhcp-range=10.78.0.100,10.78.0.150,1h',
-      '--no-ping', `--dhcp-leasefile=${join(world.dir, 'lan.leases')}`, `--pid-file=${join(world.dir, 'lan.pid')}`, '--user=root'
+      'ip',
+      'netns',
+      'exec',
+      lan,
+      'dnsmasq',
+      '--keep-in-foreground',
+      '--conf-file=/dev/null',
+      '--no-resolv',
+      '--no-hosts',
+      '--interface=lan0',
+      '--bind-interfaces',
+      '--except-interface=lo',
+      '--port=0',
+      '--dhcp-range=10.78.0.100,10.78.0.150,1h',
+      '--no-ping',
+      `--dhcp-leasefile=${join(world.dir, 'lan.leases')}`,
+      `--pid-file=${join(world.dir, 'lan.pid')}`,
+      '--user=root'
     ])
-    await waitFor(async () => (await x.inNs(lan, ['busybox', 'netstat', '-lun'])).stdout.includes(':67'), { timeoutMs: 5000, what: 'the LAN’s DHCP server' })
+    await waitFor(async () => (await x.inNs(lan, ['busybox', 'netstat', '-lun'])).stdout.includes(':67'), {
+      timeoutMs: 5000,
+      what: 'the LAN’s DHCP server'
+    })
     const before = await tables()
 
     const start = expectOk(await world.guestnet(['net-start', NAME]))
     expect(start.stdout).toContain(`Network ${NAME} started`)
-    const list = JSON.parse(expectOk(await world.guestnet(['net-list', '--json'])).stdout) as { name: string; state: string; bridge?: string }[]
+    const list = JSON.parse(expectOk(await world.guestnet(['net-list', '--json'])).stdout) as {
+      name: string
+      state: string
+      bridge?: string
+    }[]
     expect(list.find((n) => n.name === NAME)).toMatchObject({ state: 'active', bridge: BRIDGE })
     expect(await tables()).toBe(before)
     expect(existsSync(join(world.root, 'run', 'guestnet', NAME, 'dnsmasq.pid'))).toBe(false)
@@ -88,7 +111,10 @@ describe.skipIf(skip !== null)(`host bridge: guests on the LAN${skip ? ` (skippe
     const rec = expectOk(await world.guestnet(['reconcile']))
     expect(rec.stdout).not.toMatch(/repaired|removed|deleted/i)
     expect((await world.x.ip(host, ['-o', 'link', 'show', 'dev', BRIDGE])).stdout).toContain('state UP')
-    const after = JSON.parse(expectOk(await world.guestnet(['net-list', '--json'])).stdout) as { name: string; state: string }[]
+    const after = JSON.parse(expectOk(await world.guestnet(['net-list', '--json'])).stdout) as {
+      name: string
+      state: string
+    }[]
     expect(after.find((n) => n.name === NAME)?.state).toBe('active')
   })
 
@@ -103,7 +129,10 @@ describe.skipIf(skip !== null)(`host bridge: guests on the LAN${skip ? ` (skippe
 
   it('refuses to join a bridge another guestnet network uses, naming it', async () => {
     const other = join(world.dir, 'natnet.xml')
-    await writeFile(other, `<network><name>natnet</name><forward mode='nat'/><bridge name='gnnat0'/><ip address='192.168.190.1' prefix='24'/></network>`)
+    await writeFile(
+      other,
+      `<network><name>natnet</name><forward mode='nat'/><bridge name='gnnat0'/><ip address='192.168.190.1' prefix='24'/></network>`
+    )
     expectOk(await world.guestnet(['net-define', other]))
     const join2 = join(world.dir, 'join.xml')
     await writeFile(join2, "<network><name>join</name><forward mode='bridge'/><bridge name='gnnat0'/></network>")

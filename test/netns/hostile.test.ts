@@ -82,7 +82,11 @@ describe.skipIf(skip !== null)(`hostile input${skip ? ` (skipped: ${skip})` : ''
     ]
     for (const raw of cases) {
       const outcome = await runHelper(world, { verb: 'start', raw })
-      expect(resultOf(outcome), raw).toMatchObject({ type: 'result', ok: false, error: { code: expect.any(String), message: expect.any(String) } })
+      expect(resultOf(outcome), raw).toMatchObject({
+        type: 'result',
+        ok: false,
+        error: { code: expect.any(String), message: expect.any(String) }
+      })
       expect(outcome.code, raw).not.toBe(0)
     }
     await expectUnchanged()

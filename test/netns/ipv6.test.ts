@@ -19,7 +19,13 @@ const skip = cliSkipReason()
 if (skip) console.warn(`netns IPv6 tests skipped: ${skip}`)
 
 const PREFIX = '2001:db8:42::/64'
-const NET = { name: 'dual', bridge: 'virbr6', mode: 'nat', ipv4: '192.168.165.1/24', ipv6: '2001:db8:42::1/64' } as const
+const NET = {
+  name: 'dual',
+  bridge: 'virbr6',
+  mode: 'nat',
+  ipv4: '192.168.165.1/24',
+  ipv6: '2001:db8:42::1/64'
+} as const
 
 describe.skipIf(skip !== null)(`IPv6 on a NAT network${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let world: World
@@ -33,7 +39,10 @@ describe.skipIf(skip !== null)(`IPv6 on a NAT network${skip ? ` (skipped: ${skip
     world = await createWorld()
     before = await snapshot(world)
     await defineAndStart(world, NET)
-    ;[g1, g2] = await Promise.all([world.addGuest({ bridge: NET.bridge, name: 'six1' }), world.addGuest({ bridge: NET.bridge, name: 'six2' })])
+    ;[g1, g2] = await Promise.all([
+      world.addGuest({ bridge: NET.bridge, name: 'six1' }),
+      world.addGuest({ bridge: NET.bridge, name: 'six2' })
+    ])
     // The upstream router routes the prefix to the host, as a delegated prefix would be.
     await world.x.ip(world.inet, ['-6', 'route', 'add', PREFIX, 'via', HOST6])
   })
@@ -44,7 +53,9 @@ describe.skipIf(skip !== null)(`IPv6 on a NAT network${skip ? ` (skipped: ${skip
 
   it('gives guests SLAAC addresses in the prefix', async () => {
     const [s1, s2] = await Promise.all([g1.slaac(PREFIX), g2.slaac(PREFIX)])
-    console.info(`SLAAC: six1 ${s1.address} after ${s1.ms.toFixed(0)} ms, six2 ${s2.address} after ${s2.ms.toFixed(0)} ms`)
+    console.info(
+      `SLAAC: six1 ${s1.address} after ${s1.ms.toFixed(0)} ms, six2 ${s2.address} after ${s2.ms.toFixed(0)} ms`
+    )
     a1 = s1.address
     a2 = s2.address
     expect(a1).toMatch(/^2001:db8:42::?/)

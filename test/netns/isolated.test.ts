@@ -27,7 +27,10 @@ describe.skipIf(skip !== null)(`isolated network${skip ? ` (skipped: ${skip})` :
     world = await createWorld()
     before = await snapshot(world)
     await defineAndStart(world, NET)
-    ;[g1, g2] = await Promise.all([world.addGuest({ bridge: NET.bridge, name: 'iso1' }), world.addGuest({ bridge: NET.bridge, name: 'iso2' })])
+    ;[g1, g2] = await Promise.all([
+      world.addGuest({ bridge: NET.bridge, name: 'iso1' }),
+      world.addGuest({ bridge: NET.bridge, name: 'iso2' })
+    ])
     await Promise.all([g1.dhcp(), g2.dhcp()])
   })
   afterAll(async () => {

@@ -57,9 +57,14 @@ describe.skipIf(skip !== null)(`NAT network${skip ? ` (skipped: ${skip})` : ''}`
   })
 
   it('gives two guests leases in the range, with the gateway as router and DNS', async () => {
-    ;[g1, g2] = await Promise.all([world.addGuest({ bridge: NET.bridge, name: 'alpha' }), world.addGuest({ bridge: NET.bridge, name: 'bravo' })])
+    ;[g1, g2] = await Promise.all([
+      world.addGuest({ bridge: NET.bridge, name: 'alpha' }),
+      world.addGuest({ bridge: NET.bridge, name: 'bravo' })
+    ])
     const [l1, l2] = await Promise.all([g1.dhcp(), g2.dhcp()])
-    console.info(`leases: alpha ${l1.lease.ip} in ${l1.ms.toFixed(0)} ms, bravo ${l2.lease.ip} in ${l2.ms.toFixed(0)} ms`)
+    console.info(
+      `leases: alpha ${l1.lease.ip} in ${l1.ms.toFixed(0)} ms, bravo ${l2.lease.ip} in ${l2.ms.toFixed(0)} ms`
+    )
     for (const { lease } of [l1, l2]) {
       expect(lease.ip).toMatch(/^192\.168\.150\.(1\d|[2-9]\d)$/)
       expect(lease.prefix).toBe(24)

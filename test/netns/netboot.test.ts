@@ -42,7 +42,10 @@ describe.skipIf(skip !== null)(`netboot: TFTP and BOOTP${skip ? ` (skipped: ${sk
 
   const fetch = async (file: string): Promise<{ ok: boolean; text: string }> => {
     const out = join(world.dir, `fetched-${file}`)
-    const r = await world.x.inNs(guest.ns, ['busybox', 'tftp', '-g', '-r', file, '-l', out, GATEWAY], { allowFail: true, timeoutMs: 15_000 })
+    const r = await world.x.inNs(guest.ns, ['busybox', 'tftp', '-g', '-r', file, '-l', out, GATEWAY], {
+      allowFail: true,
+      timeoutMs: 15_000
+    })
     return { ok: r.code === 0, text: r.code === 0 ? await readFile(out, 'utf8') : r.stderr }
   }
 

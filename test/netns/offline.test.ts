@@ -41,19 +41,27 @@ describe.skipIf(skip !== null)(`offline host${skip ? ` (skipped: ${skip})` : ''}
   it('has no route out', async () => {
     const routes = (await world.x.ip(world.host, ['route', 'show', 'table', 'all'])).stdout
     expect(routes).not.toMatch(/^default/m)
-    const watch = JSON.parse(expectOk(await world.guestnet(['watch', '--once', '--json'])).stdout.split('\n')[0]) as { uplinks: string[] }
+    const watch = JSON.parse(expectOk(await world.guestnet(['watch', '--once', '--json'])).stdout.split('\n')[0]) as {
+      uplinks: string[]
+    }
     expect(watch.uplinks).toEqual([])
   })
 
   it('starts the network', async () => {
     const run = expectOk(await world.guestnet(['net-start', NET.name]))
     console.info(`net-start offline: ${run.ms.toFixed(0)} ms`)
-    const status = JSON.parse(expectOk(await world.guestnet(['net-list', '--json'])).stdout) as { name: string; state: string }[]
+    const status = JSON.parse(expectOk(await world.guestnet(['net-list', '--json'])).stdout) as {
+      name: string
+      state: string
+    }[]
     expect(status.find((n) => n.name === NET.name)?.state).toBe('active')
   })
 
   it('gives guests leases; they reach each other, the host, and each other by name', async () => {
-    ;[g1, g2] = await Promise.all([world.addGuest({ bridge: NET.bridge, name: 'seat1' }), world.addGuest({ bridge: NET.bridge, name: 'seat2' })])
+    ;[g1, g2] = await Promise.all([
+      world.addGuest({ bridge: NET.bridge, name: 'seat1' }),
+      world.addGuest({ bridge: NET.bridge, name: 'seat2' })
+    ])
     const [l1, l2] = await Promise.all([g1.dhcp(), g2.dhcp()])
     for (const { lease } of [l1, l2]) {
       expect(lease.ip).toMatch(/^192\.168\.180\./)

@@ -48,10 +48,12 @@ const XML = `<network>
 </network>
 `
 
-const inRange = (cidr: string) => (ip: string): boolean => {
-  const a = parseIp(ip)
-  return a !== null && cidrContainsIp(parseCidr(cidr)!, a)
-}
+const inRange =
+  (cidr: string) =>
+  (ip: string): boolean => {
+    const a = parseIp(ip)
+    return a !== null && cidrContainsIp(parseCidr(cidr)!, a)
+  }
 
 describe.skipIf(skip !== null)(`renumber${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let world: World
@@ -63,9 +65,12 @@ describe.skipIf(skip !== null)(`renumber${skip ? ` (skipped: ${skip})` : ''}`, (
   let bridgeIndex = 0
   let uuid = ''
 
-  const ifindex = async (dev: string): Promise<number> => (await world.x.ipJson<{ ifindex: number }[]>(world.host, ['link', 'show', 'dev', dev]))[0].ifindex
-  const bridgeAddrs = async (): Promise<string> => (await world.x.ip(world.host, ['-4', 'addr', 'show', 'dev', BRIDGE])).stdout
-  const storedXml = (): Promise<string> => readFile(join(world.root, 'etc', 'guestnet', 'networks', `${NAME}.xml`), 'utf8')
+  const ifindex = async (dev: string): Promise<number> =>
+    (await world.x.ipJson<{ ifindex: number }[]>(world.host, ['link', 'show', 'dev', dev]))[0].ifindex
+  const bridgeAddrs = async (): Promise<string> =>
+    (await world.x.ip(world.host, ['-4', 'addr', 'show', 'dev', BRIDGE])).stdout
+  const storedXml = (): Promise<string> =>
+    readFile(join(world.root, 'etc', 'guestnet', 'networks', `${NAME}.xml`), 'utf8')
 
   beforeAll(async () => {
     world = await createWorld()
@@ -78,7 +83,10 @@ describe.skipIf(skip !== null)(`renumber${skip ? ` (skipped: ${skip})` : ''}`, (
     expectOk(await world.guestnet(['net-define', file]))
     expectOk(await world.guestnet(['net-start', NAME]))
     uuid = /<uuid>([^<]+)<\/uuid>/.exec(await storedXml())?.[1] ?? ''
-    ;[roamer, fixed] = await Promise.all([world.addGuest({ bridge: BRIDGE, name: 'roamer' }), world.addGuest({ bridge: BRIDGE, name: 'fixed', mac: RESERVED_MAC })])
+    ;[roamer, fixed] = await Promise.all([
+      world.addGuest({ bridge: BRIDGE, name: 'roamer' }),
+      world.addGuest({ bridge: BRIDGE, name: 'fixed', mac: RESERVED_MAC })
+    ])
     daemon = await startDhcpDaemon(world, roamer)
     oldIp = await daemon.waitBound(inRange(OLD), 0)
     expect((await fixed.dhcp()).lease.ip).toBe('192.168.160.50')
@@ -104,13 +112,20 @@ describe.skipIf(skip !== null)(`renumber${skip ? ` (skipped: ${skip})` : ''}`, (
 
   it('rolls a failed live renumber back: old range running, old definition stored', async () => {
     const xml = await storedXml()
-    const run = await world.guestnet(['net-renumber', NAME, '--to', NEW], { env: { GUESTNET_HELPER_FAULT: 'fail:firewall' } })
+    const run = await world.guestnet(['net-renumber', NAME, '--to', NEW], {
+      env: { GUESTNET_HELPER_FAULT: 'fail:firewall' }
+    })
     expect(run.code).toBe(1)
     expect(run.stderr).toMatch(/renumbering network renum failed at step 'firewall'.*runs as before/)
     expect(await storedXml()).toBe(xml)
     expect(await bridgeAddrs()).toContain('192.168.160.1/24')
-    expect((await world.x.inNs(world.host, ['nft', 'list', 'table', 'inet', `guestnet_${NAME}`])).stdout).toContain('192.168.160.0/24')
-    const status = JSON.parse(expectOk(await world.guestnet(['net-list', '--json'])).stdout) as { name: string; state: string }[]
+    expect((await world.x.inNs(world.host, ['nft', 'list', 'table', 'inet', `guestnet_${NAME}`])).stdout).toContain(
+      '192.168.160.0/24'
+    )
+    const status = JSON.parse(expectOk(await world.guestnet(['net-list', '--json'])).stdout) as {
+      name: string
+      state: string
+    }[]
     expect(status.find((n) => n.name === NAME)?.state).toBe('active')
     expect(await roamer.ping('192.168.160.1')).toBe(true)
   })
@@ -138,13 +153,18 @@ describe.skipIf(skip !== null)(`renumber${skip ? ` (skipped: ${skip})` : ''}`, (
     expect(xml).toContain(`<uuid>${uuid}</uuid>`)
     expect(xml).toContain(`<host mac='${RESERVED_MAC}' name='fixed' ip='10.160.0.50'/>`)
     expect(xml).toContain(`<range start='10.160.0.10' end='10.160.0.99'/>`)
-    const status = JSON.parse(expectOk(await world.guestnet(['net-list', '--json'])).stdout) as { name: string; state: string }[]
+    const status = JSON.parse(expectOk(await world.guestnet(['net-list', '--json'])).stdout) as {
+      name: string
+      state: string
+    }[]
     expect(status.find((n) => n.name === NAME)?.state).toBe('active')
   })
 
   it('refuses a guest that asks to renew its old address (DHCPNAK)', async () => {
     const [link] = await world.x.ipJson<{ address: string }[]>(roamer.ns, ['link', 'show', 'dev', 'eth0'])
-    const { stdout } = await world.x.inNs(roamer.ns, [process.execPath, DHCP_REQUEST, link.address, oldIp, '3000'], { timeoutMs: 15_000 })
+    const { stdout } = await world.x.inNs(roamer.ns, [process.execPath, DHCP_REQUEST, link.address, oldIp, '3000'], {
+      timeoutMs: 15_000
+    })
     const answer = JSON.parse(stdout.trim()) as { answer: string; serverId: string | null; message: string | null }
     console.info(`renew of ${oldIp} after renumber: ${stdout.trim()}`)
     expect(answer.answer).toBe('nak')

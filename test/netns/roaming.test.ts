@@ -90,9 +90,14 @@ describe.skipIf(skip !== null)(`roaming between uplinks${skip ? ` (skipped: ${sk
     expect(world.inetListener.peers.slice(seen)).toEqual([HOST4_2])
     expect(await guest.ping(FAR)).toBe(true)
     // guestnet watch saw the uplink move.
-    const change = await watch.waitForLine(is('change', (l) => l.added.includes(`default via ${INET4_2} on ${UPLINK2} (table main)`)), from)
+    const change = await watch.waitForLine(
+      is('change', (l) => l.added.includes(`default via ${INET4_2} on ${UPLINK2} (table main)`)),
+      from
+    )
     expect(change.uplinks).toEqual([`default via ${INET4_2} on ${UPLINK2} (table main)`])
-    expect(watch.lines.slice(from).flatMap((l) => (l.type === 'change' ? l.removed : []))).toContain(`default via ${INET4} on ${UPLINK} (table main)`)
+    expect(watch.lines.slice(from).flatMap((l) => (l.type === 'change' ? l.removed : []))).toContain(
+      `default via ${INET4} on ${UPLINK} (table main)`
+    )
   })
 
   it('moves back when the first uplink returns', async () => {
@@ -104,12 +109,31 @@ describe.skipIf(skip !== null)(`roaming between uplinks${skip ? ` (skipped: ${sk
   it('reports a clash when a route in a policy table lands on the guest subnet, and its end', async () => {
     const from = watch.lines.length
     await world.x.ip(world.host, ['route', 'add', '192.168.170.0/24', 'dev', UPLINK2, 'table', '51820'])
-    const clash = await watch.waitForLine(is('clash', (l) => l.network === NET.name), from)
-    expect(clash).toMatchObject({ subnet: '192.168.170.0/24', active: true, bridge: NET.bridge, suggestion: '192.168.123.0/24' })
-    expect(clash.clashes).toEqual([{ other: '192.168.170.0/24', dev: UPLINK2, table: '51820', kind: 'route', message: '192.168.170.0/24 overlaps 192.168.170.0/24 on uplink1 (table 51820)' }])
+    const clash = await watch.waitForLine(
+      is('clash', (l) => l.network === NET.name),
+      from
+    )
+    expect(clash).toMatchObject({
+      subnet: '192.168.170.0/24',
+      active: true,
+      bridge: NET.bridge,
+      suggestion: '192.168.123.0/24'
+    })
+    expect(clash.clashes).toEqual([
+      {
+        other: '192.168.170.0/24',
+        dev: UPLINK2,
+        table: '51820',
+        kind: 'route',
+        message: '192.168.170.0/24 overlaps 192.168.170.0/24 on uplink1 (table 51820)'
+      }
+    ])
     const after = watch.lines.length
     await world.x.ip(world.host, ['route', 'del', '192.168.170.0/24', 'dev', UPLINK2, 'table', '51820'])
-    await watch.waitForLine(is('clash-resolved', (l) => l.network === NET.name), after)
+    await watch.waitForLine(
+      is('clash-resolved', (l) => l.network === NET.name),
+      after
+    )
     expect(watch.stderr()).toBe('')
   })
 })

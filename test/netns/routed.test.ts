@@ -39,14 +39,22 @@ describe.skipIf(skip !== null)(`routed network${skip ? ` (skipped: ${skip})` : '
     const ip = guest.lease?.ip ?? ''
     expect(ip).toMatch(/^192\.168\.160\./)
     const listener = await guest.listen(8080)
-    expect(await probeTcp(world.x, world.inet, ip, 8080)).toMatchObject({ result: 'connected', reply: `hello ${INET4}` })
+    expect(await probeTcp(world.x, world.inet, ip, 8080)).toMatchObject({
+      result: 'connected',
+      reply: `hello ${INET4}`
+    })
     expect(listener.peers).toEqual([INET4])
-    expect(await world.x.inNs(world.inet, ['busybox', 'ping', '-c', '1', '-W', '2', ip], { allowFail: true })).toMatchObject({ code: 0 })
+    expect(
+      await world.x.inNs(world.inet, ['busybox', 'ping', '-c', '1', '-W', '2', ip], { allowFail: true })
+    ).toMatchObject({ code: 0 })
   })
 
   it('lets a guest reach the internet without NAT: the far side sees the guest address', async () => {
     const seen = world.inetListener.peers.length
-    expect(await guest.probe(INET4, INET_TCP_PORT)).toMatchObject({ result: 'connected', reply: `hello ${guest.lease?.ip}` })
+    expect(await guest.probe(INET4, INET_TCP_PORT)).toMatchObject({
+      result: 'connected',
+      reply: `hello ${guest.lease?.ip}`
+    })
     expect(world.inetListener.peers.slice(seen)).toEqual([guest.lease?.ip])
     expect(await guest.ping(addressOf(NET.ipv4))).toBe(true)
   })

@@ -15,7 +15,14 @@ import { sandboxDown, sandboxExec, sandboxStatus, sandboxUp } from '../../src-ma
 import { sandboxPaths, SBX_HOST, SBX_INET, SBX_PREFIX } from '../../src-main/sandbox/sandbox-config'
 import { sandboxGuestAdd, sandboxGuestDel } from '../../src-main/sandbox/sandbox-guests'
 import { ensureSandboxDefault, sandboxGuestnet } from '../../src-main/sandbox/sandbox-networks'
-import { fetchFrom, listNamespaces, normalizePeer, PEER_CGI_PATH, pingFrom, resolveFrom } from '../../src-main/sandbox/topology'
+import {
+  fetchFrom,
+  listNamespaces,
+  normalizePeer,
+  PEER_CGI_PATH,
+  pingFrom,
+  resolveFrom
+} from '../../src-main/sandbox/topology'
 import { isSameProcess } from '../../src-main/sandbox/process-identity'
 import { readState } from '../../src-main/sandbox/sandbox-state'
 import { PREFIX, trackPath } from './support/cleanup'
@@ -25,7 +32,9 @@ function sandboxSkipReason(): string | null {
   const base = harnessSkipReason()
   if (base) return base
   const taken = readdirSync('/run/netns', { withFileTypes: true }).filter((e) => e.name.startsWith(SBX_PREFIX))
-  return taken.length > 0 ? `a sandbox is up on this machine (${taken.map((e) => e.name).join(', ')}): run 'guestnet sandbox down' first` : null
+  return taken.length > 0
+    ? `a sandbox is up on this machine (${taken.map((e) => e.name).join(', ')}): run 'guestnet sandbox down' first`
+    : null
 }
 
 function safeSkipReason(): string | null {
@@ -64,7 +73,9 @@ describe.skipIf(skip !== null)(`guestnet sandbox${skip ? ` (skipped: ${skip})` :
     expect(status.up).toBe(true)
     expect(status.namespaces.map((n) => n.name)).toEqual([SBX_HOST, SBX_INET])
     expect(await fetchFrom(ctx.x, SBX_HOST, 'http://203.0.113.1/')).toContain('203.0.113.0/24')
-    expect(normalizePeer((await fetchFrom(ctx.x, SBX_HOST, `http://203.0.113.1${PEER_CGI_PATH}`)) ?? '')).toBe('203.0.113.2')
+    expect(normalizePeer((await fetchFrom(ctx.x, SBX_HOST, `http://203.0.113.1${PEER_CGI_PATH}`)) ?? '')).toBe(
+      '203.0.113.2'
+    )
     expect(await pingFrom(ctx.x, SBX_HOST, '2001:db8:1::1')).toBe(true)
     // Nothing appeared in the machine's own namespace.
     expect(readdirSync('/sys/class/net').sort()).toEqual(rootLinks)
@@ -102,9 +113,14 @@ describe.skipIf(skip !== null)(`guestnet sandbox${skip ? ` (skipped: ${skip})` :
     expect(await pingFrom(ctx.x, g1.ns, ip2)).toBe(true)
     const status = await sandboxStatus(ctx)
     expect(status.networks.map((n) => n.name)).toEqual(['default'])
-    expect(status.guests.map((g) => [g.name, g.exists])).toEqual([['one', true], ['two', true]])
+    expect(status.guests.map((g) => [g.name, g.exists])).toEqual([
+      ['one', true],
+      ['two', true]
+    ])
     expect(status.networks[0]?.bridge).toBe(g1.bridge)
-    expect(await resolveFrom(ctx.x, g2.ns, 'one', (await routerOf(ctx, g2.ns)) ?? '')).toEqual([(g1.ipv4 ?? '').split('/')[0]])
+    expect(await resolveFrom(ctx.x, g2.ns, 'one', (await routerOf(ctx, g2.ns)) ?? '')).toEqual([
+      (g1.ipv4 ?? '').split('/')[0]
+    ])
     expect(await sandboxGuestDel(ctx, 'two')).toBe(true)
     expect(await listNamespaces(ctx.x)).not.toContain(g2.ns)
   })

@@ -32,7 +32,16 @@ interface Service {
 
 function startService(world: World, root: string, idleSeconds: number, via: 'helper' | 'cli' = 'helper'): Service {
   const entry = via === 'helper' ? [HELPER_JS, '--serve', '--root', root] : [CLI_JS, '--root', root, 'service']
-  const child = world.spawn(['ip', 'netns', 'exec', world.host, process.execPath, ...entry, '--idle-timeout', String(idleSeconds)])
+  const child = world.spawn([
+    'ip',
+    'netns',
+    'exec',
+    world.host,
+    process.execPath,
+    ...entry,
+    '--idle-timeout',
+    String(idleSeconds)
+  ])
   let log = ''
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (log += d))
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
@@ -49,7 +58,11 @@ async function until(what: string, check: () => boolean, timeoutMs = 10_000): Pr
 
 /** The CLI inside the host namespace on `root`, as a root shell there would run it (no --netns). */
 async function cli(world: World, root: string, args: readonly string[], env: Record<string, string> = {}) {
-  return world.x.inNs(world.host, [process.execPath, CLI_JS, '--root', root, ...args], { allowFail: true, timeoutMs: 30_000, env: { ...process.env, ...env } })
+  return world.x.inNs(world.host, [process.execPath, CLI_JS, '--root', root, ...args], {
+    allowFail: true,
+    timeoutMs: 30_000,
+    env: { ...process.env, ...env }
+  })
 }
 
 /** One raw exchange on the socket: the lines the service sends back. */
@@ -61,7 +74,14 @@ function rawExchange(socket: string, line: string): Promise<Record<string, unkno
     c.once('connect', () => c.write(line))
     c.on('data', (d: string) => (text += d))
     c.once('error', reject)
-    c.once('close', () => resolve(text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>)))
+    c.once('close', () =>
+      resolve(
+        text
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as Record<string, unknown>)
+      )
+    )
   })
 }
 
@@ -149,24 +169,38 @@ describe.skipIf(skip !== null)(`the warm service${skip ? ` (skipped: ${skip})` :
     expect(list.stdout).toContain(NET.name)
   })
 
-  it.skipIf(!findProgram('systemd-socket-activate'))('takes the socket systemd passes it (socket activation: started by the first connection)', async () => {
-    const activated = join(world.dir, 'activated.sock')
-    const child = world.spawn([
-      'ip', 'netns', 'exec', world.host,
-      'systemd-socket-activate', '-l', activated,
-      process.execPath, HELPER_JS, '--serve', '--root', world.root, '--idle-timeout', '0'
-    ])
-    let log = ''
-    child.stderr?.setEncoding('utf8').on('data', (d: string) => (log += d))
-    await until('systemd-socket-activate listening', () => existsSync(activated))
-    const frames = await rawExchange(activated, `${JSON.stringify({ verb: 'status', args: { root: world.root } })}\n`)
-    expect(frames[0]).toMatchObject({ type: 'hello', service: 'guestnet-helper', root: world.root })
-    expect(frames.at(-1)).toMatchObject({ type: 'result', ok: true })
-    expect(log).toMatch(/listening on fd 3 \(socket activation\)/)
-    const exited = new Promise((r) => child.once('exit', r))
-    child.kill('SIGTERM')
-    await exited
-  })
+  it.skipIf(!findProgram('systemd-socket-activate'))(
+    'takes the socket systemd passes it (socket activation: started by the first connection)',
+    async () => {
+      const activated = join(world.dir, 'activated.sock')
+      const child = world.spawn([
+        'ip',
+        'netns',
+        'exec',
+        world.host,
+        'systemd-socket-activate',
+        '-l',
+        activated,
+        process.execPath,
+        HELPER_JS,
+        '--serve',
+        '--root',
+        world.root,
+        '--idle-timeout',
+        '0'
+      ])
+      let log = ''
+      child.stderr?.setEncoding('utf8').on('data', (d: string) => (log += d))
+      await until('systemd-socket-activate listening', () => existsSync(activated))
+      const frames = await rawExchange(activated, `${JSON.stringify({ verb: 'status', args: { root: world.root } })}\n`)
+      expect(frames[0]).toMatchObject({ type: 'hello', service: 'guestnet-helper', root: world.root })
+      expect(frames.at(-1)).toMatchObject({ type: 'result', ok: true })
+      expect(log).toMatch(/listening on fd 3 \(socket activation\)/)
+      const exited = new Promise((r) => child.once('exit', r))
+      child.kill('SIGTERM')
+      await exited
+    }
+  )
 
   it('exits by itself after its idle timeout (started as `guestnet service`)', async () => {
     const idle = startService(world, world.root, 1, 'cli')

@@ -28,7 +28,10 @@ describe.skipIf(skip !== null)(`two networks at once${skip ? ` (skipped: ${skip}
     before = await snapshot(world)
     await defineAndStart(world, RED)
     await defineAndStart(world, BLUE)
-    ;[red, blue] = await Promise.all([world.addGuest({ bridge: RED.bridge, name: 'redguest' }), world.addGuest({ bridge: BLUE.bridge, name: 'blueguest' })])
+    ;[red, blue] = await Promise.all([
+      world.addGuest({ bridge: RED.bridge, name: 'redguest' }),
+      world.addGuest({ bridge: BLUE.bridge, name: 'blueguest' })
+    ])
     await Promise.all([red.dhcp(), blue.dhcp()])
   })
   afterAll(async () => {

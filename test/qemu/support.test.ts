@@ -32,9 +32,23 @@ describe('cpio newc writer', () => {
   it.skipIf(!busybox)('is read back by busybox cpio: names, implied parents, modes, a device node', () => {
     const file = join(dir, 'a.cpio')
     writeFileSync(file, archive)
-    const listing = execFileSync(busybox ?? 'busybox', ['cpio', '-t', '-v', '-F', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
-    const names = listing.trim().split('\n').map((l) => l.trim().split(/\s+/))
-    expect(names.map((w) => w[w[0].startsWith('l') ? w.length - 3 : w.length - 1])).toEqual(['bin', 'bin/busybox', 'bin/sh', 'init', 'proc', 'dev', 'dev/console'])
+    const listing = execFileSync(busybox ?? 'busybox', ['cpio', '-t', '-v', '-F', file], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    const names = listing
+      .trim()
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+    expect(names.map((w) => w[w[0].startsWith('l') ? w.length - 3 : w.length - 1])).toEqual([
+      'bin',
+      'bin/busybox',
+      'bin/sh',
+      'init',
+      'proc',
+      'dev',
+      'dev/console'
+    ])
     expect(names.find((w) => w.includes('dev/console'))?.[0]).toBe('crw-------')
     expect(names.find((w) => w.includes('init'))?.[0]).toBe('-rwxr-xr-x')
   })
@@ -58,13 +72,20 @@ describe('cpio newc writer', () => {
 
   it('refuses paths that climb out or repeat', () => {
     expect(() => cpioNewc([{ kind: 'file', path: '../etc/passwd', data: '' }])).toThrow(/bad cpio path/)
-    expect(() => cpioNewc([{ kind: 'dir', path: 'a' }, { kind: 'dir', path: 'a' }])).toThrow(/duplicate/)
+    expect(() =>
+      cpioNewc([
+        { kind: 'dir', path: 'a' },
+        { kind: 'dir', path: 'a' }
+      ])
+    ).toThrow(/duplicate/)
   })
 })
 
 describe('kernel modules', () => {
   it("reads a module's depends= from its .modinfo bytes", () => {
-    const ko = Buffer.concat([Buffer.from('\x7fELF junk\0license=GPL\0depends=virtio_ring,virtio,net-failover\0intree=Y\0')])
+    const ko = Buffer.concat([
+      Buffer.from('\x7fELF junk\0license=GPL\0depends=virtio_ring,virtio,net-failover\0intree=Y\0')
+    ])
     expect(moduleDepends(ko)).toEqual(['virtio_ring', 'virtio', 'net_failover'])
     expect(moduleDepends(Buffer.from('\0depends=\0name=x\0'))).toEqual([])
   })
@@ -97,7 +118,15 @@ describe('guest console protocol', () => {
   })
 
   it('runs qemu inside the namespace, on the tap, without a shell', () => {
-    const argv = qemuArgv({ ns: 'gnt-1-1h', tap: 'gntap0', mac: '52:54:00:00:00:01', hostname: 'g', qemu: '/usr/bin/qemu-system-x86_64', vmlinuz: '/k', initrd: '/i' })
+    const argv = qemuArgv({
+      ns: 'gnt-1-1h',
+      tap: 'gntap0',
+      mac: '52:54:00:00:00:01',
+      hostname: 'g',
+      qemu: '/usr/bin/qemu-system-x86_64',
+      vmlinuz: '/k',
+      initrd: '/i'
+    })
     expect(argv.slice(0, 5)).toEqual(['ip', 'netns', 'exec', 'gnt-1-1h', '/usr/bin/qemu-system-x86_64'])
     expect(argv).toContain('tap,id=n0,ifname=gntap0,script=no,downscript=no')
     expect(argv[argv.indexOf('-append') + 1]).toContain('gn.hostname=g')

@@ -11,21 +11,38 @@ export type Handlers = { [C in Channel]: (input: ChannelInput<C>) => Promise<Cha
 
 export type Logger = (message: string) => void
 
-export async function dispatch(handlers: Handlers, channel: string, input: unknown, log: Logger = () => undefined): Promise<IpcResult<unknown>> {
-  if (!isChannel(channel)) return { ok: false, error: { code: 'INVALID_INPUT', message: `unknown channel '${channel}'` } }
+export async function dispatch(
+  handlers: Handlers,
+  channel: string,
+  input: unknown,
+  log: Logger = () => undefined
+): Promise<IpcResult<unknown>> {
+  if (!isChannel(channel))
+    return { ok: false, error: { code: 'INVALID_INPUT', message: `unknown channel '${channel}'` } }
   const spec = channels[channel]
   const checked = spec.input.check(input ?? {}, '')
   if (!checked.ok) {
     const { field, message } = checked.issue
-    return { ok: false, error: { code: 'INVALID_INPUT', message: field ? `${field}: ${message}` : message, ...(field ? { field } : {}) } }
+    return {
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: field ? `${field}: ${message}` : message, ...(field ? { field } : {}) }
+    }
   }
   try {
     const handler = handlers[channel] as (i: unknown) => Promise<unknown>
     const value = await handler(checked.value)
-    const out = (spec.output as { check(v: unknown, f: string): { ok: boolean; issue?: { field: string; message: string } } }).check(value, '')
+    const out = (
+      spec.output as { check(v: unknown, f: string): { ok: boolean; issue?: { field: string; message: string } } }
+    ).check(value, '')
     if (!out.ok) {
       log(`${channel}: output does not match the contract at ${out.issue?.field}: ${out.issue?.message}`)
-      return { ok: false, error: { code: 'INTERNAL', message: `guestnet bug: ${channel} answered with a malformed ${out.issue?.field || 'value'}` } }
+      return {
+        ok: false,
+        error: {
+          code: 'INTERNAL',
+          message: `guestnet bug: ${channel} answered with a malformed ${out.issue?.field || 'value'}`
+        }
+      }
     }
     return { ok: true, value }
   } catch (e) {

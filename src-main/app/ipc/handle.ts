@@ -37,7 +37,12 @@ export function registerHandlers(o: HandleOptions): () => void {
 }
 
 /** Sends an event to the window, after checking it against the contract. */
-export function sendEvent<E extends EventName>(target: WebContents | null, event: E, payload: EventPayload<E>, log: Logger): void {
+export function sendEvent<E extends EventName>(
+  target: WebContents | null,
+  event: E,
+  payload: EventPayload<E>,
+  log: Logger
+): void {
   const checked = events[event].check(payload, '')
   if (!checked.ok) {
     log(`not sending ${event}: ${checked.issue.field} ${checked.issue.message}`)

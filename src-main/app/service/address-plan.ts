@@ -18,7 +18,13 @@ export function addressPlan(input: ChannelInput<'network:address-plan'>): Out {
     } else {
       try {
         const p = ipv4PlanFor(cidr)
-        out.ipv4 = { subnet: p.subnet, gateway: p.gateway, prefix: p.prefix, dhcpStart: p.dhcpStart, dhcpEnd: p.dhcpEnd }
+        out.ipv4 = {
+          subnet: p.subnet,
+          gateway: p.gateway,
+          prefix: p.prefix,
+          dhcpStart: p.dhcpStart,
+          dhcpEnd: p.dhcpEnd
+        }
       } catch (e) {
         problems.push({ field: 'ipv4', message: (e as Error).message, fix: 'use a /24, for example' })
       }
@@ -28,9 +34,17 @@ export function addressPlan(input: ChannelInput<'network:address-plan'>): Out {
     const text = input.ipv6.trim()
     const cidr = text.includes('/') ? parseCidr(text) : null
     if (!cidr || cidr.family !== 6) {
-      problems.push({ field: 'ipv6', message: `'${text}' is not an IPv6 prefix`, fix: 'write it like 2001:db8:1:2::/64' })
+      problems.push({
+        field: 'ipv6',
+        message: `'${text}' is not an IPv6 prefix`,
+        fix: 'write it like 2001:db8:1:2::/64'
+      })
     } else if (cidr.prefix !== 64) {
-      problems.push({ field: 'ipv6', message: `${formatCidr(cidr)} is a /${cidr.prefix}: guests configure themselves (SLAAC) only in a /64`, fix: 'use one /64 of it' })
+      problems.push({
+        field: 'ipv6',
+        message: `${formatCidr(cidr)} is a /${cidr.prefix}: guests configure themselves (SLAAC) only in a /64`,
+        fix: 'use one /64 of it'
+      })
     } else {
       out.ipv6 = { subnet: formatCidr(cidr), gateway: formatIp(addToIp(firstIp(cidr), 1n)), prefix: 64 }
     }

@@ -12,14 +12,26 @@ const clash: NetworkClash = {
   bridge: 'virbr0',
   subnet: '192.168.122.0/24',
   suggestion: '192.168.123.0/24',
-  clashes: [{ subnet: '192.168.122.0/24', other: '192.168.122.0/24', dev: 'wlan0', table: 'local', kind: 'address', message: '192.168.122.0/24 overlaps 192.168.122.0/24 on wlan0 (address 192.168.122.40/24)' }]
+  clashes: [
+    {
+      subnet: '192.168.122.0/24',
+      other: '192.168.122.0/24',
+      dev: 'wlan0',
+      table: 'local',
+      kind: 'address',
+      message: '192.168.122.0/24 overlaps 192.168.122.0/24 on wlan0 (address 192.168.122.40/24)'
+    }
+  ]
 }
 
 describe('ClashBoard', () => {
   it('holds the clashes, announces changes as network:clash (valid by the contract) and notifies new ones', () => {
     const sent: { event: EventName; payload: unknown }[] = []
     const notified: ClashView[] = []
-    const board = new ClashBoard((event, payload) => void sent.push({ event, payload }), (c) => void notified.push(c))
+    const board = new ClashBoard(
+      (event, payload) => void sent.push({ event, payload }),
+      (c) => void notified.push(c)
+    )
     board.update({ change: null, clashes: [clash], appeared: [clash], resolved: [] })
     expect(board.current()).toEqual([
       {
@@ -39,7 +51,12 @@ describe('ClashBoard', () => {
     // Nothing new: no event, no notification.
     board.update({ change: null, clashes: [clash], appeared: [], resolved: [] })
     expect(sent).toHaveLength(1)
-    board.update({ change: null, clashes: [], appeared: [], resolved: [{ network: 'default', subnet: '192.168.122.0/24' }] })
+    board.update({
+      change: null,
+      clashes: [],
+      appeared: [],
+      resolved: [{ network: 'default', subnet: '192.168.122.0/24' }]
+    })
     expect(sent[1].payload).toEqual({ clashes: [], appeared: [] })
     expect(notified).toHaveLength(1)
   })

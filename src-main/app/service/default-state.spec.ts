@@ -17,14 +17,22 @@ describe('defaultStateOf', () => {
     expect(defaultStateOf(none)).toEqual({ exists: false, created: false, defaultDeleted: false, deletedUuid: null })
   })
   it('a created default that is gone was deleted on purpose', () => {
-    expect(defaultStateOf({ ...none, created: true, deletedUuid: UUID })).toMatchObject({ defaultDeleted: true, deletedUuid: UUID })
+    expect(defaultStateOf({ ...none, created: true, deletedUuid: UUID })).toMatchObject({
+      defaultDeleted: true,
+      deletedUuid: UUID
+    })
     // The marker alone (the record lost), the record alone (the marker lost), a corrupt record: all deleted.
     expect(defaultStateOf({ ...none, created: true }).defaultDeleted).toBe(true)
     expect(defaultStateOf({ ...none, deletedUuid: UUID }).defaultDeleted).toBe(true)
     expect(defaultStateOf({ ...none, deletedRecordCorrupt: true }).defaultDeleted).toBe(true)
   })
   it('a default that exists is not deleted, whatever stale record is left', () => {
-    expect(defaultStateOf({ ...none, exists: true, created: true, deletedUuid: UUID })).toEqual({ exists: true, created: true, defaultDeleted: false, deletedUuid: null })
+    expect(defaultStateOf({ ...none, exists: true, created: true, deletedUuid: UUID })).toEqual({
+      exists: true,
+      created: true,
+      defaultDeleted: false,
+      deletedUuid: null
+    })
     expect(defaultStateOf({ ...none, exists: true }).defaultDeleted).toBe(false)
   })
   it('answers what the contract accepts, and the contract refuses an answer without defaultDeleted', () => {
@@ -56,7 +64,12 @@ describe('readDefaultRecords', () => {
     const layout = storeLayout(root)
     await put(layout.defaultCreatedFile, '# created\n')
     await put(layout.defaultDeletedFile, JSON.stringify({ uuid: UUID }))
-    expect(await readDefaultRecords(layout)).toEqual({ exists: false, created: true, deletedUuid: UUID, deletedRecordCorrupt: false })
+    expect(await readDefaultRecords(layout)).toEqual({
+      exists: false,
+      created: true,
+      deletedUuid: UUID,
+      deletedRecordCorrupt: false
+    })
     await put(join(layout.networksDir, 'default.xml'), '<network/>')
     expect((await readDefaultRecords(layout)).exists).toBe(true)
   })

@@ -27,7 +27,12 @@ export interface DefaultRecords {
 /** The same rule as the store's first-run step: a deleted-default record also proves it was created once. */
 export function defaultStateOf(r: DefaultRecords): DefaultState {
   const everMade = r.created || r.deletedUuid !== null || r.deletedRecordCorrupt
-  return { exists: r.exists, created: r.created, defaultDeleted: !r.exists && everMade, deletedUuid: r.exists ? null : r.deletedUuid }
+  return {
+    exists: r.exists,
+    created: r.created,
+    defaultDeleted: !r.exists && everMade,
+    deletedUuid: r.exists ? null : r.deletedUuid
+  }
 }
 
 export async function readDefaultRecords(layout: StoreLayout): Promise<DefaultRecords> {

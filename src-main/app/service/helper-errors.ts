@@ -25,7 +25,8 @@ function fieldOf(f: HelperFailure): string | undefined {
 export function helperError(f: HelperFailure, rolledBack: string[] = []): ServiceError {
   const code = CODE[f.code] ?? 'HELPER_FAILED'
   const fix = f.fix ? `: ${f.fix}` : ''
-  const rollbackProblems = 'rollbackErrors' in f && f.rollbackErrors?.length ? ` (undoing it also failed: ${f.rollbackErrors.join('; ')})` : ''
+  const rollbackProblems =
+    'rollbackErrors' in f && f.rollbackErrors?.length ? ` (undoing it also failed: ${f.rollbackErrors.join('; ')})` : ''
   const field = fieldOf(f)
   return new ServiceError(code, `${f.message}${fix}${rollbackProblems}`, { ...(field ? { field } : {}), rolledBack })
 }

@@ -33,7 +33,12 @@ function setup(outcome: HelperOutcome) {
   const h = renumberHandlers({
     helper: async (req: HelperRequest, opts: RunOptions) => {
       requests.push({ req, privileged: opts.privileged })
-      opts.onEvent?.({ type: 'step-started', network: 'default', step: 'addresses', title: 'Give bridge virbr0 192.168.123.1/24' })
+      opts.onEvent?.({
+        type: 'step-started',
+        network: 'default',
+        step: 'addresses',
+        title: 'Give bridge virbr0 192.168.123.1/24'
+      })
       return outcome
     },
     helperArgs: { root: '/tmp/r', netns: 'gn-sbx-host' },
@@ -47,15 +52,31 @@ describe('network:renumber', () => {
   it('runs the helper (privileged) with the target, reports progress, rechecks clashes, answers by the contract', async () => {
     const s = setup({ ok: true, value })
     const out = await s.h['network:renumber']({ name: 'default', to: '192.168.123.0/24', opId: 'op-1' })
-    expect(s.requests).toEqual([{ req: { verb: 'renumber', args: { root: '/tmp/r', netns: 'gn-sbx-host', name: 'default', to: '192.168.123.0/24' } }, privileged: true }])
+    expect(s.requests).toEqual([
+      {
+        req: {
+          verb: 'renumber',
+          args: { root: '/tmp/r', netns: 'gn-sbx-host', name: 'default', to: '192.168.123.0/24' }
+        },
+        privileged: true
+      }
+    ])
     expect(channels['network:renumber'].output.check(out, '').ok).toBe(true)
-    expect(out).toMatchObject({ from: '192.168.122.0/24', to: '192.168.123.0/24', live: true, staleGuests: value.staleGuests })
+    expect(out).toMatchObject({
+      from: '192.168.122.0/24',
+      to: '192.168.123.0/24',
+      live: true,
+      staleGuests: value.staleGuests
+    })
     expect(s.events.map((e) => e.event)).toEqual(['apply:progress', 'network:state-changed'])
     expect(s.rechecks()).toBe(1)
   })
 
   it('leaves the target to the helper when none is given, and turns a failure into a service error', async () => {
-    const s = setup({ ok: false, error: { code: 'STEP_FAILED', message: "renumbering network default failed at step 'firewall'" } })
+    const s = setup({
+      ok: false,
+      error: { code: 'STEP_FAILED', message: "renumbering network default failed at step 'firewall'" }
+    })
     await expect(s.h['network:renumber']({ name: 'default' })).rejects.toBeInstanceOf(ServiceError)
     expect(s.requests[0].req.args).not.toHaveProperty('to')
     expect(s.rechecks()).toBe(0)

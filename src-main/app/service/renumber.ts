@@ -35,7 +35,15 @@ export function renumberHandlers(deps: RenumberDeps): RenumberHandlers {
       const v = r.value as RenumberValue
       await deps.board.recheck().catch(() => undefined)
       if (v.live) deps.emit('network:state-changed', { network: name, status: 'active' })
-      return { name, from: v.from, to: v.to, changed: v.changed, live: v.live, staleGuests: v.staleGuests, message: v.message }
+      return {
+        name,
+        from: v.from,
+        to: v.to,
+        changed: v.changed,
+        live: v.live,
+        staleGuests: v.staleGuests,
+        message: v.message
+      }
     },
     'host:clashes': async () => deps.board.current()
   }

@@ -14,11 +14,15 @@ export const verb: Verb = {
   usage: 'doctor [--json] [--fix ID|all] [--undo ID|all]',
   summary: 'find what blocks guest traffic (Docker, firewalls, forwarding, ports…) and fix it narrowly, reversibly',
   async run(args, io) {
-    if (args.positionals.length > 0) throw new UsageError('doctor takes no positional arguments (use --fix ID or --undo ID)')
+    if (args.positionals.length > 0)
+      throw new UsageError('doctor takes no positional arguments (use --fix ID or --undo ID)')
     const fix = args.options.get('fix')
     const undo = args.options.get('undo')
     if (fix !== undefined && undo !== undefined) throw new UsageError('give --fix or --undo, not both')
-    const r = await runOnline<DoctorReport>('doctor', 'doctor', args, io, { ...(fix !== undefined ? { fix } : {}), ...(undo !== undefined ? { undo } : {}) })
+    const r = await runOnline<DoctorReport>('doctor', 'doctor', args, io, {
+      ...(fix !== undefined ? { fix } : {}),
+      ...(undo !== undefined ? { undo } : {})
+    })
     if (!r.ok) return r.exit
     const report = r.value
     io.out(args.flags.has('json') ? JSON.stringify(report, null, 2) : formatDoctorText(report))

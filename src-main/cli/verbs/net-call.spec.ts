@@ -4,7 +4,9 @@ import { cliExit, elevatedCommands, shellQuote } from './net-call'
 
 describe('what a normal user is told to run', () => {
   it('repeats the same command under sudo, and pkexec with an absolute path', () => {
-    expect(elevatedCommands(['/usr/bin/node', '/opt/guestnet/bin/guestnet', '--root', '/tmp/r', 'net-start', 'default'])).toEqual([
+    expect(
+      elevatedCommands(['/usr/bin/node', '/opt/guestnet/bin/guestnet', '--root', '/tmp/r', 'net-start', 'default'])
+    ).toEqual([
       'sudo guestnet --root /tmp/r net-start default',
       'pkexec /opt/guestnet/bin/guestnet --root /tmp/r net-start default'
     ])

@@ -23,7 +23,9 @@ export function elevatedCommands(argv: readonly string[] = process.argv): string
   const rest = argv.slice(2).map(shellQuote).join(' ')
   const viaBin = basename(script) !== 'cli.js'
   const sudo = viaBin ? `sudo guestnet ${rest}` : `sudo ${shellQuote(argv[0] ?? 'node')} ${shellQuote(script)} ${rest}`
-  const pkexec = viaBin ? `pkexec ${shellQuote(script)} ${rest}` : `pkexec ${shellQuote(argv[0] ?? 'node')} ${shellQuote(script)} ${rest}`
+  const pkexec = viaBin
+    ? `pkexec ${shellQuote(script)} ${rest}`
+    : `pkexec ${shellQuote(argv[0] ?? 'node')} ${shellQuote(script)} ${rest}`
   return [sudo, pkexec]
 }
 
@@ -79,7 +81,9 @@ export async function runOnline<T>(
   if (result.ok) return { ok: true, value: result.value as T }
   if (result.error.code === 'NOT_ROOT') {
     const [sudo, pkexec] = elevatedCommands()
-    io.err(`guestnet ${cliVerb}: ${result.error.message}. Run instead:\n  ${sudo}\nor, from a desktop session:\n  ${pkexec}`)
+    io.err(
+      `guestnet ${cliVerb}: ${result.error.message}. Run instead:\n  ${sudo}\nor, from a desktop session:\n  ${pkexec}`
+    )
     return { ok: false, exit: EXIT.environment }
   }
   io.err(`guestnet ${cliVerb}: ${formatErrorBody(result.error)}`)

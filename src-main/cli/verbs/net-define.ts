@@ -16,12 +16,18 @@ export const verb: Verb = {
     try {
       xml = await readFile(file, 'utf8')
     } catch (e) {
-      io.err(`guestnet net-define: cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`)
+      io.err(
+        `guestnet net-define: cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`
+      )
       return EXIT.invalid
     }
     const r = await runOnline<DefineValue>('net-define', 'define', args, io, { xml })
     if (!r.ok) return r.exit
-    io.out(r.value.created ? `Network ${r.value.network} defined from ${file}` : `Network ${r.value.network} ${r.value.changed ? 'redefined' : 'unchanged'} from ${file}`)
+    io.out(
+      r.value.created
+        ? `Network ${r.value.network} defined from ${file}`
+        : `Network ${r.value.network} ${r.value.changed ? 'redefined' : 'unchanged'} from ${file}`
+    )
     return EXIT.ok
   }
 }

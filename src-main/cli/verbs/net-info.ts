@@ -17,8 +17,15 @@ export function formatNetInfo(n: NetworkStatus): string {
   ]
   if (n.state !== 'inactive') {
     fields.push(['State', n.state])
-    fields.push(['dnsmasq', n.dnsmasqPid === null ? '-' : `pid ${n.dnsmasqPid}${n.dnsmasqAlive ? '' : ' (not running)'}`])
-    for (const t of n.tables) fields.push(['Firewall', `${t.table}${t.present === false ? ' (missing)' : t.present === null ? ' (unknown: not root)' : ''}`])
+    fields.push([
+      'dnsmasq',
+      n.dnsmasqPid === null ? '-' : `pid ${n.dnsmasqPid}${n.dnsmasqAlive ? '' : ' (not running)'}`
+    ])
+    for (const t of n.tables)
+      fields.push([
+        'Firewall',
+        `${t.table}${t.present === false ? ' (missing)' : t.present === null ? ' (unknown: not root)' : ''}`
+      ])
     if (n.startedAt) fields.push(['Started', n.startedAt])
   }
   for (const p of n.problems) fields.push(['Problem', p])

@@ -20,11 +20,15 @@ export function formatRenumber(v: RenumberValue): string {
 
 export const verb: Verb = {
   usage: 'net-renumber NAME [--to CIDR] [--json] [--verbose]',
-  summary: 'move a network to another subnet (default: the first free range), keeping name, UUID, bridge, MAC and reservations; live if running',
+  summary:
+    'move a network to another subnet (default: the first free range), keeping name, UUID, bridge, MAC and reservations; live if running',
   async run(args, io) {
     const name = oneName(args, 'net-renumber')
     const to = args.options.get('to')
-    const r = await runOnline<RenumberValue>('net-renumber', 'renumber', args, io, { name, ...(to !== undefined ? { to } : {}) })
+    const r = await runOnline<RenumberValue>('net-renumber', 'renumber', args, io, {
+      name,
+      ...(to !== undefined ? { to } : {})
+    })
     if (!r.ok) return r.exit
     io.out(args.flags.has('json') ? JSON.stringify(r.value, null, 2) : formatRenumber(r.value))
     return EXIT.ok

@@ -9,7 +9,9 @@ export const verb: Verb = {
   summary: 'start a defined network (bridge, firewall, dnsmasq), like virsh net-start; rolled back on failure',
   async run(args, io) {
     const name = oneName(args, 'net-start')
-    const r = await runOnline<StartResult & { resolved?: ResolvedOutcome | null }>('net-start', 'start', args, io, { name })
+    const r = await runOnline<StartResult & { resolved?: ResolvedOutcome | null }>('net-start', 'start', args, io, {
+      name
+    })
     if (!r.ok) return r.exit
     for (const line of r.value.repaired) io.err(`guestnet net-start: repaired first: ${line}`)
     io.out(r.value.alreadyActive ? `Network ${name} is already active` : `Network ${name} started`)

@@ -7,14 +7,44 @@ import { formatExpiry, formatFields, formatTable } from './net-table'
 describe('virsh-style output', () => {
   it('lays out a table like virsh net-list', () => {
     expect(formatTable(['Name', 'State', 'Autostart', 'Persistent'], [['default', 'active', 'yes', 'yes']])).toBe(
-      [' Name      State    Autostart   Persistent', '-'.repeat(43), ' default   active   yes         yes', ''].join('\n')
+      [' Name      State    Autostart   Persistent', '-'.repeat(43), ' default   active   yes         yes', ''].join(
+        '\n'
+      )
     )
   })
 
   it('prints net-list rows from status', () => {
     const text = formatNetList([
-      { name: 'default', state: 'active', problems: [], defined: true, autostart: true, uuid: null, bridge: 'virbr0', bridgePresent: true, dnsmasqPid: 1, dnsmasqAlive: true, tables: [], startedAt: null, netns: null },
-      { name: 'lab', state: 'broken', problems: [], defined: false, autostart: false, uuid: null, bridge: 'virbr1', bridgePresent: false, dnsmasqPid: null, dnsmasqAlive: null, tables: [], startedAt: null, netns: null }
+      {
+        name: 'default',
+        state: 'active',
+        problems: [],
+        defined: true,
+        autostart: true,
+        uuid: null,
+        bridge: 'virbr0',
+        bridgePresent: true,
+        dnsmasqPid: 1,
+        dnsmasqAlive: true,
+        tables: [],
+        startedAt: null,
+        netns: null
+      },
+      {
+        name: 'lab',
+        state: 'broken',
+        problems: [],
+        defined: false,
+        autostart: false,
+        uuid: null,
+        bridge: 'virbr1',
+        bridgePresent: false,
+        dnsmasqPid: null,
+        dnsmasqAlive: null,
+        tables: [],
+        startedAt: null,
+        netns: null
+      }
     ])
     expect(text.split('\n')[2]).toBe(' default   active   yes         yes')
     expect(text.split('\n')[3]).toBe(' lab       broken   no          no')
@@ -24,7 +54,18 @@ describe('virsh-style output', () => {
     const text = formatLeases({
       network: 'default',
       problems: [],
-      leases: [{ family: 'ipv4', expiry: null, mac: '52:54:00:00:00:01', iaid: null, ip: '192.168.122.45', hostname: null, clientId: null, prefix: 24 }]
+      leases: [
+        {
+          family: 'ipv4',
+          expiry: null,
+          mac: '52:54:00:00:00:01',
+          iaid: null,
+          ip: '192.168.122.45',
+          hostname: null,
+          clientId: null,
+          prefix: 24
+        }
+      ]
     })
     expect(text).toContain(' never         52:54:00:00:00:01   ipv4       192.168.122.45/24   -          -')
   })

@@ -33,7 +33,13 @@ describe('guestnet plan', () => {
     expect(code).toBe(EXIT.ok)
     const json = JSON.parse(out) as Record<string, unknown>
     expect(Object.keys(json)).toEqual(['steps', 'dnsmasqConf', 'nftRuleset', 'sysctls'])
-    expect((json.steps as { id: string }[]).map((s) => s.id)).toEqual(['files', 'bridge', 'firewall', 'sysctls', 'dnsmasq'])
+    expect((json.steps as { id: string }[]).map((s) => s.id)).toEqual([
+      'files',
+      'bridge',
+      'firewall',
+      'sysctls',
+      'dnsmasq'
+    ])
     expect(json.dnsmasqConf).toContain('interface=virbr1\n')
     expect(json.nftRuleset).toContain('table inet guestnet_lab {')
     expect(json.sysctls).toMatchObject({ 'net.ipv4.ip_forward': '1', 'net.ipv6.conf.all.forwarding': '1' })
@@ -42,9 +48,13 @@ describe('guestnet plan', () => {
   it('without --json lists step titles with argv and undo, then the files', async () => {
     const { code, out } = await run(file('lab.xml', DUAL_XML), '--host-facts', FACTS)
     expect(code).toBe(EXIT.ok)
-    expect(out).toMatch(/^Plan for network lab \(bridge virbr1\)\n\n1\. Write 6 generated files to \/run\/guestnet\/lab\n {5}@write \/run\/guestnet\/lab\/ip\.batch ip\.batch\n/)
+    expect(out).toMatch(
+      /^Plan for network lab \(bridge virbr1\)\n\n1\. Write 6 generated files to \/run\/guestnet\/lab\n {5}@write \/run\/guestnet\/lab\/ip\.batch ip\.batch\n/
+    )
     expect(out).toContain('   undo:\n     ip link del virbr1\n')
-    expect(out).toContain('\n--- dnsmasq.conf: /run/guestnet/lab/dnsmasq.conf\n    ## dnsmasq configuration for guestnet network lab\n')
+    expect(out).toContain(
+      '\n--- dnsmasq.conf: /run/guestnet/lab/dnsmasq.conf\n    ## dnsmasq configuration for guestnet network lab\n'
+    )
     expect(out).toContain('\n--- sysctls\n    net.ipv6.conf.virbr1.disable_ipv6 = 0\n')
   })
 
@@ -60,13 +70,23 @@ describe('guestnet plan', () => {
     const { code, out } = await run(path, '--host-facts', FACTS)
     expect(code).toBe(EXIT.invalid)
     expect(out).toMatch(new RegExp(`^${path}:7: ip\\[0\\]\\.dhcp\\.range\\[0\\]\\.end: `))
-    const unsupported = await run(file('bandwidth.xml', DUAL_XML.replace('</network>', "<bandwidth><inbound average='1000'/></bandwidth></network>")), '--host-facts', FACTS)
+    const unsupported = await run(
+      file(
+        'bandwidth.xml',
+        DUAL_XML.replace('</network>', "<bandwidth><inbound average='1000'/></bandwidth></network>")
+      ),
+      '--host-facts',
+      FACTS
+    )
     expect(unsupported.code).toBe(EXIT.invalid)
     expect(unsupported.out).toContain('unsupported: <bandwidth>')
   })
 
   it('a missing file or bad host facts file exits 2 with a message', async () => {
-    expect(await run(kit.path('nope.xml'))).toMatchObject({ code: EXIT.invalid, err: expect.stringContaining('no such file') })
+    expect(await run(kit.path('nope.xml'))).toMatchObject({
+      code: EXIT.invalid,
+      err: expect.stringContaining('no such file')
+    })
     const r = await run(file('lab.xml', DUAL_XML), '--host-facts', file('facts.json', '{'))
     expect(r.code).toBe(EXIT.invalid)
     expect(r.err).toContain('not valid JSON')

@@ -38,7 +38,10 @@ function indent(text: string, prefix: string): string {
 /** The readable listing: numbered steps with their commands and undo, then every generated file. */
 export function formatPlanText(plan: Plan, paths: { runtimeDir: string; stateDir: string }): string {
   const out: string[] = [`Plan for network ${plan.network} (bridge ${plan.bridge})`, '']
-  if (plan.steps.length === 0) out.push(`Nothing to change on the host: guests join its existing bridge ${plan.bridge}; starting the network checks it is there.`)
+  if (plan.steps.length === 0)
+    out.push(
+      `Nothing to change on the host: guests join its existing bridge ${plan.bridge}; starting the network checks it is there.`
+    )
   plan.steps.forEach((step, i) => {
     out.push(`${i + 1}. ${step.title}`)
     for (const argv of step.apply) out.push(`     ${showArgv(argv)}`)
@@ -92,7 +95,10 @@ export const verb: Verb = {
     const parsed = parseNetworkXml(text)
     if (!parsed.ok) return printProblems(io, file, parsed.problems)
     // The definition alone: clashes with the host's networks are `guestnet validate --host`'s report.
-    const problems = validateNetwork(parsed.def).map((p) => ({ ...p, line: p.line ?? lineOfField(parsed.doc, p.field) }))
+    const problems = validateNetwork(parsed.def).map((p) => ({
+      ...p,
+      line: p.line ?? lineOfField(parsed.doc, p.field)
+    }))
     if (problems.length > 0) return printProblems(io, file, problems)
 
     let hostFacts

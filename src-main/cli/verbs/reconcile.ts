@@ -19,7 +19,13 @@ export const verb: Verb = {
   async run(args, io) {
     if (args.positionals.length > 1) throw new UsageError('reconcile takes at most one network NAME')
     const name = args.positionals[0]
-    const r = await runOnline<ReconcileReport & { message: string }>('reconcile', 'reconcile', args, io, name === undefined ? {} : { name })
+    const r = await runOnline<ReconcileReport & { message: string }>(
+      'reconcile',
+      'reconcile',
+      args,
+      io,
+      name === undefined ? {} : { name }
+    )
     if (!r.ok) return r.exit
     io.out(formatReconcile(r.value).join('\n'))
     return r.value.failed.length > 0 ? EXIT.failed : EXIT.ok

@@ -21,11 +21,15 @@ export const verb: Verb = {
       return EXIT.invalid
     }
     if (args.options.has('netns')) {
-      io.err('guestnet sandbox: --netns does not apply: the sandbox makes its own namespaces (gn-sbx-host, gn-sbx-inet)')
+      io.err(
+        'guestnet sandbox: --netns does not apply: the sandbox makes its own namespaces (gn-sbx-host, gn-sbx-inet)'
+      )
       return EXIT.invalid
     }
     if (process.getuid?.() !== 0) {
-      io.err(`guestnet sandbox: creating network namespaces needs root: run 'sudo guestnet ${process.argv.slice(2).join(' ')}'`)
+      io.err(
+        `guestnet sandbox: creating network namespaces needs root: run 'sudo guestnet ${process.argv.slice(2).join(' ')}'`
+      )
       return EXIT.environment
     }
     // Loaded only here: the sandbox pulls in the store and the namespace code.

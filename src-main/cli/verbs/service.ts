@@ -17,7 +17,8 @@ export const verb: Verb = {
   summary: 'run the warm helper service in the foreground (root): later commands skip the helper start-up',
   async run(args, io) {
     if (args.positionals.length > 0) throw new UsageError('service takes no arguments')
-    if (args.options.has('netns')) throw new UsageError('service runs where it is started: use ip netns exec NS guestnet service')
+    if (args.options.has('netns'))
+      throw new UsageError('service runs where it is started: use ip netns exec NS guestnet service')
     if ((process.getuid?.() ?? 0) !== 0) {
       const [sudo] = elevatedCommands()
       io.err(`guestnet service: the helper service runs as root. Run instead:\n  ${sudo}`)
@@ -25,7 +26,12 @@ export const verb: Verb = {
     }
     const root = args.options.get('root')
     const idle = args.options.get('idle-timeout')
-    const argv = [helperScriptPath(), '--serve', ...(root !== undefined ? ['--root', root] : []), ...(idle !== undefined ? ['--idle-timeout', idle] : [])]
+    const argv = [
+      helperScriptPath(),
+      '--serve',
+      ...(root !== undefined ? ['--root', root] : []),
+      ...(idle !== undefined ? ['--idle-timeout', idle] : [])
+    ]
     const child = spawn(process.execPath, argv, { stdio: ['ignore', 'inherit', 'inherit'] })
     // The terminal's Ctrl-C reaches the service too (same process group); this process only waits.
     const ignore = (): void => undefined

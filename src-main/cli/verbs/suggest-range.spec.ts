@@ -50,15 +50,24 @@ describe('guestnet suggest-range', () => {
     expect(code).toBe(EXIT.failed)
     expect(err).toContain('no free /24')
     expect(err).toContain('--pool')
-    expect((await run('--host-facts', hostFactsPath('wireguard-vpn'), '--pool', '172.30.0.0/16, 10.0.0.0/8')).out).toContain('172.30.0.0/24')
+    expect(
+      (await run('--host-facts', hostFactsPath('wireguard-vpn'), '--pool', '172.30.0.0/16, 10.0.0.0/8')).out
+    ).toContain('172.30.0.0/24')
   })
 
   it('refuses bad arguments', async () => {
-    await expect(run('--for', 'lab', '--host-facts', hostFactsPath('hotel'))).rejects.toThrow("--for takes 'default' or 'other', not 'lab'")
-    await expect(run('--host-facts', hostFactsPath('hotel'), '--pool', '10.0.0.0/25')).rejects.toThrow('smaller than a /24')
+    await expect(run('--for', 'lab', '--host-facts', hostFactsPath('hotel'))).rejects.toThrow(
+      "--for takes 'default' or 'other', not 'lab'"
+    )
+    await expect(run('--host-facts', hostFactsPath('hotel'), '--pool', '10.0.0.0/25')).rejects.toThrow(
+      'smaller than a /24'
+    )
     await expect(run('--host-facts', hostFactsPath('hotel'), 'extra')).rejects.toThrow("no argument 'extra'")
     const bad = join(dir, 'bad.json')
     writeFileSync(bad, 'not json')
-    expect(await run('--host-facts', bad)).toMatchObject({ code: EXIT.invalid, err: expect.stringContaining(`--host-facts ${bad}: not valid JSON`) })
+    expect(await run('--host-facts', bad)).toMatchObject({
+      code: EXIT.invalid,
+      err: expect.stringContaining(`--host-facts ${bad}: not valid JSON`)
+    })
   })
 })

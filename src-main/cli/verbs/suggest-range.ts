@@ -23,13 +23,20 @@ function purposeOf(options: Map<string, string>, flags: Set<string>, positionals
 
 export const verb: Verb = {
   usage: 'suggest-range [--for default|other] [--pool CIDR,…] [--json]',
-  summary: 'print a free IPv4 /24 (subnet, gateway, DHCP range) that no host network overlaps (--host-facts FILE: recorded facts)',
+  summary:
+    'print a free IPv4 /24 (subnet, gateway, DHCP range) that no host network overlaps (--host-facts FILE: recorded facts)',
   async run(args, io) {
     const positionals = [...args.positionals]
     const purpose = purposeOf(args.options, args.flags, positionals)
     if (positionals.length > 0) throw new UsageError(`suggest-range takes no argument '${positionals[0]}'`)
     const poolText = args.options.get('pool')
-    const pool = poolText === undefined ? undefined : poolText.split(',').map((s) => s.trim()).filter((s) => s !== '')
+    const pool =
+      poolText === undefined
+        ? undefined
+        : poolText
+            .split(',')
+            .map((s) => s.trim())
+            .filter((s) => s !== '')
     let facts: HostFacts
     try {
       facts = await loadHostFacts(args)
@@ -47,7 +54,9 @@ export const verb: Verb = {
     if (!subnet) {
       const first = purpose === 'default' ? DEFAULT_NETWORK_RANGE : '192.168.123.0/24'
       const tried = `${first.replace('.0/24', '')}–192.168.254 /24s and the pool ${(pool ?? DEFAULT_POOL).join(', ')}`
-      io.err(`guestnet suggest-range: no free /24: every candidate (${tried}) overlaps a host network; give other blocks with --pool, e.g. --pool 172.16.0.0/12`)
+      io.err(
+        `guestnet suggest-range: no free /24: every candidate (${tried}) overlaps a host network; give other blocks with --pool, e.g. --pool 172.16.0.0/12`
+      )
       return EXIT.failed
     }
     const plan = ipv4PlanFor(subnet)
@@ -55,7 +64,12 @@ export const verb: Verb = {
       io.out(JSON.stringify({ purpose, ...plan }, null, 2))
     } else {
       io.out(
-        [`subnet      ${plan.subnet}`, `gateway     ${plan.gateway}`, `netmask     ${plan.netmask}`, `dhcp range  ${plan.dhcpStart} - ${plan.dhcpEnd}`].join('\n')
+        [
+          `subnet      ${plan.subnet}`,
+          `gateway     ${plan.gateway}`,
+          `netmask     ${plan.netmask}`,
+          `dhcp range  ${plan.dhcpStart} - ${plan.dhcpEnd}`
+        ].join('\n')
       )
     }
     return EXIT.ok

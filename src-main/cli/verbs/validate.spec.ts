@@ -30,7 +30,10 @@ describe('guestnet validate', () => {
   })
 
   it('prints FILE:LINE: field: message — fix for each problem and exits 2', async () => {
-    const path = file('bad.xml', DEFAULT_XML.replace("'192.168.122.254'", "'192.168.122.255'").replace('virbr0', 'virbr 0'))
+    const path = file(
+      'bad.xml',
+      DEFAULT_XML.replace("'192.168.122.254'", "'192.168.122.255'").replace('virbr0', 'virbr 0')
+    )
     const { code, out } = await run(path)
     expect(code).toBe(EXIT.invalid)
     expect(out.split('\n').filter(Boolean)).toEqual([
@@ -56,10 +59,16 @@ describe('guestnet validate', () => {
   })
 
   it('exits 2 for an unreadable file or bad host facts, naming them', async () => {
-    expect(await run(kit.path('missing.xml'))).toMatchObject({ code: EXIT.invalid, err: expect.stringContaining('missing.xml: no such file') })
+    expect(await run(kit.path('missing.xml'))).toMatchObject({
+      code: EXIT.invalid,
+      err: expect.stringContaining('missing.xml: no such file')
+    })
     const path = file('default.xml', DEFAULT_XML)
     const facts = file('facts.json', '{"addr": []}')
-    expect(await run(path, '--host-facts', facts)).toMatchObject({ code: EXIT.invalid, err: expect.stringContaining(`--host-facts ${facts}: "route4" must be`) })
+    expect(await run(path, '--host-facts', facts)).toMatchObject({
+      code: EXIT.invalid,
+      err: expect.stringContaining(`--host-facts ${facts}: "route4" must be`)
+    })
     await expect(run()).rejects.toThrow('validate takes exactly one FILE')
   })
 })

@@ -12,7 +12,8 @@ import { EXIT } from '../verb'
 
 export const verb: Verb = {
   usage: 'validate FILE [--host-facts FILE | --host]',
-  summary: 'check a network XML file; with host facts (recorded, or --host for live) also for clashes with host networks',
+  summary:
+    'check a network XML file; with host facts (recorded, or --host for live) also for clashes with host networks',
   async run(args, io) {
     if (args.positionals.length !== 1) throw new UsageError('validate takes exactly one FILE')
     const file = args.positionals[0]
@@ -36,7 +37,10 @@ export const verb: Verb = {
     }
     const parsed = parseNetworkXml(text)
     const problems = parsed.ok
-      ? validateNetwork(parsed.def, { hostFacts }).map((p) => ({ ...p, line: p.line ?? lineOfField(parsed.doc, p.field) }))
+      ? validateNetwork(parsed.def, { hostFacts }).map((p) => ({
+          ...p,
+          line: p.line ?? lineOfField(parsed.doc, p.field)
+        }))
       : parsed.problems
     if (problems.length === 0) {
       io.out(`${file}: valid`)

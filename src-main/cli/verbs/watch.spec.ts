@@ -12,14 +12,32 @@ const facts: HostFacts = {
   routes: [{ family: 4, dst: '0.0.0.0/0', gateway: '192.168.122.1', dev: 'wlan0', table: 'main' }]
 }
 const clashes = findNetworkClashes(
-  [{ def: { name: 'default', forward: { mode: 'nat' }, bridge: { name: 'virbr0' }, ips: [{ family: 'ipv4', address: '192.168.122.1', prefix: 24 }] }, active: false }],
+  [
+    {
+      def: {
+        name: 'default',
+        forward: { mode: 'nat' },
+        bridge: { name: 'virbr0' },
+        ips: [{ family: 'ipv4', address: '192.168.122.1', prefix: 24 }]
+      },
+      active: false
+    }
+  ],
   facts
 )
 const lines = describeHostNetworks(facts)
 
 describe('guestnet watch output', () => {
   it('prints the first reading with the uplink, then each clash with both sides and the way out', () => {
-    const out = reportLines({ change: { facts, lines, diff: { added: lines, removed: [] }, initial: true }, clashes, appeared: clashes, resolved: [] }, new Date(0))
+    const out = reportLines(
+      {
+        change: { facts, lines, diff: { added: lines, removed: [] }, initial: true },
+        clashes,
+        appeared: clashes,
+        resolved: []
+      },
+      new Date(0)
+    )
     expect(out.map((l) => l.type)).toEqual(['ready', 'clash'])
     expect(out.map(formatWatchLine).join('\n')).toBe(
       [
@@ -33,14 +51,21 @@ describe('guestnet watch output', () => {
 
   it('prints changes as + and - lines, a resolved clash, and an offline host', () => {
     const out = reportLines(
-      { change: { facts, lines: [], diff: { added: [], removed: lines }, initial: false }, clashes: [], appeared: [], resolved: [{ network: 'default', subnet: '192.168.122.0/24' }] },
+      {
+        change: { facts, lines: [], diff: { added: [], removed: lines }, initial: false },
+        clashes: [],
+        appeared: [],
+        resolved: [{ network: 'default', subnet: '192.168.122.0/24' }]
+      },
       new Date(0)
     )
     expect(out.map(formatWatchLine)).toEqual([
       '1970-01-01T00:00:00.000Z host networks changed:\n  - address 192.168.122.40/24 on wlan0\n  - default via 192.168.122.1 on wlan0 (table main)',
       'resolved: network default (192.168.122.0/24) no longer overlaps a host network'
     ])
-    expect(formatWatchLine({ type: 'ready', networks: [], uplinks: [] })).toBe("watching the host's networks (0); uplink: none (offline)")
+    expect(formatWatchLine({ type: 'ready', networks: [], uplinks: [] })).toBe(
+      "watching the host's networks (0); uplink: none (offline)"
+    )
   })
 })
 
@@ -57,7 +82,8 @@ describe('guestnet net-renumber output', () => {
       staleGuests: [{ mac: '52:54:00:00:00:0b', ip: '192.168.130.150', hostname: 'web' }],
       dnsmasqPid: 7,
       resolved: null,
-      message: 'network lab renumbered from 192.168.130.0/24 to 10.130.0.0/24 live (bridge virbr1 kept, guests stay attached)'
+      message:
+        'network lab renumbered from 192.168.130.0/24 to 10.130.0.0/24 live (bridge virbr1 kept, guests stay attached)'
     }
     expect(formatRenumber(v).split('\n')).toEqual([
       'Network lab renumbered from 192.168.130.0/24 to 10.130.0.0/24 live (bridge virbr1 kept, guests stay attached)',

@@ -26,7 +26,16 @@ export type WatchLine =
   | { type: 'ready'; networks: string[]; uplinks: string[] }
   | { type: 'change'; at: string; added: string[]; removed: string[]; uplinks: string[] }
   | { type: 'event'; object: string; deleted: boolean; text: string }
-  | { type: 'clash'; network: string; subnet: string; active: boolean; bridge: string | null; suggestion: string | null; clashes: { other: string; dev: string | null; table: string; kind: string; message: string }[]; message: string }
+  | {
+      type: 'clash'
+      network: string
+      subnet: string
+      active: boolean
+      bridge: string | null
+      suggestion: string | null
+      clashes: { other: string; dev: string | null; table: string; kind: string; message: string }[]
+      message: string
+    }
   | { type: 'clash-resolved'; network: string; subnet: string; message: string }
   | { type: 'error'; message: string }
 
@@ -34,9 +43,21 @@ export type WatchLine =
 export function reportLines(r: WatchReport, now: Date): WatchLine[] {
   const out: WatchLine[] = []
   if (r.change?.initial) out.push({ type: 'ready', networks: r.change.lines, uplinks: uplinksOf(r.change.lines) })
-  else if (r.change) out.push({ type: 'change', at: now.toISOString(), added: r.change.diff.added, removed: r.change.diff.removed, uplinks: uplinksOf(r.change.lines) })
+  else if (r.change)
+    out.push({
+      type: 'change',
+      at: now.toISOString(),
+      added: r.change.diff.added,
+      removed: r.change.diff.removed,
+      uplinks: uplinksOf(r.change.lines)
+    })
   for (const c of r.appeared) out.push(clashLine(c))
-  for (const x of r.resolved) out.push({ type: 'clash-resolved', ...x, message: `network ${x.network} (${x.subnet}) no longer overlaps a host network` })
+  for (const x of r.resolved)
+    out.push({
+      type: 'clash-resolved',
+      ...x,
+      message: `network ${x.network} (${x.subnet}) no longer overlaps a host network`
+    })
   return out
 }
 
@@ -48,7 +69,13 @@ function clashLine(c: NetworkClash): WatchLine {
     active: c.active,
     bridge: c.bridge,
     suggestion: c.suggestion,
-    clashes: c.clashes.map((x) => ({ other: x.other, dev: x.dev ?? null, table: x.table, kind: x.kind, message: x.message })),
+    clashes: c.clashes.map((x) => ({
+      other: x.other,
+      dev: x.dev ?? null,
+      table: x.table,
+      kind: x.kind,
+      message: x.message
+    })),
     message: describeNetworkClash(c)
   }
 }
@@ -57,9 +84,16 @@ function clashLine(c: NetworkClash): WatchLine {
 export function formatWatchLine(l: WatchLine): string {
   switch (l.type) {
     case 'ready':
-      return [`watching the host's networks (${l.networks.length}); uplink: ${l.uplinks.join(', ') || 'none (offline)'}`, ...l.networks.map((n) => `  ${n}`)].join('\n')
+      return [
+        `watching the host's networks (${l.networks.length}); uplink: ${l.uplinks.join(', ') || 'none (offline)'}`,
+        ...l.networks.map((n) => `  ${n}`)
+      ].join('\n')
     case 'change':
-      return [`${l.at} host networks changed:`, ...l.added.map((a) => `  + ${a}`), ...l.removed.map((a) => `  - ${a}`)].join('\n')
+      return [
+        `${l.at} host networks changed:`,
+        ...l.added.map((a) => `  + ${a}`),
+        ...l.removed.map((a) => `  - ${a}`)
+      ].join('\n')
     case 'event':
       return `  event: ${l.deleted ? 'deleted ' : ''}${l.object} ${l.text}`
     case 'clash':
@@ -88,7 +122,8 @@ export const verb: Verb = {
     const netns = args.options.get('netns')
     const root = args.options.get('root')
     const store = new NetworkStore(root !== undefined ? { root } : {})
-    const print = (l: WatchLine): void => (l.type === 'error' ? io.err : io.out)(json ? JSON.stringify(l) : formatWatchLine(l))
+    const print = (l: WatchLine): void =>
+      (l.type === 'error' ? io.err : io.out)(json ? JSON.stringify(l) : formatWatchLine(l))
     let failed = false
 
     const networks = async (): Promise<WatchedNetwork[]> => {
@@ -96,10 +131,13 @@ export const verb: Verb = {
       return entries.flatMap((e) => {
         if (e.state !== 'ok') return []
         const s = states?.get(e.name)
-        return [{ def: e.def, active: s !== undefined && (s.state === 'active' || (s.state === 'broken' && s.bridgePresent)) }]
+        return [
+          { def: e.def, active: s !== undefined && (s.state === 'active' || (s.state === 'broken' && s.bridgePresent)) }
+        ]
       })
     }
-    const readFacts = async (): Promise<HostFacts> => parseHostFacts(await readLiveHostFacts(netns !== undefined ? { netns } : {}), "the host's 'ip -j' output")
+    const readFacts = async (): Promise<HostFacts> =>
+      parseHostFacts(await readLiveHostFacts(netns !== undefined ? { netns } : {}), "the host's 'ip -j' output")
 
     let done: () => void = () => undefined
     const finished = new Promise<void>((resolve) => (done = resolve))
@@ -109,7 +147,9 @@ export const verb: Verb = {
       readFacts,
       ...(netns !== undefined ? { netns } : {}),
       onReport: (r) => reportLines(r, new Date()).forEach(print),
-      onEvent: args.flags.has('verbose') ? (e: MonitorEvent) => print({ type: 'event', object: e.object, deleted: e.deleted, text: e.text }) : undefined,
+      onEvent: args.flags.has('verbose')
+        ? (e: MonitorEvent) => print({ type: 'event', object: e.object, deleted: e.deleted, text: e.text })
+        : undefined,
       onError: (message) => {
         failed = true
         print({ type: 'error', message })

@@ -18,8 +18,17 @@ describe('ipv4PlanFor', () => {
     })
   })
   it('handles other prefixes from first+1 to last-1', () => {
-    expect(ipv4PlanFor(cidr('10.8.0.0/20'))).toMatchObject({ gateway: '10.8.0.1', dhcpStart: '10.8.0.2', dhcpEnd: '10.8.15.254', netmask: '255.255.240.0' })
-    expect(ipv4PlanFor(cidr('10.0.0.4/30'))).toMatchObject({ gateway: '10.0.0.5', dhcpStart: '10.0.0.6', dhcpEnd: '10.0.0.6' })
+    expect(ipv4PlanFor(cidr('10.8.0.0/20'))).toMatchObject({
+      gateway: '10.8.0.1',
+      dhcpStart: '10.8.0.2',
+      dhcpEnd: '10.8.15.254',
+      netmask: '255.255.240.0'
+    })
+    expect(ipv4PlanFor(cidr('10.0.0.4/30'))).toMatchObject({
+      gateway: '10.0.0.5',
+      dhcpStart: '10.0.0.6',
+      dhcpEnd: '10.0.0.6'
+    })
   })
   it('refuses IPv6 and subnets with no room for a guest', () => {
     expect(() => ipv4PlanFor(cidr('10.0.0.0/31'))).toThrow('10.0.0.0/31 is too small')

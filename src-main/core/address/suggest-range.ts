@@ -61,8 +61,10 @@ export function suggestRange(facts: HostFacts, opts: SuggestRangeOptions): Cidr 
 /** Why a pool entry is unusable, as an Error naming the entry. */
 function parsePoolEntry(text: string): Cidr {
   const cidr = typeof text === 'string' && text.includes('/') ? parseCidr(text) : null
-  if (!cidr || cidr.family !== 4) throw new Error(`range pool entry ${JSON.stringify(text)} is not an IPv4 block like "10.0.0.0/8"`)
-  if (cidr.prefix > 24) throw new Error(`range pool entry '${text}' is smaller than a /24: a pool block must hold at least one /24`)
+  if (!cidr || cidr.family !== 4)
+    throw new Error(`range pool entry ${JSON.stringify(text)} is not an IPv4 block like "10.0.0.0/8"`)
+  if (cidr.prefix > 24)
+    throw new Error(`range pool entry '${text}' is smaller than a /24: a pool block must hold at least one /24`)
   return cidr
 }
 

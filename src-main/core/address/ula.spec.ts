@@ -28,7 +28,9 @@ describe('ulaSubnet', () => {
     expect(() => ulaSubnet('fd12:3456:789a::', 1)).toThrow('is not an IPv6 /48')
     expect(() => ulaSubnet('2001:db8:1::/48', 1)).toThrow('not a locally assigned ULA prefix')
     expect(() => ulaSubnet('fc12:3456:789a::/48', 1)).toThrow('starts with fd')
-    expect(() => ulaSubnet('fd12:3456:789a:1::/48', 1)).toThrow('bits set after the /48: write the prefix itself, e.g. "fd12:3456:789a::/48"')
+    expect(() => ulaSubnet('fd12:3456:789a:1::/48', 1)).toThrow(
+      'bits set after the /48: write the prefix itself, e.g. "fd12:3456:789a::/48"'
+    )
     expect(() => ulaSubnet('fd12:3456:789a::/48', 65536)).toThrow('from 0 to 65535')
     expect(() => ulaSubnet('fd12:3456:789a::/48', -1)).toThrow('out of range')
     expect(() => ulaSubnet('fd12:3456:789a::/48', 1.5)).toThrow('out of range')

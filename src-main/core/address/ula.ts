@@ -14,7 +14,9 @@ const GLOBAL_ID_BYTES = 5
 /** `fdXX:XXXX:XXXX::/48` from exactly 5 random bytes (L=1: locally assigned, fd00::/8). */
 export function ulaPrefixFromRandom(bytes: Uint8Array): string {
   if (!(bytes instanceof Uint8Array) || bytes.length !== GLOBAL_ID_BYTES) {
-    throw new Error(`a ULA Global ID takes exactly ${GLOBAL_ID_BYTES} random bytes (40 bits), got ${bytes instanceof Uint8Array ? bytes.length : typeof bytes}`)
+    throw new Error(
+      `a ULA Global ID takes exactly ${GLOBAL_ID_BYTES} random bytes (40 bits), got ${bytes instanceof Uint8Array ? bytes.length : typeof bytes}`
+    )
   }
   let globalId = 0n
   for (const b of bytes) globalId = (globalId << 8n) | BigInt(b)
@@ -28,7 +30,8 @@ export function ulaSubnet(ula48: string, subnetId: number): string {
   if (!cidr || cidr.family !== 6 || cidr.prefix !== 48) {
     throw new Error(`'${String(ula48)}' is not an IPv6 /48 like "fd12:3456:789a::/48"`)
   }
-  if (cidr.network >> 120n !== 0xfdn) throw new Error(`'${ula48}' is not a locally assigned ULA prefix (RFC 4193: it starts with fd)`)
+  if (cidr.network >> 120n !== 0xfdn)
+    throw new Error(`'${ula48}' is not a locally assigned ULA prefix (RFC 4193: it starts with fd)`)
   if (parseCidr(ula48.slice(0, ula48.indexOf('/')))?.network !== cidr.network) {
     throw new Error(`'${ula48}' has bits set after the /48: write the prefix itself, e.g. "${formatCidr(cidr)}"`)
   }

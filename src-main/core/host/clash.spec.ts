@@ -30,9 +30,13 @@ describe('findClashes', () => {
 
   it('finds the WireGuard home-LAN route in table 51820 but not its default routes', () => {
     const facts = hostFacts('wireguard-vpn')
-    expect(messages('192.168.122.0/24', facts)).toEqual(['192.168.122.0/24 overlaps 192.168.0.0/16 on wg0 (table 51820)'])
+    expect(messages('192.168.122.0/24', facts)).toEqual([
+      '192.168.122.0/24 overlaps 192.168.0.0/16 on wg0 (table 51820)'
+    ])
     expect(messages('10.122.0.0/24', facts)).toEqual([])
-    expect(messages('10.64.0.0/24', facts)).toEqual(['10.64.0.0/24 overlaps 10.64.0.2/32 on wg0 (address 10.64.0.2/32)'])
+    expect(messages('10.64.0.0/24', facts)).toEqual([
+      '10.64.0.0/24 overlaps 10.64.0.2/32 on wg0 (address 10.64.0.2/32)'
+    ])
   })
 
   it('reports an address once, not again for its kernel prefix route', () => {
@@ -67,7 +71,9 @@ describe('findClashes', () => {
 
   it("finds Docker's bridges even with no containers (linkdown)", () => {
     const facts = hostFacts('docker')
-    expect(messages('172.17.5.0/24', facts)).toEqual(['172.17.5.0/24 overlaps 172.17.0.0/16 on docker0 (address 172.17.0.1/16)'])
+    expect(messages('172.17.5.0/24', facts)).toEqual([
+      '172.17.5.0/24 overlaps 172.17.0.0/16 on docker0 (address 172.17.0.1/16)'
+    ])
     expect(findClashes(cidr('172.16.0.0/12'), facts).map((c) => c.dev)).toEqual(['docker0', 'br-3f2a1b9c8d7e'])
     expect(messages('192.168.122.0/24', facts)).toEqual([])
   })
@@ -82,13 +88,19 @@ describe('findClashes', () => {
     const facts = hostFacts('corporate')
     expect(messages('10.122.0.0/24', facts)).toEqual(['10.122.0.0/24 overlaps 10.0.0.0/8 on eth0 (table main)'])
     expect(messages('172.20.0.0/24', facts)).toEqual(['172.20.0.0/24 overlaps 172.16.0.0/12 on eth0 (table main)'])
-    expect(messages('198.51.100.0/25', facts)).toEqual(['198.51.100.0/25 overlaps 198.51.100.0/24 (blackhole route, table main)'])
-    expect(messages('2001:db8:c0:1::/64', facts)).toEqual(['2001:db8:c0:1::/64 overlaps 2001:db8:c0::/48 on eth0 (table main)'])
+    expect(messages('198.51.100.0/25', facts)).toEqual([
+      '198.51.100.0/25 overlaps 198.51.100.0/24 (blackhole route, table main)'
+    ])
+    expect(messages('2001:db8:c0:1::/64', facts)).toEqual([
+      '2001:db8:c0:1::/64 overlaps 2001:db8:c0::/48 on eth0 (table main)'
+    ])
   })
 
-  it("leaves our own bridges out with ignoreDevs", () => {
+  it('leaves our own bridges out with ignoreDevs', () => {
     const facts = hostFacts('guestnet-running')
-    expect(messages('192.168.122.0/24', facts)).toEqual(['192.168.122.0/24 overlaps 192.168.122.0/24 on virbr0 (address 192.168.122.1/24)'])
+    expect(messages('192.168.122.0/24', facts)).toEqual([
+      '192.168.122.0/24 overlaps 192.168.122.0/24 on virbr0 (address 192.168.122.1/24)'
+    ])
     expect(messages('192.168.122.0/24', facts, ['virbr0'])).toEqual([])
     expect(messages('192.168.123.0/24', facts, ['virbr0'])).toHaveLength(1)
   })
@@ -110,7 +122,15 @@ describe('findClashes', () => {
         { family: 6, dst: '10.0.0.0/8', table: 'main' }
       ]
     }
-    for (const s of ['169.254.0.0/16', '224.0.0.0/24', '127.0.0.0/24', '10.1.0.0/24', 'fe80::/64', 'ff02::/16', '::1/128']) {
+    for (const s of [
+      '169.254.0.0/16',
+      '224.0.0.0/24',
+      '127.0.0.0/24',
+      '10.1.0.0/24',
+      'fe80::/64',
+      'ff02::/16',
+      '::1/128'
+    ]) {
       expect(messages(s, facts)).toEqual([])
     }
   })
@@ -118,7 +138,12 @@ describe('findClashes', () => {
   it('finds the one overlapping route among 10,000 (speed lives in npm run bench)', () => {
     const routes: HostRoute[] = []
     for (let i = 0; i < 10_000; i++) {
-      routes.push({ family: 4, dst: `10.${(i >> 8) & 255}.${i & 255}.0/24`, dev: `tun${i % 50}`, table: String(1000 + (i % 7)) })
+      routes.push({
+        family: 4,
+        dst: `10.${(i >> 8) & 255}.${i & 255}.0/24`,
+        dev: `tun${i % 50}`,
+        table: String(1000 + (i % 7))
+      })
     }
     const facts: HostFacts = { addresses: [], routes }
     prepareHostFacts(facts)

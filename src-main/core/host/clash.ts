@@ -67,13 +67,28 @@ export function prepareHostFacts(facts: HostFacts): PreparedHostFacts {
   const ownHosts = new Set<string>()
   for (const a of facts.addresses) {
     const ip = parseIp(a.address)
-    if (!ip || ip.family !== a.family || !Number.isInteger(a.prefix) || a.prefix < 0 || a.prefix > FAMILY_BITS[ip.family]) continue
+    if (
+      !ip ||
+      ip.family !== a.family ||
+      !Number.isInteger(a.prefix) ||
+      a.prefix < 0 ||
+      a.prefix > FAMILY_BITS[ip.family]
+    )
+      continue
     ownHosts.add(`${a.family}|${ip.value}`)
     const cidr = cidrOf(ip, a.prefix)
     const last = lastIp(cidr).value
     if (specialRangeOf(cidr, last)) continue
     addressKeys.add(`${cidrKey(cidr)}|${a.ifname}`)
-    networks.push({ cidr, first: cidr.network, last, dev: a.ifname, table: 'local', kind: 'address', address: `${a.address}/${a.prefix}` })
+    networks.push({
+      cidr,
+      first: cidr.network,
+      last,
+      dev: a.ifname,
+      table: 'local',
+      kind: 'address',
+      address: `${a.address}/${a.prefix}`
+    })
   }
   for (const r of facts.routes) {
     const type = r.type ?? 'unicast'
@@ -85,7 +100,12 @@ export function prepareHostFacts(facts: HostFacts): PreparedHostFacts {
     // The kernel's prefix route of an address, and the local route of the address itself, say
     // nothing the address did not: one report per fact.
     if (r.dev && addressKeys.has(`${cidrKey(cidr)}|${r.dev}`) && (r.table === 'main' || r.table === 'local')) continue
-    if (type === 'local' && ownHosts.has(`${cidr.family}|${cidr.network}`) && cidr.prefix === (cidr.family === 4 ? 32 : 128)) continue
+    if (
+      type === 'local' &&
+      ownHosts.has(`${cidr.family}|${cidr.network}`) &&
+      cidr.prefix === (cidr.family === 4 ? 32 : 128)
+    )
+      continue
     const network: HostNetwork = { cidr, first: cidr.network, last, table: r.table, kind: 'route' }
     if (r.dev) network.dev = r.dev
     if (type !== 'unicast') network.routeType = type
@@ -107,7 +127,13 @@ export function findClashes(subnet: Cidr, facts: HostFacts, opts: ClashOptions =
     if (n.cidr.family !== subnet.family || n.first > last || n.last < first) continue
     if (n.dev !== undefined && ignore.has(n.dev)) continue
     const other = formatCidr(n.cidr)
-    const clash: Clash = { subnet: subnetText, other, table: n.table, kind: n.kind, message: clashMessage(subnetText, other, n) }
+    const clash: Clash = {
+      subnet: subnetText,
+      other,
+      table: n.table,
+      kind: n.kind,
+      message: clashMessage(subnetText, other, n)
+    }
     if (n.dev !== undefined) clash.dev = n.dev
     clashes.push(clash)
   }

@@ -17,24 +17,76 @@ describe('parseHostFacts on recorded hosts', () => {
 
   it('reads the laptop on Wi-Fi: addresses of both families, default routes, table main', () => {
     const facts = hostFacts('laptop-wifi')
-    expect(facts.addresses).toContainEqual({ ifname: 'wlan0', family: 4, address: '192.168.1.23', prefix: 24, scope: 'global' })
-    expect(facts.addresses).toContainEqual({ ifname: 'wlan0', family: 6, address: '2001:db8:1:2:3c4d:5e6f:7a8b:9c0d', prefix: 64, scope: 'global' })
+    expect(facts.addresses).toContainEqual({
+      ifname: 'wlan0',
+      family: 4,
+      address: '192.168.1.23',
+      prefix: 24,
+      scope: 'global'
+    })
+    expect(facts.addresses).toContainEqual({
+      ifname: 'wlan0',
+      family: 6,
+      address: '2001:db8:1:2:3c4d:5e6f:7a8b:9c0d',
+      prefix: 64,
+      scope: 'global'
+    })
     expect(facts.addresses).toContainEqual({ ifname: 'lo', family: 4, address: '127.0.0.1', prefix: 8, scope: 'host' })
-    expect(facts.routes).toContainEqual({ family: 4, dst: '0.0.0.0/0', dev: 'wlan0', table: 'main', gateway: '192.168.1.1', protocol: 'dhcp' })
-    expect(facts.routes).toContainEqual({ family: 6, dst: '::/0', dev: 'wlan0', table: 'main', gateway: 'fe80::1', protocol: 'ra' })
-    expect(facts.routes).toContainEqual({ family: 4, dst: '192.168.1.0/24', dev: 'wlan0', table: 'main', protocol: 'kernel' })
+    expect(facts.routes).toContainEqual({
+      family: 4,
+      dst: '0.0.0.0/0',
+      dev: 'wlan0',
+      table: 'main',
+      gateway: '192.168.1.1',
+      protocol: 'dhcp'
+    })
+    expect(facts.routes).toContainEqual({
+      family: 6,
+      dst: '::/0',
+      dev: 'wlan0',
+      table: 'main',
+      gateway: 'fe80::1',
+      protocol: 'ra'
+    })
+    expect(facts.routes).toContainEqual({
+      family: 4,
+      dst: '192.168.1.0/24',
+      dev: 'wlan0',
+      table: 'main',
+      protocol: 'kernel'
+    })
     // The local route for 192.168.1.23 only mirrors the address; 127.0.0.0/8 is a real local range.
     expect(facts.routes.some((r) => r.dst === '192.168.1.23/32')).toBe(false)
-    expect(facts.routes).toContainEqual({ family: 4, dst: '127.0.0.0/8', dev: 'lo', table: 'local', type: 'local', protocol: 'kernel' })
+    expect(facts.routes).toContainEqual({
+      family: 4,
+      dst: '127.0.0.0/8',
+      dev: 'lo',
+      table: 'local',
+      type: 'local',
+      protocol: 'kernel'
+    })
   })
 
   it('keeps VPN policy tables, host routes and multipath first hops', () => {
     const wg = hostFacts('wireguard-vpn')
     expect(wg.routes).toContainEqual({ family: 4, dst: '192.168.0.0/16', dev: 'wg0', table: '51820' })
     expect(wg.routes).toContainEqual({ family: 6, dst: '::/0', dev: 'wg0', table: '51820' })
-    expect(wg.routes).toContainEqual({ family: 6, dst: 'fd7d:76ee:e68f:a993::2/128', dev: 'wg0', table: 'main', protocol: 'kernel' })
+    expect(wg.routes).toContainEqual({
+      family: 6,
+      dst: 'fd7d:76ee:e68f:a993::2/128',
+      dev: 'wg0',
+      table: 'main',
+      protocol: 'kernel'
+    })
     const corp = hostFacts('corporate')
-    expect(corp.routes).toContainEqual({ family: 4, dst: '172.16.0.0/12', dev: 'eth0', table: 'main', gateway: '10.20.30.2', protocol: 'static' })
+    expect(corp.routes).toContainEqual({
+      family: 4,
+      dst: '172.16.0.0/12',
+      dev: 'eth0',
+      table: 'main',
+      gateway: '10.20.30.2',
+      protocol: 'static'
+    })
     expect(corp.routes).toContainEqual({ family: 4, dst: '198.51.100.0/24', table: 'main', type: 'blackhole' })
   })
 
@@ -79,11 +131,15 @@ describe('parseHostFacts on recorded hosts', () => {
   })
 
   it('refuses a wrong overall shape with the source and the key', () => {
-    expect(() => parseHostFacts([] as unknown as RawHostFacts, 'facts.json')).toThrow(/^facts\.json: expected a JSON object .* got an array$/)
+    expect(() => parseHostFacts([] as unknown as RawHostFacts, 'facts.json')).toThrow(
+      /^facts\.json: expected a JSON object .* got an array$/
+    )
     expect(() => parseHostFacts(null as unknown as RawHostFacts, 'facts.json')).toThrow('got null')
     expect(() => parseHostFacts({ addr: [], route4: {}, route6: [] }, 'facts.json')).toThrow(
       `facts.json: "route4" must be the JSON array printed by 'ip -j -4 route show table all', got an object`
     )
-    expect(() => parseHostFacts({ addr: [], route4: [] } as unknown as RawHostFacts)).toThrow('host facts: "route6" must be')
+    expect(() => parseHostFacts({ addr: [], route4: [] } as unknown as RawHostFacts)).toThrow(
+      'host facts: "route6" must be'
+    )
   })
 })

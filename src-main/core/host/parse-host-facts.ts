@@ -48,11 +48,15 @@ function token(v: unknown, numberOk = false): string | undefined {
  */
 export function parseHostFacts(raw: RawHostFacts, source = 'host facts'): HostFacts {
   if (!isRecord(raw)) {
-    throw new Error(`${source}: expected a JSON object {"addr": [...], "route4": [...], "route6": [...]}, got ${describe(raw)}`)
+    throw new Error(
+      `${source}: expected a JSON object {"addr": [...], "route4": [...], "route6": [...]}, got ${describe(raw)}`
+    )
   }
   for (const key of ['addr', 'route4', 'route6'] as const) {
     if (!Array.isArray(raw[key])) {
-      throw new Error(`${source}: "${key}" must be the JSON array printed by ${SOURCES[key]}, got ${describe(raw[key])}`)
+      throw new Error(
+        `${source}: "${key}" must be the JSON array printed by ${SOURCES[key]}, got ${describe(raw[key])}`
+      )
     }
   }
   const addresses = parseAddresses(raw.addr as unknown[])
@@ -128,7 +132,12 @@ function parseDst(dst: unknown, family: AddrFamily): string | null {
 
 /** `gateway` is a plain address; `via` (a gateway of the other family, RFC 5549) is `{family, host}`. */
 function gatewayOf(hop: Json): string | undefined {
-  const text = typeof hop.gateway === 'string' ? hop.gateway : isRecord(hop.via) && typeof hop.via.host === 'string' ? hop.via.host : undefined
+  const text =
+    typeof hop.gateway === 'string'
+      ? hop.gateway
+      : isRecord(hop.via) && typeof hop.via.host === 'string'
+        ? hop.via.host
+        : undefined
   const ip = text === undefined ? null : parseIp(text)
   return ip ? formatIp(ip) : undefined
 }

@@ -8,7 +8,19 @@ const cidr = (text: string): Cidr => parseCidr(text) as Cidr
 
 describe('special ranges', () => {
   it('takes default routes and VPN split defaults for default routes', () => {
-    for (const s of ['0.0.0.0/0', '0.0.0.0/1', '128.0.0.0/1', '::/0', '::/1', '8000::/1', '::/3', '2000::/3', '2000::/4', '3000::/4', 'fc00::/7']) {
+    for (const s of [
+      '0.0.0.0/0',
+      '0.0.0.0/1',
+      '128.0.0.0/1',
+      '::/0',
+      '::/1',
+      '8000::/1',
+      '::/3',
+      '2000::/3',
+      '2000::/4',
+      '3000::/4',
+      'fc00::/7'
+    ]) {
       expect(isDefaultLike(cidr(s)), s).toBe(true)
     }
     for (const s of ['0.0.0.0/2', '10.0.0.0/8', '2000::/5', 'fd00::/8', 'fc00::/8', '2001:db8::/32']) {

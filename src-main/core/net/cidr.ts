@@ -51,7 +51,11 @@ export function cidrContainsIp(c: Cidr, ip: Ip): boolean {
 
 /** True when every address of `inner` is in `outer`. */
 export function cidrContainsCidr(outer: Cidr, inner: Cidr): boolean {
-  return outer.family === inner.family && outer.prefix <= inner.prefix && (inner.network & maskOf(outer.family, outer.prefix)) === outer.network
+  return (
+    outer.family === inner.family &&
+    outer.prefix <= inner.prefix &&
+    (inner.network & maskOf(outer.family, outer.prefix)) === outer.network
+  )
 }
 
 export function cidrsOverlap(a: Cidr, b: Cidr): boolean {

@@ -31,7 +31,10 @@ describe('buildPlan', () => {
     })
     expect(step(p, 'dnsmasq')).toMatchObject({
       apply: [['dnsmasq', '--conf-file=/run/guestnet/default/dnsmasq.conf']],
-      rollback: [['@kill-pidfile', '/run/guestnet/default/dnsmasq.pid'], ['@remove', '/run/guestnet/default/dnsmasq.pid']]
+      rollback: [
+        ['@kill-pidfile', '/run/guestnet/default/dnsmasq.pid'],
+        ['@remove', '/run/guestnet/default/dnsmasq.pid']
+      ]
     })
     expect(p.sysctls).toEqual({ 'net.ipv6.conf.virbr0.disable_ipv6': '1', 'net.ipv4.ip_forward': '1' })
   })
@@ -54,7 +57,11 @@ describe('buildPlan', () => {
     })
     const s = step(p, 'sysctls')
     expect(s.rollback).toEqual(s.apply.map((a) => ['@sysctl-restore', a[1]]).reverse())
-    expect(s.apply.map((a) => a[1])).toEqual(['net.ipv4.ip_forward', 'net.ipv6.conf.wlan0.accept_ra', 'net.ipv6.conf.all.forwarding'])
+    expect(s.apply.map((a) => a[1])).toEqual([
+      'net.ipv4.ip_forward',
+      'net.ipv6.conf.wlan0.accept_ra',
+      'net.ipv6.conf.all.forwarding'
+    ])
   })
 
   it('IPv6: bridge sysctls sit between the two ip batches', () => {
@@ -81,14 +88,18 @@ describe('buildPlan', () => {
   })
 
   it('skips dnsmasq when there is nothing for it to do: no DHCP, DNS off, no IPv6', () => {
-    const p = plan(defaultNet({ ips: [v4('10.0.0.1', 24)], dns: { enable: false, forwarders: [], hosts: [], srvs: [], txts: [] } }))
+    const p = plan(
+      defaultNet({ ips: [v4('10.0.0.1', 24)], dns: { enable: false, forwarders: [], hosts: [], srvs: [], txts: [] } })
+    )
     expect(ids(p)).not.toContain('dnsmasq')
     expect(p.dnsmasqConf).toBe('')
     expect(Object.keys(p.artifacts).sort()).toEqual(['ip.batch', 'nft'])
   })
 
   it('keeps dnsmasq for router advertisements when DNS is off on an IPv6 network', () => {
-    const p = plan(defaultNet({ ips: [v6(ULA, 64)], dns: { enable: false, forwarders: [], hosts: [], srvs: [], txts: [] } }))
+    const p = plan(
+      defaultNet({ ips: [v6(ULA, 64)], dns: { enable: false, forwarders: [], hosts: [], srvs: [], txts: [] } })
+    )
     expect(ids(p)).toContain('dnsmasq')
     expect(p.dnsmasqConf).toContain(`dhcp-range=${ULA},ra-only\n`)
   })
@@ -112,9 +123,16 @@ describe('buildPlan', () => {
     expect(() => plan(defaultNet({ bridge: { name: 'virbr%d' } }))).toThrow(/^bridge\.name: .*concrete/)
     expect(() => plan(defaultNet({ bridge: { name: 'br"0' } }))).toThrow(/^bridge\.name: /)
     expect(() => plan(defaultNet({ forward: { mode: 'nat', dev: 'eth0 ; x' } }))).toThrow(/^forward\.dev: /)
-    expect(() => plan(defaultNet({ ips: [v4('10.0.0.1', 24, { hosts: [{ ip: '10.0.0.5', mac: '52:54:00:00:00:01' }] }), v4('10.1.0.1', 24, { hosts: [{ ip: '10.1.0.5', mac: '52:54:00:00:00:02' }] })] }))).toThrow(
-      /^ip\[1\]\.dhcp: only one IPv4 address/
-    )
+    expect(() =>
+      plan(
+        defaultNet({
+          ips: [
+            v4('10.0.0.1', 24, { hosts: [{ ip: '10.0.0.5', mac: '52:54:00:00:00:01' }] }),
+            v4('10.1.0.1', 24, { hosts: [{ ip: '10.1.0.5', mac: '52:54:00:00:00:02' }] })
+          ]
+        })
+      )
+    ).toThrow(/^ip\[1\]\.dhcp: only one IPv4 address/)
     expect(() => plan(defaultNet({ ips: [v4('fd00::1', 64)] }))).toThrow(/^ip\[0\]\.address: /)
   })
 })

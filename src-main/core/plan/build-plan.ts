@@ -109,7 +109,12 @@ function dnsmasqStep(shape: NetworkShape, paths: NetworkPaths): PlanStep {
  */
 function hostBridgePlan(def: NetworkDef): Plan {
   const bridge = def.bridge?.name
-  if (!bridge) throw new PlanError('bridge.name', 'a host-bridge network needs the name of the bridge its guests join', "add <bridge name='br0'/>")
+  if (!bridge)
+    throw new PlanError(
+      'bridge.name',
+      'a host-bridge network needs the name of the bridge its guests join',
+      "add <bridge name='br0'/>"
+    )
   return { network: def.name, bridge, steps: [], artifacts: {}, dnsmasqConf: '', nftRuleset: '', sysctls: {} }
 }
 
@@ -138,7 +143,10 @@ export function buildPlan(def: NetworkDef, ctx: PlanContext): Plan {
 
   const onBridge = bridgeSysctls(shape, ctx.hostFacts)
   const onHost = hostSysctls(shape, ctx.hostFacts)
-  const steps: PlanStep[] = [filesStep(artifacts, paths), bridgeStep(shape, paths, onBridge, batches.addresses !== null)]
+  const steps: PlanStep[] = [
+    filesStep(artifacts, paths),
+    bridgeStep(shape, paths, onBridge, batches.addresses !== null)
+  ]
   if (firewall) steps.push(firewallStep(shape, paths))
   if (onHost.length > 0) steps.push(sysctlsStep(onHost))
   if (shape.needsDnsmasq) steps.push(dnsmasqStep(shape, paths))

@@ -7,7 +7,10 @@ import { analyseNetwork } from './network-shape'
 import { defaultNet, PATHS, ULA, v4, v6 } from './plan-defs.fixture'
 
 function conf(def: NetworkDef): string[] {
-  const text = renderDnsmasqConf(analyseNetwork(def), { paths: networkPaths(PATHS, def.name), user: DEFAULT_DNSMASQ_USER })
+  const text = renderDnsmasqConf(analyseNetwork(def), {
+    paths: networkPaths(PATHS, def.name),
+    user: DEFAULT_DNSMASQ_USER
+  })
   expect(text.endsWith('\n')).toBe(true)
   return text.split('\n').filter((l) => l !== '' && !l.startsWith('#'))
 }
@@ -39,7 +42,9 @@ describe('renderDnsmasqConf, libvirt part', () => {
   })
 
   it('dns enable=no: port=0 and no addn-hosts, DHCP still served', () => {
-    const lines = libvirtPart(defaultNet({ dns: { enable: false, forwarders: [], hosts: [], srvs: [], txts: [{ name: 'a', value: 'b' }] } }))
+    const lines = libvirtPart(
+      defaultNet({ dns: { enable: false, forwarders: [], hosts: [], srvs: [], txts: [{ name: 'a', value: 'b' }] } })
+    )
     expect(lines[1]).toBe('port=0')
     expect(lines.some((l) => l.startsWith('addn-hosts=') || l.startsWith('txt-record='))).toBe(false)
     expect(lines).toContain('dhcp-range=192.168.122.2,192.168.122.254,255.255.255.0')
@@ -48,10 +53,20 @@ describe('renderDnsmasqConf, libvirt part', () => {
   it('forwarders: a plain address means no-resolv (before the servers, as libvirt writes it), a domain alone means answer locally', () => {
     const lines = libvirtPart(
       defaultNet({
-        dns: { forwarders: [{ domain: 'example.com', addr: '192.168.1.1' }, { addr: '8.8.8.8' }, { domain: 'local.lan' }], hosts: [], srvs: [], txts: [] }
+        dns: {
+          forwarders: [{ domain: 'example.com', addr: '192.168.1.1' }, { addr: '8.8.8.8' }, { domain: 'local.lan' }],
+          hosts: [],
+          srvs: [],
+          txts: []
+        }
       })
     )
-    expect(lines.slice(1, 5)).toEqual(['no-resolv', 'server=/example.com/192.168.1.1', 'server=8.8.8.8', 'server=/local.lan/#'])
+    expect(lines.slice(1, 5)).toEqual([
+      'no-resolv',
+      'server=/example.com/192.168.1.1',
+      'server=8.8.8.8',
+      'server=/local.lan/#'
+    ])
   })
 
   it('domain, localOnly, localPtr and forwardPlainNames=no in libvirt order', () => {
@@ -72,7 +87,9 @@ describe('renderDnsmasqConf, libvirt part', () => {
 
   it('forwardPlainNames unset or yes adds nothing (current libvirt semantics)', () => {
     for (const forwardPlainNames of [undefined, true]) {
-      const lines = libvirtPart(defaultNet({ dns: { forwardPlainNames, forwarders: [], hosts: [], srvs: [], txts: [] } }))
+      const lines = libvirtPart(
+        defaultNet({ dns: { forwardPlainNames, forwarders: [], hosts: [], srvs: [], txts: [] } })
+      )
       expect(lines).not.toContain('domain-needed')
     }
   })
@@ -96,7 +113,9 @@ describe('renderDnsmasqConf, libvirt part', () => {
   it('IPv6 without DHCP: ra-only per address; with DHCP: range with prefix and enable-ra', () => {
     const ra = libvirtPart(defaultNet({ ips: [v4('192.168.122.1', 24), v6(ULA, 64), v6('fd00:1::1', 64)] }))
     expect(ra.slice(-2)).toEqual([`dhcp-range=${ULA},ra-only`, 'dhcp-range=fd00:1::1,ra-only'])
-    const dhcp6 = libvirtPart(defaultNet({ ips: [v6('2001:db8::1', 64, { ranges: [{ start: '2001:db8::1:10', end: '2001:db8::1:ff' }] })] }))
+    const dhcp6 = libvirtPart(
+      defaultNet({ ips: [v6('2001:db8::1', 64, { ranges: [{ start: '2001:db8::1:10', end: '2001:db8::1:ff' }] })] })
+    )
     expect(dhcp6).toContain('dhcp-range=2001:db8::1:10,2001:db8::1:ff,64')
     expect(dhcp6).toContain('dhcp-lease-max=240')
     expect(dhcp6.at(-1)).toBe('enable-ra')
@@ -119,14 +138,19 @@ describe('renderDnsmasqConf, libvirt part', () => {
 
   it('leases on ranges and the MTU option', () => {
     const def = defaultNet({ mtu: 9000 })
-    def.ips[0].dhcp = { ranges: [{ start: '192.168.122.2', end: '192.168.122.254', lease: { expiry: 1, unit: 'hours' } }], hosts: [] }
+    def.ips[0].dhcp = {
+      ranges: [{ start: '192.168.122.2', end: '192.168.122.254', lease: { expiry: 1, unit: 'hours' } }],
+      hosts: []
+    }
     const lines = libvirtPart(def)
     expect(lines).toContain('dhcp-range=192.168.122.2,192.168.122.254,255.255.255.0,1h')
     expect(lines.at(-1)).toBe('dhcp-option=option:mtu,9000')
   })
 
   it('no dhcp-hostsfile without DHCP', () => {
-    expect(libvirtPart(defaultNet({ ips: [v4('10.1.0.1', 16)] })).some((l) => l.startsWith('dhcp-hostsfile'))).toBe(false)
+    expect(libvirtPart(defaultNet({ ips: [v4('10.1.0.1', 16)] })).some((l) => l.startsWith('dhcp-hostsfile'))).toBe(
+      false
+    )
   })
 })
 

@@ -30,7 +30,14 @@ export const RA_ROUTER_LIFETIME = 1800
  * Option keys guestnet adds after libvirt's lines, plus `ra-param=<our bridge>,…` (libvirt writes
  * `ra-param=*,0,0` itself on isolated networks, so that key is ours only for our bridge's line).
  */
-export const GUESTNET_EXTRA_KEYS = ['pid-file', 'dhcp-leasefile', 'user', 'group', 'no-ping', 'dhcp-rapid-commit'] as const
+export const GUESTNET_EXTRA_KEYS = [
+  'pid-file',
+  'dhcp-leasefile',
+  'user',
+  'group',
+  'no-ping',
+  'dhcp-rapid-commit'
+] as const
 
 /** True for exactly the lines guestnet adds to libvirt's; the conformance comparison ignores these. */
 export function isGuestnetExtraLine(line: string, bridge: string): boolean {
@@ -131,7 +138,11 @@ function dhcpLines(block: AddressBlock | undefined, lines: string[]): bigint {
  */
 function confValue(field: string, value: string): string {
   if (!/^[\x21-\x7e]+$/.test(value) || /[,"'\\#]/.test(value)) {
-    throw new PlanError(field, "a blank, control character, ',', quote, '\\' or '#' would change dnsmasq's config line", 'run the definition through the validator')
+    throw new PlanError(
+      field,
+      "a blank, control character, ',', quote, '\\' or '#' would change dnsmasq's config line",
+      'run the definition through the validator'
+    )
   }
   return value
 }
@@ -143,13 +154,18 @@ function confValue(field: string, value: string): string {
  */
 function netbootLines(shape: NetworkShape, lines: string[]): void {
   const tftp = shape.tftp
-  if (tftp?.ip.tftp) lines.push('enable-tftp', `tftp-root=${confValue(`ip[${tftp.index}].tftp.root`, tftp.ip.tftp.root)}`)
+  if (tftp?.ip.tftp)
+    lines.push('enable-tftp', `tftp-root=${confValue(`ip[${tftp.index}].tftp.root`, tftp.ip.tftp.root)}`)
   const dhcp4 = shape.dhcp4
   const bootp = dhcp4?.ip.dhcp?.bootp
   if (!dhcp4 || !bootp) return
   const at = `ip[${dhcp4.index}].dhcp.bootp`
   const file = confValue(`${at}.file`, bootp.file)
-  lines.push(bootp.server === undefined ? `dhcp-boot=${file}` : `dhcp-boot=${file},,${confValue(`${at}.server`, addr(bootp.server))}`)
+  lines.push(
+    bootp.server === undefined
+      ? `dhcp-boot=${file}`
+      : `dhcp-boot=${file},,${confValue(`${at}.server`, addr(bootp.server))}`
+  )
 }
 
 /** libvirt's part of the file: everything its test corpus can check. */

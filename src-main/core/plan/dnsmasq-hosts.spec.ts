@@ -15,14 +15,25 @@ describe('formatLease', () => {
 
 describe('dhcpHostLine', () => {
   it('IPv4: mac,ip[,name][,lease], or name,ip without a MAC', () => {
-    expect(dhcpHostLine({ mac: '00:16:3e:77:e2:ed', ip: '192.168.122.10', name: 'a.example.com' }, false)).toBe('00:16:3e:77:e2:ed,192.168.122.10,a.example.com')
-    expect(dhcpHostLine({ mac: '00:16:3e:77:e2:ed', ip: '192.168.122.10' }, false)).toBe('00:16:3e:77:e2:ed,192.168.122.10')
+    expect(dhcpHostLine({ mac: '00:16:3e:77:e2:ed', ip: '192.168.122.10', name: 'a.example.com' }, false)).toBe(
+      '00:16:3e:77:e2:ed,192.168.122.10,a.example.com'
+    )
+    expect(dhcpHostLine({ mac: '00:16:3e:77:e2:ed', ip: '192.168.122.10' }, false)).toBe(
+      '00:16:3e:77:e2:ed,192.168.122.10'
+    )
     expect(dhcpHostLine({ name: 'web', ip: '192.168.122.11' }, false)).toBe('web,192.168.122.11')
-    expect(dhcpHostLine({ mac: '00:16:3e:77:e2:ed', ip: '192.168.122.10', name: 'a', lease: { expiry: 0, unit: 'hours' } }, false)).toBe('00:16:3e:77:e2:ed,192.168.122.10,a,infinite')
+    expect(
+      dhcpHostLine(
+        { mac: '00:16:3e:77:e2:ed', ip: '192.168.122.10', name: 'a', lease: { expiry: 0, unit: 'hours' } },
+        false
+      )
+    ).toBe('00:16:3e:77:e2:ed,192.168.122.10,a,infinite')
   })
 
   it('IPv6: id:DUID and/or name, then the address in brackets (canonical form)', () => {
-    expect(dhcpHostLine({ id: '0:3:0:1:0:16:3e:11:22:33', name: 'peter.xyz', ip: '2001:db8:ac10:fd01::1:22' }, true)).toBe('id:0:3:0:1:0:16:3e:11:22:33,peter.xyz,[2001:db8:ac10:fd01::1:22]')
+    expect(
+      dhcpHostLine({ id: '0:3:0:1:0:16:3e:11:22:33', name: 'peter.xyz', ip: '2001:db8:ac10:fd01::1:22' }, true)
+    ).toBe('id:0:3:0:1:0:16:3e:11:22:33,peter.xyz,[2001:db8:ac10:fd01::1:22]')
     expect(dhcpHostLine({ name: 'paul', ip: '2001:DB8:0:0::21' }, true)).toBe('paul,[2001:db8::21]')
     expect(dhcpHostLine({ id: '0:4:7e', ip: '2001:db8::20' }, true)).toBe('id:0:4:7e,[2001:db8::20]')
   })

@@ -36,7 +36,10 @@ export function dhcpHostLine(host: DhcpHost, ipv6: boolean): string | null {
 /** The hostsfile: IPv4 hosts first, then IPv6, as libvirt writes it. Empty when there are none. */
 export function renderDhcpHostsfile(dhcp4: AddressBlock | undefined, dhcp6: AddressBlock | undefined): string {
   const lines: string[] = []
-  for (const [block, ipv6] of [[dhcp4, false], [dhcp6, true]] as const) {
+  for (const [block, ipv6] of [
+    [dhcp4, false],
+    [dhcp6, true]
+  ] as const) {
     for (const host of block?.ip.dhcp?.hosts ?? []) {
       const line = dhcpHostLine(host, ipv6)
       if (line !== null) lines.push(line)

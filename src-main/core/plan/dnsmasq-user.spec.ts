@@ -11,10 +11,16 @@ describe('detectDnsmasqUser', () => {
   })
 
   it('nobody/nogroup otherwise', () => {
-    expect(detectDnsmasqUser('nobody:x:65534:65534::/:/sbin/nologin\n', DEBIAN_GROUP)).toEqual({ user: 'nobody', group: 'nogroup' })
+    expect(detectDnsmasqUser('nobody:x:65534:65534::/:/sbin/nologin\n', DEBIAN_GROUP)).toEqual({
+      user: 'nobody',
+      group: 'nogroup'
+    })
   })
 
   it('nobody/nobody where there is no nogroup (Fedora)', () => {
-    expect(detectDnsmasqUser('nobody:x:65534:65534::/:/sbin/nologin\n', 'nobody:x:65534:\n')).toEqual({ user: 'nobody', group: 'nobody' })
+    expect(detectDnsmasqUser('nobody:x:65534:65534::/:/sbin/nologin\n', 'nobody:x:65534:\n')).toEqual({
+      user: 'nobody',
+      group: 'nobody'
+    })
   })
 })

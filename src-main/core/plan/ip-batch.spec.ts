@@ -21,8 +21,12 @@ describe('renderIpBatches', () => {
   })
 
   it('with IPv6: the link first, then addresses (IPv6 nodad, canonical) and link up', () => {
-    const b = renderIpBatches(analyseNetwork(defaultNet({ ips: [v4('10.0.0.1', 24), v6('FD12:3456:789A:1:0::1', 64)] })))
+    const b = renderIpBatches(
+      analyseNetwork(defaultNet({ ips: [v4('10.0.0.1', 24), v6('FD12:3456:789A:1:0::1', 64)] }))
+    )
     expect(b.link).toBe('link add name virbr0 group 26478 type bridge stp_state 0 forward_delay 0\n')
-    expect(b.addresses).toBe(`address add 10.0.0.1/24 broadcast + dev virbr0\naddress add ${ULA}/64 dev virbr0 nodad\nlink set dev virbr0 up\n`)
+    expect(b.addresses).toBe(
+      `address add 10.0.0.1/24 broadcast + dev virbr0\naddress add ${ULA}/64 dev virbr0 nodad\nlink set dev virbr0 up\n`
+    )
   })
 })

@@ -28,7 +28,10 @@ function netboot(tftp: string | undefined, bootp: DhcpBootp | undefined, over: P
   return def
 }
 
-const inputRules = (def: NetworkDef): string[] => nftChains(analyseNetwork(def)).find((c) => c.name === 'input')?.lines.filter((l) => !l.startsWith('#')) ?? []
+const inputRules = (def: NetworkDef): string[] =>
+  nftChains(analyseNetwork(def))
+    .find((c) => c.name === 'input')
+    ?.lines.filter((l) => !l.startsWith('#')) ?? []
 
 describe('dnsmasq config for network boot', () => {
   it("libvirt's netboot-network: enable-tftp, tftp-root and dhcp-boot after the IPv4 DHCP lines", () => {
@@ -56,14 +59,26 @@ describe('dnsmasq config for network boot', () => {
   })
 
   it('a TFTP root on an address without DHCP is still served (netboot-tftp), with the IPv6 lines after it', () => {
-    const def = defaultNet({ ips: [{ ...v4('192.168.122.1', 24), tftp: { root: '/srv/tftp' } }, v6(ULA, 64, { ranges: [{ start: 'fd12:3456:789a:1::100', end: 'fd12:3456:789a:1::1ff' }] })] })
+    const def = defaultNet({
+      ips: [
+        { ...v4('192.168.122.1', 24), tftp: { root: '/srv/tftp' } },
+        v6(ULA, 64, { ranges: [{ start: 'fd12:3456:789a:1::100', end: 'fd12:3456:789a:1::1ff' }] })
+      ]
+    })
     const lines = libvirtPart(def)
-    expect(lines.slice(4, 7)).toEqual(['enable-tftp', 'tftp-root=/srv/tftp', 'dhcp-range=fd12:3456:789a:1::100,fd12:3456:789a:1::1ff,64'])
+    expect(lines.slice(4, 7)).toEqual([
+      'enable-tftp',
+      'tftp-root=/srv/tftp',
+      'dhcp-range=fd12:3456:789a:1::100,fd12:3456:789a:1::1ff,64'
+    ])
     expect(lines.some((l) => l.startsWith('dhcp-boot'))).toBe(false)
   })
 
   it('runs dnsmasq for TFTP alone, even with DNS off and no DHCP (as libvirt does)', () => {
-    const def = defaultNet({ dns: { enable: false, forwarders: [], hosts: [], srvs: [], txts: [] }, ips: [{ ...v4('192.168.122.1', 24), tftp: { root: '/srv/tftp' } }] })
+    const def = defaultNet({
+      dns: { enable: false, forwarders: [], hosts: [], srvs: [], txts: [] },
+      ips: [{ ...v4('192.168.122.1', 24), tftp: { root: '/srv/tftp' } }]
+    })
     const p = plan(def)
     expect(p.steps.map((s) => s.id)).toContain('dnsmasq')
     expect(p.dnsmasqConf).toContain('port=0\n')
@@ -78,7 +93,9 @@ describe('dnsmasq config for network boot', () => {
   })
 
   it('writes the server address canonically', () => {
-    expect(libvirtPart(netboot(undefined, { file: 'ipxe.efi', server: '10.20.30.40' }))).toContain('dhcp-boot=ipxe.efi,,10.20.30.40')
+    expect(libvirtPart(netboot(undefined, { file: 'ipxe.efi', server: '10.20.30.40' }))).toContain(
+      'dhcp-boot=ipxe.efi,,10.20.30.40'
+    )
   })
 
   it('refuses to write a value that would add a field or an option, whatever the validator let through', () => {
@@ -105,7 +122,12 @@ describe('dnsmasq config for network boot', () => {
   it('refuses tftp on IPv6 or on two addresses', () => {
     const six = defaultNet({ ips: [v4('192.168.122.1', 24), { ...v6(ULA, 64), tftp: { root: '/srv/tftp' } }] })
     expect(() => plan(six)).toThrow(/ip\[1\]\.tftp: only one IPv4 address/)
-    const two = defaultNet({ ips: [{ ...v4('192.168.122.1', 24), tftp: { root: '/a' } }, { ...v4('10.1.0.1', 24), tftp: { root: '/b' } }] })
+    const two = defaultNet({
+      ips: [
+        { ...v4('192.168.122.1', 24), tftp: { root: '/a' } },
+        { ...v4('10.1.0.1', 24), tftp: { root: '/b' } }
+      ]
+    })
     expect(() => plan(two)).toThrow(/ip\[1\]\.tftp/)
   })
 })
@@ -120,7 +142,9 @@ describe('firewall and steps for network boot', () => {
   })
 
   it('opens no port 69 for a boot file served by another TFTP server', () => {
-    expect(inputRules(netboot(undefined, { file: 'pxelinux.0', server: '10.20.30.40' }))).not.toContain('iifname "virbr0" udp dport 69 accept')
+    expect(inputRules(netboot(undefined, { file: 'pxelinux.0', server: '10.20.30.40' }))).not.toContain(
+      'iifname "virbr0" udp dport 69 accept'
+    )
   })
 
   it("says TFTP in the dnsmasq step's title", () => {

@@ -42,7 +42,11 @@ function addressBlock(ip: IpConfig, index: number): AddressBlock {
   const parsed = parseIp(ip.address)
   const wantFamily = ip.family === 'ipv4' ? 4 : 6
   if (!parsed || parsed.family !== wantFamily) {
-    throw new PlanError(`ip[${index}].address`, `'${ip.address}' is not an ${ip.family} address`, 'give the host address on the bridge')
+    throw new PlanError(
+      `ip[${index}].address`,
+      `'${ip.address}' is not an ${ip.family} address`,
+      'give the host address on the bridge'
+    )
   }
   const subnet = cidrOf(parsed, ip.prefix)
   return { index, ip, subnet, subnetText: formatCidr(subnet) }
@@ -64,7 +68,11 @@ function tftpBlock(blocks: AddressBlock[]): AddressBlock | undefined {
   const withTftp = blocks.filter((b) => b.ip.tftp)
   const wrong = withTftp.find((b) => b.ip.family !== 'ipv4') ?? withTftp[1]
   if (wrong) {
-    throw new PlanError(`ip[${wrong.index}].tftp`, 'only one IPv4 address of a network may have <tftp>', 'keep a single <tftp root=…/> on an IPv4 <ip>')
+    throw new PlanError(
+      `ip[${wrong.index}].tftp`,
+      'only one IPv4 address of a network may have <tftp>',
+      'keep a single <tftp root=…/> on an IPv4 <ip>'
+    )
   }
   return withTftp[0]
 }
@@ -79,7 +87,11 @@ export function checkIfname(field: string, name: string): void {
 export function analyseNetwork(def: NetworkDef): NetworkShape {
   const bridge = def.bridge?.name
   if (!bridge || bridge.includes('%d')) {
-    throw new PlanError('bridge.name', 'the network has no concrete bridge name', 'define the network first so guestnet assigns one, or give <bridge name=…/>')
+    throw new PlanError(
+      'bridge.name',
+      'the network has no concrete bridge name',
+      'define the network first so guestnet assigns one, or give <bridge name=…/>'
+    )
   }
   checkIfname('bridge.name', bridge)
   if (def.forward.dev !== undefined) checkIfname('forward.dev', def.forward.dev)
@@ -93,6 +105,19 @@ export function analyseNetwork(def: NetworkDef): NetworkShape {
   // libvirt starts dnsmasq for DHCP or DNS; with DNS off and no DHCP it skips it even when an IPv6
   // address would need router advertisements. We keep dnsmasq for RA then: without RA, guests on
   // an IPv6 network get no address at all.
-  const needsDnsmasq = blocks.length > 0 && (dnsEnabled || dhcp4 !== undefined || dhcp6 !== undefined || tftp !== undefined || ipv6.length > 0)
-  return { def, bridge, ipv4, ipv6, dhcp4, dhcp6, tftp, dnsEnabled, isolated: def.forward.mode === 'none', needsDnsmasq }
+  const needsDnsmasq =
+    blocks.length > 0 &&
+    (dnsEnabled || dhcp4 !== undefined || dhcp6 !== undefined || tftp !== undefined || ipv6.length > 0)
+  return {
+    def,
+    bridge,
+    ipv4,
+    ipv6,
+    dhcp4,
+    dhcp6,
+    tftp,
+    dnsEnabled,
+    isolated: def.forward.mode === 'none',
+    needsDnsmasq
+  }
 }

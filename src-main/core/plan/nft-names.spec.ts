@@ -22,7 +22,21 @@ describe('nftTableName', () => {
   })
 
   it('is injective: decoding gives the name back, and look-alike names differ', () => {
-    const names = ['my_net', 'my_5fnet', 'my.net', 'my_2enet', 'my-net', 'MY-net', '_', '__', '_5f', 'a b', 'ab', 'é', 'e']
+    const names = [
+      'my_net',
+      'my_5fnet',
+      'my.net',
+      'my_2enet',
+      'my-net',
+      'MY-net',
+      '_',
+      '__',
+      '_5f',
+      'a b',
+      'ab',
+      'é',
+      'e'
+    ]
     const encoded = names.map(encodeNftName)
     expect(new Set(encoded).size).toBe(names.length)
     for (const name of names) expect(decodeNftName(encodeNftName(name))).toBe(name)

@@ -11,13 +11,18 @@ function rules(def: NetworkDef, chain: string): string[] {
   return found ? found.lines.filter((l) => !l.startsWith('#')) : []
 }
 
-const dual = (over: Partial<NetworkDef> = {}): NetworkDef => defaultNet({ ips: [...defaultNet().ips, v6(ULA, 64)], ...over })
+const dual = (over: Partial<NetworkDef> = {}): NetworkDef =>
+  defaultNet({ ips: [...defaultNet().ips, v6(ULA, 64)], ...over })
 
 describe('renderNftRuleset', () => {
   it('recreates its own table atomically: create, delete, define', () => {
     const text = renderNftRuleset(analyseNetwork(defaultNet()))
     const statements = text.split('\n').filter((l) => l !== '' && !l.startsWith('#'))
-    expect(statements.slice(0, 3)).toEqual(['table inet guestnet_default {}', 'delete table inet guestnet_default', 'table inet guestnet_default {'])
+    expect(statements.slice(0, 3)).toEqual([
+      'table inet guestnet_default {}',
+      'delete table inet guestnet_default',
+      'table inet guestnet_default {'
+    ])
     expect(text).toContain('\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n')
     expect(text.endsWith('}\n')).toBe(true)
   })
@@ -33,8 +38,17 @@ describe('renderNftRuleset', () => {
   })
 
   it('NAT: only replies come back in; other guestnet bridges refused both ways', () => {
-    expect(rules(defaultNet(), 'from_guests')).toEqual(['oifname "virbr0" accept', 'oifgroup 26478 reject', 'ip saddr 192.168.122.0/24 accept', 'reject'])
-    expect(rules(defaultNet(), 'to_guests')).toEqual(['iifgroup 26478 reject', 'ip daddr 192.168.122.0/24 ct state established,related accept', 'reject'])
+    expect(rules(defaultNet(), 'from_guests')).toEqual([
+      'oifname "virbr0" accept',
+      'oifgroup 26478 reject',
+      'ip saddr 192.168.122.0/24 accept',
+      'reject'
+    ])
+    expect(rules(defaultNet(), 'to_guests')).toEqual([
+      'iifgroup 26478 reject',
+      'ip daddr 192.168.122.0/24 ct state established,related accept',
+      'reject'
+    ])
   })
 
   it('NAT dual stack: IPv6 routed out, stateful in (libvirt lets new inbound through), not masqueraded', () => {
@@ -57,25 +71,42 @@ describe('renderNftRuleset', () => {
   it('<nat><port> sets the tcp/udp range; <nat><address> turns masquerade into snat (IPv4 only)', () => {
     const ports = rules(defaultNet({ forward: { mode: 'nat', nat: { portStart: 500, portEnd: 1000 } } }), 'postrouting')
     expect(ports[2]).toMatch(/masquerade to :500-1000$/)
-    const addr = rules(dual({ forward: { mode: 'nat', nat: { addressStart: '203.0.113.10', addressEnd: '203.0.113.20', ipv6: true } } }), 'postrouting')
+    const addr = rules(
+      dual({ forward: { mode: 'nat', nat: { addressStart: '203.0.113.10', addressEnd: '203.0.113.20', ipv6: true } } }),
+      'postrouting'
+    )
     expect(addr[2]).toMatch(/ snat ip to 203\.0\.113\.10-203\.0\.113\.20:1024-65535$/)
     expect(addr[4]).toMatch(/ snat ip to 203\.0\.113\.10-203\.0\.113\.20$/)
     expect(addr.filter((r) => r.startsWith('ip6') || r.includes(' ip6 ')).every((r) => !r.includes('snat'))).toBe(true)
-    const one = rules(defaultNet({ forward: { mode: 'nat', nat: { addressStart: '203.0.113.10', addressEnd: '203.0.113.10' } } }), 'postrouting')
+    const one = rules(
+      defaultNet({ forward: { mode: 'nat', nat: { addressStart: '203.0.113.10', addressEnd: '203.0.113.10' } } }),
+      'postrouting'
+    )
     expect(one[4]).toMatch(/ snat ip to 203\.0\.113\.10$/)
   })
 
   it('forward dev pins the uplink on every forwarding and NAT rule', () => {
     const def = dual({ forward: { mode: 'nat', dev: 'enp0s7' } })
     expect(rules(def, 'from_guests')).toContain('ip saddr 192.168.122.0/24 oifname "enp0s7" accept')
-    expect(rules(def, 'to_guests')).toContain('iifname "enp0s7" ip daddr 192.168.122.0/24 ct state established,related accept')
+    expect(rules(def, 'to_guests')).toContain(
+      'iifname "enp0s7" ip daddr 192.168.122.0/24 ct state established,related accept'
+    )
     expect(rules(def, 'postrouting').every((r) => r.includes('oifname "enp0s7"'))).toBe(true)
   })
 
   it('route: both directions without NAT or conntrack, and other routed networks may be reached', () => {
     const def = dual({ forward: { mode: 'route' } })
-    expect(rules(def, 'from_guests')).toEqual(['oifname "virbr0" accept', 'ip saddr 192.168.122.0/24 accept', 'ip6 saddr fd12:3456:789a:1::/64 accept', 'reject'])
-    expect(rules(def, 'to_guests')).toEqual(['ip daddr 192.168.122.0/24 accept', 'ip6 daddr fd12:3456:789a:1::/64 accept', 'reject'])
+    expect(rules(def, 'from_guests')).toEqual([
+      'oifname "virbr0" accept',
+      'ip saddr 192.168.122.0/24 accept',
+      'ip6 saddr fd12:3456:789a:1::/64 accept',
+      'reject'
+    ])
+    expect(rules(def, 'to_guests')).toEqual([
+      'ip daddr 192.168.122.0/24 accept',
+      'ip6 daddr fd12:3456:789a:1::/64 accept',
+      'reject'
+    ])
     expect(nftChains(analyseNetwork(def)).map((c) => c.name)).not.toContain('postrouting')
   })
 
@@ -91,9 +122,14 @@ describe('renderNftRuleset', () => {
       'iifname "virbr0" meta l4proto { tcp, udp } th dport 53 accept',
       'iifname "virbr0" icmpv6 type { nd-router-solicit, nd-neighbor-solicit, nd-neighbor-advert } accept'
     ])
-    const dhcp6 = defaultNet({ ips: [v6('2001:db8::1', 64, { ranges: [{ start: '2001:db8::10', end: '2001:db8::ff' }] })] })
+    const dhcp6 = defaultNet({
+      ips: [v6('2001:db8::1', 64, { ranges: [{ start: '2001:db8::10', end: '2001:db8::ff' }] })]
+    })
     expect(rules(dhcp6, 'input')).toContain('iifname "virbr0" udp dport 547 accept')
-    const noDns = defaultNet({ ips: [v4('10.0.0.1', 24)], dns: { enable: false, forwarders: [], hosts: [], srvs: [], txts: [] } })
+    const noDns = defaultNet({
+      ips: [v4('10.0.0.1', 24)],
+      dns: { enable: false, forwarders: [], hosts: [], srvs: [], txts: [] }
+    })
     expect(rules(noDns, 'input')).toEqual([])
   })
 

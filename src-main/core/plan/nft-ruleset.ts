@@ -35,7 +35,7 @@ const quote = (ifname: string): string => `"${ifname}"`
 function inputChain(shape: NetworkShape): Chain {
   const br = quote(shape.bridge)
   const lines = [
-    '# What guests need from the host. An accept only ends this table\'s verdict: a drop in any other',
+    "# What guests need from the host. An accept only ends this table's verdict: a drop in any other",
     '# table on this hook (ufw, firewalld, a VPN kill switch) still wins, whatever this table says.'
   ]
   if (shape.dhcp4) lines.push(`iifname ${br} udp dport 67 accept`)
@@ -73,7 +73,10 @@ function fromGuestsChain(shape: NetworkShape): Chain {
   const out = forward.dev ? ` oifname ${quote(forward.dev)}` : ''
   const lines = ['# guests on this bridge reach each other', `oifname ${quote(shape.bridge)} accept`]
   if (!shape.isolated && forward.mode !== 'route') {
-    lines.push('# never into another guestnet network (only two routed networks reach each other)', `oifgroup ${GUESTNET_DEVGROUP} reject`)
+    lines.push(
+      '# never into another guestnet network (only two routed networks reach each other)',
+      `oifgroup ${GUESTNET_DEVGROUP} reject`
+    )
   }
   for (const block of forwardedBlocks(shape)) {
     lines.push(`${familyOf(block)} saddr ${block.subnetText}${out} accept`)
@@ -109,7 +112,7 @@ function natTarget(shape: NetworkShape, block: AddressBlock, withPorts: boolean)
   const ports = withPorts ? `:${nat?.portStart ?? 1024}-${nat?.portEnd ?? 65535}` : ''
   if (block.ip.family === 'ipv4' && nat?.addressStart) {
     const start = canonicalIp(nat.addressStart) ?? nat.addressStart
-    const end = nat.addressEnd ? canonicalIp(nat.addressEnd) ?? nat.addressEnd : undefined
+    const end = nat.addressEnd ? (canonicalIp(nat.addressEnd) ?? nat.addressEnd) : undefined
     const range = end && end !== start ? `${start}-${end}` : start
     return `snat ip to ${range}${ports}`
   }

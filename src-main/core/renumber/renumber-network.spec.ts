@@ -12,8 +12,14 @@ const cidr = (text: string): Cidr => parseCidr(text) as Cidr
 
 describe('renumberNetwork', () => {
   it('refuses a host-bridge network: its addresses are the LAN’s', () => {
-    const r = renumberNetwork({ name: 'lan', forward: { mode: 'bridge' }, bridge: { name: 'br0' }, ips: [] }, cidr('10.9.0.0/24'))
-    expect(r).toMatchObject({ ok: false, problems: [{ field: 'forward.mode', message: expect.stringContaining('come from the LAN') }] })
+    const r = renumberNetwork(
+      { name: 'lan', forward: { mode: 'bridge' }, bridge: { name: 'br0' }, ips: [] },
+      cidr('10.9.0.0/24')
+    )
+    expect(r).toMatchObject({
+      ok: false,
+      problems: [{ field: 'forward.mode', message: expect.stringContaining('come from the LAN') }]
+    })
   })
 
   it('keeps host parts: gateway, DHCP range, reservations and DNS hosts move, identity stays', () => {
@@ -22,7 +28,11 @@ describe('renumberNetwork', () => {
     if (!r.ok) throw new Error(JSON.stringify(r.problems))
     const { def } = r
     expect(def.ips[0]).toMatchObject({ address: '10.122.0.1', prefix: 24 })
-    expect(def.ips[0].dhcp?.ranges[0]).toMatchObject({ start: '10.122.0.2', end: '10.122.0.254', lease: { expiry: 1, unit: 'hours' } })
+    expect(def.ips[0].dhcp?.ranges[0]).toMatchObject({
+      start: '10.122.0.2',
+      end: '10.122.0.254',
+      lease: { expiry: 1, unit: 'hours' }
+    })
     expect(def.ips[0].dhcp?.hosts.map((h) => [h.mac, h.name, h.ip])).toEqual([
       ['52:54:00:AA:BB:CC', 'db', '10.122.0.10'],
       ['52:54:00:aa:bb:cd', 'web', '10.122.0.11']
@@ -66,12 +76,14 @@ describe('renumberNetwork', () => {
 
   it('moves the IPv6 block when the target is IPv6', () => {
     const r = renumberNetwork(validDef(), cidr('fd00:aa:bb:cc::/64'))
-    expect(r.ok && [r.def.ips[1].address, r.def.ips[1].dhcp?.ranges[0].start, r.def.ips[1].dhcp?.hosts[0].ip, r.def.ips[0].address]).toEqual([
-      'fd00:aa:bb:cc::1',
-      'fd00:aa:bb:cc::100',
-      'fd00:aa:bb:cc::10',
-      '192.168.123.1'
-    ])
+    expect(
+      r.ok && [
+        r.def.ips[1].address,
+        r.def.ips[1].dhcp?.ranges[0].start,
+        r.def.ips[1].dhcp?.hosts[0].ip,
+        r.def.ips[0].address
+      ]
+    ).toEqual(['fd00:aa:bb:cc::1', 'fd00:aa:bb:cc::100', 'fd00:aa:bb:cc::10', '192.168.123.1'])
   })
 
   it('says so for a network without a block of that family', () => {
@@ -85,8 +97,15 @@ describe('renumberNetwork', () => {
     const inside = validDef()
     inside.ips[0].dhcp!.bootp = { file: 'pxelinux.0', server: '192.168.123.5' }
     const r = renumberNetwork(inside, cidr('10.122.0.0/24'))
-    expect(r.ok && [r.def.ips[0].dhcp?.bootp, r.def.ips[0].tftp]).toEqual([{ file: 'pxelinux.0', server: '10.122.0.5' }, { root: '/srv/tftp' }])
-    expect(r.ok && r.changes).toContainEqual({ field: 'ip[0].dhcp.bootp.server', from: '192.168.123.5', to: '10.122.0.5' })
+    expect(r.ok && [r.def.ips[0].dhcp?.bootp, r.def.ips[0].tftp]).toEqual([
+      { file: 'pxelinux.0', server: '10.122.0.5' },
+      { root: '/srv/tftp' }
+    ])
+    expect(r.ok && r.changes).toContainEqual({
+      field: 'ip[0].dhcp.bootp.server',
+      from: '192.168.123.5',
+      to: '10.122.0.5'
+    })
     const elsewhere = renumberNetwork(validDef(), cidr('10.122.0.0/24'))
     expect(elsewhere.ok && elsewhere.def.ips[0].dhcp?.bootp).toEqual({ file: 'pxelinux.0', server: '192.0.2.69' })
   })

@@ -65,7 +65,13 @@ export function renumberNetwork(input: NetworkDef, to: Cidr, opts: RenumberOptio
   if (input.forward.mode === 'bridge') {
     return {
       ok: false,
-      problems: [{ field: 'forward.mode', message: `network ${input.name} joins the host's bridge: its addresses come from the LAN, there is nothing of guestnet's to move`, fix: 'renumber the LAN at its router' }]
+      problems: [
+        {
+          field: 'forward.mode',
+          message: `network ${input.name} joins the host's bridge: its addresses come from the LAN, there is nothing of guestnet's to move`,
+          fix: 'renumber the LAN at its router'
+        }
+      ]
     }
   }
   const family = to.family === 4 ? 'ipv4' : 'ipv6'
@@ -74,11 +80,26 @@ export function renumberNetwork(input: NetworkDef, to: Cidr, opts: RenumberOptio
   if (!block || block.family !== family) {
     return {
       ok: false,
-      problems: [{ field: 'ip', message: `network ${input.name} has no ${family === 'ipv4' ? 'IPv4' : 'IPv6'} <ip> to move to ${formatCidr(to)}`, fix: `give a subnet of the family the network uses` }]
+      problems: [
+        {
+          field: 'ip',
+          message: `network ${input.name} has no ${family === 'ipv4' ? 'IPv4' : 'IPv6'} <ip> to move to ${formatCidr(to)}`,
+          fix: `give a subnet of the family the network uses`
+        }
+      ]
     }
   }
   const from = subnetOfIp(block)
-  if (!from) return { ok: false, problems: [{ field: `ip[${index}].address`, message: `'${block.address}/${block.prefix}' is not a valid address and prefix` }] }
+  if (!from)
+    return {
+      ok: false,
+      problems: [
+        {
+          field: `ip[${index}].address`,
+          message: `'${block.address}/${block.prefix}' is not a valid address and prefix`
+        }
+      ]
+    }
 
   const def = structuredClone(input)
   const problems: Problem[] = []
@@ -88,7 +109,8 @@ export function renumberNetwork(input: NetworkDef, to: Cidr, opts: RenumberOptio
     if (text === undefined) return
     const ip = parseIp(text)
     if (!ip || !cidrContainsIp(from, ip)) {
-      if (always) problems.push({ field, message: `'${text}' is not in ${formatCidr(from)}, so it cannot be moved with it` })
+      if (always)
+        problems.push({ field, message: `'${text}' is not in ${formatCidr(from)}, so it cannot be moved with it` })
       return
     }
     const moved = mapAddress(ip, from, to)

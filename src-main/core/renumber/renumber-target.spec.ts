@@ -13,18 +13,29 @@ const hotel: HostFacts = {
 
 describe('suggestRenumberTarget', () => {
   it('skips the host, the other networks and its own subnet', () => {
-    const other: NetworkDef = { ...validDef(), name: 'other', ips: [{ family: 'ipv4', address: '192.168.124.1', prefix: 24 }] }
+    const other: NetworkDef = {
+      ...validDef(),
+      name: 'other',
+      ips: [{ family: 'ipv4', address: '192.168.124.1', prefix: 24 }]
+    }
     const got = suggestRenumberTarget(validDef(), { facts: hotel, others: [other] })
     expect(got && formatCidr(got)).toBe('192.168.125.0/24')
   })
 
   it('moves even without a clash (its own subnet is taken), and uses the pool', () => {
-    const got = suggestRenumberTarget(validDef(), { facts: { addresses: [], routes: [] }, others: [], pool: ['10.50.0.0/16'] })
+    const got = suggestRenumberTarget(validDef(), {
+      facts: { addresses: [], routes: [] },
+      others: [],
+      pool: ['10.50.0.0/16']
+    })
     expect(got && formatCidr(got)).toBe('192.168.124.0/24')
   })
 
   it("ignores its own bridge's address (the old range it is leaving)", () => {
-    const facts: HostFacts = { addresses: [{ ifname: 'virbr1', family: 4, address: '192.168.124.1', prefix: 24 }], routes: [] }
+    const facts: HostFacts = {
+      addresses: [{ ifname: 'virbr1', family: 4, address: '192.168.124.1', prefix: 24 }],
+      routes: []
+    }
     const got = suggestRenumberTarget(validDef(), { facts, others: [] })
     expect(got && formatCidr(got)).toBe('192.168.124.0/24')
   })

@@ -45,12 +45,18 @@ const MAX_PREFIX: Record<4 | 6, number> = { 4: 30, 6: 64 }
  * refused: it looks like an address, and the gateway keeps its own host part anyway).
  */
 export function parseRenumberTarget(text: string): { ok: true; cidr: Cidr } | { ok: false; problem: Problem } {
-  const bad = (message: string, fix = 'give a subnet such as 10.122.0.0/24'): { ok: false; problem: Problem } => ({ ok: false, problem: { field: 'to', message, fix } })
-  if (typeof text !== 'string' || text.length > 64 || !text.includes('/')) return bad(`'${String(text).slice(0, 64)}' is not a subnet in CIDR form`)
+  const bad = (message: string, fix = 'give a subnet such as 10.122.0.0/24'): { ok: false; problem: Problem } => ({
+    ok: false,
+    problem: { field: 'to', message, fix }
+  })
+  if (typeof text !== 'string' || text.length > 64 || !text.includes('/'))
+    return bad(`'${String(text).slice(0, 64)}' is not a subnet in CIDR form`)
   const cidr = parseCidr(text)
   if (!cidr) return bad(`'${text}' is not a subnet in CIDR form`)
   const base = parseIp(text.slice(0, text.indexOf('/')))
-  if (base && base.value !== cidr.network) return bad(`'${text}' has host bits set: did you mean ${formatCidr(cidr)}?`, `use ${formatCidr(cidr)}`)
-  if (cidr.prefix > MAX_PREFIX[cidr.family]) return bad(`'${text}' is too small for a guest network (at most /${MAX_PREFIX[cidr.family]})`)
+  if (base && base.value !== cidr.network)
+    return bad(`'${text}' has host bits set: did you mean ${formatCidr(cidr)}?`, `use ${formatCidr(cidr)}`)
+  if (cidr.prefix > MAX_PREFIX[cidr.family])
+    return bad(`'${text}' is too small for a guest network (at most /${MAX_PREFIX[cidr.family]})`)
   return { ok: true, cidr }
 }

@@ -21,7 +21,11 @@ export interface LeaseLike {
  * Leases whose address is in none of `subnets` (same family) and that have not expired at `nowSeconds`.
  * A lease of a family the network has no subnet of is left out: that is not a renumbering leftover.
  */
-export function staleLeases<L extends LeaseLike>(leases: readonly L[], subnets: readonly Cidr[], nowSeconds: number): L[] {
+export function staleLeases<L extends LeaseLike>(
+  leases: readonly L[],
+  subnets: readonly Cidr[],
+  nowSeconds: number
+): L[] {
   return leases.filter((l) => {
     if (l.expiry !== null && l.expiry <= nowSeconds) return false
     const ip = parseIp(l.ip)

@@ -22,7 +22,9 @@ export function nextFreeBridgeName(taken: Iterable<string>, opts: BridgeNameOpti
   for (let n = opts.start ?? 0; ; n++) {
     const name = `${parts[0]}${n}${parts[1]}`
     if (name.length > MAX_IFNAME_LENGTH) {
-      throw new Error(`no free bridge name from '${template}' within ${MAX_IFNAME_LENGTH} characters: give <bridge name='…'/> explicitly`)
+      throw new Error(
+        `no free bridge name from '${template}' within ${MAX_IFNAME_LENGTH} characters: give <bridge name='…'/> explicitly`
+      )
     }
     if (!used.has(name)) return name
   }

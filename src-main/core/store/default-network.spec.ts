@@ -28,7 +28,12 @@ describe('defaultNetworkTemplate', () => {
   it('follows the subnet it is given', () => {
     const def = defaultNetworkTemplate({ subnet: cidr('10.7.16.0/20'), bridge: 'virbr3' })
     expect(def.ips).toEqual([
-      { family: 'ipv4', address: '10.7.16.1', prefix: 20, dhcp: { ranges: [{ start: '10.7.16.2', end: '10.7.31.254' }], hosts: [] } }
+      {
+        family: 'ipv4',
+        address: '10.7.16.1',
+        prefix: 20,
+        dhcp: { ranges: [{ start: '10.7.16.2', end: '10.7.31.254' }], hosts: [] }
+      }
     ])
     expect(def.bridge?.name).toBe('virbr3')
     expect(def.uuid).toBeUndefined()
@@ -56,14 +61,22 @@ describe('decideDefault', () => {
     expect(decideDefault({ mode: 'ensure', created: true, exists: true })).toMatchObject({ action: 'none' })
   })
   it('keeps a deleted default deleted, even if the created marker is lost', () => {
-    expect(decideDefault({ mode: 'ensure', created: true, exists: false })).toMatchObject({ action: 'none', reason: expect.stringMatching(/stays deleted/) })
-    expect(decideDefault({ mode: 'ensure', created: false, exists: false, deletedUuid: 'u-1' })).toMatchObject({ action: 'none' })
+    expect(decideDefault({ mode: 'ensure', created: true, exists: false })).toMatchObject({
+      action: 'none',
+      reason: expect.stringMatching(/stays deleted/)
+    })
+    expect(decideDefault({ mode: 'ensure', created: false, exists: false, deletedUuid: 'u-1' })).toMatchObject({
+      action: 'none'
+    })
   })
   it("adopts a default the admin wrote before guestnet's first run", () => {
     expect(decideDefault({ mode: 'ensure', created: false, exists: true })).toEqual({ action: 'adopt' })
   })
   it('restores with the old UUID and refuses while a default exists', () => {
-    expect(decideDefault({ mode: 'restore', created: true, exists: false, deletedUuid: 'u-1' })).toEqual({ action: 'create', uuid: 'u-1' })
+    expect(decideDefault({ mode: 'restore', created: true, exists: false, deletedUuid: 'u-1' })).toEqual({
+      action: 'create',
+      uuid: 'u-1'
+    })
     expect(decideDefault({ mode: 'restore', created: true, exists: false })).toEqual({ action: 'create' })
     expect(decideDefault({ mode: 'restore', created: true, exists: true, deletedUuid: 'u-1' })).toMatchObject({
       action: 'refuse',

@@ -56,7 +56,8 @@ export function defaultNetworkTemplate(input: DefaultTemplateInput): NetworkDef 
   if (input.uuid !== undefined) def.uuid = input.uuid
   if (input.ula64 !== undefined) {
     const v6 = parseCidr(input.ula64)
-    if (!v6 || v6.family !== 6 || v6.prefix !== 64) throw new Error(`the default network's IPv6 subnet must be a /64, got '${input.ula64}'`)
+    if (!v6 || v6.family !== 6 || v6.prefix !== 64)
+      throw new Error(`the default network's IPv6 subnet must be a /64, got '${input.ula64}'`)
     def.ips.push({ family: 'ipv6', address: formatIp(addToIp(firstIp(v6), 1n)), prefix: 64 })
   }
   return def
@@ -99,7 +100,8 @@ export function decideDefault(state: DefaultState): DefaultDecision {
     if (state.exists) {
       return {
         action: 'refuse',
-        message: "a network named 'default' already exists: undefine it first (guestnet undefine default) if you want the original back"
+        message:
+          "a network named 'default' already exists: undefine it first (guestnet undefine default) if you want the original back"
       }
     }
     return state.deletedUuid === undefined ? { action: 'create' } : { action: 'create', uuid: state.deletedUuid }

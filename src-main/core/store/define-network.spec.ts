@@ -37,7 +37,10 @@ describe('readDefinitionInput', () => {
     expect(r2.ok && r2.def).not.toBe(def)
   })
   it('refuses names that cannot be file names and XML that does not parse', () => {
-    expect(readDefinitionInput({ name: 'a/b', forward: { mode: 'none' }, ips: [] })).toMatchObject({ ok: false, problems: [{ field: 'name' }] })
+    expect(readDefinitionInput({ name: 'a/b', forward: { mode: 'none' }, ips: [] })).toMatchObject({
+      ok: false,
+      problems: [{ field: 'name' }]
+    })
     expect(readDefinitionInput('<network>')).toMatchObject({ ok: false })
   })
 })
@@ -48,7 +51,11 @@ describe('completeDefinition', () => {
     const r = completeDefinition({ def, doc, others: [], ...deps() })
     expect(r.ok).toBe(true)
     if (!r.ok) return
-    expect(r.def).toMatchObject({ uuid: '11111111-2222-4333-8444-000000000001', mac: '52:54:00:00:00:01', bridge: { name: 'virbr1' } })
+    expect(r.def).toMatchObject({
+      uuid: '11111111-2222-4333-8444-000000000001',
+      mac: '52:54:00:00:00:01',
+      bridge: { name: 'virbr1' }
+    })
     expect(r.xml).toContain('<!-- keep me -->')
     expect(r.xml.endsWith('\n')).toBe(true)
   })
@@ -64,15 +71,36 @@ describe('completeDefinition', () => {
   })
 
   it('gives the default network virbr0 and fills bridge templates', () => {
-    const def: NetworkDef = { name: 'default', forward: { mode: 'nat' }, ips: [{ family: 'ipv4', address: '10.1.0.1', prefix: 24 }] }
-    expect(completeDefinition({ def, others: [], ...deps() })).toMatchObject({ ok: true, def: { bridge: { name: 'virbr0' } } })
+    const def: NetworkDef = {
+      name: 'default',
+      forward: { mode: 'nat' },
+      ips: [{ family: 'ipv4', address: '10.1.0.1', prefix: 24 }]
+    }
+    expect(completeDefinition({ def, others: [], ...deps() })).toMatchObject({
+      ok: true,
+      def: { bridge: { name: 'virbr0' } }
+    })
     const tmpl: NetworkDef = { ...def, name: 'lab', bridge: { name: 'lab%d', stp: false } }
-    const other: NetworkDef = { name: 'o', forward: { mode: 'none' }, bridge: { name: 'lab0' }, ips: [{ family: 'ipv4', address: '10.2.0.1', prefix: 24 }] }
-    expect(completeDefinition({ def: tmpl, others: [other], ...deps() })).toMatchObject({ ok: true, def: { bridge: { name: 'lab1', stp: false } } })
+    const other: NetworkDef = {
+      name: 'o',
+      forward: { mode: 'none' },
+      bridge: { name: 'lab0' },
+      ips: [{ family: 'ipv4', address: '10.2.0.1', prefix: 24 }]
+    }
+    expect(completeDefinition({ def: tmpl, others: [other], ...deps() })).toMatchObject({
+      ok: true,
+      def: { bridge: { name: 'lab1', stp: false } }
+    })
   })
 
   it('draws a new MAC when the first one is already another bridge\u2019s', () => {
-    const other: NetworkDef = { name: 'o', forward: { mode: 'none' }, bridge: { name: 'virbr1' }, mac: '52:54:00:00:00:01', ips: [] }
+    const other: NetworkDef = {
+      name: 'o',
+      forward: { mode: 'none' },
+      bridge: { name: 'virbr1' },
+      mac: '52:54:00:00:00:01',
+      ips: []
+    }
     const r = completeDefinition({ ...parsed(XML), others: [other], ...deps() })
     expect(r.ok && r.def.mac).toBe('52:54:00:00:00:02')
     expect(r.ok && r.def.bridge?.name).toBe('virbr2')
@@ -85,7 +113,10 @@ describe('completeDefinition', () => {
       routes: [{ family: 4, dst: '10.44.0.0/24', dev: 'virbr1', table: 'main' }]
     }
     expect(completeDefinition({ ...parsed(XML), existing, others: [], hostFacts: running, ...deps() }).ok).toBe(true)
-    const lan: HostFacts = { addresses: [{ ifname: 'eth0', family: 4, address: '10.44.0.7', prefix: 24 }], routes: [{ family: 4, dst: '10.44.0.0/24', dev: 'eth0', table: 'main' }] }
+    const lan: HostFacts = {
+      addresses: [{ ifname: 'eth0', family: 4, address: '10.44.0.7', prefix: 24 }],
+      routes: [{ family: 4, dst: '10.44.0.0/24', dev: 'eth0', table: 'main' }]
+    }
     expect(completeDefinition({ ...parsed(XML), others: [], hostFacts: lan, ...deps() }).ok).toBe(false)
   })
 })

@@ -33,7 +33,16 @@ export function readDefinitionInput(input: string | NetworkDef): ReadInputResult
   }
   const nameProblem = networkNameProblem(def.name)
   if (nameProblem) {
-    return { ok: false, problems: [{ field: 'name', message: `'${def.name}' cannot be stored: ${nameProblem}`, fix: 'choose a name of letters, digits, - and _' }] }
+    return {
+      ok: false,
+      problems: [
+        {
+          field: 'name',
+          message: `'${def.name}' cannot be stored: ${nameProblem}`,
+          fix: 'choose a name of letters, digits, - and _'
+        }
+      ]
+    }
   }
   return doc === undefined ? { ok: true, def } : { ok: true, def, doc }
 }
@@ -74,14 +83,23 @@ export function completeDefinition(input: CompleteDefinitionInput): CompleteDefi
   if (!reread.ok) {
     return {
       ok: false,
-      problems: reread.problems.map((p) => ({ ...p, message: `guestnet wrote XML it cannot read back: ${p.message}`, fix: 'this is a guestnet bug: please report it with the input' }))
+      problems: reread.problems.map((p) => ({
+        ...p,
+        message: `guestnet wrote XML it cannot read back: ${p.message}`,
+        fix: 'this is a guestnet bug: please report it with the input'
+      }))
     }
   }
   return { ok: true, def, xml }
 }
 
 /** UUID: given once and kept for life; a redefine may not change it (libvirt refuses too). */
-function settleUuid(def: NetworkDef, existing: NetworkDef | undefined, others: readonly NetworkDef[], newUuid: () => string): Problem | null {
+function settleUuid(
+  def: NetworkDef,
+  existing: NetworkDef | undefined,
+  others: readonly NetworkDef[],
+  newUuid: () => string
+): Problem | null {
   if (existing?.uuid !== undefined) {
     if (def.uuid !== undefined && !sameUuid(def.uuid, existing.uuid)) {
       return {
@@ -96,7 +114,11 @@ function settleUuid(def: NetworkDef, existing: NetworkDef | undefined, others: r
   if (def.uuid !== undefined) {
     const clash = others.find((o) => o.uuid !== undefined && sameUuid(o.uuid, def.uuid as string))
     if (clash) {
-      return { field: 'uuid', message: `uuid ${def.uuid} is already used by network '${clash.name}'`, fix: 'remove the <uuid> element and guestnet generates a new one' }
+      return {
+        field: 'uuid',
+        message: `uuid ${def.uuid} is already used by network '${clash.name}'`,
+        fix: 'remove the <uuid> element and guestnet generates a new one'
+      }
     }
     return null
   }
@@ -104,7 +126,12 @@ function settleUuid(def: NetworkDef, existing: NetworkDef | undefined, others: r
   return null
 }
 
-function settleMac(def: NetworkDef, existing: NetworkDef | undefined, others: readonly NetworkDef[], newMac: () => string): void {
+function settleMac(
+  def: NetworkDef,
+  existing: NetworkDef | undefined,
+  others: readonly NetworkDef[],
+  newMac: () => string
+): void {
   // A host bridge keeps its own address: guestnet neither makes nor configures it.
   if (def.mac !== undefined || def.forward.mode === 'bridge') return
   if (existing?.mac !== undefined) {
@@ -117,7 +144,12 @@ function settleMac(def: NetworkDef, existing: NetworkDef | undefined, others: re
   def.mac = mac
 }
 
-function settleBridge(def: NetworkDef, existing: NetworkDef | undefined, others: readonly NetworkDef[], facts: HostFacts | undefined): void {
+function settleBridge(
+  def: NetworkDef,
+  existing: NetworkDef | undefined,
+  others: readonly NetworkDef[],
+  facts: HostFacts | undefined
+): void {
   const given = def.bridge?.name
   // A host-bridge network names the host's bridge; none is picked for it (validation asks for one).
   if (def.forward.mode === 'bridge') return
@@ -127,7 +159,9 @@ function settleBridge(def: NetworkDef, existing: NetworkDef | undefined, others:
   if (given === undefined && kept !== undefined && !isBridgeTemplate(kept)) {
     name = kept
   } else {
-    const taken = [...others.map((o) => o.bridge?.name), ...hostInterfaceNames(facts)].filter((n): n is string => n !== undefined)
+    const taken = [...others.map((o) => o.bridge?.name), ...hostInterfaceNames(facts)].filter(
+      (n): n is string => n !== undefined
+    )
     name = nextFreeBridgeName(taken, { template: given, start: def.name === DEFAULT_NETWORK_NAME ? 0 : 1 })
   }
   def.bridge = { ...def.bridge, name }

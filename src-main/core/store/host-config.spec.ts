@@ -5,8 +5,14 @@ import { formatHostConfig, parseHostConfig, rangePoolProblem, ulaPrefixProblem }
 describe('host config', () => {
   it('round-trips a valid config', () => {
     const text = formatHostConfig({ ula: 'fd12:3456:789a::/48', rangePool: ['10.0.0.0/8', '172.16.0.0/12'] })
-    expect(parseHostConfig(text)).toEqual({ ok: true, config: { ula: 'fd12:3456:789a::/48', rangePool: ['10.0.0.0/8', '172.16.0.0/12'] } })
-    expect(parseHostConfig('{"ula":"fd12:3456:789a::/48"}')).toEqual({ ok: true, config: { ula: 'fd12:3456:789a::/48' } })
+    expect(parseHostConfig(text)).toEqual({
+      ok: true,
+      config: { ula: 'fd12:3456:789a::/48', rangePool: ['10.0.0.0/8', '172.16.0.0/12'] }
+    })
+    expect(parseHostConfig('{"ula":"fd12:3456:789a::/48"}')).toEqual({
+      ok: true,
+      config: { ula: 'fd12:3456:789a::/48' }
+    })
   })
   it('reports what is wrong', () => {
     expect(parseHostConfig('{"ula": ')).toMatchObject({ ok: false, message: expect.stringMatching(/not valid JSON/) })

@@ -47,8 +47,10 @@ export function ulaPrefixProblem(value: unknown): string | null {
   if (!cidr || cidr.family !== 6 || cidr.prefix !== 48 || !value.includes('/')) {
     return `'${value}' is not an IPv6 /48 like "fd12:3456:789a::/48"`
   }
-  if (cidr.network >> 120n !== 0xfdn) return `'${value}' is not a locally assigned ULA (RFC 4193: it must start with fd)`
-  if (parseCidr(value.slice(0, value.indexOf('/')))?.network !== cidr.network) return `'${value}' has bits set after the /48`
+  if (cidr.network >> 120n !== 0xfdn)
+    return `'${value}' is not a locally assigned ULA (RFC 4193: it must start with fd)`
+  if (parseCidr(value.slice(0, value.indexOf('/')))?.network !== cidr.network)
+    return `'${value}' has bits set after the /48`
   return null
 }
 

@@ -4,7 +4,8 @@ import { classifyNetworkFile, MAX_NAME_BYTES, networkNameProblem } from './netwo
 
 describe('networkNameProblem', () => {
   it('accepts ordinary names and libvirt-style oddities that are still one path component', () => {
-    for (const name of ['default', 'web-1', 'a_b.c', '00default', 'default"with"quotes"']) expect(networkNameProblem(name)).toBeNull()
+    for (const name of ['default', 'web-1', 'a_b.c', '00default', 'default"with"quotes"'])
+      expect(networkNameProblem(name)).toBeNull()
   })
   it('refuses names that are not one safe file name', () => {
     expect(networkNameProblem('')).toMatch(/empty/)

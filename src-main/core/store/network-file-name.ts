@@ -11,16 +11,15 @@ export const MAX_NAME_BYTES = 200
 export function networkNameProblem(name: string): string | null {
   if (name === '') return 'the name is empty'
   if (name.includes('/')) return "the name contains '/', which cannot be part of a file name"
-  if (name.startsWith('.')) return "the name starts with '.', which would be a hidden file (guestnet's temporary files look like that)"
+  if (name.startsWith('.'))
+    return "the name starts with '.', which would be a hidden file (guestnet's temporary files look like that)"
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'the name contains a control character'
   if (new TextEncoder().encode(name).length > MAX_NAME_BYTES) return `the name is longer than ${MAX_NAME_BYTES} bytes`
   return null
 }
 
 export type NetworkFileKind =
-  | { kind: 'network'; name: string }
-  | { kind: 'ignore' }
-  | { kind: 'invalid'; name: string; reason: string }
+  { kind: 'network'; name: string } | { kind: 'ignore' } | { kind: 'invalid'; name: string; reason: string }
 
 /**
  * Classifies an entry of `networks/`: `NAME.xml` is a network; hidden files (our temporary files,

@@ -24,7 +24,8 @@ function subnetsOf(other: Record<string, unknown>): Cidr[] {
   for (const ip of other.ips) {
     if (!isRecord(ip) || typeof ip.address !== 'string' || typeof ip.prefix !== 'number') continue
     const addr = parseIp(ip.address)
-    if (addr && Number.isInteger(ip.prefix) && ip.prefix >= 0 && ip.prefix <= (addr.family === 4 ? 32 : 128)) out.push(cidrOf(addr, ip.prefix))
+    if (addr && Number.isInteger(ip.prefix) && ip.prefix >= 0 && ip.prefix <= (addr.family === 4 ? 32 : 128))
+      out.push(cidrOf(addr, ip.prefix))
   }
   return out
 }
@@ -42,17 +43,27 @@ export function checkOthers(def: NetworkDef, ips: CheckedIp[], others: readonly 
     const theirUuid = uuidKey(other.uuid)
     if (other.name === def.name && theirUuid === ourUuid) continue
     const them = `network '${printable(other.name)}'`
-    if (other.name === def.name) p.add('name', `a network named '${printable(def.name)}' already exists`, 'choose another name')
-    if (ourUuid !== undefined && theirUuid === ourUuid) p.add('uuid', `UUID ${printable(def.uuid ?? '')} is already used by ${them}`, 'remove <uuid> to get a new one')
+    if (other.name === def.name)
+      p.add('name', `a network named '${printable(def.name)}' already exists`, 'choose another name')
+    if (ourUuid !== undefined && theirUuid === ourUuid)
+      p.add('uuid', `UUID ${printable(def.uuid ?? '')} is already used by ${them}`, 'remove <uuid> to get a new one')
     const bridge = isRecord(other.bridge) ? other.bridge.name : undefined
     if (ourBridge !== undefined && bridge === ourBridge) {
-      p.add('bridge.name', `bridge '${ourBridge}' is already used by ${them}`, 'choose another bridge name, or remove name= to have a free virbrN picked')
+      p.add(
+        'bridge.name',
+        `bridge '${ourBridge}' is already used by ${them}`,
+        'choose another bridge name, or remove name= to have a free virbrN picked'
+      )
     }
     const theirs = subnetsOf(other)
     for (const ip of ips) {
       const hit = theirs.find((c) => cidrsOverlap(ip.subnet, c))
       if (hit) {
-        p.add(`${ip.path}.address`, `${formatCidr(ip.subnet)} overlaps ${formatCidr(hit)} of ${them}`, fixFor(ip, 'other'))
+        p.add(
+          `${ip.path}.address`,
+          `${formatCidr(ip.subnet)} overlaps ${formatCidr(hit)} of ${them}`,
+          fixFor(ip, 'other')
+        )
       }
     }
   }
@@ -70,6 +81,6 @@ export function checkHostFacts(def: NetworkDef, ips: CheckedIp[], facts: HostFac
 }
 
 function fixFor(ip: CheckedIp, purpose: 'default' | 'other'): string {
-  if (ip.family === 6) return 'use another /64, e.g. another subnet of the host\'s ULA prefix'
+  if (ip.family === 6) return "use another /64, e.g. another subnet of the host's ULA prefix"
   return `pick a free range: \`guestnet suggest-range${purpose === 'other' ? ' --for other' : ''}\` prints one`
 }

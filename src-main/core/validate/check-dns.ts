@@ -2,7 +2,14 @@
 import type { NetworkDef } from '../model/network'
 import { parseIp } from '../net/ip'
 import type { Problems } from './problems'
-import { domainProblem, hostnameProblem, printable, recordNameProblem, srvLabelProblem, txtValueProblem } from './syntax'
+import {
+  domainProblem,
+  hostnameProblem,
+  printable,
+  recordNameProblem,
+  srvLabelProblem,
+  txtValueProblem
+} from './syntax'
 
 const DOMAIN_FIX = "use a DNS name made of letters, digits and hyphens, e.g. 'example.lan'"
 const HOST_FIX = "use a host name such as 'vm1' or 'vm1.example.lan'"
@@ -15,13 +22,23 @@ export function checkDns(def: NetworkDef, p: Problems): void {
   const dns = def.dns
   if (!dns) return
   if (dns.enable === false && (dns.forwarders.length || dns.hosts.length || dns.srvs.length || dns.txts.length)) {
-    p.add('dns.enable', "DNS is turned off (enable='no') but records or forwarders are defined", "remove the <dns> records and forwarders, or set enable='yes'")
+    p.add(
+      'dns.enable',
+      "DNS is turned off (enable='no') but records or forwarders are defined",
+      "remove the <dns> records and forwarders, or set enable='yes'"
+    )
   }
 
   dns.forwarders.forEach((fwd, i) => {
     const at = `dns.forwarder[${i}]`
-    if (fwd.addr === undefined && fwd.domain === undefined) p.add(at, 'a forwarder needs addr= or domain= (or both)', "add addr='192.0.2.53' and/or domain='example.com'")
-    if (fwd.addr !== undefined && !parseIp(fwd.addr)) p.add(`${at}.addr`, `'${printable(fwd.addr)}' is not an IP address`, "write the upstream server's address, e.g. addr='192.0.2.53' (no port)")
+    if (fwd.addr === undefined && fwd.domain === undefined)
+      p.add(at, 'a forwarder needs addr= or domain= (or both)', "add addr='192.0.2.53' and/or domain='example.com'")
+    if (fwd.addr !== undefined && !parseIp(fwd.addr))
+      p.add(
+        `${at}.addr`,
+        `'${printable(fwd.addr)}' is not an IP address`,
+        "write the upstream server's address, e.g. addr='192.0.2.53' (no port)"
+      )
     if (fwd.domain !== undefined) {
       const problem = domainProblem(fwd.domain)
       if (problem) p.add(`${at}.domain`, problem, DOMAIN_FIX)
@@ -30,8 +47,14 @@ export function checkDns(def: NetworkDef, p: Problems): void {
 
   dns.hosts.forEach((host, i) => {
     const at = `dns.host[${i}]`
-    if (!parseIp(host.ip)) p.add(`${at}.ip`, `'${printable(host.ip)}' is not an IP address`, "write the address the names resolve to, e.g. ip='192.168.122.10'")
-    if (host.hostnames.length === 0) p.add(at, 'a DNS host needs at least one hostname', 'add <hostname>myhost</hostname>')
+    if (!parseIp(host.ip))
+      p.add(
+        `${at}.ip`,
+        `'${printable(host.ip)}' is not an IP address`,
+        "write the address the names resolve to, e.g. ip='192.168.122.10'"
+      )
+    if (host.hostnames.length === 0)
+      p.add(at, 'a DNS host needs at least one hostname', 'add <hostname>myhost</hostname>')
     host.hostnames.forEach((name, j) => {
       const problem = hostnameProblem(name)
       if (problem) p.add(`${at}.hostname[${j}]`, problem, HOST_FIX)
@@ -55,7 +78,8 @@ export function checkDns(def: NetworkDef, p: Problems): void {
     }
     for (const key of ['port', 'priority', 'weight'] as const) {
       const value = srv[key]
-      if (value !== undefined && (value < 0 || value > 65535)) p.add(`${at}.${key}`, `${key} ${value} is out of range`, 'use a number from 0 to 65535')
+      if (value !== undefined && (value < 0 || value > 65535))
+        p.add(`${at}.${key}`, `${key} ${value} is out of range`, 'use a number from 0 to 65535')
     }
   })
 
@@ -64,6 +88,7 @@ export function checkDns(def: NetworkDef, p: Problems): void {
     const nameProblem = recordNameProblem(txt.name)
     if (nameProblem) p.add(`${at}.name`, nameProblem, "use a name such as 'example' or '_info.example.lan'")
     const valueProblem = txtValueProblem(txt.value)
-    if (valueProblem) p.add(`${at}.value`, valueProblem, 'use plain printable text without quotes, backslashes, commas or #')
+    if (valueProblem)
+      p.add(`${at}.value`, valueProblem, 'use plain printable text without quotes, backslashes, commas or #')
   })
 }

@@ -48,24 +48,44 @@ function checkOneIp(config: IpConfig, index: number, p: Problems): CheckedIp | n
   const gateway = parseAddress(config.address, family)
   if (!gateway) {
     const example = family === 4 ? '192.168.122.1' : 'fd12:3456:789a:1::1'
-    p.add(`${path}.address`, `'${printable(config.address)}' is not an ${family === 4 ? 'IPv4' : 'IPv6'} address`, `write the bridge's address, e.g. address='${example}'`)
+    p.add(
+      `${path}.address`,
+      `'${printable(config.address)}' is not an ${family === 4 ? 'IPv4' : 'IPv6'} address`,
+      `write the bridge's address, e.g. address='${example}'`
+    )
     return null
   }
   if (!prefixOk(config, family, path, p)) return null
   const subnet = cidrOf(gateway, config.prefix)
   const special = specialRangeOf(cidrOf(gateway, FAMILY_BITS[family]))
   if (special) {
-    p.add(`${path}.address`, `${config.address} is a ${special.what} address (${special.text})`, 'use a private range: run `guestnet suggest-range` for a free one')
+    p.add(
+      `${path}.address`,
+      `${config.address} is a ${special.what} address (${special.text})`,
+      'use a private range: run `guestnet suggest-range` for a free one'
+    )
     return null
   }
   const hostBits = FAMILY_BITS[family] - config.prefix
   if (hostBits >= 2 && gateway.value === subnet.network) {
-    p.add(`${path}.address`, `${config.address} is the network address of ${formatCidr(subnet)}, not a host address`, `give the bridge a host address, e.g. ${formatIp({ family, value: subnet.network + 1n })}`)
+    p.add(
+      `${path}.address`,
+      `${config.address} is the network address of ${formatCidr(subnet)}, not a host address`,
+      `give the bridge a host address, e.g. ${formatIp({ family, value: subnet.network + 1n })}`
+    )
   } else if (family === 4 && hostBits >= 2 && gateway.value === lastIp(subnet).value) {
-    p.add(`${path}.address`, `${config.address} is the broadcast address of ${formatCidr(subnet)}`, `give the bridge a host address, e.g. ${formatIp({ family, value: subnet.network + 1n })}`)
+    p.add(
+      `${path}.address`,
+      `${config.address} is the broadcast address of ${formatCidr(subnet)}`,
+      `give the bridge a host address, e.g. ${formatIp({ family, value: subnet.network + 1n })}`
+    )
   }
   if (config.localPtr && config.prefix % (family === 4 ? 8 : 4) !== 0) {
-    p.add(`${path}.localPtr`, `no reverse-DNS zone matches a /${config.prefix} (it is not a multiple of ${family === 4 ? 8 : 4})`, `remove localPtr= or use a prefix that is a multiple of ${family === 4 ? 8 : 4}`)
+    p.add(
+      `${path}.localPtr`,
+      `no reverse-DNS zone matches a /${config.prefix} (it is not a multiple of ${family === 4 ? 8 : 4})`,
+      `remove localPtr= or use a prefix that is a multiple of ${family === 4 ? 8 : 4}`
+    )
   }
   return { index, path, family, gateway, subnet, config }
 }
@@ -74,11 +94,19 @@ function prefixOk(config: IpConfig, family: Family, path: string, p: Problems): 
   const { prefix } = config
   if (family === 4) {
     if (prefix < MIN_IPV4_PREFIX || prefix > 32) {
-      p.add(`${path}.prefix`, `IPv4 prefix /${prefix} is out of range`, `use a prefix from /${MIN_IPV4_PREFIX} to /${MAX_IPV4_DHCP_PREFIX}, usually prefix='24'`)
+      p.add(
+        `${path}.prefix`,
+        `IPv4 prefix /${prefix} is out of range`,
+        `use a prefix from /${MIN_IPV4_PREFIX} to /${MAX_IPV4_DHCP_PREFIX}, usually prefix='24'`
+      )
       return false
     }
     if (config.dhcp && prefix > MAX_IPV4_DHCP_PREFIX) {
-      p.add(`${path}.prefix`, `a /${prefix} has no room for DHCP clients next to the gateway`, `use prefix='${MAX_IPV4_DHCP_PREFIX}' or shorter (usually '24'), or remove <dhcp>`)
+      p.add(
+        `${path}.prefix`,
+        `a /${prefix} has no room for DHCP clients next to the gateway`,
+        `use prefix='${MAX_IPV4_DHCP_PREFIX}' or shorter (usually '24'), or remove <dhcp>`
+      )
       return false
     }
     return true

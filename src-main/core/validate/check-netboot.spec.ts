@@ -51,7 +51,12 @@ const CASES: [string, (d: NetworkDef) => void, string, RegExp][] = [
     /does nothing without DHCP/
   ],
   ['empty file', setFile(''), 'ip[0].dhcp.bootp.file', /empty/],
-  ['comma in file (extra dhcp-boot fields)', setFile('pxelinux.0,,10.0.0.1'), 'ip[0].dhcp.bootp.file', /',' is not allowed in a boot file name/],
+  [
+    'comma in file (extra dhcp-boot fields)',
+    setFile('pxelinux.0,,10.0.0.1'),
+    'ip[0].dhcp.bootp.file',
+    /',' is not allowed in a boot file name/
+  ],
   ['newline in file', setFile('a\ndhcp-script=/tmp/x'), 'ip[0].dhcp.bootp.file', /a newline is not allowed/],
   ['quote in file', setFile("a'b"), 'ip[0].dhcp.bootp.file', /''' is not allowed/],
   ['double quote in file', setFile('a"b'), 'ip[0].dhcp.bootp.file', /'"' is not allowed/],
@@ -68,8 +73,18 @@ const CASES: [string, (d: NetworkDef) => void, string, RegExp][] = [
   ['server multicast', setServer('224.0.0.1'), 'ip[0].dhcp.bootp.server', /multicast/],
   ['server unspecified', setServer('0.0.0.0'), 'ip[0].dhcp.bootp.server', /"this network"/],
   ['server loopback', setServer('127.0.0.1'), 'ip[0].dhcp.bootp.server', /loopback/],
-  ["server the subnet's broadcast", setServer('192.168.123.255'), 'ip[0].dhcp.bootp.server', /broadcast address of 192\.168\.123\.0\/24/],
-  ["server the subnet's network address", setServer('192.168.123.0'), 'ip[0].dhcp.bootp.server', /network address of 192\.168\.123\.0\/24/]
+  [
+    "server the subnet's broadcast",
+    setServer('192.168.123.255'),
+    'ip[0].dhcp.bootp.server',
+    /broadcast address of 192\.168\.123\.0\/24/
+  ],
+  [
+    "server the subnet's network address",
+    setServer('192.168.123.0'),
+    'ip[0].dhcp.bootp.server',
+    /network address of 192\.168\.123\.0\/24/
+  ]
 ]
 
 describe('validateNetwork: network boot', () => {
@@ -100,17 +115,26 @@ describe('validateNetwork: network boot', () => {
   })
 
   it('checks the shape of tftp and bootp first: types and unknown fields', () => {
-    expect(problemsAfter((d) => (ip4(d).tftp = { root: 5 } as unknown as { root: string })).map((p) => p.field)).toEqual(['ip[0].tftp.root'])
-    expect(problemsAfter((d) => (ip4(d).dhcp!.bootp = { server: '10.0.0.1' } as unknown as { file: string })).map((p) => [p.field, p.message])).toEqual([
-      ['ip[0].dhcp.bootp.file', 'missing']
-    ])
-    expect(problemsAfter((d) => (ip4(d).tftp = { root: '/srv/tftp', secure: true } as unknown as { root: string })).map((p) => p.field)).toEqual([
-      'ip[0].tftp.secure'
-    ])
+    expect(
+      problemsAfter((d) => (ip4(d).tftp = { root: 5 } as unknown as { root: string })).map((p) => p.field)
+    ).toEqual(['ip[0].tftp.root'])
+    expect(
+      problemsAfter((d) => (ip4(d).dhcp!.bootp = { server: '10.0.0.1' } as unknown as { file: string })).map((p) => [
+        p.field,
+        p.message
+      ])
+    ).toEqual([['ip[0].dhcp.bootp.file', 'missing']])
+    expect(
+      problemsAfter((d) => (ip4(d).tftp = { root: '/srv/tftp', secure: true } as unknown as { root: string })).map(
+        (p) => p.field
+      )
+    ).toEqual(['ip[0].tftp.secure'])
   })
 
   it('tftpRootProblem and bootFileProblem accept what dnsmasq reads as one plain value', () => {
-    for (const root of ['/srv/tftp', '/var/lib/tftpboot', '/home/ann/pxe-files', '/srv/tftp@v2', '/srv/a:b~c+d']) expect(tftpRootProblem(root)).toBeNull()
-    for (const file of ['pxelinux.0', 'ipxe.efi', 'bios/undionly.kpxe', '/pxelinux.0']) expect(bootFileProblem(file)).toBeNull()
+    for (const root of ['/srv/tftp', '/var/lib/tftpboot', '/home/ann/pxe-files', '/srv/tftp@v2', '/srv/a:b~c+d'])
+      expect(tftpRootProblem(root)).toBeNull()
+    for (const file of ['pxelinux.0', 'ipxe.efi', 'bios/undionly.kpxe', '/pxelinux.0'])
+      expect(bootFileProblem(file)).toBeNull()
   })
 })

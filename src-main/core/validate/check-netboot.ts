@@ -59,9 +59,11 @@ export function bootFileProblem(file: string): string | null {
   if (file.length === 0) return 'the boot file name is empty'
   const bad = firstBadChar(file, FILE_CHAR)
   if (bad) return `${bad} is not allowed in a boot file name (allowed: letters, digits and . _ - + / : @ ~ = ? & %)`
-  if (file.length > MAX_BOOT_FILE_LENGTH) return `the boot file name is ${file.length} characters long; the BOOTP file field holds at most ${MAX_BOOT_FILE_LENGTH}`
+  if (file.length > MAX_BOOT_FILE_LENGTH)
+    return `the boot file name is ${file.length} characters long; the BOOTP file field holds at most ${MAX_BOOT_FILE_LENGTH}`
   // dnsmasq's dhcp-boot= reads a leading tag:/net: as a tag to match, not as the file.
-  if (/^(tag|net):/i.test(file)) return `a boot file name starting with '${file.slice(0, 4)}' would be read by dnsmasq as a tag`
+  if (/^(tag|net):/i.test(file))
+    return `a boot file name starting with '${file.slice(0, 4)}' would be read by dnsmasq as a tag`
   if (file.split('/').includes('..')) return "'..' in a boot file name: the TFTP server will not leave its root"
   return null
 }
@@ -72,9 +74,17 @@ export function checkNetboot(def: NetworkDef, checked: readonly CheckedIp[], p: 
     const path = `ip[${index}]`
     if (ip.tftp) {
       if (ip.family !== 'ipv4') {
-        p.add(`${path}.tftp`, 'TFTP is served over IPv4 only (libvirt refuses <tftp> on an IPv6 <ip> too)', 'move <tftp> to the IPv4 <ip>, or remove it')
+        p.add(
+          `${path}.tftp`,
+          'TFTP is served over IPv4 only (libvirt refuses <tftp> on an IPv6 <ip> too)',
+          'move <tftp> to the IPv4 <ip>, or remove it'
+        )
       } else if (tftpAt !== undefined) {
-        p.add(`${path}.tftp`, `only one <ip> of a network may have <tftp>; ${tftpAt} has one already`, `keep a single <tftp root=…/>, on ${tftpAt}`)
+        p.add(
+          `${path}.tftp`,
+          `only one <ip> of a network may have <tftp>; ${tftpAt} has one already`,
+          `keep a single <tftp root=…/>, on ${tftpAt}`
+        )
       } else {
         tftpAt = path
       }
@@ -85,15 +95,32 @@ export function checkNetboot(def: NetworkDef, checked: readonly CheckedIp[], p: 
     if (!bootp) return
     const at = `${path}.dhcp.bootp`
     if (ip.family !== 'ipv4') {
-      p.add(at, 'BOOTP/PXE boot options exist for IPv4 only', 'move <bootp> into the <dhcp> of the IPv4 <ip>, or remove it')
+      p.add(
+        at,
+        'BOOTP/PXE boot options exist for IPv4 only',
+        'move <bootp> into the <dhcp> of the IPv4 <ip>, or remove it'
+      )
     } else if ((ip.dhcp?.ranges.length ?? 0) === 0 && (ip.dhcp?.hosts.length ?? 0) === 0) {
-      p.add(at, '<bootp> does nothing without DHCP: this <dhcp> has no <range> and no <host>', "add a <range start='…' end='…'/> to this <dhcp>, or remove <bootp>")
+      p.add(
+        at,
+        '<bootp> does nothing without DHCP: this <dhcp> has no <range> and no <host>',
+        "add a <range start='…' end='…'/> to this <dhcp>, or remove <bootp>"
+      )
     }
     const fileProblem = bootFileProblem(bootp.file)
-    if (fileProblem) p.add(`${at}.file`, fileProblem, "give the file's path below the TFTP root, e.g. file='pxelinux.0'")
+    if (fileProblem)
+      p.add(`${at}.file`, fileProblem, "give the file's path below the TFTP root, e.g. file='pxelinux.0'")
     if (bootp.server !== undefined) {
-      const problem = bootServerProblem(bootp.server, checked.find((c) => c.index === index))
-      if (problem) p.add(`${at}.server`, problem, "give the TFTP server's IPv4 address, e.g. server='192.168.122.1', or remove server= to use the host")
+      const problem = bootServerProblem(
+        bootp.server,
+        checked.find((c) => c.index === index)
+      )
+      if (problem)
+        p.add(
+          `${at}.server`,
+          problem,
+          "give the TFTP server's IPv4 address, e.g. server='192.168.122.1', or remove server= to use the host"
+        )
     }
   })
 }

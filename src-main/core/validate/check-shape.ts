@@ -26,7 +26,8 @@ function describe(v: unknown): string {
 function str(max = 1024): Check {
   return (v, path, p) => {
     if (typeof v !== 'string') p.add(path, `expected text, got ${describe(v)}`, 'give a string')
-    else if (v.length > max) p.add(path, `the text is ${v.length} characters long; at most ${max} are allowed`, 'shorten it')
+    else if (v.length > max)
+      p.add(path, `the text is ${v.length} characters long; at most ${max} are allowed`, 'shorten it')
   }
 }
 
@@ -60,11 +61,16 @@ function join(path: string, seg: string): string {
 function obj(fields: Record<string, Field>): Check {
   return (v, path, p) => {
     if (!isRecord(v)) {
-      p.add(path || '(definition)', `expected an object, got ${describe(v)}`, 'give an object with the documented fields')
+      p.add(
+        path || '(definition)',
+        `expected an object, got ${describe(v)}`,
+        'give an object with the documented fields'
+      )
       return
     }
     for (const key of Object.keys(v)) {
-      if (!Object.hasOwn(fields, key)) p.add(join(path, printable(key, 40)), 'unknown field', 'remove it: guestnet does not know this field')
+      if (!Object.hasOwn(fields, key))
+        p.add(join(path, printable(key, 40)), 'unknown field', 'remove it: guestnet does not know this field')
     }
     for (const [key, field] of Object.entries(fields)) {
       const value = Object.hasOwn(v, key) ? v[key] : undefined
@@ -92,14 +98,33 @@ function arr(item: Check, max: number): Check {
   }
 }
 
-const lease = obj({ expiry: { check: int, required: true }, unit: { check: oneOf(['seconds', 'minutes', 'hours']), required: true } })
+const lease = obj({
+  expiry: { check: int, required: true },
+  unit: { check: oneOf(['seconds', 'minutes', 'hours']), required: true }
+})
 
 const dhcp = obj({
-  ranges: { as: 'range', required: true, check: arr(obj({ start: { check: str(), required: true }, end: { check: str(), required: true }, lease: { check: lease } }), 256) },
+  ranges: {
+    as: 'range',
+    required: true,
+    check: arr(
+      obj({ start: { check: str(), required: true }, end: { check: str(), required: true }, lease: { check: lease } }),
+      256
+    )
+  },
   hosts: {
     as: 'host',
     required: true,
-    check: arr(obj({ mac: { check: str() }, id: { check: str() }, name: { check: str() }, ip: { check: str() }, lease: { check: lease } }), 10_000)
+    check: arr(
+      obj({
+        mac: { check: str() },
+        id: { check: str() },
+        name: { check: str() },
+        ip: { check: str() },
+        lease: { check: lease }
+      }),
+      10_000
+    )
   },
   bootp: { check: obj({ file: { check: str(), required: true }, server: { check: str() } }) }
 })
@@ -117,8 +142,22 @@ const ip = obj({
 const dns = obj({
   enable: { check: bool },
   forwardPlainNames: { check: bool },
-  forwarders: { as: 'forwarder', required: true, check: arr(obj({ addr: { check: str() }, domain: { check: str() } }), 64) },
-  hosts: { as: 'host', required: true, check: arr(obj({ ip: { check: str(), required: true }, hostnames: { as: 'hostname', required: true, check: arr(str(), 64) } }), 10_000) },
+  forwarders: {
+    as: 'forwarder',
+    required: true,
+    check: arr(obj({ addr: { check: str() }, domain: { check: str() } }), 64)
+  },
+  hosts: {
+    as: 'host',
+    required: true,
+    check: arr(
+      obj({
+        ip: { check: str(), required: true },
+        hostnames: { as: 'hostname', required: true, check: arr(str(), 64) }
+      }),
+      10_000
+    )
+  },
   srvs: {
     as: 'srv',
     required: true,
@@ -135,7 +174,11 @@ const dns = obj({
       1000
     )
   },
-  txts: { as: 'txt', required: true, check: arr(obj({ name: { check: str(), required: true }, value: { check: str(), required: true } }), 1000) }
+  txts: {
+    as: 'txt',
+    required: true,
+    check: arr(obj({ name: { check: str(), required: true }, value: { check: str(), required: true } }), 1000)
+  }
 })
 
 const network = obj({

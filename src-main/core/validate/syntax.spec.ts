@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest'
 
-import { domainProblem, duidKey, hostnameProblem, ifnameProblem, networkNameProblem, printable, showChar, txtValueProblem, uuidProblem } from './syntax'
+import {
+  domainProblem,
+  duidKey,
+  hostnameProblem,
+  ifnameProblem,
+  networkNameProblem,
+  printable,
+  showChar,
+  txtValueProblem,
+  uuidProblem
+} from './syntax'
 
 describe('syntax checks', () => {
   it('shows offending characters so a terminal cannot be fooled', () => {
@@ -28,7 +38,9 @@ describe('syntax checks', () => {
   it('checks DNS names label by label', () => {
     expect(domainProblem('example.com')).toBeNull()
     expect(domainProblem('a'.repeat(64) + '.com')).toMatch(/longer than 63/)
-    expect(domainProblem('ex_ample.com')).toBe("the label 'ex_ample' is not valid: use letters, digits and hyphens, not at the start or end of a label")
+    expect(domainProblem('ex_ample.com')).toBe(
+      "the label 'ex_ample' is not valid: use letters, digits and hyphens, not at the start or end of a label"
+    )
     expect(domainProblem('example.com.')).toMatch(/empty label/)
     expect(domainProblem(`${'a.'.repeat(127)}aa`)).toMatch(/longer than 253/)
     expect(hostnameProblem('web_1')).toBeNull()

@@ -44,7 +44,8 @@ export function networkNameProblem(name: string): string | null {
   if (name.length === 0) return 'the network name is empty'
   const bad = firstBadChar(name, NAME_CHAR)
   if (bad) return `${bad} is not allowed in a network name`
-  if (name.length > MAX_NAME_LENGTH) return `the name is ${name.length} characters long; at most ${MAX_NAME_LENGTH} are allowed`
+  if (name.length > MAX_NAME_LENGTH)
+    return `the name is ${name.length} characters long; at most ${MAX_NAME_LENGTH} are allowed`
   if (name.startsWith('-')) return "a network name may not start with '-' (it would read as an option)"
   if (name.startsWith('.')) return "a network name may not start with '.' (hidden and temporary files start so)"
   return null
@@ -58,7 +59,8 @@ export function ifnameProblem(name: string): string | null {
   if (name.length === 0) return 'the interface name is empty'
   const bad = firstBadChar(name, IFNAME_CHAR)
   if (bad) return `${bad} is not allowed in an interface name`
-  if (name.length > MAX_IFNAME_LENGTH) return `'${name}' is ${name.length} characters long; Linux interface names have at most ${MAX_IFNAME_LENGTH}`
+  if (name.length > MAX_IFNAME_LENGTH)
+    return `'${name}' is ${name.length} characters long; Linux interface names have at most ${MAX_IFNAME_LENGTH}`
   if (name === '.' || name === '..') return `'${name}' is not a valid interface name`
   if (name.startsWith('-')) return "an interface name may not start with '-'"
   return null
@@ -93,7 +95,8 @@ export function macKey(mac: string): string {
 
 /** DHCPv6 client DUID as libvirt writes it: hex bytes separated by colons (`0:3:0:1:0:16:3e:11:22:33`). */
 export function duidProblem(id: string): string | null {
-  if (!/^[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2})+$/.test(id)) return `'${printable(id)}' is not a DUID (hex bytes separated by ':')`
+  if (!/^[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2})+$/.test(id))
+    return `'${printable(id)}' is not a DUID (hex bytes separated by ':')`
   if (id.split(':').length > 130) return 'the DUID is longer than 130 bytes'
   return null
 }
@@ -125,19 +128,34 @@ function labelsProblem(name: string, label: RegExp, what: string, allowed: strin
 
 /** A DNS domain name (`example.com`, `lan`): letters, digits and inner hyphens in each label. */
 export function domainProblem(name: string): string | null {
-  return labelsProblem(name, LDH_LABEL, 'domain name', 'use letters, digits and hyphens, not at the start or end of a label')
+  return labelsProblem(
+    name,
+    LDH_LABEL,
+    'domain name',
+    'use letters, digits and hyphens, not at the start or end of a label'
+  )
 }
 
 /** A host name (`vm1`, `a.example.com`), as dnsmasq accepts them for DHCP and hosts entries. */
 export function hostnameProblem(name: string): string | null {
-  return labelsProblem(name, HOST_LABEL, 'host name', "use letters, digits, '-' and '_', starting with a letter or digit")
+  return labelsProblem(
+    name,
+    HOST_LABEL,
+    'host name',
+    "use letters, digits, '-' and '_', starting with a letter or digit"
+  )
 }
 
 const RECORD_LABEL = /^[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/
 
 /** The owner name of a record (`info`, `_acme-challenge.example.lan`): like a host name, '_' may lead. */
 export function recordNameProblem(name: string): string | null {
-  return labelsProblem(name, RECORD_LABEL, 'record name', "use letters, digits, '-' and '_', not starting or ending with '-'")
+  return labelsProblem(
+    name,
+    RECORD_LABEL,
+    'record name',
+    "use letters, digits, '-' and '_', not starting or ending with '-'"
+  )
 }
 
 /**

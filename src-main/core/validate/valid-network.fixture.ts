@@ -7,7 +7,11 @@ export function validDef(): NetworkDef {
     uuid: '3e3fce45-4f53-4fa7-bb32-11f34168b82b',
     title: 'Lab network',
     description: 'For tests.\nTwo lines.',
-    forward: { mode: 'nat', dev: 'eth0', nat: { addressStart: '203.0.113.10', addressEnd: '203.0.113.20', portStart: 1024, portEnd: 65535 } },
+    forward: {
+      mode: 'nat',
+      dev: 'eth0',
+      nat: { addressStart: '203.0.113.10', addressEnd: '203.0.113.20', portStart: 1024, portEnd: 65535 }
+    },
     bridge: { name: 'virbr1', stp: true, delay: 0 },
     mac: '52:54:00:12:34:56',
     mtu: 1500,
@@ -15,7 +19,17 @@ export function validDef(): NetworkDef {
     dns: {
       forwarders: [{ addr: '192.0.2.53' }, { domain: 'corp.example', addr: '2001:db8::53' }],
       hosts: [{ ip: '192.168.123.10', hostnames: ['db', 'db.lab.lan'] }],
-      srvs: [{ service: 'ldap', protocol: 'tcp', domain: 'lab.lan', target: 'db.lab.lan', port: 389, priority: 10, weight: 5 }],
+      srvs: [
+        {
+          service: 'ldap',
+          protocol: 'tcp',
+          domain: 'lab.lan',
+          target: 'db.lab.lan',
+          port: 389,
+          priority: 10,
+          weight: 5
+        }
+      ],
       txts: [{ name: '_info', value: 'lab network (v2)' }]
     },
     ips: [

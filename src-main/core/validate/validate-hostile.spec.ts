@@ -41,7 +41,24 @@ const JUNK: unknown[] = [
   { toString: 'x' },
   true
 ]
-const SPICE = ['\n', '\r', '\u0000', '\u001b', '\u009b', '\u202e', '"', ',', '#', ' ', '/', '\\', '\u2028', 'é', '%', '..']
+const SPICE = [
+  '\n',
+  '\r',
+  '\u0000',
+  '\u001b',
+  '\u009b',
+  '\u202e',
+  '"',
+  ',',
+  '#',
+  ' ',
+  '/',
+  '\\',
+  '\u2028',
+  'é',
+  '%',
+  '..'
+]
 
 type Node = Record<string | number, unknown>
 

@@ -11,7 +11,13 @@ import { parseNetworkXml } from '../xml/parse-network-xml'
 import { validateNetwork } from './validate-network'
 
 const ROOT = resolve(__dirname, '../../../../shared/conformance/libvirt')
-const DIRS = ['networkxml2confdata', 'networkxml2xmlin', 'networkxml2xmlout', 'networkxml2firewalldata', 'default-network']
+const DIRS = [
+  'networkxml2confdata',
+  'networkxml2xmlin',
+  'networkxml2xmlout',
+  'networkxml2firewalldata',
+  'default-network'
+]
 
 /** Refused on purpose: a network name with quotes would land in file names and dnsmasq's config. */
 const REFUSED: Record<string, string> = { 'nat-network-name-with-quotes.xml': 'name' }

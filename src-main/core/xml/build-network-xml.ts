@@ -30,10 +30,26 @@ function buildNat(nat: NatConfig | undefined): XmlElement | undefined {
   if (!nat) return undefined
   const children: XmlElement[] = []
   if (nat.addressStart !== undefined || nat.addressEnd !== undefined) {
-    children.push(element('address', attrs([['start', nat.addressStart], ['end', nat.addressEnd]])))
+    children.push(
+      element(
+        'address',
+        attrs([
+          ['start', nat.addressStart],
+          ['end', nat.addressEnd]
+        ])
+      )
+    )
   }
   if (nat.portStart !== undefined || nat.portEnd !== undefined) {
-    children.push(element('port', attrs([['start', nat.portStart], ['end', nat.portEnd]])))
+    children.push(
+      element(
+        'port',
+        attrs([
+          ['start', nat.portStart],
+          ['end', nat.portEnd]
+        ])
+      )
+    )
   }
   if (nat.ipv6 === undefined && children.length === 0) return undefined
   return element('nat', attrs([['ipv6', nat.ipv6]]), children)
@@ -45,7 +61,14 @@ function buildForward(forward: ForwardConfig): XmlElement | undefined {
   const nat = forward.mode === 'nat' ? buildNat(forward.nat) : undefined
   if (nat) children.push(nat)
   if (forward.dev !== undefined) children.push(element('interface', attrs([['dev', forward.dev]])))
-  return element('forward', attrs([['dev', forward.dev], ['mode', forward.mode]]), children)
+  return element(
+    'forward',
+    attrs([
+      ['dev', forward.dev],
+      ['mode', forward.mode]
+    ]),
+    children
+  )
 }
 
 function buildBridge(def: NetworkDef): XmlElement {
@@ -55,19 +78,39 @@ function buildBridge(def: NetworkDef): XmlElement {
   // Every other mode is a bridge guestnet makes, so stp and delay are always written.
   return element(
     'bridge',
-    attrs([
-      ['name', bridge.name],
-      ['stp', bridge.stp ?? true],
-      ['delay', bridge.delay ?? 0]
-    ], 'on', 'off')
+    attrs(
+      [
+        ['name', bridge.name],
+        ['stp', bridge.stp ?? true],
+        ['delay', bridge.delay ?? 0]
+      ],
+      'on',
+      'off'
+    )
   )
 }
 
 function buildDns(dns: DnsConfig | undefined): XmlElement | undefined {
   if (!dns) return undefined
   const children: XmlElement[] = [
-    ...dns.forwarders.map((f) => element('forwarder', attrs([['domain', f.domain], ['addr', f.addr]]))),
-    ...dns.txts.map((t) => element('txt', attrs([['name', t.name], ['value', t.value]]))),
+    ...dns.forwarders.map((f) =>
+      element(
+        'forwarder',
+        attrs([
+          ['domain', f.domain],
+          ['addr', f.addr]
+        ])
+      )
+    ),
+    ...dns.txts.map((t) =>
+      element(
+        'txt',
+        attrs([
+          ['name', t.name],
+          ['value', t.value]
+        ])
+      )
+    ),
     ...dns.srvs.map((s) =>
       element(
         'srv',
@@ -82,9 +125,18 @@ function buildDns(dns: DnsConfig | undefined): XmlElement | undefined {
         ])
       )
     ),
-    ...dns.hosts.map((h) => element('host', attrs([['ip', h.ip]]), h.hostnames.map((n) => textElement('hostname', n))))
+    ...dns.hosts.map((h) =>
+      element(
+        'host',
+        attrs([['ip', h.ip]]),
+        h.hostnames.map((n) => textElement('hostname', n))
+      )
+    )
   ]
-  const a = attrs([['enable', dns.enable], ['forwardPlainNames', dns.forwardPlainNames]])
+  const a = attrs([
+    ['enable', dns.enable],
+    ['forwardPlainNames', dns.forwardPlainNames]
+  ])
   if (a.length === 0 && children.length === 0) return undefined
   return element('dns', a, children)
 }
@@ -92,21 +144,61 @@ function buildDns(dns: DnsConfig | undefined): XmlElement | undefined {
 function buildLease(lease: Lease | undefined): XmlElement[] {
   if (!lease) return []
   // An infinite lease (expiry 0) has no unit.
-  return [element('lease', attrs([['expiry', lease.expiry], ['unit', lease.expiry === 0 ? undefined : lease.unit]]))]
+  return [
+    element(
+      'lease',
+      attrs([
+        ['expiry', lease.expiry],
+        ['unit', lease.expiry === 0 ? undefined : lease.unit]
+      ])
+    )
+  ]
 }
 
 function buildDhcp(dhcp: DhcpConfig | undefined): XmlElement | undefined {
   // libvirt drops a <bootp> whose <dhcp> has no range or host; we keep it (the validator refuses
   // such a definition and should be able to point at it).
   if (!dhcp || (dhcp.ranges.length === 0 && dhcp.hosts.length === 0 && !dhcp.bootp)) return undefined
-  const bootp = dhcp.bootp ? [element('bootp', attrs([['file', dhcp.bootp.file], ['server', dhcp.bootp.server]]))] : []
-  return element('dhcp', [], [
-    ...dhcp.ranges.map((r) => element('range', attrs([['start', r.start], ['end', r.end]]), buildLease(r.lease))),
-    ...dhcp.hosts.map((h) =>
-      element('host', attrs([['mac', h.mac], ['id', h.id], ['name', h.name], ['ip', h.ip]]), buildLease(h.lease))
-    ),
-    ...bootp
-  ])
+  const bootp = dhcp.bootp
+    ? [
+        element(
+          'bootp',
+          attrs([
+            ['file', dhcp.bootp.file],
+            ['server', dhcp.bootp.server]
+          ])
+        )
+      ]
+    : []
+  return element(
+    'dhcp',
+    [],
+    [
+      ...dhcp.ranges.map((r) =>
+        element(
+          'range',
+          attrs([
+            ['start', r.start],
+            ['end', r.end]
+          ]),
+          buildLease(r.lease)
+        )
+      ),
+      ...dhcp.hosts.map((h) =>
+        element(
+          'host',
+          attrs([
+            ['mac', h.mac],
+            ['id', h.id],
+            ['name', h.name],
+            ['ip', h.ip]
+          ]),
+          buildLease(h.lease)
+        )
+      ),
+      ...bootp
+    ]
+  )
 }
 
 function buildIp(ip: IpConfig): XmlElement {
@@ -136,7 +228,15 @@ export function buildNetworkElement(def: NetworkDef): XmlElement {
     buildBridge(def),
     def.mtu === undefined ? undefined : element('mtu', attrs([['size', def.mtu]])),
     def.mac === undefined ? undefined : element('mac', attrs([['address', def.mac.toLowerCase()]])),
-    def.domain ? element('domain', attrs([['name', def.domain.name], ['localOnly', def.domain.localOnly]])) : undefined,
+    def.domain
+      ? element(
+          'domain',
+          attrs([
+            ['name', def.domain.name],
+            ['localOnly', def.domain.localOnly]
+          ])
+        )
+      : undefined,
     buildDns(def.dns),
     ...def.ips.map(buildIp)
   ]

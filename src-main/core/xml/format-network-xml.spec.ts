@@ -95,8 +95,14 @@ describe('formatNetworkXml without a document: canonical libvirt form', () => {
   })
 
   it('writes an isolated network without <forward>, but with a managed <bridge>', () => {
-    const xml = formatNetworkXml({ name: 'iso', forward: { mode: 'none' }, ips: [{ family: 'ipv4', address: '10.0.0.1', prefix: 24 }] })
-    expect(xml).toBe("<network>\n  <name>iso</name>\n  <bridge stp='on' delay='0'/>\n  <ip address='10.0.0.1' prefix='24'/>\n</network>\n")
+    const xml = formatNetworkXml({
+      name: 'iso',
+      forward: { mode: 'none' },
+      ips: [{ family: 'ipv4', address: '10.0.0.1', prefix: 24 }]
+    })
+    expect(xml).toBe(
+      "<network>\n  <name>iso</name>\n  <bridge stp='on' delay='0'/>\n  <ip address='10.0.0.1' prefix='24'/>\n</network>\n"
+    )
   })
 
   it("writes ipv6='yes' on <network> but never ipv6='no'", () => {
@@ -116,7 +122,12 @@ describe('formatNetworkXml without a document: canonical libvirt form', () => {
   })
 
   it('escapes single quotes in attribute values', () => {
-    const xml = formatNetworkXml({ name: 'n', forward: { mode: 'none' }, ips: [], dns: { forwarders: [], hosts: [], srvs: [], txts: [{ name: 'q', value: "it's" }] } })
+    const xml = formatNetworkXml({
+      name: 'n',
+      forward: { mode: 'none' },
+      ips: [],
+      dns: { forwarders: [], hosts: [], srvs: [], txts: [{ name: 'q', value: "it's" }] }
+    })
     expect(xml).toContain("<txt name='q' value='it&apos;s'/>")
     const back = parse(xml)
     expect(back.def.dns?.txts[0].value).toBe("it's")
@@ -181,18 +192,23 @@ describe('formatNetworkXml with the parsed document: comments and spelling survi
     def.ips[0].dhcp!.hosts.splice(1, 1)
     const out = formatNetworkXml(def, doc)
     expect(out).not.toContain('bob')
-    expect(out).toContain("      <!-- alice's laptop -->\n      <host mac='52:54:00:aa:bb:cc' name='alice' ip='10.7.0.10'/>\n      <!-- add new hosts above -->\n")
+    expect(out).toContain(
+      "      <!-- alice's laptop -->\n      <host mac='52:54:00:aa:bb:cc' name='alice' ip='10.7.0.10'/>\n      <!-- add new hosts above -->\n"
+    )
   })
 
   it('keeps each comment with its host when every host is renumbered', () => {
     const { def, doc } = parse(COMMENTED)
     for (const h of def.ips[0].dhcp!.hosts) h.ip = h.ip!.replace('10.7.', '10.9.')
     expect(changedLines(COMMENTED, formatNetworkXml(def, doc)).length).toBe(2)
-    expect(formatNetworkXml(def, doc)).toContain("<!-- bob's desktop -->\n      <host mac='52:54:00:aa:bb:dd' name='bob' ip='10.9.0.11'/>")
+    expect(formatNetworkXml(def, doc)).toContain(
+      "<!-- bob's desktop -->\n      <host mac='52:54:00:aa:bb:dd' name='bob' ip='10.9.0.11'/>"
+    )
   })
 
   it('keeps namespace declarations of the root for <metadata>', () => {
-    const text = "<network xmlns:app='http://example.org/app' connections='2'>\n  <name>n</name>\n  <metadata><app:x/></metadata>\n</network>\n"
+    const text =
+      "<network xmlns:app='http://example.org/app' connections='2'>\n  <name>n</name>\n  <metadata><app:x/></metadata>\n</network>\n"
     const r = normalizeNetworkXml(text)
     expect(r.ok && r.xml).toBe(
       "<network xmlns:app='http://example.org/app'>\n  <name>n</name>\n  <metadata><app:x/></metadata>\n  <bridge stp='on' delay='0'/>\n</network>\n"
@@ -209,7 +225,8 @@ describe('formatNetworkXml with the parsed document: comments and spelling survi
   })
 
   it('moves elements into canonical order, each with the comment above it', () => {
-    const text = "<network>\n  <name>n</name>\n  <!-- b -->\n  <bridge name='virbr1'/>\n  <!-- f -->\n  <forward mode='route'/>\n</network>\n"
+    const text =
+      "<network>\n  <name>n</name>\n  <!-- b -->\n  <bridge name='virbr1'/>\n  <!-- f -->\n  <forward mode='route'/>\n</network>\n"
     expect(normalizeNetworkXml(text)).toEqual({
       ok: true,
       xml: "<network>\n  <name>n</name>\n  <!-- f -->\n  <forward mode='route'/>\n  <!-- b -->\n  <bridge name='virbr1' stp='on' delay='0'/>\n</network>\n"
@@ -219,7 +236,9 @@ describe('formatNetworkXml with the parsed document: comments and spelling survi
   it('keeps <metadata> verbatim and never interprets it', () => {
     const { def, doc } = parse(COMMENTED)
     expect(def).not.toHaveProperty('metadata')
-    expect(formatNetworkXml(def, doc)).toContain('<app:tag xmlns:app="http://example.org/app" keep="as-is">opaque <b>stuff</b></app:tag>')
+    expect(formatNetworkXml(def, doc)).toContain(
+      '<app:tag xmlns:app="http://example.org/app" keep="as-is">opaque <b>stuff</b></app:tag>'
+    )
     expect(formatNetworkXml(def)).not.toContain('metadata')
   })
 

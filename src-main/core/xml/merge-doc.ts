@@ -89,7 +89,12 @@ function keepSpelling(canon: XmlElement, orig: XmlElement): XmlAttr[] {
   if (family === 'ipv4' && attr(canon, 'family') === undefined) out = [{ name: 'family', value: family }, ...out]
   const address = attr(canon, 'address')
   const prefix = attr(canon, 'prefix')
-  if (attr(orig, 'prefix') === undefined && attr(orig, 'netmask') === undefined && address !== undefined && prefix !== undefined) {
+  if (
+    attr(orig, 'prefix') === undefined &&
+    attr(orig, 'netmask') === undefined &&
+    address !== undefined &&
+    prefix !== undefined
+  ) {
     const fam = attr(canon, 'family') === 'ipv6' ? 'ipv6' : 'ipv4'
     if (impliedPrefix(fam, address) === Number(prefix)) out = out.filter((a) => a.name !== 'prefix')
   }

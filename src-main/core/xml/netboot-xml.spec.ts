@@ -53,14 +53,20 @@ describe('<tftp> and <bootp> in the XML', () => {
     const shuffled = NETBOOT.replace("    <tftp root='/srv/tftp'/>\n", '')
       .replace("      <range start='10.7.0.100' end='10.7.0.200'/>\n", '')
       .replace("      <bootp file='pxelinux.0' server='10.7.0.5'/>\n", '')
-      .replace('    <dhcp>\n', "    <dhcp>\n      <bootp server='10.7.0.5' file='pxelinux.0'/>\n      <range start='10.7.0.100' end='10.7.0.200'/>\n")
+      .replace(
+        '    <dhcp>\n',
+        "    <dhcp>\n      <bootp server='10.7.0.5' file='pxelinux.0'/>\n      <range start='10.7.0.100' end='10.7.0.200'/>\n"
+      )
       .replace('    </dhcp>\n', "    </dhcp>\n    <tftp root='/srv/tftp'/>\n")
     expect(shuffled).not.toBe(NETBOOT)
     expect(formatNetworkXml(parsed(shuffled))).toBe(NETBOOT)
   })
 
   it('keeps a comment above <tftp> and <bootp> when the file is written back', () => {
-    const commented = NETBOOT.replace('    <tftp', '    <!-- boot files -->\n    <tftp').replace('      <bootp', '      <!-- the PXE loader -->\n      <bootp')
+    const commented = NETBOOT.replace('    <tftp', '    <!-- boot files -->\n    <tftp').replace(
+      '      <bootp',
+      '      <!-- the PXE loader -->\n      <bootp'
+    )
     const r = parseNetworkXml(commented)
     if (!r.ok) throw new Error('unreadable')
     const def = structuredClone(r.def)
@@ -69,21 +75,33 @@ describe('<tftp> and <bootp> in the XML', () => {
   })
 
   it('keeps a <bootp> whose <dhcp> has no range or host, for the validator to point at', () => {
-    const lone = NETBOOT.replace("      <range start='10.7.0.100' end='10.7.0.200'/>\n", '').replace("      <host mac='52:54:00:00:00:07' ip='10.7.0.7'/>\n", '')
+    const lone = NETBOOT.replace("      <range start='10.7.0.100' end='10.7.0.200'/>\n", '').replace(
+      "      <host mac='52:54:00:00:00:07' ip='10.7.0.7'/>\n",
+      ''
+    )
     const def = parsed(lone)
     expect(def.ips[0].dhcp).toEqual({ ranges: [], hosts: [], bootp: { file: 'pxelinux.0', server: '10.7.0.5' } })
     expect(formatNetworkXml(def)).toBe(lone)
   })
 
   it('reads a tftp root on an address without DHCP (libvirt netboot-tftp)', () => {
-    const text = "<network><name>t</name><ip address='10.7.0.1' prefix='24'><tftp root='/var/lib/tftproot'/></ip></network>"
-    expect(parsed(text).ips[0]).toEqual({ family: 'ipv4', address: '10.7.0.1', prefix: 24, tftp: { root: '/var/lib/tftproot' } })
+    const text =
+      "<network><name>t</name><ip address='10.7.0.1' prefix='24'><tftp root='/var/lib/tftproot'/></ip></network>"
+    expect(parsed(text).ips[0]).toEqual({
+      family: 'ipv4',
+      address: '10.7.0.1',
+      prefix: 24,
+      tftp: { root: '/var/lib/tftproot' }
+    })
   })
 
   it('names the field, line and fix of a malformed <tftp> or <bootp>', () => {
     const r = parseNetworkXml(
       NETBOOT.replace("<tftp root='/srv/tftp'/>", "<tftp root='/a' port='69'/>")
-        .replace("      <bootp file='pxelinux.0' server='10.7.0.5'/>", "      <bootp server='10.7.0.5'/>\n      <bootp file='b'/>")
+        .replace(
+          "      <bootp file='pxelinux.0' server='10.7.0.5'/>",
+          "      <bootp server='10.7.0.5'/>\n      <bootp file='b'/>"
+        )
         .replace("    <tftp root='/a' port='69'/>", "    <tftp root='/a' port='69'/>\n    <tftp/>")
     )
     expect(r.ok ? [] : r.problems.map((p) => [p.field, p.message, p.fix, p.line])).toEqual([

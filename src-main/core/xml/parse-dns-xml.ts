@@ -13,7 +13,12 @@ function readForwarder(el: XmlElement, path: string, ctx: ReadContext): DnsForwa
   if (domain !== undefined) fwd.domain = domain
   if (addr !== undefined) fwd.addr = addr
   if (addr === undefined && domain === undefined) {
-    ctx.problem(path, '<forwarder> needs addr= or domain= (or both)', "add addr='192.0.2.53' and/or domain='example.com'", el.line)
+    ctx.problem(
+      path,
+      '<forwarder> needs addr= or domain= (or both)',
+      "add addr='192.0.2.53' and/or domain='example.com'",
+      el.line
+    )
     return undefined
   }
   return fwd
@@ -62,7 +67,11 @@ function readTxt(el: XmlElement, path: string, ctx: ReadContext): DnsTxt | undef
   return name === undefined || value === undefined ? undefined : { name, value }
 }
 
-function readList<T>(els: XmlElement[] | undefined, name: string, read: (el: XmlElement, path: string) => T | undefined): T[] {
+function readList<T>(
+  els: XmlElement[] | undefined,
+  name: string,
+  read: (el: XmlElement, path: string) => T | undefined
+): T[] {
   const out: T[] = []
   ;(els ?? []).forEach((el, i) => {
     const item = read(el, `dns.${name}[${i}]`)

@@ -21,7 +21,12 @@ function readMode(el: XmlElement, ctx: ReadContext): ForwardMode | undefined {
       el.line
     )
   } else {
-    ctx.problem('forward.mode', `unknown forward mode '${mode}'`, "use mode='nat', 'route', 'open' or 'bridge', or remove <forward> for an isolated network", el.line)
+    ctx.problem(
+      'forward.mode',
+      `unknown forward mode '${mode}'`,
+      "use mode='nat', 'route', 'open' or 'bridge', or remove <forward> for an isolated network",
+      el.line
+    )
   }
   return undefined
 }
@@ -42,8 +47,10 @@ function readNat(el: XmlElement, ctx: ReadContext): NatConfig {
   const port = ctx.single(groups, 'port', path)
   if (port) {
     ctx.checkAttrs(port, `${path}.port`, ['start', 'end'])
-    if (ctx.required(port, 'start', `${path}.port`, '1024') !== undefined) nat.portStart = ctx.uint(port, 'start', `${path}.port`, '1024')
-    if (ctx.required(port, 'end', `${path}.port`, '65535') !== undefined) nat.portEnd = ctx.uint(port, 'end', `${path}.port`, '65535')
+    if (ctx.required(port, 'start', `${path}.port`, '1024') !== undefined)
+      nat.portStart = ctx.uint(port, 'start', `${path}.port`, '1024')
+    if (ctx.required(port, 'end', `${path}.port`, '65535') !== undefined)
+      nat.portEnd = ctx.uint(port, 'end', `${path}.port`, '65535')
   }
   for (const key of Object.keys(nat) as (keyof NatConfig)[]) if (nat[key] === undefined) delete nat[key]
   return nat
@@ -69,7 +76,12 @@ function readDev(el: XmlElement, interfaces: XmlElement[], ctx: ReadContext): st
     if (ifDev === undefined) return
     if (dev === undefined) dev = ifDev
     else if (ifDev !== dev) {
-      ctx.problem(`${path}.dev`, `<interface dev='${ifDev}'> does not match forward dev='${dev}'`, `make both '${dev}', or remove the <interface>`, iface.line)
+      ctx.problem(
+        `${path}.dev`,
+        `<interface dev='${ifDev}'> does not match forward dev='${dev}'`,
+        `make both '${dev}', or remove the <interface>`,
+        iface.line
+      )
     }
   })
   return dev
@@ -105,7 +117,12 @@ export function readForward(el: XmlElement, ctx: ReadContext): ForwardConfig {
   const natEl = ctx.single(groups, 'nat', 'forward')
   if (natEl) {
     if (mode !== undefined && mode !== 'nat') {
-      ctx.problem('forward.nat', `<nat> is only allowed with mode='nat', not mode='${mode}'`, "remove <nat> or set mode='nat'", natEl.line)
+      ctx.problem(
+        'forward.nat',
+        `<nat> is only allowed with mode='nat', not mode='${mode}'`,
+        "remove <nat> or set mode='nat'",
+        natEl.line
+      )
     }
     const nat = readNat(natEl, ctx)
     if (Object.keys(nat).length > 0) forward.nat = nat

@@ -1,5 +1,15 @@
 /** `<ip>` (with `<tftp>`, `<dhcp>`, ranges, hosts, leases and `<bootp>`) → IpConfig. */
-import type { DhcpBootp, DhcpConfig, DhcpHost, DhcpRange, IpConfig, IpFamily, Lease, LeaseUnit, TftpConfig } from '../model/network'
+import type {
+  DhcpBootp,
+  DhcpConfig,
+  DhcpHost,
+  DhcpRange,
+  IpConfig,
+  IpFamily,
+  Lease,
+  LeaseUnit,
+  TftpConfig
+} from '../model/network'
 import { parseIp, parseIPv4, prefixFromNetmask } from '../net/ip'
 import type { ReadContext } from './read-context'
 import type { XmlElement } from './xml-tree'
@@ -97,22 +107,43 @@ function readFamily(el: XmlElement, path: string, address: string | undefined, c
   }
   const ip = address === undefined ? null : parseIp(address)
   if (address !== undefined && !ip) {
-    ctx.problem(`${path}.address`, `'${address}' is not an IPv4 or IPv6 address`, "write the bridge's address, e.g. address='192.168.122.1'", el.line)
+    ctx.problem(
+      `${path}.address`,
+      `'${address}' is not an IPv4 or IPv6 address`,
+      "write the bridge's address, e.g. address='192.168.122.1'",
+      el.line
+    )
     return undefined
   }
   if (ip?.family === 6 && family !== 'ipv6') {
     const fix = family === undefined ? "add family='ipv6'" : "set family='ipv6'"
-    ctx.problem(`${path}.family`, `'${address}' is an IPv6 address but the family is ${family ?? 'not given (so ipv4)'}`, fix, el.line)
+    ctx.problem(
+      `${path}.family`,
+      `'${address}' is an IPv6 address but the family is ${family ?? 'not given (so ipv4)'}`,
+      fix,
+      el.line
+    )
     return undefined
   }
   if (ip?.family === 4 && family === 'ipv6') {
-    ctx.problem(`${path}.family`, `'${address}' is an IPv4 address but family='ipv6'`, "remove family= or set family='ipv4'", el.line)
+    ctx.problem(
+      `${path}.family`,
+      `'${address}' is an IPv4 address but family='ipv6'`,
+      "remove family= or set family='ipv4'",
+      el.line
+    )
     return undefined
   }
   return family ?? 'ipv4'
 }
 
-function readPrefix(el: XmlElement, path: string, family: IpFamily, address: string, ctx: ReadContext): { prefix: number; fromNetmask: boolean } | undefined {
+function readPrefix(
+  el: XmlElement,
+  path: string,
+  family: IpFamily,
+  address: string,
+  ctx: ReadContext
+): { prefix: number; fromNetmask: boolean } | undefined {
   const netmask = attr(el, 'netmask')
   const prefixText = attr(el, 'prefix')
   if (netmask !== undefined && prefixText !== undefined) {
@@ -126,7 +157,12 @@ function readPrefix(el: XmlElement, path: string, family: IpFamily, address: str
     }
     const prefix = prefixFromNetmask(netmask)
     if (prefix === null) {
-      ctx.problem(`${path}.netmask`, `'${netmask}' is not a valid netmask`, "use a contiguous mask such as '255.255.255.0', or prefix='24'", el.line)
+      ctx.problem(
+        `${path}.netmask`,
+        `'${netmask}' is not a valid netmask`,
+        "use a contiguous mask such as '255.255.255.0', or prefix='24'",
+        el.line
+      )
       return undefined
     }
     return { prefix, fromNetmask: true }
@@ -137,7 +173,12 @@ function readPrefix(el: XmlElement, path: string, family: IpFamily, address: str
   }
   const implied = impliedPrefix(family, address)
   if (implied === null) {
-    ctx.problem(`${path}.prefix`, `no prefix= or netmask=, and none can be implied for '${address}'`, "add prefix=, e.g. prefix='24'", el.line)
+    ctx.problem(
+      `${path}.prefix`,
+      `no prefix= or netmask=, and none can be implied for '${address}'`,
+      "add prefix=, e.g. prefix='24'",
+      el.line
+    )
     return undefined
   }
   return { prefix: implied, fromNetmask: false }

@@ -46,7 +46,11 @@ describe('parseNetworkXml: what it reads', () => {
       title: 'Lab',
       description: 'For <tests> & more',
       ipv6: true,
-      forward: { mode: 'nat', dev: 'eth0', nat: { ipv6: true, addressStart: '203.0.113.1', addressEnd: '203.0.113.4', portStart: 1024, portEnd: 65535 } },
+      forward: {
+        mode: 'nat',
+        dev: 'eth0',
+        nat: { ipv6: true, addressStart: '203.0.113.1', addressEnd: '203.0.113.4', portStart: 1024, portEnd: 65535 }
+      },
       bridge: { name: 'virbr9', stp: false, delay: 2 },
       mtu: 9000,
       mac: '52:54:00:AB:CD:EF',
@@ -71,7 +75,12 @@ describe('parseNetworkXml: what it reads', () => {
             hosts: [{ mac: '52:54:00:00:00:01', name: 'a', ip: '10.9.0.10', lease: { expiry: 0, unit: 'minutes' } }]
           }
         },
-        { family: 'ipv6', address: 'fd00:9::1', prefix: 64, dhcp: { ranges: [], hosts: [{ id: '0:1:2', ip: 'fd00:9::10' }] } }
+        {
+          family: 'ipv6',
+          address: 'fd00:9::1',
+          prefix: 64,
+          dhcp: { ranges: [], hosts: [{ id: '0:1:2', ip: 'fd00:9::10' }] }
+        }
       ]
     })
   })
@@ -89,7 +98,9 @@ describe('parseNetworkXml: what it reads', () => {
   })
 
   it('implies the prefix like libvirt when neither prefix nor netmask is given', () => {
-    const r = parseNetworkXml(net("  <ip address='10.24.10.1'/>", "  <ip address='172.16.0.1'/>", "  <ip family='ipv6' address='fd00::1'/>"))
+    const r = parseNetworkXml(
+      net("  <ip address='10.24.10.1'/>", "  <ip address='172.16.0.1'/>", "  <ip family='ipv6' address='fd00::1'/>")
+    )
     expect(r.ok && r.def.ips.map((ip) => ip.prefix)).toEqual([8, 16, 64])
   })
 
@@ -108,7 +119,13 @@ describe('parseNetworkXml: what it reads', () => {
 
 describe('parseNetworkXml: problems name the field, the line and the fix', () => {
   it('reports unsupported elements with their own line', () => {
-    const found = problems(net("  <bandwidth><inbound average='1000'/></bandwidth>", "  <ip address='10.0.0.1' prefix='24'/>", "  <route address='10.1.0.0' prefix='16' gateway='10.0.0.2'/>"))
+    const found = problems(
+      net(
+        "  <bandwidth><inbound average='1000'/></bandwidth>",
+        "  <ip address='10.0.0.1' prefix='24'/>",
+        "  <route address='10.1.0.0' prefix='16' gateway='10.0.0.2'/>"
+      )
+    )
     expect(found).toEqual([
       { field: 'bandwidth', message: 'unsupported: <bandwidth>', fix: expect.stringContaining('QoS'), line: 3 },
       { field: 'route', message: 'unsupported: <route>', fix: expect.stringContaining('static routes'), line: 5 }
@@ -124,9 +141,12 @@ describe('parseNetworkXml: problems name the field, the line and the fix', () =>
   })
 
   it('reports the dnsmasq:options namespace element', () => {
-    const text = "<network xmlns:dnsmasq='http://libvirt.org/schemas/network/dnsmasq/1.0'>\n  <name>x</name>\n  <dnsmasq:options>\n    <dnsmasq:option value='a'/>\n  </dnsmasq:options>\n</network>"
+    const text =
+      "<network xmlns:dnsmasq='http://libvirt.org/schemas/network/dnsmasq/1.0'>\n  <name>x</name>\n  <dnsmasq:options>\n    <dnsmasq:option value='a'/>\n  </dnsmasq:options>\n</network>"
     const found = problems(text)
-    expect(found).toEqual([expect.objectContaining({ field: 'dnsmasq:options', message: 'unsupported: <dnsmasq:options>', line: 3 })])
+    expect(found).toEqual([
+      expect.objectContaining({ field: 'dnsmasq:options', message: 'unsupported: <dnsmasq:options>', line: 3 })
+    ])
     // Why it stays refused (raw options run as root), and what to use instead.
     expect(formatProblem(found[0])).toMatch(/dhcp-script .*run programs as root/)
     expect(found[0].fix).toContain("<tftp root='/srv/tftp'/>")
@@ -154,7 +174,10 @@ describe('parseNetworkXml: problems name the field, the line and the fix', () =>
       ['ip[3].family', 6],
       ['ip[4].family', 7]
     ])
-    expect(found[0]).toMatchObject({ message: "'255.0.255.0' is not a valid netmask", fix: expect.stringContaining('255.255.255.0') })
+    expect(found[0]).toMatchObject({
+      message: "'255.0.255.0' is not a valid netmask",
+      fix: expect.stringContaining('255.255.255.0')
+    })
     expect(found[1].message).toBe("'twenty' is not a whole number")
     expect(found[3].fix).toBe("add family='ipv6'")
   })
@@ -181,7 +204,14 @@ describe('parseNetworkXml: problems name the field, the line and the fix', () =>
   })
 
   it('rejects an <interface> that contradicts dev=, and a pool of interfaces', () => {
-    const found = problems(net("  <forward mode='nat' dev='eth0'>", "    <interface dev='eth1'/>", "    <interface dev='eth2'/>", '  </forward>'))
+    const found = problems(
+      net(
+        "  <forward mode='nat' dev='eth0'>",
+        "    <interface dev='eth1'/>",
+        "    <interface dev='eth2'/>",
+        '  </forward>'
+      )
+    )
     expect(found.map((p) => [p.field, p.line])).toEqual([
       ['forward.interface[0].dev', 4],
       ['forward.interface[1]', 5]
@@ -189,7 +219,9 @@ describe('parseNetworkXml: problems name the field, the line and the fix', () =>
   })
 
   it('reports missing required parts', () => {
-    const found = problems('<network>\n  <ip prefix="24"/>\n  <dns><txt name="x"/><host ip="10.0.0.1"/></dns>\n</network>')
+    const found = problems(
+      '<network>\n  <ip prefix="24"/>\n  <dns><txt name="x"/><host ip="10.0.0.1"/></dns>\n</network>'
+    )
     expect(found.map((p) => p.field)).toEqual(['name', 'ip[0].address', 'dns.host[0]', 'dns.txt[0].value'])
     expect(found[0]).toMatchObject({ line: 1, fix: expect.stringContaining('<name>') })
   })
@@ -204,11 +236,15 @@ describe('parseNetworkXml: problems name the field, the line and the fix', () =>
     expect(problems('<network>\n  <name>x</name>\n  <ip>\n</network>')).toEqual([
       expect.objectContaining({ field: 'xml', message: expect.stringMatching(/^malformed XML: .*'ip'/), line: 4 })
     ])
-    expect(problems('')).toEqual([expect.objectContaining({ field: 'xml', message: 'malformed XML: the file is empty' })])
+    expect(problems('')).toEqual([
+      expect.objectContaining({ field: 'xml', message: 'malformed XML: the file is empty' })
+    ])
     expect(problems('<network/>\n<network/>')[0].message).toMatch(/exactly one root element/)
   })
 
   it('refuses a root other than <network>', () => {
-    expect(problems('<domain/>')).toEqual([expect.objectContaining({ field: 'network', message: 'expected a <network> definition, found <domain>' })])
+    expect(problems('<domain/>')).toEqual([
+      expect.objectContaining({ field: 'network', message: 'expected a <network> definition, found <domain>' })
+    ])
   })
 })

@@ -17,9 +17,23 @@ import { attr, textOf } from './xml-tree'
 
 export type { NetworkXmlDoc }
 
-export type ParseNetworkXmlResult = { ok: true; def: NetworkDef; doc: NetworkXmlDoc } | { ok: false; problems: Problem[] }
+export type ParseNetworkXmlResult =
+  { ok: true; def: NetworkDef; doc: NetworkXmlDoc } | { ok: false; problems: Problem[] }
 
-const NETWORK_CHILDREN = ['name', 'uuid', 'title', 'description', 'metadata', 'forward', 'bridge', 'mtu', 'mac', 'domain', 'dns', 'ip']
+const NETWORK_CHILDREN = [
+  'name',
+  'uuid',
+  'title',
+  'description',
+  'metadata',
+  'forward',
+  'bridge',
+  'mtu',
+  'mac',
+  'domain',
+  'dns',
+  'ip'
+]
 
 function readText(groups: Map<string, XmlElement[]>, name: string, ctx: ReadContext): string | undefined {
   const el = ctx.single(groups, name, '')
@@ -69,7 +83,8 @@ function readNetwork(root: XmlElement, ctx: ReadContext): NetworkDef {
   const def: NetworkDef = { name: '', forward: { mode: 'none' }, ips: [] }
 
   const name = readText(groups, 'name', ctx)
-  if (name === undefined) ctx.problem('name', 'the network has no <name>', 'add <name>mynet</name> inside <network>', root.line)
+  if (name === undefined)
+    ctx.problem('name', 'the network has no <name>', 'add <name>mynet</name> inside <network>', root.line)
   else def.name = name
   for (const key of ['uuid', 'title', 'description'] as const) {
     const value = readText(groups, key, ctx)
@@ -106,11 +121,19 @@ export function parseNetworkXml(text: string): ParseNetworkXmlResult {
   if (doc.root.name !== 'network') {
     return {
       ok: false,
-      problems: [{ field: 'network', message: `expected a <network> definition, found <${doc.root.name}>`, fix: 'give a libvirt network XML file (root element <network>)', line: doc.root.line }]
+      problems: [
+        {
+          field: 'network',
+          message: `expected a <network> definition, found <${doc.root.name}>`,
+          fix: 'give a libvirt network XML file (root element <network>)',
+          line: doc.root.line
+        }
+      ]
     }
   }
   const ctx = new ReadContext()
   const def = readNetwork(doc.root, ctx)
-  if (ctx.problems.length > 0) return { ok: false, problems: [...ctx.problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) }
+  if (ctx.problems.length > 0)
+    return { ok: false, problems: [...ctx.problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) }
   return { ok: true, def, doc }
 }

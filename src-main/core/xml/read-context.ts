@@ -111,7 +111,12 @@ export class ReadContext {
     const value = attr(el, name)
     if (value === undefined) return undefined
     if (/^[0-9]{1,15}$/.test(value)) return Number(value)
-    this.problem(joinPath(path, name), `'${value}' is not a whole number`, `write digits only, e.g. ${name}='${example}'`, el.line)
+    this.problem(
+      joinPath(path, name),
+      `'${value}' is not a whole number`,
+      `write digits only, e.g. ${name}='${example}'`,
+      el.line
+    )
     return undefined
   }
 

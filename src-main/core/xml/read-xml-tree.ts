@@ -31,7 +31,12 @@ export type ReadXmlResult = { ok: true; doc: NetworkXmlDoc } | { ok: false; prob
 function malformed(message: string, line?: number): { ok: false; problem: Problem } {
   return {
     ok: false,
-    problem: { field: 'xml', message: `malformed XML: ${message.replace(/\.$/, '')}`, fix: 'correct the XML syntax at that spot', line }
+    problem: {
+      field: 'xml',
+      message: `malformed XML: ${message.replace(/\.$/, '')}`,
+      fix: 'correct the XML syntax at that spot',
+      line
+    }
   }
 }
 

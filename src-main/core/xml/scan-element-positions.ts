@@ -122,7 +122,8 @@ export function scanElementPositions(text: string): ScanResult {
       }
     }
   } catch (e) {
-    if (e instanceof ScanError) return { elements, declaration, error: { message: e.message, line: lineAt(starts, e.offset) } }
+    if (e instanceof ScanError)
+      return { elements, declaration, error: { message: e.message, line: lineAt(starts, e.offset) } }
     throw e
   }
   return { elements, declaration }

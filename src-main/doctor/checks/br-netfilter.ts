@@ -15,7 +15,9 @@ export function checkBrNetfilter(obs: DoctorObservation, others: readonly Findin
   if (obs.networks.length === 0) return []
   const on = BR_NF_KEYS.filter((k) => obs.sysctls[k] === '1')
   if (on.length === 0) return []
-  const forwardDrop = others.filter((f) => (f.check === 'iptables-drop' && f.id.endsWith('-forward')) || f.id.startsWith('nft-drop/forward-'))
+  const forwardDrop = others.filter(
+    (f) => (f.check === 'iptables-drop' && f.id.endsWith('-forward')) || f.id.startsWith('nft-drop/forward-')
+  )
   const bridges = obs.networks.map((n) => n.bridge).join(', ')
   return [
     {

@@ -19,9 +19,16 @@ function running(over: Partial<ObservedFirewalld> = {}): ObservedFirewalld {
 describe('firewalld', () => {
   it('finds a bridge in no zone under public, and adds it to trusted without libvirt', () => {
     const [f] = checkFirewalld(observation({ firewalld: running() }))
-    expect(f).toMatchObject({ id: 'firewalld/virbr0', severity: 'error', title: 'firewalld blocks dhcp and dns on virbr0' })
+    expect(f).toMatchObject({
+      id: 'firewalld/virbr0',
+      severity: 'error',
+      title: 'firewalld blocks dhcp and dns on virbr0'
+    })
     expect(f.fix?.commands).toEqual([
-      { argv: ['firewall-cmd', '--zone=trusted', '--add-interface=virbr0'], undo: ['firewall-cmd', '--zone=trusted', '--remove-interface=virbr0'] }
+      {
+        argv: ['firewall-cmd', '--zone=trusted', '--add-interface=virbr0'],
+        undo: ['firewall-cmd', '--zone=trusted', '--remove-interface=virbr0']
+      }
     ])
     expect(f.explanation).toMatch(/default zone \(public\) applies/)
   })
@@ -35,7 +42,10 @@ describe('firewalld', () => {
     const [f] = checkFirewalld(observation({ firewalld: fw }))
     expect(f.title).toBe('firewalld blocks dns on virbr0')
     expect(f.fix?.commands).toEqual([
-      { argv: ['firewall-cmd', '--zone=libvirt', '--change-interface=virbr0'], undo: ['firewall-cmd', '--zone=work', '--change-interface=virbr0'] }
+      {
+        argv: ['firewall-cmd', '--zone=libvirt', '--change-interface=virbr0'],
+        undo: ['firewall-cmd', '--zone=work', '--change-interface=virbr0']
+      }
     ])
   })
 
@@ -43,12 +53,17 @@ describe('firewalld', () => {
     const ok = (zone: string, info: { target: string; services: string[] }): ObservedFirewalld =>
       running({ interfaceZones: { virbr0: zone }, zoneInfo: { [zone]: info } })
     expect(checkFirewalld(observation({ firewalld: ok('libvirt', { target: 'ACCEPT', services: [] }) }))).toEqual([])
-    expect(checkFirewalld(observation({ firewalld: ok('home', { target: 'default', services: ['dhcp', 'dns'] }) }))).toEqual([])
+    expect(
+      checkFirewalld(observation({ firewalld: ok('home', { target: 'default', services: ['dhcp', 'dns'] }) }))
+    ).toEqual([])
     expect(checkFirewalld(observation({ firewalld: ok('trusted', { target: 'default', services: [] }) }))).toEqual([])
   })
 
   it('asks for dhcpv6 on a network that serves it', () => {
-    const fw = running({ interfaceZones: { virbr1: 'home' }, zoneInfo: { home: { target: 'default', services: ['dhcp', 'dns'] } } })
+    const fw = running({
+      interfaceZones: { virbr1: 'home' },
+      zoneInfo: { home: { target: 'default', services: ['dhcp', 'dns'] } }
+    })
     const [f] = checkFirewalld(observation({ networks: [dualStackNetwork()], firewalld: fw }))
     expect(f.title).toBe('firewalld blocks dhcpv6 on virbr1')
   })
@@ -57,6 +72,8 @@ describe('firewalld', () => {
     for (const state of ['absent', 'not-running', 'skipped', 'unknown'] as const) {
       expect(checkFirewalld(observation({ firewalld: running({ state }) }))).toEqual([])
     }
-    expect(checkFirewalld(observation({ firewalld: running(), networks: [natNetwork({ dhcp4: false, dns: false })] }))).toEqual([])
+    expect(
+      checkFirewalld(observation({ firewalld: running(), networks: [natNetwork({ dhcp4: false, dns: false })] }))
+    ).toEqual([])
   })
 })

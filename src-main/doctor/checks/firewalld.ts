@@ -33,9 +33,15 @@ export function targetZone(obs: DoctorObservation): string {
 
 export function firewalldFix(bridge: string, current: string | null, target: string): FixCommand {
   if (current === null) {
-    return { argv: ['firewall-cmd', `--zone=${target}`, `--add-interface=${bridge}`], undo: ['firewall-cmd', `--zone=${target}`, `--remove-interface=${bridge}`] }
+    return {
+      argv: ['firewall-cmd', `--zone=${target}`, `--add-interface=${bridge}`],
+      undo: ['firewall-cmd', `--zone=${target}`, `--remove-interface=${bridge}`]
+    }
   }
-  return { argv: ['firewall-cmd', `--zone=${target}`, `--change-interface=${bridge}`], undo: ['firewall-cmd', `--zone=${current}`, `--change-interface=${bridge}`] }
+  return {
+    argv: ['firewall-cmd', `--zone=${target}`, `--change-interface=${bridge}`],
+    undo: ['firewall-cmd', `--zone=${current}`, `--change-interface=${bridge}`]
+  }
 }
 
 export function checkFirewalld(obs: DoctorObservation): Finding[] {
@@ -50,7 +56,10 @@ export function checkFirewalld(obs: DoctorObservation): Finding[] {
     const gaps = zoneGaps(obs, effective, needed)
     if (gaps.length === 0) continue
     const target = targetZone(obs)
-    const where = assigned === null ? `in no zone, so the default zone${effective ? ` (${effective})` : ''} applies` : `in zone ${assigned}`
+    const where =
+      assigned === null
+        ? `in no zone, so the default zone${effective ? ` (${effective})` : ''} applies`
+        : `in zone ${assigned}`
     out.push({
       id: `firewalld/${n.bridge}`,
       check: 'firewalld',
@@ -59,13 +68,22 @@ export function checkFirewalld(obs: DoctorObservation): Finding[] {
       explanation:
         `firewalld is running and ${n.bridge} (${networksText([n])}) is ${where}, which does not allow ${gaps.join(', ')}: guests ` +
         `get no address or cannot resolve names. The fix puts ${n.bridge} in the ${target} zone` +
-        (target === 'libvirt' ? " (libvirt's zone: DHCP, DNS and the like, nothing else)" : ' (it accepts everything from the bridge)') +
+        (target === 'libvirt'
+          ? " (libvirt's zone: DHCP, DNS and the like, nothing else)"
+          : ' (it accepts everything from the bridge)') +
         ' for the running firewalld only; undo puts it back. To keep it across firewalld reloads, add --permanent and reload.',
       evidence: [
         `firewall-cmd --get-zone-of-interface=${n.bridge}: ${assigned ?? 'no zone'}`,
-        ...(effective && fw.zoneInfo[effective] ? [`zone ${effective}: target ${fw.zoneInfo[effective].target}, services ${fw.zoneInfo[effective].services.join(' ') || '(none)'}`] : [])
+        ...(effective && fw.zoneInfo[effective]
+          ? [
+              `zone ${effective}: target ${fw.zoneInfo[effective].target}, services ${fw.zoneInfo[effective].services.join(' ') || '(none)'}`
+            ]
+          : [])
       ],
-      fix: { summary: `put ${n.bridge} in firewalld's ${target} zone (runtime only)`, commands: [firewalldFix(n.bridge, assigned, target)] },
+      fix: {
+        summary: `put ${n.bridge} in firewalld's ${target} zone (runtime only)`,
+        commands: [firewalldFix(n.bridge, assigned, target)]
+      },
       advice: `to keep it: firewall-cmd --permanent --zone=${target} --add-interface=${n.bridge} && firewall-cmd --reload`
     })
   }

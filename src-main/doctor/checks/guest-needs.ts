@@ -6,8 +6,7 @@ import type { ObservedNetwork } from '../model'
 
 /** Traffic guests send to the host itself (the input hook). */
 export type InputNeed =
-  | { kind: 'port'; proto: 'udp' | 'tcp'; port: number; what: string }
-  | { kind: 'nd'; what: string }
+  { kind: 'port'; proto: 'udp' | 'tcp'; port: number; what: string } | { kind: 'nd'; what: string }
 
 export interface BridgeNeeds {
   bridge: string
@@ -35,7 +34,15 @@ export function bridgeNeeds(net: ObservedNetwork): BridgeNeeds {
   if (net.dhcp6) input6.push({ kind: 'port', proto: 'udp', port: 547, what: 'DHCPv6' })
   if (net.dns && net.ipv6.length > 0) input6.push(...dnsNeeds())
   if (net.ipv6.length > 0) input6.push({ kind: 'nd', what: 'router and neighbour discovery' })
-  return { bridge: net.bridge, network: net.name, running: net.running, forward4: net.ipv4.length > 0, forward6: net.ipv6.length > 0, input4, input6 }
+  return {
+    bridge: net.bridge,
+    network: net.name,
+    running: net.running,
+    forward4: net.ipv4.length > 0,
+    forward6: net.ipv6.length > 0,
+    input4,
+    input6
+  }
 }
 
 export function allBridgeNeeds(networks: readonly ObservedNetwork[]): BridgeNeeds[] {

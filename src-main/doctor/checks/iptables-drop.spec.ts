@@ -1,10 +1,22 @@
 import { describe, expect, it } from 'vitest'
 
-import { DOCKER_IPTABLES, dualStackNetwork, natNetwork, observation, UFW_IPTABLES } from '../fixtures/observation.fixture'
+import {
+  DOCKER_IPTABLES,
+  dualStackNetwork,
+  natNetwork,
+  observation,
+  UFW_IPTABLES
+} from '../fixtures/observation.fixture'
 import type { ObservedIptables } from '../model'
 import { checkIptablesDrop } from './iptables-drop'
 
-const view = (rules: string, over: Partial<ObservedIptables> = {}): ObservedIptables => ({ family: 4, backend: 'nft', program: 'iptables-nft', rules, ...over })
+const view = (rules: string, over: Partial<ObservedIptables> = {}): ObservedIptables => ({
+  family: 4,
+  backend: 'nft',
+  program: 'iptables-nft',
+  rules,
+  ...over
+})
 const C = ['-m', 'comment', '--comment', 'guestnet-doctor', '-j', 'ACCEPT']
 
 describe('iptables-drop', () => {
@@ -14,8 +26,14 @@ describe('iptables-drop', () => {
     expect(f.title).toMatch(/^Docker's iptables FORWARD policy DROP/)
     expect(f.explanation).toMatch(/a drop in any table wins/)
     expect(f.fix?.commands).toEqual([
-      { argv: ['iptables-nft', '-I', 'DOCKER-USER', '-i', 'virbr0', ...C], undo: ['iptables-nft', '-D', 'DOCKER-USER', '-i', 'virbr0', ...C] },
-      { argv: ['iptables-nft', '-I', 'DOCKER-USER', '-o', 'virbr0', ...C], undo: ['iptables-nft', '-D', 'DOCKER-USER', '-o', 'virbr0', ...C] }
+      {
+        argv: ['iptables-nft', '-I', 'DOCKER-USER', '-i', 'virbr0', ...C],
+        undo: ['iptables-nft', '-D', 'DOCKER-USER', '-i', 'virbr0', ...C]
+      },
+      {
+        argv: ['iptables-nft', '-I', 'DOCKER-USER', '-o', 'virbr0', ...C],
+        undo: ['iptables-nft', '-D', 'DOCKER-USER', '-o', 'virbr0', ...C]
+      }
     ])
     // The policy itself is never touched.
     expect(f.fix?.commands.flatMap((c) => c.argv)).not.toContain('-P')
@@ -23,12 +41,20 @@ describe('iptables-drop', () => {
 
   it('creates DOCKER-USER and its jump the way Docker does when they are missing', () => {
     const rules = '-P FORWARD DROP\n-N DOCKER\n-A FORWARD -o docker0 -j DOCKER\n'
-    const [f] = checkIptablesDrop(observation({ iptables: [view(rules, { backend: 'legacy', program: 'iptables-legacy' })] }))
+    const [f] = checkIptablesDrop(
+      observation({ iptables: [view(rules, { backend: 'legacy', program: 'iptables-legacy' })] })
+    )
     expect(f.id).toBe('iptables-drop/ipv4-legacy-forward')
     expect(f.fix?.commands.slice(0, 3)).toEqual([
       { argv: ['iptables-legacy', '-N', 'DOCKER-USER'], undo: ['iptables-legacy', '-X', 'DOCKER-USER'] },
-      { argv: ['iptables-legacy', '-A', 'DOCKER-USER', '-j', 'RETURN'], undo: ['iptables-legacy', '-D', 'DOCKER-USER', '-j', 'RETURN'] },
-      { argv: ['iptables-legacy', '-I', 'FORWARD', '-j', 'DOCKER-USER'], undo: ['iptables-legacy', '-D', 'FORWARD', '-j', 'DOCKER-USER'] }
+      {
+        argv: ['iptables-legacy', '-A', 'DOCKER-USER', '-j', 'RETURN'],
+        undo: ['iptables-legacy', '-D', 'DOCKER-USER', '-j', 'RETURN']
+      },
+      {
+        argv: ['iptables-legacy', '-I', 'FORWARD', '-j', 'DOCKER-USER'],
+        undo: ['iptables-legacy', '-D', 'FORWARD', '-j', 'DOCKER-USER']
+      }
     ])
   })
 
@@ -55,8 +81,10 @@ describe('iptables-drop', () => {
     expect(f.fix?.commands[0].argv).toContain('-i')
   })
 
-  it("is a warning when the network is only defined, not running", () => {
-    const [f] = checkIptablesDrop(observation({ networks: [natNetwork({ running: false })], iptables: [view(DOCKER_IPTABLES)] }))
+  it('is a warning when the network is only defined, not running', () => {
+    const [f] = checkIptablesDrop(
+      observation({ networks: [natNetwork({ running: false })], iptables: [view(DOCKER_IPTABLES)] })
+    )
     expect(f.severity).toBe('warning')
   })
 
@@ -74,13 +102,19 @@ describe('iptables-drop', () => {
   })
 
   it('counts a port accepted for every interface as accepted', () => {
-    const rules = '-P INPUT DROP\n-A INPUT -p udp -m udp --dport 67 -j ACCEPT\n-A INPUT -i virbr0 -p udp --dport 53 -j ACCEPT\n-A INPUT -i eth0 -p tcp --dport 53 -j ACCEPT\n'
+    const rules =
+      '-P INPUT DROP\n-A INPUT -p udp -m udp --dport 67 -j ACCEPT\n-A INPUT -i virbr0 -p udp --dport 53 -j ACCEPT\n-A INPUT -i eth0 -p tcp --dport 53 -j ACCEPT\n'
     const [f] = checkIptablesDrop(observation({ iptables: [view(rules)] }))
     expect(f.evidence).toEqual(['iptables-nft -S: -P INPUT DROP', 'nothing accepts DNS over TCP (tcp 53) from virbr0'])
   })
 
   it('for IPv6: DHCPv6, DNS and neighbour discovery', () => {
-    const [f] = checkIptablesDrop(observation({ networks: [dualStackNetwork()], iptables: [view('-P INPUT DROP\n', { family: 6, program: 'ip6tables-nft' })] }))
+    const [f] = checkIptablesDrop(
+      observation({
+        networks: [dualStackNetwork()],
+        iptables: [view('-P INPUT DROP\n', { family: 6, program: 'ip6tables-nft' })]
+      })
+    )
     expect(f.id).toBe('iptables-drop/ipv6-nft-input')
     const argvs = f.fix?.commands.map((c) => c.argv.slice(3, c.argv.indexOf('-m')).join(' '))
     expect(argvs).toEqual([
@@ -96,8 +130,15 @@ describe('iptables-drop', () => {
 
 describe('iptables-drop per family', () => {
   it('does not ask IPv6 iptables for an IPv4-only network', () => {
-    expect(checkIptablesDrop(observation({ iptables: [view(DOCKER_IPTABLES, { family: 6, program: 'ip6tables-nft' })] }))).toEqual([])
-    const [f] = checkIptablesDrop(observation({ networks: [dualStackNetwork()], iptables: [view(DOCKER_IPTABLES, { family: 6, program: 'ip6tables-nft' })] }))
+    expect(
+      checkIptablesDrop(observation({ iptables: [view(DOCKER_IPTABLES, { family: 6, program: 'ip6tables-nft' })] }))
+    ).toEqual([])
+    const [f] = checkIptablesDrop(
+      observation({
+        networks: [dualStackNetwork()],
+        iptables: [view(DOCKER_IPTABLES, { family: 6, program: 'ip6tables-nft' })]
+      })
+    )
     expect(f.id).toBe('iptables-drop/ipv6-nft-forward')
   })
 })

@@ -38,7 +38,8 @@ function inputAccepted(t: IptablesTable, br: string, need: InputNeed): boolean {
   return t.rules.some((r) => {
     if (!isAccept(r) || !inOk(r, br)) return false
     const p = ruleOption(r, '-p')
-    if (need.kind === 'nd') return p === 'ipv6-icmp' || p === 'icmpv6' || p === '58' || (p === null && ruleOption(r, '-i') === br)
+    if (need.kind === 'nd')
+      return p === 'ipv6-icmp' || p === 'icmpv6' || p === '58' || (p === null && ruleOption(r, '-i') === br)
     if (p === null) return ruleOption(r, '-i') === br && ruleOption(r, '--dport') === null
     return p === need.proto && ruleOption(r, '--dport') === String(need.port)
   })
@@ -55,7 +56,11 @@ function acceptRule(program: string, chain: string, match: string[]): FixCommand
   return { argv: [program, '-I', chain, ...spec], undo: [program, '-D', chain, ...spec] }
 }
 
-function forwardFix(view: ObservedIptables, t: IptablesTable, missing: Array<{ br: string; dir: '-i' | '-o' }>): { chain: string; commands: FixCommand[] } {
+function forwardFix(
+  view: ObservedIptables,
+  t: IptablesTable,
+  missing: Array<{ br: string; dir: '-i' | '-o' }>
+): { chain: string; commands: FixCommand[] } {
   const p = view.program
   const commands: FixCommand[] = []
   let chain = 'FORWARD'
@@ -66,7 +71,11 @@ function forwardFix(view: ObservedIptables, t: IptablesTable, missing: Array<{ b
       commands.push({ argv: [p, '-N', 'DOCKER-USER'], undo: [p, '-X', 'DOCKER-USER'] })
       commands.push({ argv: [p, '-A', 'DOCKER-USER', '-j', 'RETURN'], undo: [p, '-D', 'DOCKER-USER', '-j', 'RETURN'] })
     }
-    if (!jumpsTo(t, 'FORWARD', 'DOCKER-USER')) commands.push({ argv: [p, '-I', 'FORWARD', '-j', 'DOCKER-USER'], undo: [p, '-D', 'FORWARD', '-j', 'DOCKER-USER'] })
+    if (!jumpsTo(t, 'FORWARD', 'DOCKER-USER'))
+      commands.push({
+        argv: [p, '-I', 'FORWARD', '-j', 'DOCKER-USER'],
+        undo: [p, '-D', 'FORWARD', '-j', 'DOCKER-USER']
+      })
   }
   for (const m of missing) commands.push(acceptRule(p, chain, [m.dir, m.br]))
   return { chain, commands }
@@ -76,7 +85,8 @@ function inputFix(view: ObservedIptables, missing: Array<{ br: string; need: Inp
   const out: FixCommand[] = []
   for (const m of missing) {
     if (m.need.kind === 'nd') {
-      for (const type of ICMPV6_ND) out.push(acceptRule(view.program, 'INPUT', ['-i', m.br, '-p', 'ipv6-icmp', '--icmpv6-type', type]))
+      for (const type of ICMPV6_ND)
+        out.push(acceptRule(view.program, 'INPUT', ['-i', m.br, '-p', 'ipv6-icmp', '--icmpv6-type', type]))
     } else {
       out.push(acceptRule(view.program, 'INPUT', ['-i', m.br, ...inputMatch(m.need)]))
     }
@@ -113,10 +123,16 @@ function forwardFinding(view: ObservedIptables, t: IptablesTable, needs: BridgeN
       `The FORWARD chain of ${tool} drops every packet it does not accept, so guests of ${networksText([...affected])} cannot reach ` +
       `anything beyond the host${who === 'docker' ? ' (Docker sets this policy when it starts)' : ''}. guestnet's own firewall accepts ` +
       'their traffic, but a drop in any table wins. The fix keeps the DROP policy and lets through only traffic entering or ' +
-      `leaving our bridges, with accept rules in ${chain}${who === 'docker' ? ", the chain Docker leaves to its users" : ''}; ` +
+      `leaving our bridges, with accept rules in ${chain}${who === 'docker' ? ', the chain Docker leaves to its users' : ''}; ` +
       "guestnet's own table still filters what may reach the guests.",
-    evidence: [`${view.program} -S: -P FORWARD DROP`, ...missing.map((m) => `no ACCEPT rule for ${m.dir === '-i' ? 'traffic from' : 'traffic to'} ${m.br}`)],
-    fix: { summary: `accept traffic in and out of ${[...affected].map((a) => a.bridge).join(', ')} in ${chain} (${view.program})`, commands },
+    evidence: [
+      `${view.program} -S: -P FORWARD DROP`,
+      ...missing.map((m) => `no ACCEPT rule for ${m.dir === '-i' ? 'traffic from' : 'traffic to'} ${m.br}`)
+    ],
+    fix: {
+      summary: `accept traffic in and out of ${[...affected].map((a) => a.bridge).join(', ')} in ${chain} (${view.program})`,
+      commands
+    },
     advice: null
   }
 }
@@ -143,9 +159,16 @@ function inputFinding(view: ObservedIptables, t: IptablesTable, needs: BridgeNee
       `The INPUT chain of ${view.program} drops what it does not accept, and nothing accepts what guests of ${networksText([...affected])} ` +
       "ask the host for: addresses (DHCP) and names (DNS) from guestnet's dnsmasq. A drop in any table wins over guestnet's own accept " +
       'rules. The fix keeps the policy and accepts only those services, only from our bridges, at the top of INPUT.',
-    evidence: [`${view.program} -S: -P INPUT DROP`, ...missing.map((m) => `nothing accepts ${needLabel(m.need)} from ${m.br}`)],
-    fix: { summary: `accept ${[...new Set(missing.map((m) => m.need.what))].join(', ')} from our bridges in INPUT (${view.program})`, commands: inputFix(view, missing) },
-    advice: who === 'ufw' ? `or allow them in ufw: ufw allow in on ${missing[0].br} to any port 67 proto udp (and 53)` : null
+    evidence: [
+      `${view.program} -S: -P INPUT DROP`,
+      ...missing.map((m) => `nothing accepts ${needLabel(m.need)} from ${m.br}`)
+    ],
+    fix: {
+      summary: `accept ${[...new Set(missing.map((m) => m.need.what))].join(', ')} from our bridges in INPUT (${view.program})`,
+      commands: inputFix(view, missing)
+    },
+    advice:
+      who === 'ufw' ? `or allow them in ufw: ufw allow in on ${missing[0].br} to any port 67 proto udp (and 53)` : null
   }
 }
 

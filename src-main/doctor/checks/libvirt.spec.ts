@@ -4,7 +4,12 @@ import { natNetwork, observation } from '../fixtures/observation.fixture'
 import type { ObservedLink } from '../model'
 import { checkLibvirt } from './libvirt'
 
-const libvirtBridge: ObservedLink = { ifname: 'virbr0', group: 'default', kind: 'bridge', addresses: ['192.168.122.1/24'] }
+const libvirtBridge: ObservedLink = {
+  ifname: 'virbr0',
+  group: 'default',
+  kind: 'bridge',
+  addresses: ['192.168.122.1/24']
+}
 
 describe('libvirt', () => {
   it("finds libvirt's virbr0 taking our network's bridge name", () => {

@@ -27,7 +27,7 @@ function bridgeFindings(obs: DoctorObservation): Finding[] {
     const users = obs.networks.filter((n) => n.bridge === link.ifname && n.mode !== 'bridge')
     const libvirtName = /^virbr\d+$/.test(link.ifname)
     if (!libvirtName && users.length === 0) continue
-    const owner = libvirtName ? "libvirt's" : 'another program\'s'
+    const owner = libvirtName ? "libvirt's" : "another program's"
     out.push({
       id: `libvirt/bridge-${link.ifname}`,
       check: 'libvirt',
@@ -53,7 +53,9 @@ function bridgeFindings(obs: DoctorObservation): Finding[] {
 }
 
 function subnetFindings(obs: DoctorObservation): Finding[] {
-  const libvirtAddr = foreignLinks(obs).flatMap((l) => l.addresses.filter(overlapsLibvirt).map((a) => ({ link: l.ifname, address: a })))
+  const libvirtAddr = foreignLinks(obs).flatMap((l) =>
+    l.addresses.filter(overlapsLibvirt).map((a) => ({ link: l.ifname, address: a }))
+  )
   if (libvirtAddr.length === 0 && !obs.libvirtDefaultDefined) return []
   const out: Finding[] = []
   for (const net of obs.networks) {
@@ -69,9 +71,14 @@ function subnetFindings(obs: DoctorObservation): Finding[] {
         : `${net.name} (${clash.join(', ')}) would overlap libvirt's default network`,
       explanation:
         `libvirt's default network uses ${LIBVIRT_DEFAULT_SUBNET}` +
-        (live ? `, and it is up on ${live.link} (${live.address})` : ' and is defined on this host (it starts whenever libvirt starts it)') +
+        (live
+          ? `, and it is up on ${live.link} (${live.address})`
+          : ' and is defined on this host (it starts whenever libvirt starts it)') +
         `. ${net.name} uses ${clash.join(', ')} too: the host cannot route to both, so guests of one of them lose their way out.`,
-      evidence: [...(live ? [`${live.link}: ${live.address}`] : ['/etc/libvirt/qemu/networks/default.xml exists']), `${net.name}: ${clash.join(', ')}`],
+      evidence: [
+        ...(live ? [`${live.link}: ${live.address}`] : ['/etc/libvirt/qemu/networks/default.xml exists']),
+        `${net.name}: ${clash.join(', ')}`
+      ],
       fix: null,
       advice: `renumber ${net.name} to a free range (guestnet net-renumber ${net.name}), or stop libvirt's default network: virsh net-destroy default && virsh net-autostart default --disable`
     })

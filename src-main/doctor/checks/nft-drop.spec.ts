@@ -5,9 +5,13 @@ import { checkNftDrop, undoFromEcho } from './nft-drop'
 
 const iif = (right: string): unknown => ({ match: { op: '==', left: { meta: { key: 'iifname' } }, right } })
 const oif = (right: string): unknown => ({ match: { op: '==', left: { meta: { key: 'oifname' } }, right } })
-const rule = (chain: string, handle: number, expr: unknown[]): unknown => ({ rule: { family: 'inet', table: 'killswitch', chain, handle, expr } })
+const rule = (chain: string, handle: number, expr: unknown[]): unknown => ({
+  rule: { family: 'inet', table: 'killswitch', chain, handle, expr }
+})
 
-function batch(argv: readonly string[]): Array<{ insert: { rule: { family: string; table: string; chain: string; comment: string; expr: unknown[] } } }> {
+function batch(
+  argv: readonly string[]
+): Array<{ insert: { rule: { family: string; table: string; chain: string; comment: string; expr: unknown[] } } }> {
   expect(argv.slice(0, 4)).toEqual(['nft', '-j', '--echo', '--handle'])
   return (JSON.parse(argv[4]) as { nftables: never[] }).nftables
 }
@@ -15,19 +19,46 @@ function batch(argv: readonly string[]): Array<{ insert: { rule: { family: strin
 describe('nft-drop', () => {
   it("finds a kill switch's forward and input drops and fixes them inside that table", () => {
     const found = checkNftDrop(observation({ nftRuleset: killSwitchRuleset() }))
-    expect(found.map((f) => f.id)).toEqual(['nft-drop/input-inet-killswitch-input', 'nft-drop/forward-inet-killswitch-forward'])
+    expect(found.map((f) => f.id)).toEqual([
+      'nft-drop/input-inet-killswitch-input',
+      'nft-drop/forward-inet-killswitch-forward'
+    ])
     const fwd = found[1]
     expect(fwd.severity).toBe('error')
     expect(fwd.explanation).toMatch(/even at a higher priority, cannot override this drop/)
     const cmd = fwd.fix?.commands[0]
     expect(cmd?.undoFromEcho).toBe(true)
     expect(batch(cmd?.argv ?? [])).toEqual([
-      { insert: { rule: { family: 'inet', table: 'killswitch', chain: 'forward', comment: 'guestnet-doctor', expr: [iif('virbr0'), { accept: null }] } } },
-      { insert: { rule: { family: 'inet', table: 'killswitch', chain: 'forward', comment: 'guestnet-doctor', expr: [oif('virbr0'), { accept: null }] } } }
+      {
+        insert: {
+          rule: {
+            family: 'inet',
+            table: 'killswitch',
+            chain: 'forward',
+            comment: 'guestnet-doctor',
+            expr: [iif('virbr0'), { accept: null }]
+          }
+        }
+      },
+      {
+        insert: {
+          rule: {
+            family: 'inet',
+            table: 'killswitch',
+            chain: 'forward',
+            comment: 'guestnet-doctor',
+            expr: [oif('virbr0'), { accept: null }]
+          }
+        }
+      }
     ])
     const input = batch(found[0].fix?.commands[0].argv ?? []).map((b) => b.insert.rule.expr)
     expect(input).toHaveLength(3)
-    expect(input[0]).toEqual([iif('virbr0'), { match: { op: '==', left: { payload: { protocol: 'udp', field: 'dport' } }, right: 67 } }, { accept: null }])
+    expect(input[0]).toEqual([
+      iif('virbr0'),
+      { match: { op: '==', left: { payload: { protocol: 'udp', field: 'dport' } }, right: 67 } },
+      { accept: null }
+    ])
   })
 
   it('finds a chain that ends in an unconditional drop, even with policy accept', () => {
@@ -67,12 +98,16 @@ describe('nft-drop', () => {
   })
 
   it('does not ask the input hook for anything when no dnsmasq runs', () => {
-    const found = checkNftDrop(observation({ nftRuleset: killSwitchRuleset(), networks: [natNetwork({ dhcp4: false, dns: false })] }))
+    const found = checkNftDrop(
+      observation({ nftRuleset: killSwitchRuleset(), networks: [natNetwork({ dhcp4: false, dns: false })] })
+    )
     expect(found.map((f) => f.id)).toEqual(['nft-drop/forward-inet-killswitch-forward'])
   })
 
   it('names odd table and chain names safely in the id, and passes them exactly in JSON', () => {
-    const rs = { nftables: [{ chain: { family: 'inet', table: 'my table', name: 'fwd', hook: 'forward', policy: 'drop' } }] }
+    const rs = {
+      nftables: [{ chain: { family: 'inet', table: 'my table', name: 'fwd', hook: 'forward', policy: 'drop' } }]
+    }
     const [f] = checkNftDrop(observation({ nftRuleset: rs }))
     expect(f.id).toBe('nft-drop/forward-inet-my_20table-fwd')
     expect(batch(f.fix?.commands[0].argv ?? [])[0].insert.rule.table).toBe('my table')

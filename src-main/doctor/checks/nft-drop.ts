@@ -11,16 +11,31 @@ import { NFT_TABLE_PREFIX } from '../../core/plan/nft-names'
 import type { DoctorObservation, Finding } from '../model'
 import { DOCTOR_COMMENT } from '../model'
 import type { NftChain, NftRuleset } from '../parse/nft-ruleset'
-import { isIptablesNftTable, isUnconditional, matchesInterface, parseNftRuleset, ruleVerdict, rulesOfChain } from '../parse/nft-ruleset'
+import {
+  isIptablesNftTable,
+  isUnconditional,
+  matchesInterface,
+  parseNftRuleset,
+  ruleVerdict,
+  rulesOfChain
+} from '../parse/nft-ruleset'
 import type { BridgeNeeds, InputNeed } from './guest-needs'
 import { allBridgeNeeds, needLabel, networksText, severityFor } from './guest-needs'
 
 type Expr = Record<string, unknown>
 
-const ifMatch = (key: 'iifname' | 'oifname', br: string): Expr => ({ match: { op: '==', left: { meta: { key } }, right: br } })
-const portMatch = (proto: string, port: number): Expr => ({ match: { op: '==', left: { payload: { protocol: proto, field: 'dport' } }, right: port } })
+const ifMatch = (key: 'iifname' | 'oifname', br: string): Expr => ({
+  match: { op: '==', left: { meta: { key } }, right: br }
+})
+const portMatch = (proto: string, port: number): Expr => ({
+  match: { op: '==', left: { payload: { protocol: proto, field: 'dport' } }, right: port }
+})
 const ND: Expr = {
-  match: { op: '==', left: { payload: { protocol: 'icmpv6', field: 'type' } }, right: { set: ['nd-router-solicit', 'nd-neighbor-solicit', 'nd-neighbor-advert'] } }
+  match: {
+    op: '==',
+    left: { payload: { protocol: 'icmpv6', field: 'type' } },
+    right: { set: ['nd-router-solicit', 'nd-neighbor-solicit', 'nd-neighbor-advert'] }
+  }
 }
 
 function dropsByDefault(rs: NftRuleset, chain: NftChain): string | null {
@@ -70,23 +85,43 @@ function missingFor(rs: NftRuleset, chain: NftChain, n: BridgeNeeds): Missing | 
     const exprs: Expr[][] = []
     if (!accepts(rs, chain, 'iifname', n.bridge)) exprs.push([ifMatch('iifname', n.bridge)])
     if (!accepts(rs, chain, 'oifname', n.bridge)) exprs.push([ifMatch('oifname', n.bridge)])
-    return exprs.length ? { br: n.bridge, exprs, labels: [`forwarded traffic ${exprs.length === 2 ? 'in and out of' : 'of'} ${n.bridge}`] } : null
+    return exprs.length
+      ? {
+          br: n.bridge,
+          exprs,
+          labels: [`forwarded traffic ${exprs.length === 2 ? 'in and out of' : 'of'} ${n.bridge}`]
+        }
+      : null
   }
   const needs = inputNeedsFor(chain.family, n)
   if (needs.length === 0 || accepts(rs, chain, 'iifname', n.bridge)) return null
-  const exprs = needs.map((need) => [ifMatch('iifname', n.bridge), ...(need.kind === 'nd' ? [ND] : [portMatch(need.proto, need.port)])])
+  const exprs = needs.map((need) => [
+    ifMatch('iifname', n.bridge),
+    ...(need.kind === 'nd' ? [ND] : [portMatch(need.proto, need.port)])
+  ])
   return { br: n.bridge, exprs, labels: needs.map((need) => `${needLabel(need)} from ${n.bridge}`) }
 }
 
 export function nftInsertArgv(chain: NftChain, exprs: Expr[][]): string[] {
   const nftables = exprs.map((expr) => ({
-    insert: { rule: { family: chain.family, table: chain.table, chain: chain.name, comment: DOCTOR_COMMENT, expr: [...expr, { accept: null }] } }
+    insert: {
+      rule: {
+        family: chain.family,
+        table: chain.table,
+        chain: chain.name,
+        comment: DOCTOR_COMMENT,
+        expr: [...expr, { accept: null }]
+      }
+    }
   }))
   return ['nft', '-j', '--echo', '--handle', JSON.stringify({ nftables })]
 }
 
 export function chainSubject(chain: NftChain): string {
-  return `${chain.hook}-${chain.family}-${chain.table}-${chain.name}`.replace(/[^A-Za-z0-9_.-]/g, (c) => `_${c.charCodeAt(0).toString(16)}`)
+  return `${chain.hook}-${chain.family}-${chain.table}-${chain.name}`.replace(
+    /[^A-Za-z0-9_.-]/g,
+    (c) => `_${c.charCodeAt(0).toString(16)}`
+  )
 }
 
 function findingFor(rs: NftRuleset, chain: NftChain, why: string, needs: BridgeNeeds[]): Finding | null {
@@ -94,7 +129,8 @@ function findingFor(rs: NftRuleset, chain: NftChain, why: string, needs: BridgeN
   if (missing.length === 0) return null
   const affected = needs.filter((n) => missing.some((m) => m.br === n.bridge))
   const where = `table ${chain.family} ${chain.table}, chain ${chain.name} (hook ${chain.hook})`
-  const what = chain.hook === 'forward' ? 'reach anything beyond the host' : 'get addresses (DHCP) and names (DNS) from the host'
+  const what =
+    chain.hook === 'forward' ? 'reach anything beyond the host' : 'get addresses (DHCP) and names (DNS) from the host'
   return {
     id: `nft-drop/${chainSubject(chain)}`,
     check: 'nft-drop',
@@ -102,7 +138,7 @@ function findingFor(rs: NftRuleset, chain: NftChain, why: string, needs: BridgeN
     title: `nftables ${where} drops guest traffic`,
     explanation:
       `Another firewall's nftables ${where} ${why}, so guests of ${networksText(affected)} cannot ${what}. nftables runs the chains of ` +
-      'every table on a hook and a packet survives only if none of them drops it: an accept in guestnet\'s own table, even at a higher ' +
+      "every table on a hook and a packet survives only if none of them drops it: an accept in guestnet's own table, even at a higher " +
       "priority, cannot override this drop. So the fix inserts accept rules into this table's own chain, narrowly: only traffic " +
       `${chain.hook === 'forward' ? 'entering or leaving our bridges' : 'from our bridges to DHCP, DNS and neighbour discovery'}, each rule ` +
       `commented "${DOCTOR_COMMENT}". Undo deletes exactly those rules by their handles. The program that owns the table may ` +
@@ -110,7 +146,16 @@ function findingFor(rs: NftRuleset, chain: NftChain, why: string, needs: BridgeN
     evidence: [`${where}: ${why}`, ...missing.flatMap((m) => m.labels.map((l) => `nothing accepts ${l}`))],
     fix: {
       summary: `insert ${missing.reduce((s, m) => s + m.exprs.length, 0)} accept rule(s) for our bridges into ${where}`,
-      commands: [{ argv: nftInsertArgv(chain, missing.flatMap((m) => m.exprs)), undo: null, undoFromEcho: true }]
+      commands: [
+        {
+          argv: nftInsertArgv(
+            chain,
+            missing.flatMap((m) => m.exprs)
+          ),
+          undo: null,
+          undoFromEcho: true
+        }
+      ]
     },
     advice: null
   }
@@ -145,10 +190,12 @@ export function undoFromEcho(stdout: string): string[] | null {
   if (!Array.isArray(items)) return null
   const deletes: unknown[] = []
   for (const item of items) {
-    const r = (item as { insert?: { rule?: Record<string, unknown> }; add?: { rule?: Record<string, unknown> } } | null)
+    const r = item as { insert?: { rule?: Record<string, unknown> }; add?: { rule?: Record<string, unknown> } } | null
     const rule = r?.insert?.rule ?? r?.add?.rule
     if (!rule || typeof rule.handle !== 'number') continue
-    deletes.push({ delete: { rule: { family: rule.family, table: rule.table, chain: rule.chain, handle: rule.handle } } })
+    deletes.push({
+      delete: { rule: { family: rule.family, table: rule.table, chain: rule.chain, handle: rule.handle } }
+    })
   }
   return deletes.length ? ['nft', '-j', JSON.stringify({ nftables: deletes })] : null
 }

@@ -21,7 +21,9 @@ describe('port-holder', () => {
   it('names another DHCP server on every address, with what to change', () => {
     const [f] = checkPortHolders(observation({ sockets: [sock({})] }))
     expect(f).toMatchObject({ id: 'port-holder/udp-67', severity: 'error', fix: null })
-    expect(f.evidence).toEqual(['udp 0.0.0.0:67 held by dnsmasq (pid 4242): /usr/sbin/dnsmasq --conf-file=/etc/dnsmasq.conf'])
+    expect(f.evidence).toEqual([
+      'udp 0.0.0.0:67 held by dnsmasq (pid 4242): /usr/sbin/dnsmasq --conf-file=/etc/dnsmasq.conf'
+    ])
     expect(f.advice).toMatch(/bind-interfaces and except-interface=virbr0/)
   })
 
@@ -30,7 +32,15 @@ describe('port-holder', () => {
       observation({
         sockets: [
           sock({ port: 53, address: '192.168.150.1', program: 'named', cmdline: null, pid: 7 }),
-          sock({ proto: 'tcp', family: 6, port: 53, address: '::', program: 'node', cmdline: 'node blocker.mjs 53', pid: 8 })
+          sock({
+            proto: 'tcp',
+            family: 6,
+            port: 53,
+            address: '::',
+            program: 'node',
+            cmdline: 'node blocker.mjs 53',
+            pid: 8
+          })
         ]
       })
     )

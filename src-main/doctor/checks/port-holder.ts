@@ -20,7 +20,8 @@ function portsInUse(obs: DoctorObservation): PortUse[] {
   const out: PortUse[] = []
   if (obs.networks.some((n) => n.dhcp4)) out.push({ proto: 'udp', port: 67, what: 'DHCP' })
   if (obs.networks.some((n) => n.dhcp6)) out.push({ proto: 'udp', port: 547, what: 'DHCPv6' })
-  if (obs.networks.some((n) => n.dns)) out.push({ proto: 'udp', port: 53, what: 'DNS' }, { proto: 'tcp', port: 53, what: 'DNS' })
+  if (obs.networks.some((n) => n.dns))
+    out.push({ proto: 'udp', port: 53, what: 'DNS' }, { proto: 'tcp', port: 53, what: 'DNS' })
   return out
 }
 
@@ -33,9 +34,13 @@ function holderText(s: ObservedSocket): string {
 function adviceFor(holders: readonly ObservedSocket[], bridges: string): string {
   const programs = new Set(holders.map((h) => h.program ?? ''))
   const tips: string[] = []
-  if (programs.has('dnsmasq')) tips.push(`for another dnsmasq: add bind-interfaces and except-interface=${bridges.split(', ')[0]} to its configuration, or stop it`)
+  if (programs.has('dnsmasq'))
+    tips.push(
+      `for another dnsmasq: add bind-interfaces and except-interface=${bridges.split(', ')[0]} to its configuration, or stop it`
+    )
   if (programs.has('named')) tips.push('for BIND: list only its own addresses in listen-on / listen-on-v6')
-  if (programs.has('systemd-resolve')) tips.push('for systemd-resolved: drop the DNSStubListenerExtra= entries that listen on every address')
+  if (programs.has('systemd-resolve'))
+    tips.push('for systemd-resolved: drop the DNSStubListenerExtra= entries that listen on every address')
   tips.push('otherwise stop that program, or make it listen only on its own interfaces')
   return tips.join('; ')
 }
@@ -46,7 +51,8 @@ export function checkPortHolders(obs: DoctorObservation): Finding[] {
   const out: Finding[] = []
   for (const use of portsInUse(obs)) {
     const holders = obs.sockets.filter(
-      (s) => !s.ours && s.proto === use.proto && s.port === use.port && (isWildcard(s.address) || gateways.has(s.address))
+      (s) =>
+        !s.ours && s.proto === use.proto && s.port === use.port && (isWildcard(s.address) || gateways.has(s.address))
     )
     if (holders.length === 0) continue
     const exact = holders.some((h) => !isWildcard(h.address))

@@ -11,19 +11,35 @@ describe('forwarding', () => {
   it('is an error while a forwarding network runs, fixed by setting 1 and undone only if still 1', () => {
     const [f] = checkForwarding(observation({ sysctls: { 'net.ipv4.ip_forward': '0' } }))
     expect(f).toMatchObject({ id: 'forwarding/ipv4', severity: 'error' })
-    expect(f.fix?.commands).toEqual([{ argv: ['@doctor-sysctl', 'net.ipv4.ip_forward', '1'], undo: ['@doctor-sysctl-restore', 'net.ipv4.ip_forward', '0', '1'] }])
+    expect(f.fix?.commands).toEqual([
+      {
+        argv: ['@doctor-sysctl', 'net.ipv4.ip_forward', '1'],
+        undo: ['@doctor-sysctl-restore', 'net.ipv4.ip_forward', '0', '1']
+      }
+    ])
   })
 
   it('is only a note for defined networks (guestnet turns it on at start)', () => {
-    const [f] = checkForwarding(observation({ networks: [natNetwork({ running: false })], sysctls: { 'net.ipv4.ip_forward': '0' } }))
+    const [f] = checkForwarding(
+      observation({ networks: [natNetwork({ running: false })], sysctls: { 'net.ipv4.ip_forward': '0' } })
+    )
     expect(f).toMatchObject({ severity: 'info', fix: null })
   })
 
   it('looks at IPv6 only for networks with IPv6, and never for isolated ones', () => {
     const sysctls = { 'net.ipv4.ip_forward': '1', 'net.ipv6.conf.all.forwarding': '0' }
     expect(checkForwarding(observation({ sysctls }))).toEqual([])
-    expect(checkForwarding(observation({ sysctls, networks: [dualStackNetwork()] })).map((f) => f.id)).toEqual(['forwarding/ipv6'])
-    expect(checkForwarding(observation({ sysctls: { 'net.ipv4.ip_forward': '0' }, networks: [natNetwork({ isolated: true, mode: 'none' })] }))).toEqual([])
+    expect(checkForwarding(observation({ sysctls, networks: [dualStackNetwork()] })).map((f) => f.id)).toEqual([
+      'forwarding/ipv6'
+    ])
+    expect(
+      checkForwarding(
+        observation({
+          sysctls: { 'net.ipv4.ip_forward': '0' },
+          networks: [natNetwork({ isolated: true, mode: 'none' })]
+        })
+      )
+    ).toEqual([])
   })
 })
 
@@ -33,7 +49,10 @@ describe('br-netfilter', () => {
     const [alone] = checkBrNetfilter(observation({ sysctls: on }), [])
     expect(alone).toMatchObject({ id: 'br-netfilter', severity: 'info' })
     expect(alone.fix?.commands).toEqual([
-      { argv: ['@doctor-sysctl', 'net.bridge.bridge-nf-call-iptables', '0'], undo: ['@doctor-sysctl-restore', 'net.bridge.bridge-nf-call-iptables', '1', '0'] }
+      {
+        argv: ['@doctor-sysctl', 'net.bridge.bridge-nf-call-iptables', '0'],
+        undo: ['@doctor-sysctl-restore', 'net.bridge.bridge-nf-call-iptables', '1', '0']
+      }
     ])
     expect(alone.explanation).toMatch(/Trade-off: Docker and Kubernetes rely on 1/)
     const drop = { id: 'iptables-drop/ipv4-nft-forward', check: 'iptables-drop' } as Finding
@@ -57,7 +76,12 @@ describe('accept-ra', () => {
 
   it('uses the slash form for a VLAN name, and is quiet without forwarding or with 0 or 2', () => {
     const vlan = [{ ...routes[0], dev: 'eth0.100' }]
-    const [f] = checkAcceptRa(observation({ routes: vlan, sysctls: { 'net.ipv6.conf.all.forwarding': '1', 'net/ipv6/conf/eth0.100/accept_ra': '1' } }))
+    const [f] = checkAcceptRa(
+      observation({
+        routes: vlan,
+        sysctls: { 'net.ipv6.conf.all.forwarding': '1', 'net/ipv6/conf/eth0.100/accept_ra': '1' }
+      })
+    )
     expect(f.fix?.commands[0].argv[1]).toBe('net/ipv6/conf/eth0.100/accept_ra')
     for (const s of [
       { 'net.ipv6.conf.all.forwarding': '0', 'net.ipv6.conf.wlan0.accept_ra': '1' },

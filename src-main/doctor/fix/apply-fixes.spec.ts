@@ -24,7 +24,10 @@ function fakeRunner(failOn?: string): DoctorRunner & { ran: string[] } {
     async run(argv) {
       ran.push(argv.join(' '))
       if (failOn && argv.join(' ').includes(failOn)) throw new Error(`${argv[0]} failed (exit 1): boom`)
-      if (argv[0] === 'nft') return { stdout: '{"nftables":[{"insert":{"rule":{"family":"inet","table":"k","chain":"forward","handle":9}}}]}' }
+      if (argv[0] === 'nft')
+        return {
+          stdout: '{"nftables":[{"insert":{"rule":{"family":"inet","table":"k","chain":"forward","handle":9}}}]}'
+        }
       return { stdout: '' }
     }
   }
@@ -41,8 +44,14 @@ const finding: Finding = {
   fix: {
     summary: 'accept virbr0',
     commands: [
-      { argv: ['iptables-nft', '-I', 'DOCKER-USER', '-i', 'virbr0', '-j', 'ACCEPT'], undo: ['iptables-nft', '-D', 'DOCKER-USER', '-i', 'virbr0', '-j', 'ACCEPT'] },
-      { argv: ['iptables-nft', '-I', 'DOCKER-USER', '-o', 'virbr0', '-j', 'ACCEPT'], undo: ['iptables-nft', '-D', 'DOCKER-USER', '-o', 'virbr0', '-j', 'ACCEPT'] },
+      {
+        argv: ['iptables-nft', '-I', 'DOCKER-USER', '-i', 'virbr0', '-j', 'ACCEPT'],
+        undo: ['iptables-nft', '-D', 'DOCKER-USER', '-i', 'virbr0', '-j', 'ACCEPT']
+      },
+      {
+        argv: ['iptables-nft', '-I', 'DOCKER-USER', '-o', 'virbr0', '-j', 'ACCEPT'],
+        undo: ['iptables-nft', '-D', 'DOCKER-USER', '-o', 'virbr0', '-j', 'ACCEPT']
+      },
       { argv: ['nft', '-j', '--echo', '--handle', '{}'], undo: null, undoFromEcho: true }
     ]
   }
@@ -84,7 +93,14 @@ describe('applying and undoing fixes', () => {
     const store = memoryStore()
     const runner = fakeRunner()
     await applyFix(finding, runner, store, now)
-    const second: FixRecord = { id: 'forwarding/ipv4', check: 'forwarding', title: 'fw', appliedAt: 'x', commands: [], undo: [['@doctor-sysctl-restore', 'net.ipv4.ip_forward', '0', '1']] }
+    const second: FixRecord = {
+      id: 'forwarding/ipv4',
+      check: 'forwarding',
+      title: 'fw',
+      appliedAt: 'x',
+      commands: [],
+      undo: [['@doctor-sysctl-restore', 'net.ipv4.ip_forward', '0', '1']]
+    }
     store.save([...store.load(), second])
     runner.ran.length = 0
     const actions = await undoFixes(store.load(), runner, store)
@@ -97,7 +113,14 @@ describe('applying and undoing fixes', () => {
   })
 
   it('does not run a recorded undo of an unexpected shape', async () => {
-    const bad: FixRecord = { id: 'nft-drop/x', check: 'nft-drop', title: 't', appliedAt: 'x', commands: [], undo: [['nft', 'flush', 'ruleset']] }
+    const bad: FixRecord = {
+      id: 'nft-drop/x',
+      check: 'nft-drop',
+      title: 't',
+      appliedAt: 'x',
+      commands: [],
+      undo: [['nft', 'flush', 'ruleset']]
+    }
     const runner = fakeRunner()
     const [a] = await undoFixes([bad], runner, memoryStore([bad]))
     expect(runner.ran).toEqual([])

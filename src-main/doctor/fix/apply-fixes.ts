@@ -20,7 +20,10 @@ export interface RecordStore {
 
 const msg = (e: unknown): string => (e instanceof Error ? e.message : String(e))
 
-async function runUndo(undo: readonly string[][], runner: DoctorRunner): Promise<{ errors: string[]; notes: string[] }> {
+async function runUndo(
+  undo: readonly string[][],
+  runner: DoctorRunner
+): Promise<{ errors: string[]; notes: string[] }> {
   const errors: string[] = []
   const notes: string[] = []
   for (const argv of undo) {
@@ -39,10 +42,30 @@ async function runUndo(undo: readonly string[][], runner: DoctorRunner): Promise
   return { errors, notes }
 }
 
-export async function applyFix(finding: Finding, runner: DoctorRunner, store: RecordStore, now: () => Date): Promise<DoctorAction> {
+export async function applyFix(
+  finding: Finding,
+  runner: DoctorRunner,
+  store: RecordStore,
+  now: () => Date
+): Promise<DoctorAction> {
   const fix = finding.fix
-  if (!fix) return { kind: 'fix', id: finding.id, ok: false, message: `${finding.id} has no automatic fix${finding.advice ? `: ${finding.advice}` : ''}`, commands: [], errors: [] }
-  const record: FixRecord = { id: finding.id, check: finding.check, title: finding.title, appliedAt: now().toISOString(), commands: [], undo: [] }
+  if (!fix)
+    return {
+      kind: 'fix',
+      id: finding.id,
+      ok: false,
+      message: `${finding.id} has no automatic fix${finding.advice ? `: ${finding.advice}` : ''}`,
+      commands: [],
+      errors: []
+    }
+  const record: FixRecord = {
+    id: finding.id,
+    check: finding.check,
+    title: finding.title,
+    appliedAt: now().toISOString(),
+    commands: [],
+    undo: []
+  }
   const others = store.load()
   const save = (): void => store.save([...others, record])
   for (const cmd of fix.commands) {
@@ -66,10 +89,21 @@ export async function applyFix(finding: Finding, runner: DoctorRunner, store: Re
     if (undo) record.undo.unshift([...undo])
     save()
   }
-  return { kind: 'fix', id: finding.id, ok: true, message: `fixed: ${fix.summary}`, commands: record.commands, errors: [] }
+  return {
+    kind: 'fix',
+    id: finding.id,
+    ok: true,
+    message: `fixed: ${fix.summary}`,
+    commands: record.commands,
+    errors: []
+  }
 }
 
-export async function undoFixes(selected: readonly FixRecord[], runner: DoctorRunner, store: RecordStore): Promise<DoctorAction[]> {
+export async function undoFixes(
+  selected: readonly FixRecord[],
+  runner: DoctorRunner,
+  store: RecordStore
+): Promise<DoctorAction[]> {
   const actions: DoctorAction[] = []
   // Last applied first: a later fix may build on an earlier one.
   for (const rec of [...selected].reverse()) {
@@ -79,7 +113,10 @@ export async function undoFixes(selected: readonly FixRecord[], runner: DoctorRu
       kind: 'undo',
       id: rec.id,
       ok: errors.length === 0,
-      message: errors.length === 0 ? `undone: ${rec.title}${notes.length ? ` (${notes.join('; ')})` : ''}` : `undone in part: ${rec.title}`,
+      message:
+        errors.length === 0
+          ? `undone: ${rec.title}${notes.length ? ` (${notes.join('; ')})` : ''}`
+          : `undone in part: ${rec.title}`,
       commands: rec.undo,
       errors
     })

@@ -14,12 +14,23 @@ describe('undo argv shapes', () => {
         { family: 4, backend: 'legacy', program: 'iptables-legacy', rules: '-P FORWARD DROP\n-N DOCKER\n' },
         { family: 6, backend: 'nft', program: 'ip6tables-nft', rules: DOCKER_IPTABLES }
       ],
-      firewalld: { state: 'running', note: null, defaultZone: 'public', zones: [], interfaceZones: { virbr0: 'work' }, zoneInfo: {} }
+      firewalld: {
+        state: 'running',
+        note: null,
+        defaultZone: 'public',
+        zones: [],
+        interfaceZones: { virbr0: 'work' },
+        zoneInfo: {}
+      }
     })
-    const undos = [...checkIptablesDrop(obs), ...checkFirewalld(obs)].flatMap((f) => f.fix?.commands ?? []).flatMap((c) => (c.undo ? [c.undo] : []))
+    const undos = [...checkIptablesDrop(obs), ...checkFirewalld(obs)]
+      .flatMap((f) => f.fix?.commands ?? [])
+      .flatMap((c) => (c.undo ? [c.undo] : []))
     expect(undos.length).toBeGreaterThan(8)
     for (const u of undos) expect(undoArgvProblem(u)).toBeNull()
-    const nft = undoFromEcho('{"nftables":[{"insert":{"rule":{"family":"inet","table":"k","chain":"forward","handle":3}}}]}')
+    const nft = undoFromEcho(
+      '{"nftables":[{"insert":{"rule":{"family":"inet","table":"k","chain":"forward","handle":3}}}]}'
+    )
     expect(undoArgvProblem(nft ?? [])).toBeNull()
     expect(undoArgvProblem(['@doctor-sysctl-restore', 'net.ipv4.ip_forward', '0', '1'])).toBeNull()
   })

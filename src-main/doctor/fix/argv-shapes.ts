@@ -14,7 +14,9 @@ function iptablesUndoProblem(argv: readonly string[]): string | null {
   if (op === '-X') return chain === 'DOCKER-USER' && spec.length === 0 ? null : 'only DOCKER-USER may be removed'
   if (op !== '-D' || !chain || !NAME.test(chain)) return 'an iptables undo deletes one rule (-D CHAIN …)'
   if (!spec.every((a) => ARG.test(a))) return 'unexpected iptables argument'
-  return spec[spec.length - 1] === 'ACCEPT' || (spec.join(' ') === '-j RETURN' && chain === 'DOCKER-USER') || (spec.join(' ') === '-j DOCKER-USER' && chain === 'FORWARD')
+  return spec[spec.length - 1] === 'ACCEPT' ||
+    (spec.join(' ') === '-j RETURN' && chain === 'DOCKER-USER') ||
+    (spec.join(' ') === '-j DOCKER-USER' && chain === 'FORWARD')
     ? null
     : 'an iptables undo removes only accept rules, the DOCKER-USER jump or its RETURN'
 }

@@ -25,10 +25,22 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('doctor sysctls', () => {
   it('allows only the keys the checks change', () => {
-    for (const k of ['net.ipv4.ip_forward', 'net.ipv6.conf.all.forwarding', 'net.ipv6.conf.wlan0.accept_ra', 'net/ipv6/conf/eth0.100/accept_ra', 'net.bridge.bridge-nf-call-ip6tables']) {
+    for (const k of [
+      'net.ipv4.ip_forward',
+      'net.ipv6.conf.all.forwarding',
+      'net.ipv6.conf.wlan0.accept_ra',
+      'net/ipv6/conf/eth0.100/accept_ra',
+      'net.bridge.bridge-nf-call-ip6tables'
+    ]) {
       expect(doctorSysctlKeyProblem(k), k).toBeNull()
     }
-    for (const k of ['kernel.core_pattern', 'net.ipv4.conf.all.rp_filter', 'net.ipv6.conf.all.accept_ra/../../x', 'net/ipv6/conf/../accept_ra', 'net.ipv6.conf.a.b.accept_ra']) {
+    for (const k of [
+      'kernel.core_pattern',
+      'net.ipv4.conf.all.rp_filter',
+      'net.ipv6.conf.all.accept_ra/../../x',
+      'net/ipv6/conf/../accept_ra',
+      'net.ipv6.conf.a.b.accept_ra'
+    ]) {
       expect(doctorSysctlKeyProblem(k), k).not.toBeNull()
     }
   })
@@ -40,7 +52,9 @@ describe('doctor sysctls', () => {
     expect(restoreDoctorSysctl('net.ipv4.ip_forward', '0', '1', io)).toBeNull()
     expect(get('net.ipv4.ip_forward')).toBe('0')
     put('net.ipv6.conf.wlan0.accept_ra', '0')
-    expect(restoreDoctorSysctl('net.ipv6.conf.wlan0.accept_ra', '1', '2', io)).toMatch(/is 0 now, not the 2 the fix set: left as it is/)
+    expect(restoreDoctorSysctl('net.ipv6.conf.wlan0.accept_ra', '1', '2', io)).toMatch(
+      /is 0 now, not the 2 the fix set: left as it is/
+    )
     expect(get('net.ipv6.conf.wlan0.accept_ra')).toBe('0')
     expect(restoreDoctorSysctl('net.ipv6.conf.gone0.accept_ra', '1', '2', io)).toMatch(/gone/)
   })

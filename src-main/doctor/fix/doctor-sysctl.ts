@@ -18,7 +18,8 @@ const VALUE = /^[012]$/
 
 /** Why the key may not be touched, or null. */
 export function doctorSysctlKeyProblem(key: string): string | null {
-  if (!ALLOWED_KEYS.some((re) => re.test(key))) return `refusing sysctl '${key}': the doctor changes only forwarding, accept_ra and bridge-nf-call keys`
+  if (!ALLOWED_KEYS.some((re) => re.test(key)))
+    return `refusing sysctl '${key}': the doctor changes only forwarding, accept_ra and bridge-nf-call keys`
   if (key.split(/[./]/).some((p) => p === '' || p === '..')) return `refusing sysctl '${key}'`
   return null
 }
@@ -54,7 +55,12 @@ export function setDoctorSysctl(key: string, value: string, io: SysctlIo = realS
 }
 
 /** Restores `old` if the value is still `expected`; returns a note when it was left alone. */
-export function restoreDoctorSysctl(key: string, old: string, expected: string, io: SysctlIo = realSysctlIo): string | null {
+export function restoreDoctorSysctl(
+  key: string,
+  old: string,
+  expected: string,
+  io: SysctlIo = realSysctlIo
+): string | null {
   check(key, old, expected)
   const path = sysctlFile(io.procSys, key)
   let now: string

@@ -24,9 +24,15 @@ export function emptyFirewalld(state: ObservedFirewalld['state'], note: string |
   return { state, note, defaultZone: null, zones: [], interfaceZones: {}, zoneInfo: {} }
 }
 
-export async function observeFirewalld(opts: { installed: boolean; netns: string | null; bridges: string[]; exec: Exec }): Promise<ObservedFirewalld> {
+export async function observeFirewalld(opts: {
+  installed: boolean
+  netns: string | null
+  bridges: string[]
+  exec: Exec
+}): Promise<ObservedFirewalld> {
   if (!opts.installed) return emptyFirewalld('absent', null)
-  if (opts.netns !== null) return emptyFirewalld('skipped', 'firewalld looks after the machine\'s own network namespace, not this one')
+  if (opts.netns !== null)
+    return emptyFirewalld('skipped', "firewalld looks after the machine's own network namespace, not this one")
   const state = await opts.exec(['firewall-cmd', '--state'])
   if (state.code === 252 || /not running/.test(state.stdout)) return emptyFirewalld('not-running', null)
   if (state.code !== 0) return emptyFirewalld('unknown', `firewall-cmd --state failed (exit ${state.code})`)

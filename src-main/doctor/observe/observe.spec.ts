@@ -8,7 +8,12 @@ import { observe, parseIpAddr, parseIpRoutes } from './observe'
 
 const IP_ADDR = JSON.stringify([
   { ifname: 'lo', group: 'default', addr_info: [{ family: 'inet', local: '127.0.0.1', prefixlen: 8 }] },
-  { ifname: 'virbr0', group: '26478', linkinfo: { info_kind: 'bridge' }, addr_info: [{ local: '192.168.150.1', prefixlen: 24 }] },
+  {
+    ifname: 'virbr0',
+    group: '26478',
+    linkinfo: { info_kind: 'bridge' },
+    addr_info: [{ local: '192.168.150.1', prefixlen: 24 }]
+  },
   { nope: 1 }
 ])
 
@@ -22,7 +27,13 @@ describe('observation parsing', () => {
   })
 
   it('reads routes with their protocol', () => {
-    const routes = parseIpRoutes(JSON.stringify([{ dst: 'default', dev: 'wlan0', protocol: 'ra' }, { dst: '2001:db8::/64', dev: 'wlan0', protocol: 'kernel', table: 'main' }]), 6)
+    const routes = parseIpRoutes(
+      JSON.stringify([
+        { dst: 'default', dev: 'wlan0', protocol: 'ra' },
+        { dst: '2001:db8::/64', dev: 'wlan0', protocol: 'kernel', table: 'main' }
+      ]),
+      6
+    )
     expect(routes).toEqual([
       { family: 6, dst: '::/0', dev: 'wlan0', protocol: 'ra', table: 'main' },
       { family: 6, dst: '2001:db8::/64', dev: 'wlan0', protocol: 'kernel', table: 'main' }
@@ -30,7 +41,11 @@ describe('observation parsing', () => {
   })
 
   it('reads a firewalld zone', () => {
-    expect(parseZoneInfo('public (active)\n  target: default\n  interfaces: eth0\n  services: ssh dhcpv6-client\n  ports: \n')).toEqual({ target: 'default', services: ['ssh', 'dhcpv6-client'] })
+    expect(
+      parseZoneInfo(
+        'public (active)\n  target: default\n  interfaces: eth0\n  services: ssh dhcpv6-client\n  ports: \n'
+      )
+    ).toEqual({ target: 'default', services: ['ssh', 'dhcpv6-client'] })
   })
 
   it('turns a definition into what the checks need', () => {
@@ -38,7 +53,14 @@ describe('observation parsing', () => {
       name: 'n',
       bridge: { name: 'virbr3' },
       forward: { mode: 'nat' },
-      ips: [{ family: 'ipv4', address: '10.9.0.1', prefix: 24, dhcp: { ranges: [{ start: '10.9.0.10', end: '10.9.0.20' }], hosts: [] } }]
+      ips: [
+        {
+          family: 'ipv4',
+          address: '10.9.0.1',
+          prefix: 24,
+          dhcp: { ranges: [{ start: '10.9.0.10', end: '10.9.0.20' }], hosts: [] }
+        }
+      ]
     } as unknown as NetworkDef
     expect(observedNetwork(def, true)).toEqual({
       name: 'n',
@@ -69,10 +91,20 @@ describe('observing', () => {
       return { code: 0, stdout: 'target: default\nservices: ssh\n' }
     }
     const fw = await observeFirewalld({ installed: true, netns: null, bridges: ['virbr0'], exec })
-    expect(fw).toMatchObject({ state: 'running', defaultZone: 'public', interfaceZones: { virbr0: null }, zoneInfo: { public: { services: ['ssh'] } } })
+    expect(fw).toMatchObject({
+      state: 'running',
+      defaultZone: 'public',
+      interfaceZones: { virbr0: null },
+      zoneInfo: { public: { services: ['ssh'] } }
+    })
     expect((await observeFirewalld({ installed: true, netns: 'x', bridges: [], exec })).state).toBe('skipped')
     expect((await observeFirewalld({ installed: false, netns: null, bridges: [], exec })).state).toBe('absent')
-    const stopped = await observeFirewalld({ installed: true, netns: null, bridges: [], exec: async () => ({ code: 252, stdout: 'not running\n' }) })
+    const stopped = await observeFirewalld({
+      installed: true,
+      netns: null,
+      bridges: [],
+      exec: async () => ({ code: 252, stdout: 'not running\n' })
+    })
     expect(stopped.state).toBe('not-running')
   })
 
@@ -109,15 +141,22 @@ describe('observing', () => {
       isRunning: () => false,
       exec: async (argv) => {
         ran.push(argv.join(' '))
-        if (argv[0] === 'nft') return {
+        if (argv[0] === 'nft')
+          return {
             code: 0,
-            stdout: JSON.stringify({ nftables: [{ table: { family: 'ip', name: 'filter' } }, { chain: { family: 'ip', table: 'filter', name: 'FORWARD', hook: 'forward', policy: 'drop' } }] }),
+            stdout: JSON.stringify({
+              nftables: [
+                { table: { family: 'ip', name: 'filter' } },
+                { chain: { family: 'ip', table: 'filter', name: 'FORWARD', hook: 'forward', policy: 'drop' } }
+              ]
+            }),
             stderr: ''
           }
         return { code: 0, stdout: argv[0] === 'ip' ? '[]' : '-P FORWARD DROP\n', stderr: '' }
       },
       findProgram: (p) => `/usr/sbin/${p}`,
-      readFile: (p) => (p === '/proc/self/net/ip6_tables_names' ? 'filter\n' : p === '/proc/sys/net/ipv4/ip_forward' ? '1\n' : null),
+      readFile: (p) =>
+        p === '/proc/self/net/ip6_tables_names' ? 'filter\n' : p === '/proc/sys/net/ipv4/ip_forward' ? '1\n' : null,
       sockets: () => []
     }
     const obs = await observe(deps)

@@ -29,7 +29,16 @@ export interface ObserveDeps {
   sockets?: (runtimeDir: string) => DoctorObservation['sockets']
 }
 
-export const OBSERVED_PROGRAMS = ['ip', 'nft', 'dnsmasq', 'iptables-nft', 'ip6tables-nft', 'iptables-legacy', 'ip6tables-legacy', 'firewall-cmd'] as const
+export const OBSERVED_PROGRAMS = [
+  'ip',
+  'nft',
+  'dnsmasq',
+  'iptables-nft',
+  'ip6tables-nft',
+  'iptables-legacy',
+  'ip6tables-legacy',
+  'firewall-cmd'
+] as const
 
 interface IpAddrJson {
   ifname?: unknown
@@ -54,7 +63,9 @@ export function parseIpAddr(json: string): ObservedLink[] {
             ifname: l.ifname,
             group: typeof l.group === 'string' ? l.group : 'default',
             kind: typeof l.linkinfo?.info_kind === 'string' ? l.linkinfo.info_kind : null,
-            addresses: (l.addr_info ?? []).flatMap((a) => (typeof a.local === 'string' && typeof a.prefixlen === 'number' ? [`${a.local}/${a.prefixlen}`] : []))
+            addresses: (l.addr_info ?? []).flatMap((a) =>
+              typeof a.local === 'string' && typeof a.prefixlen === 'number' ? [`${a.local}/${a.prefixlen}`] : []
+            )
           }
         ]
       : []
@@ -71,7 +82,13 @@ export function parseIpRoutes(json: string, family: 4 | 6): ObservedRoute[] {
   }
   if (!Array.isArray(raw)) return []
   const facts = parseHostFacts({ addr: [], route4: family === 4 ? raw : [], route6: family === 6 ? raw : [] })
-  return facts.routes.map((r) => ({ family, dst: r.dst, dev: r.dev ?? null, protocol: r.protocol ?? null, table: r.table }))
+  return facts.routes.map((r) => ({
+    family,
+    dst: r.dst,
+    dev: r.dev ?? null,
+    protocol: r.protocol ?? null,
+    table: r.table
+  }))
 }
 
 async function observeNetworks(deps: ObserveDeps, unavailable: string[]): Promise<ObservedNetwork[]> {
@@ -84,18 +101,25 @@ async function observeNetworks(deps: ObserveDeps, unavailable: string[]): Promis
   return entries.flatMap((e) => (e.state === 'ok' ? (observedNetwork(e.def, deps.isRunning(e.name)) ?? []) : []))
 }
 
-async function observeIptables(deps: ObserveDeps, rs: ReturnType<typeof parseNftRuleset> | null, unavailable: string[]): Promise<ObservedIptables[]> {
+async function observeIptables(
+  deps: ObserveDeps,
+  rs: ReturnType<typeof parseNftRuleset> | null,
+  unavailable: string[]
+): Promise<ObservedIptables[]> {
   const views: Array<Omit<ObservedIptables, 'rules'>> = []
   const hasNftTable = (family: string): boolean => (rs ? isIptablesNftTable(rs, { family, name: 'filter' }) : false)
   if (hasNftTable('ip')) views.push({ family: 4, backend: 'nft', program: 'iptables-nft' })
   if (hasNftTable('ip6')) views.push({ family: 6, backend: 'nft', program: 'ip6tables-nft' })
-  const legacy = (file: string): boolean => (deps.readFile(`/proc/self/net/${file}`) ?? '').split('\n').includes('filter')
+  const legacy = (file: string): boolean =>
+    (deps.readFile(`/proc/self/net/${file}`) ?? '').split('\n').includes('filter')
   if (legacy('ip_tables_names')) views.push({ family: 4, backend: 'legacy', program: 'iptables-legacy' })
   if (legacy('ip6_tables_names')) views.push({ family: 6, backend: 'legacy', program: 'ip6tables-legacy' })
   const out: ObservedIptables[] = []
   for (const v of views) {
     if (deps.findProgram(v.program) === null) {
-      unavailable.push(`iptables ${v.backend} rules (IPv${v.family}) exist but ${v.program} is not installed (Debian package iptables)`)
+      unavailable.push(
+        `iptables ${v.backend} rules (IPv${v.family}) exist but ${v.program} is not installed (Debian package iptables)`
+      )
       continue
     }
     const r = await deps.exec([v.program, '-t', 'filter', '-S'])
@@ -133,11 +157,17 @@ export async function observe(deps: ObserveDeps): Promise<DoctorObservation> {
       unavailable.push('nft -j list ruleset printed something that is not JSON')
     }
   } else {
-    unavailable.push(asRoot ? `the nftables ruleset could not be listed${nft ? `: ${nft.stderr.trim()}` : ' (nft is missing)'}` : 'firewall rules (nftables, iptables): only root can list them')
+    unavailable.push(
+      asRoot
+        ? `the nftables ruleset could not be listed${nft ? `: ${nft.stderr.trim()}` : ' (nft is missing)'}`
+        : 'firewall rules (nftables, iptables): only root can list them'
+    )
   }
   const links = addr?.code === 0 ? parseIpAddr(addr.stdout) : []
   const routes = route6?.code === 0 ? parseIpRoutes(route6.stdout, 6) : []
-  const iptables = asRoot ? await observeIptables(deps, nftRuleset === null ? null : parseNftRuleset(nftRuleset), unavailable) : []
+  const iptables = asRoot
+    ? await observeIptables(deps, nftRuleset === null ? null : parseNftRuleset(nftRuleset), unavailable)
+    : []
   const uplinks = raUplinkNames({ routes, networks })
   const sysctls = readSysctls(deps, [
     'net.ipv4.ip_forward',

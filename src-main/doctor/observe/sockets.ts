@@ -26,7 +26,9 @@ export function listedSockets(): ProcSocket[] {
     ['tcp', '/proc/self/net/tcp'],
     ['tcp', '/proc/self/net/tcp6']
   ] as const
-  return files.flatMap(([proto, file]) => parseProcNetSockets(read(file), proto)).filter((s) => WATCHED_PORTS.has(s.port))
+  return files
+    .flatMap(([proto, file]) => parseProcNetSockets(read(file), proto))
+    .filter((s) => WATCHED_PORTS.has(s.port))
 }
 
 /** inode → pid for the given inodes, scanning every process's file descriptors. */
@@ -67,7 +69,8 @@ export function observeSockets(runtimeDir: string): ObservedSocket[] {
   return listed.map((s) => {
     const pid = owners.get(s.inode) ?? null
     const program = pid === null ? null : read(`/proc/${pid}/comm`).trim() || null
-    const cmdline = pid === null ? null : read(`/proc/${pid}/cmdline`).split('\0').filter(Boolean).join(' ').slice(0, 300) || null
+    const cmdline =
+      pid === null ? null : read(`/proc/${pid}/cmdline`).split('\0').filter(Boolean).join(' ').slice(0, 300) || null
     const ours = program === 'dnsmasq' && cmdline !== null && cmdline.includes(`${runtimeDir}/`)
     return { ...s, pid, program, cmdline, ours }
   })

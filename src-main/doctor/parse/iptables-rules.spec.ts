@@ -5,7 +5,16 @@ import { acceptsInterface, jumpsTo, parseIptablesRules, ruleOption, splitIptable
 
 describe('iptables -S parsing', () => {
   it('splits quoted arguments the way iptables-save writes them', () => {
-    expect(splitIptablesLine('-A X -m comment --comment "two words \\"q\\"" -j ACCEPT')).toEqual(['-A', 'X', '-m', 'comment', '--comment', 'two words "q"', '-j', 'ACCEPT'])
+    expect(splitIptablesLine('-A X -m comment --comment "two words \\"q\\"" -j ACCEPT')).toEqual([
+      '-A',
+      'X',
+      '-m',
+      'comment',
+      '--comment',
+      'two words "q"',
+      '-j',
+      'ACCEPT'
+    ])
     expect(splitIptablesLine('-A X --comment ""')).toEqual(['-A', 'X', '--comment', ''])
   })
 

@@ -17,7 +17,11 @@ describe('nft -j ruleset', () => {
 
   it('skips what is not the expected shape', () => {
     expect(parseNftRuleset(null)).toEqual({ tables: [], chains: [], rules: [] })
-    expect(parseNftRuleset({ nftables: [1, null, { table: { family: 1 } }, { rule: { family: 'ip', table: 't', chain: 'c' } }] }).rules).toEqual([])
+    expect(
+      parseNftRuleset({
+        nftables: [1, null, { table: { family: 1 } }, { rule: { family: 'ip', table: 't', chain: 'c' } }]
+      }).rules
+    ).toEqual([])
   })
 
   it('finds verdicts and unconditional rules', () => {
@@ -32,7 +36,13 @@ describe('nft -j ruleset', () => {
     expect(matchesInterface(rule([iif({ set: ['eth0', 'virbr0'] })]), 'iifname', 'virbr0')).toBe(true)
     expect(matchesInterface(rule([iif('virbr*')]), 'iifname', 'virbr3')).toBe(true)
     expect(matchesInterface(rule([iif('virbr0')]), 'oifname', 'virbr0')).toBe(false)
-    expect(matchesInterface(rule([{ match: { op: '!=', left: { meta: { key: 'iifname' } }, right: 'virbr0' } }]), 'iifname', 'virbr0')).toBe(false)
+    expect(
+      matchesInterface(
+        rule([{ match: { op: '!=', left: { meta: { key: 'iifname' } }, right: 'virbr0' } }]),
+        'iifname',
+        'virbr0'
+      )
+    ).toBe(false)
   })
 
   it("recognises iptables-nft's tables", () => {

@@ -54,7 +54,15 @@ export function parseNftRuleset(json: unknown): NftRuleset {
       const table = str(c.table)
       const name = str(c.name)
       if (family && table && name) {
-        out.chains.push({ family, table, name, hook: str(c.hook), type: str(c.type), prio: num(c.prio), policy: str(c.policy) })
+        out.chains.push({
+          family,
+          table,
+          name,
+          hook: str(c.hook),
+          type: str(c.type),
+          prio: num(c.prio),
+          policy: str(c.policy)
+        })
       }
     } else if (o.rule) {
       const r = o.rule
@@ -63,7 +71,14 @@ export function parseNftRuleset(json: unknown): NftRuleset {
       const chain = str(r.chain)
       const handle = num(r.handle)
       if (family && table && chain && handle !== null) {
-        out.rules.push({ family, table, chain, handle, expr: Array.isArray(r.expr) ? r.expr : [], comment: str(r.comment) })
+        out.rules.push({
+          family,
+          table,
+          chain,
+          handle,
+          expr: Array.isArray(r.expr) ? r.expr : [],
+          comment: str(r.comment)
+        })
       }
     }
   }
@@ -106,7 +121,8 @@ export function matchesInterface(rule: NftRule, key: 'iifname' | 'oifname', ifna
     if (!m || m.left?.meta?.key !== key) return false
     if (m.op !== '==' && m.op !== 'in') return false
     const right = m.right
-    const same = (v: unknown): boolean => typeof v === 'string' && (v === ifname || (v.endsWith('*') && ifname.startsWith(v.slice(0, -1))))
+    const same = (v: unknown): boolean =>
+      typeof v === 'string' && (v === ifname || (v.endsWith('*') && ifname.startsWith(v.slice(0, -1))))
     if (typeof right === 'string') return same(right)
     const set = (right as { set?: unknown } | null)?.set
     return Array.isArray(set) && set.some(same)

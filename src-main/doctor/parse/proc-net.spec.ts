@@ -26,7 +26,9 @@ describe('/proc/net sockets', () => {
       { proto: 'udp', family: 4, address: '0.0.0.0', port: 67, inode: 40001 },
       { proto: 'udp', family: 4, address: '192.168.150.1', port: 53, inode: 40002 }
     ])
-    expect(parseProcNetSockets(TCP6, 'tcp')).toEqual([{ proto: 'tcp', family: 6, address: '::', port: 53, inode: 50001 }])
+    expect(parseProcNetSockets(TCP6, 'tcp')).toEqual([
+      { proto: 'tcp', family: 6, address: '::', port: 53, inode: 50001 }
+    ])
   })
 
   it('knows wildcard addresses', () => {

@@ -36,7 +36,7 @@ export function decodeProcAddress(hex: string): { family: 4 | 6; address: string
 function compressIpv6(groups: string[]): string {
   let best = -1
   let bestLen = 0
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== '0') {
       i++
       continue

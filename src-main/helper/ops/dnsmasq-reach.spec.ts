@@ -36,6 +36,11 @@ describe('dnsmasq reaching its files', () => {
     const msg = blockedMessage(blocked as DirFacts, dnsmasq, 'web')
     expect(msg).toContain("dnsmasq runs as 'dnsmasq' and cannot enter /tmp/gnt-1 (mode 0700)")
     expect(msg).toContain('chmod o+x /tmp/gnt-1')
-    expect(firstBlocked(dirs.filter((d) => d.path !== '/tmp/gnt-1'), dnsmasq)).toBeNull()
+    expect(
+      firstBlocked(
+        dirs.filter((d) => d.path !== '/tmp/gnt-1'),
+        dnsmasq
+      )
+    ).toBeNull()
   })
 })

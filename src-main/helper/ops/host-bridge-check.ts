@@ -23,9 +23,16 @@ export function hostBridgeRefusal(bridge: string, f: HostBridgeFacts): { message
       fix: `create it with your wired interface in it (e.g. nmcli con add type bridge ifname ${bridge}, then add the NIC as its port), or name an existing bridge in <bridge name=…/>`
     }
   }
-  if (!f.isBridge) return { message: `${bridge} is not a bridge`, fix: `name a bridge (ip -d link show type bridge lists them), or make ${bridge} one where the host's network is configured` }
+  if (!f.isBridge)
+    return {
+      message: `${bridge} is not a bridge`,
+      fix: `name a bridge (ip -d link show type bridge lists them), or make ${bridge} one where the host's network is configured`
+    }
   if (f.group === GUESTNET_DEVGROUP) {
-    return { message: `${bridge} is a bridge guestnet made for another network`, fix: "join that network instead, or use mode='nat' or 'route' for a network of its own" }
+    return {
+      message: `${bridge} is a bridge guestnet made for another network`,
+      fix: "join that network instead, or use mode='nat' or 'route' for a network of its own"
+    }
   }
   return null
 }
@@ -44,5 +51,9 @@ export function readHostBridge(bridge: string): HostBridgeFacts {
 
 export function assertHostBridgeUsable(network: string, bridge: string): void {
   const refusal = hostBridgeRefusal(bridge, readHostBridge(bridge))
-  if (refusal) throw new HelperError('INVALID_DEFINITION', `network ${network} cannot start: ${refusal.message}`, { field: 'bridge.name', fix: refusal.fix })
+  if (refusal)
+    throw new HelperError('INVALID_DEFINITION', `network ${network} cannot start: ${refusal.message}`, {
+      field: 'bridge.name',
+      fix: refusal.fix
+    })
 }

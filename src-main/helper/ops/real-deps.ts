@@ -19,7 +19,11 @@ export function parseIpLinkNames(json: string): Set<string> {
   try {
     const raw = JSON.parse(json) as unknown
     if (!Array.isArray(raw)) return new Set()
-    return new Set(raw.flatMap((l) => (typeof (l as { ifname?: unknown })?.ifname === 'string' ? [(l as { ifname: string }).ifname] : [])))
+    return new Set(
+      raw.flatMap((l) =>
+        typeof (l as { ifname?: unknown })?.ifname === 'string' ? [(l as { ifname: string }).ifname] : []
+      )
+    )
   } catch {
     return new Set()
   }
@@ -52,7 +56,8 @@ export function realDeps(opts: RealDepsOptions): OpsDeps {
       ),
     interfaces: listInterfaces,
     tables: listNftTables,
-    groupBridges: async () => parseIpLinkNames((await execProgram(['ip', '-j', 'link', 'show', 'group', DEVGROUP])).stdout),
+    groupBridges: async () =>
+      parseIpLinkNames((await execProgram(['ip', '-j', 'link', 'show', 'group', DEVGROUP])).stdout),
     inspectPidfile,
     checkPrograms: (programs) => {
       for (const p of programs) resolveProgram(p)

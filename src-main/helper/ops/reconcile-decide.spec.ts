@@ -40,7 +40,8 @@ function obs(patch: Partial<ReconcileObservation> = {}): ReconcileObservation {
 }
 
 const owner = (t: { name: string }): string | null => (t.name.startsWith('guestnet_') ? t.name.slice(9) : null)
-const kinds = (o: ReconcileObservation, only?: string): string[] => decideReconcile(o, owner, only).map((a) => `${a.kind}:${a.network}`)
+const kinds = (o: ReconcileObservation, only?: string): string[] =>
+  decideReconcile(o, owner, only).map((a) => `${a.kind}:${a.network}`)
 
 describe('decideReconcile', () => {
   it('keeps a complete running network and touches nothing of it', () => {
@@ -93,14 +94,22 @@ describe('decideReconcile', () => {
       networks: [{ name: 'a', bridge: 'virbr1' }],
       interfaces: new Set(['virbr1']),
       groupBridges: new Set(['virbr1']),
-      tables: [{ family: 'inet', name: 'guestnet_a' }, { family: 'inet', name: 'filter' }, { family: 'ip', name: 'libvirt_network' }],
+      tables: [
+        { family: 'inet', name: 'guestnet_a' },
+        { family: 'inet', name: 'filter' },
+        { family: 'ip', name: 'libvirt_network' }
+      ],
       pidfiles: [{ network: 'a', pidfile: '/run/guestnet/a/dnsmasq.pid', state: 'ours' }]
     })
     expect(kinds(o)).toEqual(['kill-dnsmasq:a', 'delete-table:a', 'delete-bridge:a'])
   })
 
   it('never touches a bridge guestnet did not create, even if a network of ours names it', () => {
-    const o = obs({ networks: [{ name: 'default', bridge: 'virbr0' }], interfaces: new Set(['virbr0']), groupBridges: new Set() })
+    const o = obs({
+      networks: [{ name: 'default', bridge: 'virbr0' }],
+      interfaces: new Set(['virbr0']),
+      groupBridges: new Set()
+    })
     const actions = decideReconcile(o, owner)
     expect(actions).toHaveLength(1)
     expect(actions[0]).toMatchObject({ kind: 'leave', network: 'default' })
@@ -108,22 +117,39 @@ describe('decideReconcile', () => {
   })
 
   it('never touches tables that are not guestnet_*', () => {
-    const o = obs({ tables: [{ family: 'inet', name: 'filter' }, { family: 'ip', name: 'nat' }, { family: 'inet', name: 'libvirt_network' }] })
+    const o = obs({
+      tables: [
+        { family: 'inet', name: 'filter' },
+        { family: 'ip', name: 'nat' },
+        { family: 'inet', name: 'libvirt_network' }
+      ]
+    })
     expect(kinds(o)).toEqual([])
   })
 
   it('does not kill a process behind a reused pid, only drops the stale file', () => {
-    const o = obs({ pidfiles: [{ network: 'a', pidfile: '/p', state: 'foreign' }, { network: 'b', pidfile: '/q', state: 'dead' }] })
+    const o = obs({
+      pidfiles: [
+        { network: 'a', pidfile: '/p', state: 'foreign' },
+        { network: 'b', pidfile: '/q', state: 'dead' }
+      ]
+    })
     expect(kinds(o)).toEqual(['remove-pidfile:a', 'remove-pidfile:b'])
   })
 
   it('leaves a journal from another namespace alone', () => {
-    const o = obs({ journals: new Map([['a', { ok: true, journal: journal('a', 'virbr1', { nsId: 'net:[99]' }) }]]), ledgerOwners: ['a'] })
+    const o = obs({
+      journals: new Map([['a', { ok: true, journal: journal('a', 'virbr1', { nsId: 'net:[99]' }) }]]),
+      ledgerOwners: ['a']
+    })
     expect(kinds(o)).toEqual(['leave:a'])
   })
 
   it('sets an unreadable journal aside and treats its pieces as leftovers', () => {
-    const o = obs({ journals: new Map([['a', { ok: false, reason: 'not JSON' }]]), tables: [{ family: 'inet', name: 'guestnet_a' }] })
+    const o = obs({
+      journals: new Map([['a', { ok: false, reason: 'not JSON' }]]),
+      tables: [{ family: 'inet', name: 'guestnet_a' }]
+    })
     expect(kinds(o)).toEqual(['quarantine-journal:a', 'delete-table:a'])
   })
 
@@ -137,12 +163,21 @@ describe('decideReconcile', () => {
   })
 
   it('can be narrowed to one network (what start does before starting)', () => {
-    const o = obs({ tables: [{ family: 'inet', name: 'guestnet_a' }, { family: 'inet', name: 'guestnet_b' }] })
+    const o = obs({
+      tables: [
+        { family: 'inet', name: 'guestnet_a' },
+        { family: 'inet', name: 'guestnet_b' }
+      ]
+    })
     expect(kinds(o, 'b')).toEqual(['delete-table:b'])
   })
 
   it('does not judge tables when they could not be listed', () => {
-    const o = obs({ journals: new Map([['a', { ok: true, journal: journal('a', 'virbr1', { pidfile: null }) }]]), interfaces: new Set(['virbr1']), tables: null })
+    const o = obs({
+      journals: new Map([['a', { ok: true, journal: journal('a', 'virbr1', { pidfile: null }) }]]),
+      interfaces: new Set(['virbr1']),
+      tables: null
+    })
     expect(kinds(o)).toEqual(['keep:a'])
   })
 })

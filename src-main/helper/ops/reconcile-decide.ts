@@ -91,14 +91,22 @@ export function decideReconcile(o: ReconcileObservation, tableOwner: TableOwner,
 
   for (const [network, rec] of o.journals) {
     if (!rec.ok) {
-      actions.push({ kind: 'quarantine-journal', network, why: `journal unreadable (${rec.reason}): set aside; its pieces are cleaned up as leftovers` })
+      actions.push({
+        kind: 'quarantine-journal',
+        network,
+        why: `journal unreadable (${rec.reason}): set aside; its pieces are cleaned up as leftovers`
+      })
       continue
     }
     const j = rec.journal
     if (j.nsId !== null && o.nsId !== null && j.nsId !== o.nsId) {
       covered.add(network)
       running.add(network)
-      actions.push({ kind: 'leave', network, why: `journal written in another network namespace (${j.nsId}): left alone` })
+      actions.push({
+        kind: 'leave',
+        network,
+        why: `journal written in another network namespace (${j.nsId}): left alone`
+      })
       continue
     }
     cover(j)
@@ -106,12 +114,21 @@ export function decideReconcile(o: ReconcileObservation, tableOwner: TableOwner,
     if (missing.length === 0) {
       running.add(network)
       actions.push({ kind: 'keep', network, why: 'active: bridge, tables and dnsmasq all present' })
-      if (o.intents.has(network)) actions.push({ kind: 'drop-intent', network, why: 'a start intent left next to a complete journal' })
+      if (o.intents.has(network))
+        actions.push({ kind: 'drop-intent', network, why: 'a start intent left next to a complete journal' })
     } else if (present.length === 0) {
-      actions.push({ kind: 'drop-journal', network, why: `journal of a network whose pieces are all gone (${missing.join(', ')})` })
+      actions.push({
+        kind: 'drop-journal',
+        network,
+        why: `journal of a network whose pieces are all gone (${missing.join(', ')})`
+      })
     } else {
       replayed.add(network)
-      actions.push({ kind: 'teardown-journal', network, why: `broken: ${missing.join(', ')} gone while ${present.join(', ')} remain; tearing the rest down` })
+      actions.push({
+        kind: 'teardown-journal',
+        network,
+        why: `broken: ${missing.join(', ')} gone while ${present.join(', ')} remain; tearing the rest down`
+      })
     }
   }
 
@@ -121,19 +138,45 @@ export function decideReconcile(o: ReconcileObservation, tableOwner: TableOwner,
       continue
     }
     if (!rec.ok) {
-      actions.push({ kind: 'drop-intent', network, why: `start intent unreadable (${rec.reason}); its pieces are cleaned up as leftovers` })
+      actions.push({
+        kind: 'drop-intent',
+        network,
+        why: `start intent unreadable (${rec.reason}); its pieces are cleaned up as leftovers`
+      })
       continue
     }
     cover(rec.journal)
     replayed.add(network)
-    actions.push({ kind: 'rollback-intent', network, why: 'a start was interrupted (crash or kill): rolling back everything it may have done' })
+    actions.push({
+      kind: 'rollback-intent',
+      network,
+      why: 'a start was interrupted (crash or kill): rolling back everything it may have done'
+    })
   }
 
   for (const p of o.pidfiles) {
     if (covered.has(p.network)) continue
-    if (p.state === 'ours') actions.push({ kind: 'kill-dnsmasq', network: p.network, pidfile: p.pidfile, why: 'dnsmasq running from our pid file with no journal' })
-    else if (p.state === 'dead') actions.push({ kind: 'remove-pidfile', network: p.network, pidfile: p.pidfile, why: 'stale pid file (process gone)' })
-    else if (p.state === 'foreign') actions.push({ kind: 'remove-pidfile', network: p.network, pidfile: p.pidfile, why: 'pid file names a process that is not our dnsmasq (pid reused): file removed, process left alone' })
+    if (p.state === 'ours')
+      actions.push({
+        kind: 'kill-dnsmasq',
+        network: p.network,
+        pidfile: p.pidfile,
+        why: 'dnsmasq running from our pid file with no journal'
+      })
+    else if (p.state === 'dead')
+      actions.push({
+        kind: 'remove-pidfile',
+        network: p.network,
+        pidfile: p.pidfile,
+        why: 'stale pid file (process gone)'
+      })
+    else if (p.state === 'foreign')
+      actions.push({
+        kind: 'remove-pidfile',
+        network: p.network,
+        pidfile: p.pidfile,
+        why: 'pid file names a process that is not our dnsmasq (pid reused): file removed, process left alone'
+      })
   }
 
   for (const t of o.tables ?? []) {
@@ -144,20 +187,36 @@ export function decideReconcile(o: ReconcileObservation, tableOwner: TableOwner,
   }
 
   for (const n of o.networks) {
-    if (n.bridge === null || covered.has(n.name) || coveredBridges.has(n.bridge) || !o.interfaces.has(n.bridge)) continue
+    if (n.bridge === null || covered.has(n.name) || coveredBridges.has(n.bridge) || !o.interfaces.has(n.bridge))
+      continue
     if (o.groupBridges.has(n.bridge)) {
-      actions.push({ kind: 'delete-bridge', network: n.name, bridge: n.bridge, why: `bridge ${n.bridge} of network ${n.name} (guestnet's interface group) with no journal` })
+      actions.push({
+        kind: 'delete-bridge',
+        network: n.name,
+        bridge: n.bridge,
+        why: `bridge ${n.bridge} of network ${n.name} (guestnet's interface group) with no journal`
+      })
     } else {
-      actions.push({ kind: 'leave', network: n.name, why: `bridge ${n.bridge} exists but guestnet did not create it (not in guestnet's interface group): left alone` })
+      actions.push({
+        kind: 'leave',
+        network: n.name,
+        why: `bridge ${n.bridge} exists but guestnet did not create it (not in guestnet's interface group): left alone`
+      })
     }
   }
 
   for (const owner of new Set(o.ledgerOwners)) {
-    if (!running.has(owner) && !replayed.has(owner)) actions.push({ kind: 'release-sysctls', network: owner, why: 'sysctls still recorded for a network that is not running' })
+    if (!running.has(owner) && !replayed.has(owner))
+      actions.push({
+        kind: 'release-sysctls',
+        network: owner,
+        why: 'sysctls still recorded for a network that is not running'
+      })
   }
 
   for (const d of o.networkDirs) {
-    if (!running.has(d)) actions.push({ kind: 'remove-network-dir', network: d, why: 'generated files of a network that is not running' })
+    if (!running.has(d))
+      actions.push({ kind: 'remove-network-dir', network: d, why: 'generated files of a network that is not running' })
   }
 
   return only === undefined ? actions : actions.filter((a) => a.network === only)

@@ -48,7 +48,10 @@ export function tableOwner(t: NftTableRef): string | null {
 function listRuntime(dir: string): { files: string[]; dirs: string[] } {
   try {
     const entries = readdirSync(dir, { withFileTypes: true })
-    return { files: entries.filter((e) => e.isFile()).map((e) => e.name), dirs: entries.filter((e) => e.isDirectory()).map((e) => e.name) }
+    return {
+      files: entries.filter((e) => e.isFile()).map((e) => e.name),
+      dirs: entries.filter((e) => e.isDirectory()).map((e) => e.name)
+    }
   } catch {
     return { files: [], dirs: [] }
   }
@@ -73,7 +76,10 @@ export async function observe(deps: OpsDeps, defs: readonly NetworkDef[]): Promi
     if (readTextSync(pidfile) === null) return []
     return [{ network, pidfile, state: deps.inspectPidfile(pidfile).state }]
   })
-  const [tables, groupBridges] = await Promise.all([deps.tables().catch(() => null), deps.groupBridges().catch(() => new Set<string>())])
+  const [tables, groupBridges] = await Promise.all([
+    deps.tables().catch(() => null),
+    deps.groupBridges().catch(() => new Set<string>())
+  ])
   const ledger = parseLedger(readTextSync(paths.ledgerFile) ?? '{}')
   return {
     networks: defs.map((d) => ({ name: d.name, bridge: d.bridge?.name ?? null })),
@@ -91,7 +97,8 @@ export async function observe(deps: OpsDeps, defs: readonly NetworkDef[]): Promi
 
 function removeGeneratedFiles(network: string, deps: OpsDeps): void {
   const p = networkPaths(deps.paths.plan, network)
-  for (const f of [p.dnsmasqConf, p.hostsfile, p.addnhosts, p.ruleset, p.pidfile, p.ipBatch, p.ip6Batch]) removePathSync(f)
+  for (const f of [p.dnsmasqConf, p.hostsfile, p.addnhosts, p.ruleset, p.pidfile, p.ipBatch, p.ip6Batch])
+    removePathSync(f)
   removeNetworkDir(network, deps)
 }
 
@@ -115,7 +122,8 @@ async function act(a: ReconcileAction, o: ReconcileObservation, deps: OpsDeps): 
       const rec = (a.kind === 'teardown-journal' ? o.journals : o.intents).get(a.network)
       if (!rec?.ok) return
       const report = await teardown(rec.journal, deps)
-      if (report.remaining.length > 0) throw new Error(`still present after the undo: ${report.remaining.join(', ')} (${report.errors.join('; ')})`)
+      if (report.remaining.length > 0)
+        throw new Error(`still present after the undo: ${report.remaining.join(', ')} (${report.errors.join('; ')})`)
       removePathSync(a.kind === 'teardown-journal' ? paths.journal(a.network) : paths.intent(a.network))
       return
     }

@@ -57,16 +57,21 @@ export function parseBridgeAddresses(json: string, family: 4 | 6): BridgeAddress
   }
   if (!Array.isArray(raw)) return []
   const want = family === 4 ? 'inet' : 'inet6'
-  return raw.flatMap((link: { addr_info?: { family?: string; local?: string; prefixlen?: number; scope?: string }[] }) =>
-    (link?.addr_info ?? []).flatMap((a) =>
-      a.family === want && a.scope === 'global' && typeof a.local === 'string' && typeof a.prefixlen === 'number' ? [{ address: a.local, prefix: a.prefixlen }] : []
-    )
+  return raw.flatMap(
+    (link: { addr_info?: { family?: string; local?: string; prefixlen?: number; scope?: string }[] }) =>
+      (link?.addr_info ?? []).flatMap((a) =>
+        a.family === want && a.scope === 'global' && typeof a.local === 'string' && typeof a.prefixlen === 'number'
+          ? [{ address: a.local, prefix: a.prefixlen }]
+          : []
+      )
   )
 }
 
 function addressesOf(def: NetworkDef, family: 4 | 6): BridgeAddress[] {
   const want = family === 4 ? 'ipv4' : 'ipv6'
-  return def.ips.filter((ip) => ip.family === want).map((ip) => ({ address: canonicalIp(ip.address) ?? ip.address, prefix: ip.prefix }))
+  return def.ips
+    .filter((ip) => ip.family === want)
+    .map((ip) => ({ address: canonicalIp(ip.address) ?? ip.address, prefix: ip.prefix }))
 }
 
 export async function renumberLive(input: LiveRenumberInput): Promise<{ dnsmasqPid: number | null }> {
@@ -74,13 +79,21 @@ export async function renumberLive(input: LiveRenumberInput): Promise<{ dnsmasqP
   const name = newDef.name
   const record = readRecord(deps.paths.journal(name))
   if (!record || !record.ok) {
-    throw new HelperError('NOT_ACTIVE', `network ${name} has no readable journal: it is not running as guestnet started it`, { fix: 'run guestnet reconcile, then renumber again' })
+    throw new HelperError(
+      'NOT_ACTIVE',
+      `network ${name} has no readable journal: it is not running as guestnet started it`,
+      { fix: 'run guestnet reconcile, then renumber again' }
+    )
   }
   const bridge = record.journal.bridge
   if (bridge !== newDef.bridge?.name || !deps.interfaces().has(bridge)) {
-    throw new HelperError('NOT_ACTIVE', `network ${name}'s bridge ${bridge} is not there (or not the one its definition names)`, {
-      fix: 'run guestnet reconcile (or stop and start the network), then renumber again'
-    })
+    throw new HelperError(
+      'NOT_ACTIVE',
+      `network ${name}'s bridge ${bridge} is not there (or not the one its definition names)`,
+      {
+        fix: 'run guestnet reconcile (or stop and start the network), then renumber again'
+      }
+    )
   }
   const user = dnsmasqUser()
   const oldPlan = buildPlan(oldDef, { paths: deps.paths.plan, hostFacts: input.facts, dnsmasqUser: user })
@@ -93,9 +106,13 @@ export async function renumberLive(input: LiveRenumberInput): Promise<{ dnsmasqP
   }
   for (const key of CHECKED_ARTIFACTS) {
     if (oldPlan.artifacts[key] !== undefined && oldFiles[key] !== oldPlan.artifacts[key]) {
-      throw new HelperError('ACTIVE', `network ${name} runs a different definition than the stored one (it was changed while running), so it cannot be renumbered live`, {
-        fix: `restart it first (guestnet net-destroy ${name}; guestnet net-start ${name}), or stop it and renumber it stopped`
-      })
+      throw new HelperError(
+        'ACTIVE',
+        `network ${name} runs a different definition than the stored one (it was changed while running), so it cannot be renumbered live`,
+        {
+          fix: `restart it first (guestnet net-destroy ${name}; guestnet net-start ${name}), or stop it and renumber it stopped`
+        }
+      )
     }
   }
   const shown = await execProgram(['ip', '-j', family === 4 ? '-4' : '-6', 'addr', 'show', 'dev', bridge])
@@ -110,7 +127,14 @@ export async function renumberLive(input: LiveRenumberInput): Promise<{ dnsmasqP
     table: newPlan.nftRuleset ? nftTableName(name) : null,
     dnsmasq: newPlan.steps.some((s) => s.id === 'dnsmasq')
   })
-  deps.checkPrograms([...new Set(plan.steps.flatMap((s) => [...s.apply, ...s.rollback]).map((a) => a[0]).filter((p) => !p.startsWith('@')))])
+  deps.checkPrograms([
+    ...new Set(
+      plan.steps
+        .flatMap((s) => [...s.apply, ...s.rollback])
+        .map((a) => a[0])
+        .filter((p) => !p.startsWith('@'))
+    )
+  ])
 
   const out = await applyPlan(plan.steps, deps.runnerFor(name, plan.artifacts), {
     network: name,
@@ -124,8 +148,15 @@ export async function renumberLive(input: LiveRenumberInput): Promise<{ dnsmasqP
     writeAtomicSync(deps.paths.journal(name), formatJournal({ ...record.journal, dnsmasqPid: pid }))
     return { dnsmasqPid: pid }
   }
-  const tail = out.leftSomething ? '; some rollback commands failed too (see rollbackErrors): run guestnet reconcile' : '; the network runs as before'
-  if (out.interrupted) throw new HelperError('INTERRUPTED', `renumbering network ${name} was interrupted by a signal${tail}`, { rollbackErrors: out.rollbackErrors })
+  const tail = out.leftSomething
+    ? '; some rollback commands failed too (see rollbackErrors): run guestnet reconcile'
+    : '; the network runs as before'
+  if (out.interrupted)
+    throw new HelperError('INTERRUPTED', `renumbering network ${name} was interrupted by a signal${tail}`, {
+      rollbackErrors: out.rollbackErrors
+    })
   const where = out.failedStep === null ? '' : ` at step '${out.failedStep}'`
-  throw new HelperError('STEP_FAILED', `renumbering network ${name} failed${where}: ${messageOf(out.error)}${tail}`, { rollbackErrors: out.rollbackErrors })
+  throw new HelperError('STEP_FAILED', `renumbering network ${name} failed${where}: ${messageOf(out.error)}${tail}`, {
+    rollbackErrors: out.rollbackErrors
+  })
 }

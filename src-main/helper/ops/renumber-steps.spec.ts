@@ -12,8 +12,20 @@ const input: RenumberStepsInput = {
   newAddresses: [{ address: '10.122.0.1', prefix: 24 }],
   oldAddresses: [{ address: '192.168.122.1', prefix: 24 }],
   paths,
-  newArtifacts: { 'ip.batch': 'NEW-IP', nft: 'NEW-NFT', 'dnsmasq.conf': 'NEW-CONF', hostsfile: 'NEW-HOSTS', addnhosts: '' },
-  oldFiles: { 'ip.batch': 'OLD-IP', nft: 'OLD-NFT', 'dnsmasq.conf': 'OLD-CONF', hostsfile: 'OLD-HOSTS', addnhosts: null },
+  newArtifacts: {
+    'ip.batch': 'NEW-IP',
+    nft: 'NEW-NFT',
+    'dnsmasq.conf': 'NEW-CONF',
+    hostsfile: 'NEW-HOSTS',
+    addnhosts: ''
+  },
+  oldFiles: {
+    'ip.batch': 'OLD-IP',
+    nft: 'OLD-NFT',
+    'dnsmasq.conf': 'OLD-CONF',
+    hostsfile: 'OLD-HOSTS',
+    addnhosts: null
+  },
   table: 'guestnet_lab',
   dnsmasq: true
 }
@@ -41,7 +53,10 @@ describe('renumberSteps', () => {
   })
 
   it('replaces the table atomically both ways and cleans up its scratch files', () => {
-    expect(steps[3]).toMatchObject({ apply: [['nft', '-f', `${paths.dir}/renumber.nft`]], rollback: [['nft', '-f', `${paths.dir}/renumber-undo.nft`]] })
+    expect(steps[3]).toMatchObject({
+      apply: [['nft', '-f', `${paths.dir}/renumber.nft`]],
+      rollback: [['nft', '-f', `${paths.dir}/renumber-undo.nft`]]
+    })
     expect(artifacts['renumber.nft']).toBe('table inet guestnet_lab\ndelete table inet guestnet_lab\nNEW-NFT')
     expect(artifacts['renumber-undo.nft']).toBe(nftReplace('guestnet_lab', 'OLD-NFT'))
     expect(scratch).toEqual([`${paths.dir}/renumber.nft`, `${paths.dir}/renumber-undo.nft`])

@@ -65,12 +65,16 @@ export function nftReplace(table: string, ruleset: string): string {
 }
 
 function addressArgv(a: BridgeAddress, family: 4 | 6, bridge: string): Argv {
-  return family === 4 ? ['ip', 'addr', 'add', `${a.address}/${a.prefix}`, 'broadcast', '+', 'dev', bridge] : ['ip', 'addr', 'add', `${a.address}/${a.prefix}`, 'dev', bridge, 'nodad']
+  return family === 4
+    ? ['ip', 'addr', 'add', `${a.address}/${a.prefix}`, 'broadcast', '+', 'dev', bridge]
+    : ['ip', 'addr', 'add', `${a.address}/${a.prefix}`, 'dev', bridge, 'nodad']
 }
 
 function flushArgv(family: 4 | 6, bridge: string): Argv {
   // IPv6: only global addresses; the link-local one stays (router advertisements come from it).
-  return family === 4 ? ['ip', '-4', 'addr', 'flush', 'dev', bridge] : ['ip', '-6', 'addr', 'flush', 'dev', bridge, 'scope', 'global']
+  return family === 4
+    ? ['ip', '-4', 'addr', 'flush', 'dev', bridge]
+    : ['ip', '-6', 'addr', 'flush', 'dev', bridge, 'scope', 'global']
 }
 
 export function renumberSteps(i: RenumberStepsInput): RenumberSteps {
@@ -93,7 +97,12 @@ export function renumberSteps(i: RenumberStepsInput): RenumberSteps {
   const steps: PlanStep[] = []
   const conf = `--conf-file=${i.paths.dnsmasqConf}`
   if (i.dnsmasq) {
-    steps.push({ id: 'dnsmasq-stop', title: 'Stop dnsmasq (it restarts with the new range)', apply: [['@kill-pidfile', i.paths.pidfile]], rollback: [['dnsmasq', conf]] })
+    steps.push({
+      id: 'dnsmasq-stop',
+      title: 'Stop dnsmasq (it restarts with the new range)',
+      apply: [['@kill-pidfile', i.paths.pidfile]],
+      rollback: [['dnsmasq', conf]]
+    })
   }
   let reload: string | null = null
   let restore: string | null = null
@@ -106,7 +115,12 @@ export function renumberSteps(i: RenumberStepsInput): RenumberSteps {
     undo.push(['@remove', reload], ['@remove', restore])
     scratch.push(reload, restore)
   }
-  steps.push({ id: 'files', title: `Write the generated files for the new range to ${i.paths.dir}`, apply, rollback: undo })
+  steps.push({
+    id: 'files',
+    title: `Write the generated files for the new range to ${i.paths.dir}`,
+    apply,
+    rollback: undo
+  })
   steps.push({
     id: 'addresses',
     title: `Give bridge ${i.bridge} ${i.newAddresses.map((a) => `${a.address}/${a.prefix}`).join(', ')} (guests stay attached)`,
@@ -114,10 +128,20 @@ export function renumberSteps(i: RenumberStepsInput): RenumberSteps {
     rollback: [flushArgv(i.family, i.bridge), ...i.oldAddresses.map((a) => addressArgv(a, i.family, i.bridge))]
   })
   if (reload !== null && restore !== null && i.table !== null) {
-    steps.push({ id: 'firewall', title: `Replace firewall table inet ${i.table} for the new range`, apply: [['nft', '-f', reload]], rollback: [['nft', '-f', restore]] })
+    steps.push({
+      id: 'firewall',
+      title: `Replace firewall table inet ${i.table} for the new range`,
+      apply: [['nft', '-f', reload]],
+      rollback: [['nft', '-f', restore]]
+    })
   }
   if (i.dnsmasq) {
-    steps.push({ id: 'dnsmasq', title: 'Start dnsmasq with the new range (old addresses are refused at renewal)', apply: [['dnsmasq', conf]], rollback: [['@kill-pidfile', i.paths.pidfile]] })
+    steps.push({
+      id: 'dnsmasq',
+      title: 'Start dnsmasq with the new range (old addresses are refused at renewal)',
+      apply: [['dnsmasq', conf]],
+      rollback: [['@kill-pidfile', i.paths.pidfile]]
+    })
   }
   return { steps, artifacts, scratch }
 }

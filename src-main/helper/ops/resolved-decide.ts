@@ -30,7 +30,11 @@ export interface ResolvedEnv {
 
 export type ResolvedDecision =
   | { action: 'register'; link: string; servers: string[]; domain: string; commands: Argv[]; message: string }
-  | { action: 'skip'; reason: string; /** True when the user would expect it (the network has a domain). */ notable: boolean }
+  | {
+      action: 'skip'
+      reason: string
+      /** True when the user would expect it (the network has a domain). */ notable: boolean
+    }
 
 /** Reads host.json's optional `"resolved"` key: `"off"` (or false) turns registration off. */
 export function resolvedSetting(hostJson: string | null): ResolvedSetting {
@@ -47,12 +51,27 @@ export function decideResolved(def: NetworkDef, env: ResolvedEnv): ResolvedDecis
   const domain = def.domain?.name
   const link = def.bridge?.name
   const notable = domain !== undefined
-  if (!domain) return { action: 'skip', reason: `network ${def.name} has no <domain>: nothing to register with systemd-resolved`, notable }
-  if (def.dns?.enable === false) return { action: 'skip', reason: `network ${def.name} has DNS turned off (<dns enable='no'>)`, notable }
+  if (!domain)
+    return {
+      action: 'skip',
+      reason: `network ${def.name} has no <domain>: nothing to register with systemd-resolved`,
+      notable
+    }
+  if (def.dns?.enable === false)
+    return { action: 'skip', reason: `network ${def.name} has DNS turned off (<dns enable='no'>)`, notable }
   if (!link) return { action: 'skip', reason: `network ${def.name} has no bridge name`, notable }
-  if (env.setting === 'off') return { action: 'skip', reason: 'registration with systemd-resolved is turned off in host.json ("resolved": "off")', notable }
+  if (env.setting === 'off')
+    return {
+      action: 'skip',
+      reason: 'registration with systemd-resolved is turned off in host.json ("resolved": "off")',
+      notable
+    }
   if (env.netns !== null) {
-    return { action: 'skip', reason: `not registering ${domain} with systemd-resolved from inside network namespace ${env.netns}`, notable }
+    return {
+      action: 'skip',
+      reason: `not registering ${domain} with systemd-resolved from inside network namespace ${env.netns}`,
+      notable
+    }
   }
   if (!env.resolvectl || !env.running) {
     return {
@@ -62,13 +81,21 @@ export function decideResolved(def: NetworkDef, env: ResolvedEnv): ResolvedDecis
     }
   }
   const servers = def.ips.flatMap((ip) => canonicalIp(ip.address) ?? [])
-  if (servers.length === 0) return { action: 'skip', reason: `network ${def.name} has no address for a DNS server`, notable }
+  if (servers.length === 0)
+    return { action: 'skip', reason: `network ${def.name} has no address for a DNS server`, notable }
   const commands: Argv[] = [
     ['resolvectl', 'dns', link, ...servers],
     ['resolvectl', 'domain', link, `~${domain}`],
     ['resolvectl', 'default-route', link, 'false']
   ]
-  return { action: 'register', link, servers, domain, commands, message: `registered ${domain} with systemd-resolved: the host resolves *.${domain} through ${servers.join(', ')} on ${link}` }
+  return {
+    action: 'register',
+    link,
+    servers,
+    domain,
+    commands,
+    message: `registered ${domain} with systemd-resolved: the host resolves *.${domain} through ${servers.join(', ')} on ${link}`
+  }
 }
 
 function firstServer(def: NetworkDef): string | null {

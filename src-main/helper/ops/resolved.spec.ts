@@ -35,12 +35,16 @@ describe('decideResolved', () => {
       const d = decideResolved(def, { ...present, ...env })
       return d.action === 'skip' ? `${d.notable ? '!' : ''}${d.reason}` : 'register'
     }
-    expect(why(lab, { resolvectl: null })).toMatch(/^!systemd-resolved is not running here \(no resolvectl\).*dig @192\.168\.122\.1 NAME\.lab\.test/)
+    expect(why(lab, { resolvectl: null })).toMatch(
+      /^!systemd-resolved is not running here \(no resolvectl\).*dig @192\.168\.122\.1 NAME\.lab\.test/
+    )
     expect(why(lab, { running: false })).toMatch(/no \/run\/systemd\/resolve/)
     expect(why(lab, { netns: 'gnt-1-1h' })).toMatch(/inside network namespace gnt-1-1h/)
     expect(why(lab, { setting: 'off' })).toMatch(/turned off in host.json/)
     expect(why({ ...lab, domain: undefined }, {})).toMatch(/^network lab has no <domain>/)
-    expect(why({ ...lab, dns: { enable: false, forwarders: [], hosts: [], srvs: [], txts: [] } }, {})).toMatch(/DNS turned off/)
+    expect(why({ ...lab, dns: { enable: false, forwarders: [], hosts: [], srvs: [], txts: [] } }, {})).toMatch(
+      /DNS turned off/
+    )
   })
 })
 

@@ -46,16 +46,29 @@ export function realResolvedIo(hostConfigFile: string): ResolvedIo {
 export function resolvedEnv(io: ResolvedIo, netns: string | null): ResolvedEnv {
   // Inside a namespace nothing is looked up: the answer is "skip" whatever is installed.
   if (netns !== null) return { resolvectl: null, running: false, netns, setting: 'auto' }
-  return { resolvectl: io.findResolvectl(), running: io.resolvedRunning(), netns, setting: resolvedSetting(io.readHostJson()) }
+  return {
+    resolvectl: io.findResolvectl(),
+    running: io.resolvedRunning(),
+    netns,
+    setting: resolvedSetting(io.readHostJson())
+  }
 }
 
-export async function registerResolved(def: NetworkDef, io: ResolvedIo, netns: string | null): Promise<ResolvedOutcome> {
+export async function registerResolved(
+  def: NetworkDef,
+  io: ResolvedIo,
+  netns: string | null
+): Promise<ResolvedOutcome> {
   const d: ResolvedDecision = decideResolved(def, resolvedEnv(io, netns))
   if (d.action === 'skip') return { registered: false, message: d.reason, notable: d.notable }
   try {
     for (const argv of d.commands) await io.run(argv)
     return { registered: true, message: d.message, notable: true }
   } catch (e) {
-    return { registered: false, message: `could not register ${d.domain} with systemd-resolved: ${messageOf(e)}`, notable: true }
+    return {
+      registered: false,
+      message: `could not register ${d.domain} with systemd-resolved: ${messageOf(e)}`,
+      notable: true
+    }
   }
 }

@@ -29,8 +29,18 @@ function plan(): Plan {
     steps: [
       { id: 'files', title: 'f', apply: [['ip', 'write']], rollback: [['ip', 'unwrite']] },
       { id: 'bridge', title: 'b', apply: [['ip', 'link', 'add', 'gnbr1']], rollback: [['ip', 'link', 'del', 'gnbr1']] },
-      { id: 'firewall', title: 'fw', apply: [['nft', '-f', `${dir}/ruleset.nft`]], rollback: [['nft', 'delete', 'table', 'inet', 'guestnet_n1']] },
-      { id: 'dnsmasq', title: 'd', apply: [['dnsmasq', `--conf-file=${dir}/dnsmasq.conf`]], rollback: [['@kill-pidfile', `${dir}/dnsmasq.pid`]] }
+      {
+        id: 'firewall',
+        title: 'fw',
+        apply: [['nft', '-f', `${dir}/ruleset.nft`]],
+        rollback: [['nft', 'delete', 'table', 'inet', 'guestnet_n1']]
+      },
+      {
+        id: 'dnsmasq',
+        title: 'd',
+        apply: [['dnsmasq', `--conf-file=${dir}/dnsmasq.conf`]],
+        rollback: [['@kill-pidfile', `${dir}/dnsmasq.pid`]]
+      }
     ],
     artifacts: {},
     dnsmasqConf: '',
@@ -162,7 +172,12 @@ describe('applyStart', () => {
   })
 
   it('refuses a bridge name that already exists before doing anything', async () => {
-    const err = await applyStart(plan(), null, deps({ interfaces: () => new Set(['gnbr1']) })).then(() => { throw new Error('expected a failure') }, (e: unknown) => e as HelperError)
+    const err = await applyStart(plan(), null, deps({ interfaces: () => new Set(['gnbr1']) })).then(
+      () => {
+        throw new Error('expected a failure')
+      },
+      (e: unknown) => e as HelperError
+    )
     expect(err.code).toBe('BRIDGE_TAKEN')
     expect(err.message).toBe("bridge gnbr1 already exists (not created by guestnet): network 'n1' cannot use it")
     expect(calls).toEqual([])
@@ -170,11 +185,22 @@ describe('applyStart', () => {
   })
 
   it('refuses up front when a program is missing, naming the package', async () => {
-    const err = await applyStart(plan(), null, deps({
-      checkPrograms: () => {
-        throw new HelperError('MISSING_PROGRAM', 'dnsmasq is not installed', { fix: 'install the Debian package dnsmasq-base: apt-get install dnsmasq-base' })
-      }
-    })).then(() => { throw new Error('expected a failure') }, (e: unknown) => e as HelperError)
+    const err = await applyStart(
+      plan(),
+      null,
+      deps({
+        checkPrograms: () => {
+          throw new HelperError('MISSING_PROGRAM', 'dnsmasq is not installed', {
+            fix: 'install the Debian package dnsmasq-base: apt-get install dnsmasq-base'
+          })
+        }
+      })
+    ).then(
+      () => {
+        throw new Error('expected a failure')
+      },
+      (e: unknown) => e as HelperError
+    )
     expect(err.code).toBe('MISSING_PROGRAM')
     expect(err.fix).toMatch(/dnsmasq-base/)
     expect(calls).toEqual([])
@@ -182,8 +208,18 @@ describe('applyStart', () => {
 
   it('rolls back and reports INTERRUPTED when a signal arrives mid-start', async () => {
     let stop = false
-    const d = deps({ shouldStop: () => stop, emit: (e) => { if (e.type === 'step-done' && e.step === 'bridge') stop = true } })
-    const err = await applyStart(plan(), null, d).then(() => { throw new Error('expected a failure') }, (e: unknown) => e as HelperError)
+    const d = deps({
+      shouldStop: () => stop,
+      emit: (e) => {
+        if (e.type === 'step-done' && e.step === 'bridge') stop = true
+      }
+    })
+    const err = await applyStart(plan(), null, d).then(
+      () => {
+        throw new Error('expected a failure')
+      },
+      (e: unknown) => e as HelperError
+    )
     expect(err.code).toBe('INTERRUPTED')
     // The firewall loads alongside the bridge (START_AFTER), so it was running when the signal came.
     expect(calls).toEqual([
@@ -204,7 +240,12 @@ describe('applyStart', () => {
     if (!j.ok) throw new Error(j.reason)
     const report = await teardown(j.journal, deps())
     expect(report).toEqual({ errors: [], remaining: [] })
-    expect(calls).toEqual([`@kill-pidfile ${paths.plan.runtimeDir}/n1/dnsmasq.pid`, 'nft delete table inet guestnet_n1', 'ip link del gnbr1', 'ip unwrite'])
+    expect(calls).toEqual([
+      `@kill-pidfile ${paths.plan.runtimeDir}/n1/dnsmasq.pid`,
+      'nft delete table inet guestnet_n1',
+      'ip link del gnbr1',
+      'ip unwrite'
+    ])
   })
 
   it('stop counts a piece that was already gone as done, and reports one that stays', async () => {

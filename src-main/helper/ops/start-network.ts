@@ -28,7 +28,8 @@ export interface StartValue {
 /** Programs (not built-ins) a plan runs, deduplicated. */
 export function programsOf(plan: Plan): string[] {
   const names = new Set<string>()
-  for (const s of plan.steps) for (const argv of [...s.apply, ...s.rollback]) if (!argv[0].startsWith('@')) names.add(argv[0])
+  for (const s of plan.steps)
+    for (const argv of [...s.apply, ...s.rollback]) if (!argv[0].startsWith('@')) names.add(argv[0])
   return [...names]
 }
 
@@ -47,10 +48,14 @@ export const START_AFTER: Readonly<Record<string, readonly string[]>> = {
 }
 
 export function bridgeTakenError(bridge: string, network: string): HelperError {
-  return new HelperError('BRIDGE_TAKEN', `bridge ${bridge} already exists (not created by guestnet): network '${network}' cannot use it`, {
-    field: 'bridge.name',
-    fix: `give '${network}' another <bridge name=…/>, or remove the interface (ip link del ${bridge}) if nothing uses it; if a crashed guestnet left it, run guestnet reconcile`
-  })
+  return new HelperError(
+    'BRIDGE_TAKEN',
+    `bridge ${bridge} already exists (not created by guestnet): network '${network}' cannot use it`,
+    {
+      field: 'bridge.name',
+      fix: `give '${network}' another <bridge name=…/>, or remove the interface (ip link del ${bridge}) if nothing uses it; if a crashed guestnet left it, run guestnet reconcile`
+    }
+  )
 }
 
 export async function applyStart(plan: Plan, uuid: string | null, deps: OpsDeps): Promise<StartValue> {
@@ -58,7 +63,8 @@ export async function applyStart(plan: Plan, uuid: string | null, deps: OpsDeps)
   const { paths } = deps
   deps.checkPrograms(programsOf(plan))
   // Only a plan that makes the bridge needs its name free (a host-bridge plan joins the host's).
-  if (plan.steps.some((s) => s.id === 'bridge') && deps.interfaces().has(plan.bridge)) throw bridgeTakenError(plan.bridge, name)
+  if (plan.steps.some((s) => s.id === 'bridge') && deps.interfaces().has(plan.bridge))
+    throw bridgeTakenError(plan.bridge, name)
 
   mkdirSync(paths.networkDir(name), { recursive: true, mode: 0o755 })
   mkdirSync(dirname(paths.leasesFile(name)), { recursive: true, mode: 0o755 })
@@ -78,7 +84,14 @@ export async function applyStart(plan: Plan, uuid: string | null, deps: OpsDeps)
     const pid = pidfile === null ? null : readPidfile(pidfile)
     writeAtomicSync(paths.journal(name), formatJournal(journalFromPlan('journal', plan, out.undo, ctx, pid)))
     removePathSync(paths.intent(name))
-    return { network: name, bridge: plan.bridge, state: 'active', alreadyActive: false, dnsmasqPid: pid, message: `network ${name} started (bridge ${plan.bridge})` }
+    return {
+      network: name,
+      bridge: plan.bridge,
+      state: 'active',
+      alreadyActive: false,
+      dnsmasqPid: pid,
+      message: `network ${name} started (bridge ${plan.bridge})`
+    }
   }
   // Rolled back. Keep the intent only if the rollback may have left something, for reconcile to retry.
   if (!out.leftSomething) {
@@ -90,7 +103,9 @@ export async function applyStart(plan: Plan, uuid: string | null, deps: OpsDeps)
     ? '; some rollback commands failed too (see rollbackErrors): run guestnet reconcile'
     : '; everything it did was rolled back'
   if (out.interrupted) {
-    throw new HelperError('INTERRUPTED', `starting network ${name} was interrupted by a signal${tail}`, { rollbackErrors: out.rollbackErrors })
+    throw new HelperError('INTERRUPTED', `starting network ${name} was interrupted by a signal${tail}`, {
+      rollbackErrors: out.rollbackErrors
+    })
   }
   const original = out.error
   const code = original instanceof HelperError ? original.code : 'STEP_FAILED'

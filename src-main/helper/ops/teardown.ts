@@ -75,7 +75,11 @@ export interface TeardownReport {
   remaining: string[]
 }
 
-export async function teardown(j: Journal, deps: OpsDeps, opts: { concurrent?: boolean } = {}): Promise<TeardownReport> {
+export async function teardown(
+  j: Journal,
+  deps: OpsDeps,
+  opts: { concurrent?: boolean } = {}
+): Promise<TeardownReport> {
   const errors = await replayUndo(j.undo, deps.runnerFor(j.network), j.network, (e) => deps.emit(e), opts)
   errors.push(...(await releaseAllSysctls(j.network, deps)))
   // Every undo command succeeded: every piece is gone, no need to look.

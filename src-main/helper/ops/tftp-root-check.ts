@@ -32,7 +32,12 @@ export function canList(d: DirFacts, account: Account): boolean {
 }
 
 /** Pure: why the host's directory cannot be the TFTP root, or null. */
-export function tftpRootRefusal(root: string, facts: TftpRootFacts, ownDirs: readonly string[], account: Account | null): string | null {
+export function tftpRootRefusal(
+  root: string,
+  facts: TftpRootFacts,
+  ownDirs: readonly string[],
+  account: Account | null
+): string | null {
   if (facts.real === null) return `${root} does not exist`
   if (!facts.isDirectory) return `${root} is not a directory`
   const shown = facts.real === root ? root : `${root} (really ${facts.real})`
@@ -46,7 +51,8 @@ export function tftpRootRefusal(root: string, facts: TftpRootFacts, ownDirs: rea
     const blocked = firstBlocked(facts.dirs.slice(0, -1), account)
     if (blocked) return `dnsmasq runs as '${account.name}' and cannot enter ${blocked.path} on the way to ${shown}`
     const self = facts.dirs[facts.dirs.length - 1]
-    if (self && !(canSearch(self, account) && canList(self, account))) return `dnsmasq runs as '${account.name}' and cannot read ${shown}`
+    if (self && !(canSearch(self, account) && canList(self, account)))
+      return `dnsmasq runs as '${account.name}' and cannot read ${shown}`
   }
   return null
 }

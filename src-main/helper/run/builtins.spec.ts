@@ -41,7 +41,15 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }))
 describe('path confinement', () => {
   it('accepts only normalised absolute paths strictly under an allowed directory', () => {
     expect(isPathUnder('/run/guestnet/a/x.conf', ['/run/guestnet'])).toBe(true)
-    for (const bad of ['/run/guestnet', '/run/guestnet/', '/run/guestnet/../../etc/passwd', '/run/guestnetx/a', 'run/guestnet/a', '/run/guestnet//a', '/run/guestnet/a\0b']) {
+    for (const bad of [
+      '/run/guestnet',
+      '/run/guestnet/',
+      '/run/guestnet/../../etc/passwd',
+      '/run/guestnetx/a',
+      'run/guestnet/a',
+      '/run/guestnet//a',
+      '/run/guestnet/a\0b'
+    ]) {
       expect(isPathUnder(bad, ['/run/guestnet'])).toBe(false)
     }
   })
@@ -100,22 +108,37 @@ describe('@sysctl and @sysctl-restore', () => {
   it('records the change before making it (a crash in between can be undone)', async () => {
     setSysctl('net.ipv4.ip_forward', '0')
     await runBuiltin(['@sysctl', 'net.ipv4.ip_forward', '1'], env)
-    expect(JSON.parse(readFileSync(env.ledgerFile, 'utf8')).entries['net.ipv4.ip_forward']).toEqual({ original: '0', value: '1', owners: ['a'] })
+    expect(JSON.parse(readFileSync(env.ledgerFile, 'utf8')).entries['net.ipv4.ip_forward']).toEqual({
+      original: '0',
+      value: '1',
+      owners: ['a']
+    })
   })
 
   it('accepts the slash form for interface names with a dot', () => {
-    expect(sysctlPath('/proc/sys', 'net/ipv6/conf/eth0.100/accept_ra')).toBe('/proc/sys/net/ipv6/conf/eth0.100/accept_ra')
+    expect(sysctlPath('/proc/sys', 'net/ipv6/conf/eth0.100/accept_ra')).toBe(
+      '/proc/sys/net/ipv6/conf/eth0.100/accept_ra'
+    )
   })
 
   it('refuses keys outside net.ipv4/net.ipv6 and path tricks', () => {
-    for (const key of ['kernel.core_pattern', 'net.core.somaxconn', 'net/ipv4/../../kernel/core_pattern', 'net.ipv4', 'net..ipv4.x', 'net/ipv4/conf/./x']) {
+    for (const key of [
+      'kernel.core_pattern',
+      'net.core.somaxconn',
+      'net/ipv4/../../kernel/core_pattern',
+      'net.ipv4',
+      'net..ipv4.x',
+      'net/ipv4/conf/./x'
+    ]) {
       expect(() => sysctlPath('/proc/sys', key), key).toThrow(/refusing sysctl/)
     }
   })
 
   it('refuses odd values and a sysctl that does not exist', async () => {
     setSysctl('net.ipv4.ip_forward', '0')
-    await expect(runBuiltin(['@sysctl', 'net.ipv4.ip_forward', '1\nkernel.x=1'], env)).rejects.toThrow(/refusing sysctl value/)
+    await expect(runBuiltin(['@sysctl', 'net.ipv4.ip_forward', '1\nkernel.x=1'], env)).rejects.toThrow(
+      /refusing sysctl value/
+    )
     await expect(runBuiltin(['@sysctl', 'net.ipv4.nope', '1'], env)).rejects.toThrow(/does not exist/)
   })
 })

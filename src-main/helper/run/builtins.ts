@@ -110,7 +110,8 @@ export async function runBuiltin(argv: Argv, env: BuiltinEnv): Promise<void> {
     case '@write': {
       arity(argv, 3)
       const path = checkedPath(argv[1], env)
-      if (!Object.hasOwn(env.artifacts, argv[2])) throw new BuiltinError(`@write: the plan has no artifact '${argv[2]}'`)
+      if (!Object.hasOwn(env.artifacts, argv[2]))
+        throw new BuiltinError(`@write: the plan has no artifact '${argv[2]}'`)
       writeAtomicSync(path, env.artifacts[argv[2]])
       return
     }

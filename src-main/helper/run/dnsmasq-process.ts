@@ -58,7 +58,8 @@ export function inspectPidfile(pidfile: string): PidfileProcess {
   const argv = processArgv(pid)
   if (argv === null) return { state: 'dead', pid }
   const dir = dirname(pidfile)
-  if (!isDnsmasqFor(argv, dir)) return { state: 'foreign', pid, why: `pid ${pid} is '${argv.join(' ').slice(0, 120)}', not the dnsmasq of ${dir}` }
+  if (!isDnsmasqFor(argv, dir))
+    return { state: 'foreign', pid, why: `pid ${pid} is '${argv.join(' ').slice(0, 120)}', not the dnsmasq of ${dir}` }
   const mine = netnsOf('self')
   const theirs = netnsOf(pid)
   if (mine !== null && theirs !== null && mine !== theirs) {
@@ -105,7 +106,8 @@ export async function killPidfile(pidfile: string): Promise<void> {
       } catch {
         // gone meanwhile
       }
-      if (!(await waitGone(p.pid, 1000))) throw new Error(`dnsmasq (pid ${p.pid}) did not exit after SIGTERM and SIGKILL`)
+      if (!(await waitGone(p.pid, 1000)))
+        throw new Error(`dnsmasq (pid ${p.pid}) did not exit after SIGTERM and SIGKILL`)
     }
   }
   removePathSync(pidfile)

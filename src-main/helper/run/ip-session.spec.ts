@@ -31,7 +31,9 @@ describe('ip session helpers', () => {
 
   it("tells ip's failing line as a line of the batch file", () => {
     const stderr = 'RTNETLINK answers: File exists\nCommand failed -:5\n'
-    expect(relabelFailure(stderr, '/run/x/ip.batch', 4, 3)).toBe('RTNETLINK answers: File exists\nCommand failed /run/x/ip.batch:2\n')
+    expect(relabelFailure(stderr, '/run/x/ip.batch', 4, 3)).toBe(
+      'RTNETLINK answers: File exists\nCommand failed /run/x/ip.batch:2\n'
+    )
     expect(relabelFailure(stderr, '/run/x/ip.batch', 6, 3)).toBe(stderr)
   })
 })
@@ -52,7 +54,10 @@ describe.skipIf(!hasIp())('IpSession (real ip, read-only)', () => {
 
   it('answers queries in order, one JSON line per command, from one process', async () => {
     const s = open()
-    const [first, second] = await Promise.all([s.query(['link show dev lo', 'addr show dev lo']), s.query(['link show dev lo'])])
+    const [first, second] = await Promise.all([
+      s.query(['link show dev lo', 'addr show dev lo']),
+      s.query(['link show dev lo'])
+    ])
     expect(first).toHaveLength(2)
     expect(JSON.parse(first[1])[0].ifname).toBe('lo')
     expect(isMarkerLine(second[0])).toBe(true)
@@ -67,7 +72,9 @@ describe.skipIf(!hasIp())('IpSession (real ip, read-only)', () => {
     // A plan's batch prints nothing (link add, address add, link set): an empty one is the marker alone.
     await s.runBatch('\n', file)
     const failing = s.runBatch('\nlink show dev gn-no-such0\n', file)
-    await expect(failing).rejects.toThrow(/ip -batch .*ip\.batch failed \(exit 1\): .*gn-no-such0.*Command failed .*ip\.batch:2/)
+    await expect(failing).rejects.toThrow(
+      /ip -batch .*ip\.batch failed \(exit 1\): .*gn-no-such0.*Command failed .*ip\.batch:2/
+    )
     expect(s.alive).toBe(false)
     await expect(s.query(['link show dev lo'])).rejects.toThrow('the ip session has ended')
   })

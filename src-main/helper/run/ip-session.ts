@@ -59,7 +59,12 @@ export class IpSession {
   private closed = false
 
   constructor(private readonly timeoutMs = DEFAULT_TIMEOUT_MS) {
-    this.child = spawn(resolveProgram('ip'), ['-j', '-batch', '-'], { shell: false, env: childEnv(), cwd: '/', stdio: ['pipe', 'pipe', 'pipe'] })
+    this.child = spawn(resolveProgram('ip'), ['-j', '-batch', '-'], {
+      shell: false,
+      env: childEnv(),
+      cwd: '/',
+      stdio: ['pipe', 'pipe', 'pipe']
+    })
     this.child.stdout?.setEncoding('utf8').on('data', (d: string) => this.onStdout(d))
     this.child.stderr?.setEncoding('utf8').on('data', (d: string) => {
       if (this.stderr.length < 64 * 1024) this.stderr += d
@@ -107,7 +112,16 @@ export class IpSession {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.child.kill('SIGKILL'), this.timeoutMs)
       timer.unref()
-      this.queue.push({ want, lines: [], argv, firstLine: this.linesSent + 1, lineCount: commands.length, resolve, reject, timer })
+      this.queue.push({
+        want,
+        lines: [],
+        argv,
+        firstLine: this.linesSent + 1,
+        lineCount: commands.length,
+        resolve,
+        reject,
+        timer
+      })
       this.linesSent += commands.length
       this.child.stdin?.write(`${commands.join('\n')}\n`)
     })
@@ -138,7 +152,14 @@ export class IpSession {
     for (const p of this.queue.splice(0)) {
       clearTimeout(p.timer)
       const stderr = relabelFailure(this.stderr, p.argv[p.argv.length - 1], p.firstLine, p.lineCount)
-      p.reject(new CommandError(p.argv, code, stderr, why ?? (code === null ? 'killed' : code === 0 ? 'ended before answering' : undefined)))
+      p.reject(
+        new CommandError(
+          p.argv,
+          code,
+          stderr,
+          why ?? (code === null ? 'killed' : code === 0 ? 'ended before answering' : undefined)
+        )
+      )
     }
   }
 }

@@ -31,7 +31,12 @@ export class NftLoader {
   private readonly exited: Promise<{ code: number | null; error?: string }>
 
   constructor() {
-    this.child = spawn(resolveProgram('nft'), ['-f', '-'], { shell: false, env: childEnv(), cwd: '/', stdio: ['pipe', 'ignore', 'pipe'] })
+    this.child = spawn(resolveProgram('nft'), ['-f', '-'], {
+      shell: false,
+      env: childEnv(),
+      cwd: '/',
+      stdio: ['pipe', 'ignore', 'pipe']
+    })
     this.child.stderr?.setEncoding('utf8').on('data', (d: string) => {
       if (this.stderr.length < 64 * 1024) this.stderr += d
     })
@@ -63,7 +68,13 @@ export class NftLoader {
     this.child.stdin?.end(text)
     const { code, error } = await this.exited
     clearTimeout(timer)
-    if (code !== 0) throw new CommandError(['nft', '-f', file], code, relabelStdin(this.stderr, file), error ?? (code === null ? 'killed' : undefined))
+    if (code !== 0)
+      throw new CommandError(
+        ['nft', '-f', file],
+        code,
+        relabelStdin(this.stderr, file),
+        error ?? (code === null ? 'killed' : undefined)
+      )
   }
 
   /** An empty input: nft exits without changing anything. */

@@ -4,10 +4,12 @@ import { HelperError } from '../protocol'
 import type { ProbeFile } from './programs'
 import { resolveProgram } from './programs'
 
-const files = (map: Record<string, { mode?: number; uid?: number }>): ProbeFile => (path) => {
-  const f = map[path]
-  return f ? { isFile: true, mode: f.mode ?? 0o100755, uid: f.uid ?? 0 } : null
-}
+const files =
+  (map: Record<string, { mode?: number; uid?: number }>): ProbeFile =>
+  (path) => {
+    const f = map[path]
+    return f ? { isFile: true, mode: f.mode ?? 0o100755, uid: f.uid ?? 0 } : null
+  }
 
 function error(fn: () => unknown): HelperError {
   try {
@@ -26,7 +28,11 @@ describe('resolveProgram', () => {
   })
 
   it('names the Debian package of a missing program', () => {
-    const cases: Array<[string, string]> = [['ip', 'iproute2'], ['nft', 'nftables'], ['dnsmasq', 'dnsmasq-base']]
+    const cases: Array<[string, string]> = [
+      ['ip', 'iproute2'],
+      ['nft', 'nftables'],
+      ['dnsmasq', 'dnsmasq-base']
+    ]
     for (const [name, pkg] of cases) {
       const e = error(() => resolveProgram(name, files({})))
       expect(e.code).toBe('MISSING_PROGRAM')
@@ -41,8 +47,12 @@ describe('resolveProgram', () => {
   })
 
   it('refuses a binary a non-root user could have replaced', () => {
-    expect(error(() => resolveProgram('ip', files({ '/usr/sbin/ip': { uid: 1000 } }))).message).toMatch(/not owned by root/)
-    expect(error(() => resolveProgram('ip', files({ '/usr/sbin/ip': { mode: 0o100777 } }))).message).toMatch(/writable by others/)
+    expect(error(() => resolveProgram('ip', files({ '/usr/sbin/ip': { uid: 1000 } }))).message).toMatch(
+      /not owned by root/
+    )
+    expect(error(() => resolveProgram('ip', files({ '/usr/sbin/ip': { mode: 0o100777 } }))).message).toMatch(
+      /writable by others/
+    )
   })
 
   it('skips files that are not executable', () => {

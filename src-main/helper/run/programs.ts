@@ -53,7 +53,10 @@ const cache = new Map<string, string>()
  */
 export function resolveProgram(name: string, probe: ProbeFile = probeFile): string {
   if (!isProgramName(name)) {
-    throw new HelperError('INTERNAL', `refusing to run '${name}': the helper runs only ${Object.keys(PROGRAM_PACKAGES).join(', ')}`)
+    throw new HelperError(
+      'INTERNAL',
+      `refusing to run '${name}': the helper runs only ${Object.keys(PROGRAM_PACKAGES).join(', ')}`
+    )
   }
   const cached = probe === probeFile ? cache.get(name) : undefined
   if (cached) return cached
@@ -62,9 +65,13 @@ export function resolveProgram(name: string, probe: ProbeFile = probeFile): stri
     const info = probe(path)
     if (!info || !info.isFile || (info.mode & 0o111) === 0) continue
     if (info.uid !== 0 || (info.mode & 0o022) !== 0) {
-      throw new HelperError('MISSING_PROGRAM', `refusing to run ${path}: it is not owned by root or is writable by others`, {
-        fix: `reinstall the Debian package ${PROGRAM_PACKAGES[name]}`
-      })
+      throw new HelperError(
+        'MISSING_PROGRAM',
+        `refusing to run ${path}: it is not owned by root or is writable by others`,
+        {
+          fix: `reinstall the Debian package ${PROGRAM_PACKAGES[name]}`
+        }
+      )
     }
     if (probe === probeFile) cache.set(name, path)
     return path

@@ -10,7 +10,12 @@ export const SAFE_ENV: Readonly<Record<string, string>> = Object.freeze({
 
 /** Variables the helper itself may keep from its caller (everything else is dropped at start). */
 // ELECTRON_RUN_AS_NODE: the desktop app runs the helper with Electron's binary as node; a netns re-exec needs it too.
-export const KEPT_ENV = ['GUESTNET_HELPER_NETNS_CHILD', 'GUESTNET_HELPER_FAULT', 'GUESTNET_TIMING', 'ELECTRON_RUN_AS_NODE'] as const
+export const KEPT_ENV = [
+  'GUESTNET_HELPER_NETNS_CHILD',
+  'GUESTNET_HELPER_FAULT',
+  'GUESTNET_TIMING',
+  'ELECTRON_RUN_AS_NODE'
+] as const
 
 /** The kept variables that are set, to pass on when the helper re-executes itself. */
 export function keptEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {

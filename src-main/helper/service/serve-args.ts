@@ -12,7 +12,11 @@ export interface ServeArgs {
 }
 
 /** null: not `--serve` (the one-shot helper); `{error}`: a usage error to print. */
-export function parseServeArgs(argv: readonly string[], env: { pid?: string; fds?: string }, pid = process.pid): ServeArgs | { error: string } | null {
+export function parseServeArgs(
+  argv: readonly string[],
+  env: { pid?: string; fds?: string },
+  pid = process.pid
+): ServeArgs | { error: string } | null {
   if (!argv.includes('--serve')) return null
   const out: ServeArgs = { idleTimeoutMs: DEFAULT_IDLE_TIMEOUT_S * 1000, listenFd: null }
   for (let i = 0; i < argv.length; i++) {
@@ -28,11 +32,16 @@ export function parseServeArgs(argv: readonly string[], env: { pid?: string; fds
       out.idleTimeoutMs = Number(value) * 1000
       i++
     } else {
-      return { error: `unknown or incomplete option '${a}' (usage: guestnet-helper --serve [--root DIR] [--idle-timeout SECONDS])` }
+      return {
+        error: `unknown or incomplete option '${a}' (usage: guestnet-helper --serve [--root DIR] [--idle-timeout SECONDS])`
+      }
     }
   }
   if (env.pid !== undefined && env.pid === String(pid)) {
-    if (env.fds !== '1') return { error: `socket activation passed ${env.fds ?? 'no'} sockets; the service takes exactly one (ListenStream= once)` }
+    if (env.fds !== '1')
+      return {
+        error: `socket activation passed ${env.fds ?? 'no'} sockets; the service takes exactly one (ListenStream= once)`
+      }
     out.listenFd = 3
   }
   return out

@@ -64,9 +64,14 @@ export async function prepareSocketPath(path: string): Promise<void> {
     if (errnoCode(e) === 'ENOENT') return
     throw e
   }
-  if (!isSocket) throw new HelperError('INTERNAL', `${path} exists and is not a socket`, { fix: 'it is not guestnet’s: look at it, remove it, then start the service again' })
+  if (!isSocket)
+    throw new HelperError('INTERNAL', `${path} exists and is not a socket`, {
+      fix: 'it is not guestnet’s: look at it, remove it, then start the service again'
+    })
   if (await answers(path)) {
-    throw new HelperError('INTERNAL', `a guestnet service already listens on ${path}`, { fix: 'use it, or stop it first (systemctl stop guestnet-helper.service)' })
+    throw new HelperError('INTERNAL', `a guestnet service already listens on ${path}`, {
+      fix: 'use it, or stop it first (systemctl stop guestnet-helper.service)'
+    })
   }
   unlinkSync(path)
 }
@@ -101,7 +106,12 @@ export async function serve(opts: ServeOptions): Promise<number> {
   const pool = new WarmPool()
   pool.refill()
   // The code a start or stop needs, loaded now rather than at the first request.
-  const preloaded = Promise.all([import('../verbs/start'), import('../verbs/stop'), import('../../host/read-host-facts'), import('../../core/host/parse-host-facts')])
+  const preloaded = Promise.all([
+    import('../verbs/start'),
+    import('../verbs/stop'),
+    import('../../host/read-host-facts'),
+    import('../../core/host/parse-host-facts')
+  ])
   preloaded.catch(() => undefined)
 
   let active = 0
@@ -156,12 +166,19 @@ export async function serve(opts: ServeOptions): Promise<number> {
     const t0 = performance.now()
     mark('service-request')
     await preloaded.catch(() => undefined)
-    const result = await runRequest(req, { emit: (e) => send(sock, e), shouldStop: () => gone || stopping, uid: 0, warm: pool })
+    const result = await runRequest(req, {
+      emit: (e) => send(sock, e),
+      shouldStop: () => gone || stopping,
+      uid: 0,
+      warm: pool
+    })
     if (result.ok) send(sock, { type: 'result', ok: true, value: result.value })
     else send(sock, { type: 'result', ok: false, error: result.error })
     sock.end()
     const what = `${req.verb}${req.args.name ? ` ${req.args.name}` : ''}`
-    opts.log(`guestnet-helper service: ${what}: ${result.ok ? 'ok' : `${result.error.code}: ${result.error.message}`} (${(performance.now() - t0).toFixed(1)} ms)`)
+    opts.log(
+      `guestnet-helper service: ${what}: ${result.ok ? 'ok' : `${result.error.code}: ${result.error.message}`} (${(performance.now() - t0).toFixed(1)} ms)`
+    )
     printMarks((line) => opts.log(`guestnet-helper service: ${line.trimEnd()}`))
     // The next request's ip and nft start after this one's answer went out (starting a program
     // blocks this process for milliseconds; the answer's last bytes leave first).
@@ -212,11 +229,15 @@ export async function serve(opts: ServeOptions): Promise<number> {
   try {
     if (opts.listenFd === null) await prepareSocketPath(paths.serviceSocket)
     const where = await listen(server, opts, paths.serviceSocket)
-    opts.log(`guestnet-helper service: listening on ${where} (pid ${process.pid}${opts.idleTimeoutMs > 0 ? `, exits after ${opts.idleTimeoutMs / 1000} s idle` : ''})`)
+    opts.log(
+      `guestnet-helper service: listening on ${where} (pid ${process.pid}${opts.idleTimeoutMs > 0 ? `, exits after ${opts.idleTimeoutMs / 1000} s idle` : ''})`
+    )
     opts.onListening?.(where)
   } catch (e) {
     pool.dispose()
-    opts.log(`guestnet-helper service: ${e instanceof HelperError ? `${e.message}${e.fix ? ` — ${e.fix}` : ''}` : errorBody(e).message}`)
+    opts.log(
+      `guestnet-helper service: ${e instanceof HelperError ? `${e.message}${e.fix ? ` — ${e.fix}` : ''}` : errorBody(e).message}`
+    )
     return 1
   }
   armIdle()

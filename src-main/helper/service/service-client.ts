@@ -99,7 +99,12 @@ export function callService(socketPath: string, req: HelperRequest, opts: Servic
  * process would see.
  */
 export function serviceWanted(req: HelperRequest, uid = process.getuid?.() ?? 0): boolean {
-  return uid === 0 && req.args.netns === undefined && process.env.GUESTNET_SERVICE !== 'off' && process.env.GUESTNET_HELPER_FAULT === undefined
+  return (
+    uid === 0 &&
+    req.args.netns === undefined &&
+    process.env.GUESTNET_SERVICE !== 'off' &&
+    process.env.GUESTNET_HELPER_FAULT === undefined
+  )
 }
 
 /**

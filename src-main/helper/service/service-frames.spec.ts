@@ -7,7 +7,15 @@ describe('the service hello', () => {
   it('round-trips, and anything else is not a hello', () => {
     const h = helloFrame('4:4026531840', '/tmp/r', 42)
     expect(parseHello(JSON.stringify(h))).toEqual(h)
-    for (const bad of ['', 'nope', '{}', '[]', '{"type":"hello","service":"other","protocol":1,"pid":1,"nsId":null,"root":null}', JSON.stringify({ ...h, protocol: 2 }), JSON.stringify({ ...h, nsId: 7 })]) {
+    for (const bad of [
+      '',
+      'nope',
+      '{}',
+      '[]',
+      '{"type":"hello","service":"other","protocol":1,"pid":1,"nsId":null,"root":null}',
+      JSON.stringify({ ...h, protocol: 2 }),
+      JSON.stringify({ ...h, nsId: 7 })
+    ]) {
       expect(parseHello(bad), bad).toBeNull()
     }
   })

@@ -33,9 +33,22 @@ export function parseHello(line: string): ServiceHello | null {
   }
   if (typeof v !== 'object' || v === null) return null
   const h = v as Partial<ServiceHello>
-  if (h.type !== 'hello' || h.service !== 'guestnet-helper' || h.protocol !== SERVICE_PROTOCOL || typeof h.pid !== 'number') return null
+  if (
+    h.type !== 'hello' ||
+    h.service !== 'guestnet-helper' ||
+    h.protocol !== SERVICE_PROTOCOL ||
+    typeof h.pid !== 'number'
+  )
+    return null
   if (!(h.nsId === null || typeof h.nsId === 'string') || !(h.root === null || typeof h.root === 'string')) return null
-  return { type: 'hello', service: 'guestnet-helper', protocol: SERVICE_PROTOCOL, nsId: h.nsId, root: h.root, pid: h.pid }
+  return {
+    type: 'hello',
+    service: 'guestnet-helper',
+    protocol: SERVICE_PROTOCOL,
+    nsId: h.nsId,
+    root: h.root,
+    pid: h.pid
+  }
 }
 
 /**
@@ -52,7 +65,12 @@ export function helloMatches(hello: ServiceHello, clientNs: string | null, root:
  */
 export function serviceRefusal(req: HelperRequest, serviceRoot: string | undefined): HelperErrorBody | null {
   if (req.args.netns !== undefined) {
-    return { code: 'NETNS', field: 'args.netns', message: 'the guestnet service acts only in its own network namespace', fix: 'run the helper itself for --netns (guestnet does so when no service answers)' }
+    return {
+      code: 'NETNS',
+      field: 'args.netns',
+      message: 'the guestnet service acts only in its own network namespace',
+      fix: 'run the helper itself for --netns (guestnet does so when no service answers)'
+    }
   }
   if ((req.args.root ?? null) !== (serviceRoot ?? null)) {
     return {

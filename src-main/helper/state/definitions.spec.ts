@@ -1,4 +1,14 @@
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -36,7 +46,9 @@ async function countingLoader(): Promise<SlowLoader> {
     const loaded = await loadNetworkFile(file, name, false)
     if (loaded === null) return null
     const e = loaded.entry
-    return e.state === 'ok' ? { entry: { name, state: 'ok', def: e.def, file }, xml: e.xml } : { entry: { name, state: 'broken', reason: e.reason, file } }
+    return e.state === 'ok'
+      ? { entry: { name, state: 'ok', def: e.def, file }, xml: e.xml }
+      : { entry: { name, state: 'broken', reason: e.reason, file } }
   }
 }
 

@@ -50,7 +50,9 @@ const storeLoader: SlowLoader = async (file, name) => {
   const loaded = await loadNetworkFile(file, name, false)
   if (loaded === null) return null
   const e = loaded.entry
-  return e.state === 'ok' ? { entry: { name, state: 'ok', def: e.def, file }, xml: e.xml } : { entry: { name, state: 'broken', reason: e.reason, file } }
+  return e.state === 'ok'
+    ? { entry: { name, state: 'ok', def: e.def, file }, xml: e.xml }
+    : { entry: { name, state: 'broken', reason: e.reason, file } }
 }
 
 /** The cache's entries, or none when it is missing, not ours, not private, or not what we write. */
@@ -105,7 +107,12 @@ export async function loadDefinitions(opts: LoadDefinitionsOptions): Promise<Sto
     if (kind.kind === 'ignore') continue
     const file = `${opts.layout.networksDir}/${fileName}`
     if (kind.kind === 'invalid') {
-      out.push({ name: kind.name, state: 'broken', reason: `the file name is not a valid network name (${kind.reason}): rename or remove the file`, file })
+      out.push({
+        name: kind.name,
+        state: 'broken',
+        reason: `the file name is not a valid network name (${kind.reason}): rename or remove the file`,
+        file
+      })
       continue
     }
     const { name } = kind

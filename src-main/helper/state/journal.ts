@@ -45,7 +45,8 @@ export function tablesOfRuleset(ruleset: string): NftTableRef[] {
 
 /** The pid file a plan's dnsmasq uses: the argument of its `@kill-pidfile` rollback. */
 export function pidfileOfPlan(plan: Plan): string | null {
-  for (const step of plan.steps) for (const argv of step.rollback) if (argv[0] === '@kill-pidfile' && argv[1]) return argv[1]
+  for (const step of plan.steps)
+    for (const argv of step.rollback) if (argv[0] === '@kill-pidfile' && argv[1]) return argv[1]
   return null
 }
 
@@ -56,7 +57,13 @@ export interface JournalContext {
   now: Date
 }
 
-export function journalFromPlan(kind: Journal['kind'], plan: Plan, undo: UndoStep[], ctx: JournalContext, dnsmasqPid: number | null = null): Journal {
+export function journalFromPlan(
+  kind: Journal['kind'],
+  plan: Plan,
+  undo: UndoStep[],
+  ctx: JournalContext,
+  dnsmasqPid: number | null = null
+): Journal {
   return {
     version: 1,
     kind,
@@ -94,14 +101,21 @@ export function parseJournal(text: string): { ok: true; journal: Journal } | { o
   if (!j || typeof j !== 'object') return { ok: false, reason: 'not a JSON object' }
   if (j.version !== 1) return { ok: false, reason: `unknown version ${String(j.version)}` }
   if (j.kind !== 'journal' && j.kind !== 'intent') return { ok: false, reason: 'kind must be journal or intent' }
-  if (!isString(j.network) || !isString(j.bridge) || !isString(j.startedAt)) return { ok: false, reason: 'network, bridge and startedAt must be strings' }
+  if (!isString(j.network) || !isString(j.bridge) || !isString(j.startedAt))
+    return { ok: false, reason: 'network, bridge and startedAt must be strings' }
   if (!isStringOrNull(j.uuid) || !isStringOrNull(j.pidfile) || !isStringOrNull(j.netns) || !isStringOrNull(j.nsId)) {
     return { ok: false, reason: 'uuid, pidfile, netns and nsId must be strings or null' }
   }
-  if (!(j.dnsmasqPid === null || (typeof j.dnsmasqPid === 'number' && Number.isInteger(j.dnsmasqPid) && j.dnsmasqPid > 0))) {
+  if (!(
+    j.dnsmasqPid === null ||
+    (typeof j.dnsmasqPid === 'number' && Number.isInteger(j.dnsmasqPid) && j.dnsmasqPid > 0)
+  )) {
     return { ok: false, reason: 'dnsmasqPid must be a positive integer or null' }
   }
-  if (!Array.isArray(j.tables) || !j.tables.every((t) => t && isString((t as NftTableRef).family) && isString((t as NftTableRef).name))) {
+  if (
+    !Array.isArray(j.tables) ||
+    !j.tables.every((t) => t && isString((t as NftTableRef).family) && isString((t as NftTableRef).name))
+  ) {
     return { ok: false, reason: 'tables must be a list of {family, name}' }
   }
   if (typeof j.sysctls !== 'object' || j.sysctls === null || !Object.values(j.sysctls).every(isString)) {

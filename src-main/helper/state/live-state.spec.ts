@@ -17,9 +17,16 @@ describe('live state parsers', () => {
 
   it('reads tables from nft -j list tables', () => {
     const json = JSON.stringify({
-      nftables: [{ metainfo: { version: '1.0.6' } }, { table: { family: 'inet', name: 'guestnet_default', handle: 3 } }, { table: { family: 'ip', name: 'nat', handle: 1 } }]
+      nftables: [
+        { metainfo: { version: '1.0.6' } },
+        { table: { family: 'inet', name: 'guestnet_default', handle: 3 } },
+        { table: { family: 'ip', name: 'nat', handle: 1 } }
+      ]
     })
-    expect(parseNftTables(json)).toEqual([{ family: 'inet', name: 'guestnet_default' }, { family: 'ip', name: 'nat' }])
+    expect(parseNftTables(json)).toEqual([
+      { family: 'inet', name: 'guestnet_default' },
+      { family: 'ip', name: 'nat' }
+    ])
     expect(parseNftTables('garbage')).toEqual([])
   })
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
 
-import { acquireSysctl, formatLedger, normalizeSysctlValue, parseLedger, releaseSysctl, staleOwners } from './sysctl-ledger'
+import {
+  acquireSysctl,
+  formatLedger,
+  normalizeSysctlValue,
+  parseLedger,
+  releaseSysctl,
+  staleOwners
+} from './sysctl-ledger'
 
 const FWD = 'net.ipv4.ip_forward'
 

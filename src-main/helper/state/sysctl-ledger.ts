@@ -29,7 +29,13 @@ export interface AcquireDecision {
   write: boolean
 }
 
-export function acquireSysctl(ledger: Ledger, key: string, network: string, current: string, value: string): AcquireDecision {
+export function acquireSysctl(
+  ledger: Ledger,
+  key: string,
+  network: string,
+  current: string,
+  value: string
+): AcquireDecision {
   const cur = normalizeSysctlValue(current)
   const want = normalizeSysctlValue(value)
   const old = ledger[key]
@@ -59,7 +65,10 @@ export function releaseSysctl(ledger: Ledger, key: string, network: string, curr
 }
 
 /** (key, network) pairs whose network no longer runs (a crash): reconcile releases each. */
-export function staleOwners(ledger: Ledger, isRunning: (network: string) => boolean): Array<{ key: string; network: string }> {
+export function staleOwners(
+  ledger: Ledger,
+  isRunning: (network: string) => boolean
+): Array<{ key: string; network: string }> {
   const out: Array<{ key: string; network: string }> = []
   for (const [key, entry] of Object.entries(ledger)) {
     for (const network of entry.owners) if (!isRunning(network)) out.push({ key, network })

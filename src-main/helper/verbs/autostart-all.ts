@@ -9,7 +9,9 @@ import { startNetwork } from './start'
 export interface AutostartAllValue {
   /** What happened to the default network on this boot: created the first time only, never again once deleted. */
   defaultNetwork: string
-  results: Array<{ network: string; ok: true; message: string } | { network: string; ok: false; error: HelperErrorBody }>
+  results: Array<
+    { network: string; ok: true; message: string } | { network: string; ok: false; error: HelperErrorBody }
+  >
   started: number
   failed: number
 }
@@ -32,7 +34,11 @@ export async function run(ctx: VerbContext): Promise<AutostartAllValue> {
     try {
       const r = await startNetwork(ctx, network)
       const resolved = r.alreadyActive ? null : await resolvedAfterStart(ctx, network)
-      out.results.push({ network, ok: true, message: resolved?.notable ? `${r.message}; ${resolved.message}` : r.message })
+      out.results.push({
+        network,
+        ok: true,
+        message: resolved?.notable ? `${r.message}; ${resolved.message}` : r.message
+      })
       out.started++
     } catch (e) {
       out.results.push({ network, ok: false, error: errorBody(e) })

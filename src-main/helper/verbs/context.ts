@@ -34,18 +34,26 @@ export function invalidDefinition(name: string, problems: readonly Problem[], wh
 }
 
 export function notFound(name: string): HelperError {
-  return new HelperError('NOT_FOUND', `no network named '${name}'`, { field: 'args.name', fix: "'guestnet net-list --all' shows the defined networks" })
+  return new HelperError('NOT_FOUND', `no network named '${name}'`, {
+    field: 'args.name',
+    fix: "'guestnet net-list --all' shows the defined networks"
+  })
 }
 
 /** What requireOk needs of an entry: the store's NetworkEntry, or state/definitions.ts's StoredDefinition. */
 type EntryLike = { name: string; state: 'ok' } | { name: string; state: 'broken'; reason: string; file: string }
 
 /** The valid entry of `name` among `entries`, or a NOT_FOUND / INVALID_DEFINITION error. */
-export function requireOk<E extends EntryLike = NetworkEntry>(entries: readonly E[], name: string): Extract<E, { state: 'ok' }> {
+export function requireOk<E extends EntryLike = NetworkEntry>(
+  entries: readonly E[],
+  name: string
+): Extract<E, { state: 'ok' }> {
   const entry: EntryLike | undefined = entries.find((e) => e.name === name)
   if (!entry) throw notFound(name)
   if (entry.state !== 'ok') {
-    throw new HelperError('INVALID_DEFINITION', `network ${name}'s file is broken: ${entry.reason}`, { fix: `fix ${entry.file}, or redefine the network` })
+    throw new HelperError('INVALID_DEFINITION', `network ${name}'s file is broken: ${entry.reason}`, {
+      fix: `fix ${entry.file}, or redefine the network`
+    })
   }
   return entry as Extract<E, { state: 'ok' }>
 }

@@ -49,15 +49,24 @@ function readFile(path: string): string | null {
 
 export async function run(ctx: VerbContext): Promise<DoctorReport> {
   const { fix, undo, root, netns } = ctx.args
-  if (fix !== undefined && undo !== undefined) throw new HelperError('BAD_REQUEST', 'give either fix or undo, not both', { field: 'args.undo' })
-  for (const [field, value] of [['args.fix', fix], ['args.undo', undo]] as const) {
+  if (fix !== undefined && undo !== undefined)
+    throw new HelperError('BAD_REQUEST', 'give either fix or undo, not both', { field: 'args.undo' })
+  for (const [field, value] of [
+    ['args.fix', fix],
+    ['args.undo', undo]
+  ] as const) {
     const problem = value === undefined ? null : selectorProblem(value)
-    if (problem) throw new HelperError('BAD_REQUEST', problem, { field, fix: "'guestnet doctor --json' lists the finding ids" })
+    if (problem)
+      throw new HelperError('BAD_REQUEST', problem, { field, fix: "'guestnet doctor --json' lists the finding ids" })
   }
   const uid = process.getuid?.() ?? 0
   const changes = fix !== undefined || undo !== undefined
   if (changes && uid !== 0) {
-    throw new HelperError('NOT_ROOT', `'doctor --${fix !== undefined ? 'fix' : 'undo'}' changes the system and needs root`, { fix: 'run it as root (sudo, or pkexec for the desktop app)' })
+    throw new HelperError(
+      'NOT_ROOT',
+      `'doctor --${fix !== undefined ? 'fix' : 'undo'}' changes the system and needs root`,
+      { fix: 'run it as root (sudo, or pkexec for the desktop app)' }
+    )
   }
   if (changes && root !== undefined) checkRootDir(root)
   const { paths } = ctx.deps

@@ -69,7 +69,9 @@ beforeEach(async () => {
   store = new NetworkStore({ root })
   const r = await store.define(LAB)
   if (!r.ok) throw new Error(JSON.stringify(r.problems))
-  const other = await store.define("<network><name>other</name><bridge name='virbr2'/><ip address='192.168.123.1' prefix='24'/></network>")
+  const other = await store.define(
+    "<network><name>other</name><bridge name='virbr2'/><ip address='192.168.123.1' prefix='24'/></network>"
+  )
   if (!other.ok) throw new Error(JSON.stringify(other.problems))
 })
 afterEach(() => rmSync(root, { recursive: true, force: true }))
@@ -82,7 +84,14 @@ describe('renumber (stopped network)', () => {
     const uuid = /<uuid>([^<]+)</.exec(before)?.[1]
     const mac = /<mac address='([^']+)'/.exec(before)?.[1]
     const v = await run(ctx({ name: 'lab', to: '10.130.0.0/24' }))
-    expect(v).toMatchObject({ network: 'lab', from: '192.168.130.0/24', to: '10.130.0.0/24', changed: true, live: false, bridge: 'virbr1' })
+    expect(v).toMatchObject({
+      network: 'lab',
+      from: '192.168.130.0/24',
+      to: '10.130.0.0/24',
+      changed: true,
+      live: false,
+      bridge: 'virbr1'
+    })
     const after = file()
     expect(after).toContain('<!-- the lab: do not touch -->')
     expect(after).toContain(`<uuid>${uuid}</uuid>`)
@@ -101,7 +110,10 @@ describe('renumber (stopped network)', () => {
   it('lists guests whose lease is still in the old range', async () => {
     const leases = join(root, 'var', 'lib', 'guestnet', 'dnsmasq')
     mkdirSync(leases, { recursive: true })
-    writeFileSync(join(leases, 'lab.leases'), '2000000 52:54:00:00:00:0b 192.168.130.150 web 01:52:54:00:00:00:0b\n500 52:54:00:00:00:0c 192.168.130.151 gone *\n')
+    writeFileSync(
+      join(leases, 'lab.leases'),
+      '2000000 52:54:00:00:00:0b 192.168.130.150 web 01:52:54:00:00:00:0b\n500 52:54:00:00:00:0c 192.168.130.151 gone *\n'
+    )
     const v = await run(ctx({ name: 'lab', to: '10.130.0.0/24' }))
     expect(v.staleGuests).toEqual([{ mac: '52:54:00:00:00:0b', ip: '192.168.130.150', hostname: 'web' }])
     expect(v.message).toMatch(/1 guest\(s\) still hold an old address/)

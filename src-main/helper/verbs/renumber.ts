@@ -53,13 +53,21 @@ function staleGuestsOf(ctx: VerbContext, def: NetworkDef): StaleGuest[] {
   const text = readTextSync(ctx.deps.paths.leasesFile(def.name))
   if (text === null) return []
   const subnets = def.ips.flatMap((ip) => subnetOfIp(ip) ?? [])
-  return staleLeases(parseLeases(text).leases, subnets, Math.floor(ctx.deps.now().getTime() / 1000)).map((l) => ({ mac: l.mac, ip: l.ip, hostname: l.hostname }))
+  return staleLeases(parseLeases(text).leases, subnets, Math.floor(ctx.deps.now().getTime() / 1000)).map((l) => ({
+    mac: l.mac,
+    ip: l.ip,
+    hostname: l.hostname
+  }))
 }
 
 export async function run(ctx: VerbContext): Promise<RenumberValue> {
   const name = nameArg(ctx)
   const store = await ctx.store()
-  const [entries, facts, hostConfig] = await Promise.all([store.list(), ctx.hostFacts(), mapStoreErrors(() => readHostConfig(store.layout))])
+  const [entries, facts, hostConfig] = await Promise.all([
+    store.list(),
+    ctx.hostFacts(),
+    mapStoreErrors(() => readHostConfig(store.layout))
+  ])
   const entry = requireOk(entries, name)
   const oldDef = entry.def
   const others = entries.flatMap((e) => (e.state === 'ok' && e.name !== name ? [e.def] : []))
@@ -67,20 +75,44 @@ export async function run(ctx: VerbContext): Promise<RenumberValue> {
   let target
   if (ctx.args.to !== undefined) {
     const parsed = parseRenumberTarget(ctx.args.to)
-    if (!parsed.ok) throw new HelperError('INVALID_DEFINITION', `--to: ${parsed.problem.message}`, { field: 'args.to', ...(parsed.problem.fix ? { fix: parsed.problem.fix } : {}) })
+    if (!parsed.ok)
+      throw new HelperError('INVALID_DEFINITION', `--to: ${parsed.problem.message}`, {
+        field: 'args.to',
+        ...(parsed.problem.fix ? { fix: parsed.problem.fix } : {})
+      })
     target = parsed.cidr
   } else {
-    target = suggestRenumberTarget(oldDef, { facts, others, ...(hostConfig?.rangePool ? { pool: hostConfig.rangePool } : {}) })
+    target = suggestRenumberTarget(oldDef, {
+      facts,
+      others,
+      ...(hostConfig?.rangePool ? { pool: hostConfig.rangePool } : {})
+    })
     if (!target) {
-      throw new HelperError('STORE', `no free IPv4 /24 is left to move network ${name} to`, { fix: 'give one with --to, or widen the range pool in host.json' })
+      throw new HelperError('STORE', `no free IPv4 /24 is left to move network ${name} to`, {
+        fix: 'give one with --to, or widen the range pool in host.json'
+      })
     }
   }
   const r = renumberNetwork(oldDef, target)
   if (!r.ok) throw invalidDefinition(name, r.problems, `cannot be renumbered to ${formatCidr(target)}`)
-  const base = { network: name, from: formatCidr(r.from), to: formatCidr(r.to), bridge: oldDef.bridge?.name ?? null, changes: r.changes }
+  const base = {
+    network: name,
+    from: formatCidr(r.from),
+    to: formatCidr(r.to),
+    bridge: oldDef.bridge?.name ?? null,
+    changes: r.changes
+  }
   const live = isRunning(ctx, name)
   if (r.changes.length === 0) {
-    return { ...base, changed: false, live: false, staleGuests: staleGuestsOf(ctx, oldDef), dnsmasqPid: null, resolved: null, message: `network ${name} already uses ${base.to}: nothing to do` }
+    return {
+      ...base,
+      changed: false,
+      live: false,
+      staleGuests: staleGuestsOf(ctx, oldDef),
+      dnsmasqPid: null,
+      resolved: null,
+      message: `network ${name} already uses ${base.to}: nothing to do`
+    }
   }
 
   // The store checks the new definition against the host (minus our own bridge) and the other networks.
@@ -103,7 +135,20 @@ export async function run(ctx: VerbContext): Promise<RenumberValue> {
     }
   }
   const staleGuests = staleGuestsOf(ctx, newDef)
-  const how = live ? `live (bridge ${base.bridge} kept, guests stay attached)` : '(not running: it starts in the new range)'
-  const waiting = staleGuests.length > 0 ? `; ${staleGuests.length} guest(s) still hold an old address until they renew their lease` : ''
-  return { ...base, changed: true, live, staleGuests, dnsmasqPid, resolved, message: `network ${name} renumbered from ${base.from} to ${base.to} ${how}${waiting}` }
+  const how = live
+    ? `live (bridge ${base.bridge} kept, guests stay attached)`
+    : '(not running: it starts in the new range)'
+  const waiting =
+    staleGuests.length > 0
+      ? `; ${staleGuests.length} guest(s) still hold an old address until they renew their lease`
+      : ''
+  return {
+    ...base,
+    changed: true,
+    live,
+    staleGuests,
+    dnsmasqPid,
+    resolved,
+    message: `network ${name} renumbered from ${base.from} to ${base.to} ${how}${waiting}`
+  }
 }

@@ -2,7 +2,9 @@
 import type { VerbContext } from './context'
 import { mapStoreErrors } from './store-errors'
 
-export async function run(ctx: VerbContext): Promise<{ network: string; uuid: string | null; bridge: string | null; message: string }> {
+export async function run(
+  ctx: VerbContext
+): Promise<{ network: string; uuid: string | null; bridge: string | null; message: string }> {
   const facts = await ctx.hostFacts()
   const entry = await mapStoreErrors(async () => (await ctx.store()).restoreDefault(facts))
   return {

@@ -12,7 +12,11 @@ import type { VerbContext } from './context'
 export async function resolvedAfterStart(ctx: VerbContext, name: string): Promise<ResolvedOutcome | null> {
   const { paths, netns } = ctx.deps
   if (netns !== null) return null
-  const entries = await loadDefinitions({ layout: paths.layout, cacheFile: paths.definitionsCache, uid: process.getuid?.() ?? 0 })
+  const entries = await loadDefinitions({
+    layout: paths.layout,
+    cacheFile: paths.definitionsCache,
+    uid: process.getuid?.() ?? 0
+  })
   const entry = entries.find((e) => e.name === name)
   if (!entry || entry.state !== 'ok') return null
   // Only a bridge that is really there (fake machines in unit tests have none): never another link.

@@ -40,7 +40,11 @@ export async function startNetwork(ctx: VerbContext, name: string): Promise<Star
   const { deps } = ctx
   mark('start')
   // The stored definitions without the XML parser when they did not change (state/definitions.ts).
-  const definitions = loadDefinitions({ layout: deps.paths.layout, cacheFile: deps.paths.definitionsCache, uid: process.getuid?.() ?? 0 })
+  const definitions = loadDefinitions({
+    layout: deps.paths.layout,
+    cacheFile: deps.paths.definitionsCache,
+    uid: process.getuid?.() ?? 0
+  })
   const [entries, facts] = await Promise.all([definitions, ctx.hostFacts()])
   mark('listed+facts')
   const entry = requireOk(entries, name)
@@ -63,9 +67,13 @@ export async function startNetwork(ctx: VerbContext, name: string): Promise<Star
     const { reconcile } = await import('../ops/reconcile-run')
     const report = await reconcile(deps, defs, name)
     if (report.failed.length > 0) {
-      throw new HelperError('STOP_INCOMPLETE', `network ${name} has leftovers that could not be cleaned up: ${report.failed.join('; ')}`, {
-        fix: 'see the messages; guestnet reconcile retries'
-      })
+      throw new HelperError(
+        'STOP_INCOMPLETE',
+        `network ${name} has leftovers that could not be cleaned up: ${report.failed.join('; ')}`,
+        {
+          fix: 'see the messages; guestnet reconcile retries'
+        }
+      )
     }
     if (report.active.includes(name)) {
       const j = readTextSync(deps.paths.journal(name))
@@ -95,7 +103,8 @@ export async function startNetwork(ctx: VerbContext, name: string): Promise<Star
   try {
     plan = buildPlan(def, { paths: deps.paths.plan, hostFacts: facts, dnsmasqUser: user })
   } catch (e) {
-    if (e instanceof PlanError) throw new HelperError('INVALID_DEFINITION', e.message, { field: e.field, ...(e.fix ? { fix: e.fix } : {}) })
+    if (e instanceof PlanError)
+      throw new HelperError('INVALID_DEFINITION', e.message, { field: e.field, ...(e.fix ? { fix: e.fix } : {}) })
     throw e
   }
   mark('planned')

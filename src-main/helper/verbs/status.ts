@@ -41,7 +41,10 @@ function runtimeNames(dir: string): { journals: string[]; intents: string[] } {
   }
   const journals = files.filter((f) => f.endsWith('.json') && !f.startsWith('.')).map((f) => f.slice(0, -5))
   const intents = files.flatMap((f) => /^\.(.+)\.starting\.json$/.exec(f)?.[1] ?? [])
-  return { journals: journals.filter((n) => !checkNetworkName(n)), intents: intents.filter((n) => !checkNetworkName(n)) }
+  return {
+    journals: journals.filter((n) => !checkNetworkName(n)),
+    intents: intents.filter((n) => !checkNetworkName(n))
+  }
 }
 
 export async function run(ctx: VerbContext): Promise<{ networks: NetworkStatus[] }> {
@@ -61,7 +64,10 @@ export async function run(ctx: VerbContext): Promise<{ networks: NetworkStatus[]
   // One nft call for every running network; null when nft cannot be asked (not root).
   let tablesNow: Set<string> | null = null
   if ([...journals.values()].some((j) => typeof j !== 'string' && j.tables.length > 0)) {
-    tablesNow = await deps.tables().then((t) => new Set(t.map(tableKey)), () => null)
+    tablesNow = await deps.tables().then(
+      (t) => new Set(t.map(tableKey)),
+      () => null
+    )
   }
   const interfaces = deps.interfaces()
   const out: NetworkStatus[] = []
@@ -91,14 +97,18 @@ export async function run(ctx: VerbContext): Promise<{ networks: NetworkStatus[]
       s.problems.push(`journal unreadable (${j}): run guestnet reconcile`)
     } else if (j) {
       const pieces = await observePieces(j, deps, tablesNow ?? undefined)
-      s.tables = Object.entries(pieces.tables).map(([table, present]) => ({ table, present: tablesNow === null ? null : present }))
+      s.tables = Object.entries(pieces.tables).map(([table, present]) => ({
+        table,
+        present: tablesNow === null ? null : present
+      }))
       s.dnsmasqPid = pieces.dnsmasq?.pid ?? null
       s.dnsmasqAlive = pieces.dnsmasq?.alive ?? null
       s.startedAt = j.startedAt
       s.netns = j.netns
       const missing = piecesMissing(pieces, j).filter((m) => tablesNow !== null || !m.startsWith('table '))
       s.state = missing.length === 0 ? 'active' : 'broken'
-      if (missing.length > 0) s.problems.push(`missing: ${missing.join(', ')}: run guestnet reconcile (or net-start again)`)
+      if (missing.length > 0)
+        s.problems.push(`missing: ${missing.join(', ')}: run guestnet reconcile (or net-start again)`)
     } else if (rt.intents.includes(name)) {
       s.state = 'broken'
       s.problems.push('a start was interrupted: run guestnet reconcile (or net-start again)')

@@ -27,24 +27,43 @@ export async function stopNetwork(ctx: VerbContext, name: string): Promise<StopV
     if (intent?.ok) {
       const report = await teardown(intent.journal, deps)
       if (report.remaining.length > 0) {
-        throw new HelperError('STOP_INCOMPLETE', `cleaning up network ${name}'s interrupted start left ${report.remaining.join(', ')}`, { rollbackErrors: report.errors })
+        throw new HelperError(
+          'STOP_INCOMPLETE',
+          `cleaning up network ${name}'s interrupted start left ${report.remaining.join(', ')}`,
+          { rollbackErrors: report.errors }
+        )
       }
       removePathSync(paths.intent(name))
       removeNetworkDir(name, deps)
-      return { network: name, state: 'inactive', warnings: report.errors, message: `network ${name} was not active; cleaned up what an interrupted start left` }
+      return {
+        network: name,
+        state: 'inactive',
+        warnings: report.errors,
+        message: `network ${name} was not active; cleaned up what an interrupted start left`
+      }
     }
     if (!(await (await ctx.store()).get(name))) throw notFound(name)
-    throw new HelperError('NOT_ACTIVE', `network ${name} is not active`, { fix: `start it with guestnet net-start ${name}` })
+    throw new HelperError('NOT_ACTIVE', `network ${name} is not active`, {
+      fix: `start it with guestnet net-start ${name}`
+    })
   }
   if (!rec.ok) {
-    throw new HelperError('STORE', `the journal of network ${name} is unreadable (${rec.reason})`, { fix: 'run guestnet reconcile: it sets the journal aside and removes the leftovers' })
+    throw new HelperError('STORE', `the journal of network ${name} is unreadable (${rec.reason})`, {
+      fix: 'run guestnet reconcile: it sets the journal aside and removes the leftovers'
+    })
   }
   const j = rec.journal
   if (j.nsId !== null && deps.nsId !== null && j.nsId !== deps.nsId) {
-    throw new HelperError('FOREIGN_NAMESPACE', `network ${name} was started in another network namespace (${j.netns ?? j.nsId})`, {
-      field: 'args.netns',
-      fix: j.netns ? `stop it there: guestnet --netns ${j.netns} net-destroy ${name}` : 'stop it from the namespace it runs in'
-    })
+    throw new HelperError(
+      'FOREIGN_NAMESPACE',
+      `network ${name} was started in another network namespace (${j.netns ?? j.nsId})`,
+      {
+        field: 'args.netns',
+        fix: j.netns
+          ? `stop it there: guestnet --netns ${j.netns} net-destroy ${name}`
+          : 'stop it from the namespace it runs in'
+      }
+    )
   }
   mark('journal-read')
   const report = await teardown(j, deps, { concurrent: true })

@@ -8,7 +8,9 @@ import { mapStoreErrors } from './store-errors'
 export async function run(ctx: VerbContext): Promise<{ network: string; message: string }> {
   const name = nameArg(ctx)
   if (readTextSync(ctx.deps.paths.journal(name)) !== null) {
-    throw new HelperError('ACTIVE', `network ${name} is active: stop it before undefining it`, { fix: `guestnet net-destroy ${name}` })
+    throw new HelperError('ACTIVE', `network ${name} is active: stop it before undefining it`, {
+      fix: `guestnet net-destroy ${name}`
+    })
   }
   await mapStoreErrors(async () => (await ctx.store()).undefine(name))
   return { network: name, message: `network ${name} undefined` }

@@ -19,8 +19,20 @@ describe('App', () => {
       'network:list': () =>
         ok([
           {
-            name: 'default', status: 'active', reason: null, file: null, uuid: null, mode: 'nat', bridge: 'virbr0', ipv4: '192.168.122.1/24',
-            dhcp4: null, ipv6: null, domain: null, autostart: true, guests: 0, isDefault: true
+            name: 'default',
+            status: 'active',
+            reason: null,
+            file: null,
+            uuid: null,
+            mode: 'nat',
+            bridge: 'virbr0',
+            ipv4: '192.168.122.1/24',
+            dhcp4: null,
+            ipv6: null,
+            domain: null,
+            autostart: true,
+            guests: 0,
+            isDefault: true
           }
         ])
     })
@@ -46,14 +58,27 @@ describe('App', () => {
   it('after the default was deleted on purpose, shows the empty state instead of the wizard', async () => {
     let restored = false
     const f = fakeApi({
-      'network:default-state': () => ok({ exists: restored, created: true, defaultDeleted: !restored, deletedUuid: restored ? null : 'u-old' }),
+      'network:default-state': () =>
+        ok({ exists: restored, created: true, defaultDeleted: !restored, deletedUuid: restored ? null : 'u-old' }),
       'network:list': () =>
         ok(
           restored
             ? [
                 {
-                  name: 'default', status: 'inactive', reason: null, file: null, uuid: 'u-old', mode: 'nat', bridge: 'virbr0', ipv4: '192.168.122.1/24',
-                  dhcp4: null, ipv6: null, domain: null, autostart: true, guests: 0, isDefault: true
+                  name: 'default',
+                  status: 'inactive',
+                  reason: null,
+                  file: null,
+                  uuid: 'u-old',
+                  mode: 'nat',
+                  bridge: 'virbr0',
+                  ipv4: '192.168.122.1/24',
+                  dhcp4: null,
+                  ipv6: null,
+                  domain: null,
+                  autostart: true,
+                  guests: 0,
+                  isDefault: true
                 }
               ]
             : []
@@ -82,9 +107,13 @@ describe('App', () => {
   })
 
   it('does not open the wizard when the default network state cannot be read, and says why', async () => {
-    const f = fakeApi({ 'network:default-state': () => ({ ok: false, error: { code: 'INTERNAL', message: 'EACCES: /var/lib/guestnet' } }) })
+    const f = fakeApi({
+      'network:default-state': () => ({ ok: false, error: { code: 'INTERNAL', message: 'EACCES: /var/lib/guestnet' } })
+    })
     render(App, { api: f.api })
-    expect(await screen.findByRole('alert')).toHaveTextContent("Could not read the default network's state: EACCES: /var/lib/guestnet")
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      "Could not read the default network's state: EACCES: /var/lib/guestnet"
+    )
     expect(screen.getByRole('heading', { name: 'Networks' })).toBeInTheDocument()
     expect(screen.queryByRole('heading', { name: 'Set up the default network' })).toBeNull()
   })

@@ -4,7 +4,12 @@ import type { DefaultState } from './first-run'
 import { emptyStateOf, opensFirstRunWizard } from './first-run'
 
 const fresh: DefaultState = { exists: false, created: false, defaultDeleted: false, deletedUuid: null }
-const deleted: DefaultState = { exists: false, created: true, defaultDeleted: true, deletedUuid: '0f2c3b8e-1d1a-4c52-9a43-6c6f1b0e7d21' }
+const deleted: DefaultState = {
+  exists: false,
+  created: true,
+  defaultDeleted: true,
+  deletedUuid: '0f2c3b8e-1d1a-4c52-9a43-6c6f1b0e7d21'
+}
 
 describe('opensFirstRunWizard', () => {
   it('opens on a true first run: no network, the default never created nor deleted', () => {

@@ -15,7 +15,15 @@ import { writeUdhcpcScript } from '../../../src-main/sandbox/dhcp-client'
 import type { NsExec } from '../../../src-main/sandbox/ns-exec'
 import { createNsExec } from '../../../src-main/sandbox/ns-exec'
 import { addNamespace, connectUplink, writeNsResolvConf } from '../../../src-main/sandbox/topology'
-import { disposeAll, isOurs, PREFIX, sweepLeftovers, trackChild, trackNamespace, trackPath } from '../../netns/support/cleanup'
+import {
+  disposeAll,
+  isOurs,
+  PREFIX,
+  sweepLeftovers,
+  trackChild,
+  trackNamespace,
+  trackPath
+} from '../../netns/support/cleanup'
 import { findProgram } from '../../netns/support/requirements'
 
 export const INET4 = '203.0.113.1'
@@ -66,7 +74,8 @@ function runtimeLikeDir(): string | null {
   }
   for (const entry of readdirSync('/dev/shm')) {
     const m = /^gnt-(\d+)-root-/.exec(entry)
-    if (m && Number(m[1]) !== process.pid && !pidAlive(Number(m[1]))) rmSync(join('/dev/shm', entry), { recursive: true, force: true })
+    if (m && Number(m[1]) !== process.pid && !pidAlive(Number(m[1])))
+      rmSync(join('/dev/shm', entry), { recursive: true, force: true })
   }
   return '/dev/shm'
 }
@@ -153,7 +162,12 @@ export function benchEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
 }
 
 /** Runs a guarded argv and times it from spawn to exit (not to the close of its pipes). */
-export function timedRun(x: NsExec, argv: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<TimedRun> {
+export function timedRun(
+  x: NsExec,
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 30_000
+): Promise<TimedRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now()
     const child = trackChild(x.spawn(argv, { stdio: ['ignore', 'pipe', 'pipe'], env }))
@@ -183,7 +197,12 @@ export function timedRun(x: NsExec, argv: readonly string[], env: NodeJS.Process
  * fork would otherwise be counted too. The arguments are the shell's positional parameters, never
  * parsed as shell text.
  */
-export async function timedInNs(w: BenchWorld, ns: string, argv: readonly string[], env: NodeJS.ProcessEnv): Promise<TimedRun> {
+export async function timedInNs(
+  w: BenchWorld,
+  ns: string,
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv
+): Promise<TimedRun> {
   const script = 'a=$EPOCHREALTIME; "$@"; rc=$?; b=$EPOCHREALTIME; echo "GN_BENCH_TIME $a $b" >&2; exit $rc'
   const run = await timedRun(w.x, ['ip', 'netns', 'exec', ns, 'bash', '-c', script, 'bench', ...argv], env)
   const m = /GN_BENCH_TIME ([\d.]+) ([\d.]+)/.exec(run.stderr)
@@ -192,8 +211,18 @@ export async function timedInNs(w: BenchWorld, ns: string, argv: readonly string
 }
 
 /** `node bin/guestnet --root ROOT …args` in the host namespace: the CLI as root, acting in-process. */
-export async function guestnet(w: BenchWorld, args: readonly string[], extraEnv: Record<string, string> = {}): Promise<TimedRun> {
-  const run = await timedInNs(w, w.host, [process.execPath, GUESTNET_BIN, '--root', w.root, ...args], benchEnv(extraEnv))
-  if (run.code !== 0) throw new Error(`guestnet ${args.join(' ')} exited ${String(run.code)}: ${run.stderr.trim() || run.stdout.trim()}`)
+export async function guestnet(
+  w: BenchWorld,
+  args: readonly string[],
+  extraEnv: Record<string, string> = {}
+): Promise<TimedRun> {
+  const run = await timedInNs(
+    w,
+    w.host,
+    [process.execPath, GUESTNET_BIN, '--root', w.root, ...args],
+    benchEnv(extraEnv)
+  )
+  if (run.code !== 0)
+    throw new Error(`guestnet ${args.join(' ')} exited ${String(run.code)}: ${run.stderr.trim() || run.stdout.trim()}`)
   return run
 }

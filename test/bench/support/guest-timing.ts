@@ -47,7 +47,13 @@ export function parseAddrEvent(line: string): { address: string; scope: string; 
  * Makes guest `index`, attaches it to `bridge` in the host namespace and times lease and SLAAC.
  * `prefix6` is the network's IPv6 /64 (null: no IPv6 timeline). Bounded by `timeoutMs`.
  */
-export async function attachTimedGuest(w: BenchWorld, index: number, bridge: string, prefix6: string | null, timeoutMs = 10_000): Promise<AttachedGuest> {
+export async function attachTimedGuest(
+  w: BenchWorld,
+  index: number,
+  bridge: string,
+  prefix6: string | null,
+  timeoutMs = 10_000
+): Promise<AttachedGuest> {
   const { x } = w
   const ns = await w.newNamespace(`g${index}`)
   const hostIf = `gv${index}`
@@ -58,7 +64,12 @@ export async function attachTimedGuest(w: BenchWorld, index: number, bridge: str
   const monitor = w.spawn(['ip', '-n', ns, 'monitor', 'address', 'route'])
   const prefixRoute = prefix6 ? `${prefix6} dev eth0 ` : null
   const prefix = prefix6 ? parseCidr(prefix6) : null
-  const seen: { ll: number | null; tentative: number | null; usable: number | null; ready: boolean } = { ll: null, tentative: null, usable: null, ready: false }
+  const seen: { ll: number | null; tentative: number | null; usable: number | null; ready: boolean } = {
+    ll: null,
+    tentative: null,
+    usable: null,
+    ready: false
+  }
   let t0 = 0
   let buffer = ''
   monitor.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -74,14 +85,17 @@ export async function attachTimedGuest(w: BenchWorld, index: number, bridge: str
       if (!e || t0 === 0) continue
       if (e.scope === 'link' && !e.tentative && seen.ll === null) seen.ll = now - t0
       const ip = parseIp(e.address)
-      if (e.scope === 'global' && prefix && ip && cidrContainsIp(prefix, ip) && !e.tentative && seen.usable === null) seen.usable = now - t0
+      if (e.scope === 'global' && prefix && ip && cidrContainsIp(prefix, ip) && !e.tentative && seen.usable === null)
+        seen.usable = now - t0
     }
   })
   // ip subscribes a moment after it starts: add marker addresses until one is seen.
   for (let k = 2; !seen.ready; k++) {
     if (k > 40) throw new Error(`ip monitor in ${ns} reported nothing`)
     await x.ip(ns, ['addr', 'add', `127.0.0.${k}/8`, 'dev', 'lo'])
-    await waitFor(async () => seen.ready, { timeoutMs: 250, intervalMs: 5, what: `ip monitor in ${ns}` }).catch(() => undefined)
+    await waitFor(async () => seen.ready, { timeoutMs: 250, intervalMs: 5, what: `ip monitor in ${ns}` }).catch(
+      () => undefined
+    )
   }
 
   t0 = performance.now()
@@ -95,7 +109,11 @@ export async function attachTimedGuest(w: BenchWorld, index: number, bridge: str
     timeoutMs
   }).then((r) => ({ ms: performance.now() - t0, ip: r.lease.ip }))
   const slaac = prefix
-    ? waitFor(async () => seen.usable !== null, { timeoutMs, intervalMs: 5, what: `a usable SLAAC address in ${prefix6} on ${ns}` }).catch(() => false)
+    ? waitFor(async () => seen.usable !== null, {
+        timeoutMs,
+        intervalMs: 5,
+        what: `a usable SLAAC address in ${prefix6} on ${ns}`
+      }).catch(() => false)
     : Promise.resolve(true)
   const [l] = await Promise.all([lease, slaac])
   monitor.kill('SIGTERM')

@@ -16,7 +16,20 @@ interface IperfJson {
 
 /** Waits for iperf3's "Server listening" line; rejects if it exits first or takes too long. */
 function startServer(w: BenchWorld, ns: string, address: string, port: number): Promise<void> {
-  const server = w.spawn(['ip', 'netns', 'exec', ns, 'iperf3', '-s', '-1', '--forceflush', '-B', address, '-p', String(port)])
+  const server = w.spawn([
+    'ip',
+    'netns',
+    'exec',
+    ns,
+    'iperf3',
+    '-s',
+    '-1',
+    '--forceflush',
+    '-B',
+    address,
+    '-p',
+    String(port)
+  ])
   return new Promise((resolve, reject) => {
     let out = ''
     const timer = setTimeout(() => {
@@ -39,13 +52,22 @@ function startServer(w: BenchWorld, ns: string, address: string, port: number): 
 
 let nextPort = 5201
 
-export async function iperf(w: BenchWorld, client: { ns: string }, server: { ns: string; address: string }, seconds: number): Promise<IperfRun> {
+export async function iperf(
+  w: BenchWorld,
+  client: { ns: string },
+  server: { ns: string; address: string },
+  seconds: number
+): Promise<IperfRun> {
   const port = nextPort++
   await startServer(w, server.ns, server.address, port)
-  const run = await w.x.inNs(client.ns, ['iperf3', '-c', server.address, '-p', String(port), '-t', String(seconds), '-J'], {
-    allowFail: true,
-    timeoutMs: (seconds + 10) * 1000
-  })
+  const run = await w.x.inNs(
+    client.ns,
+    ['iperf3', '-c', server.address, '-p', String(port), '-t', String(seconds), '-J'],
+    {
+      allowFail: true,
+      timeoutMs: (seconds + 10) * 1000
+    }
+  )
   let parsed: IperfJson
   try {
     parsed = JSON.parse(run.stdout) as IperfJson
@@ -53,7 +75,8 @@ export async function iperf(w: BenchWorld, client: { ns: string }, server: { ns:
     throw new Error(`iperf3 client in ${client.ns} printed no JSON (exit ${String(run.code)}): ${run.stderr.trim()}`)
   }
   const bps = parsed.end?.sum_received?.bits_per_second
-  if (parsed.error || typeof bps !== 'number') throw new Error(`iperf3 from ${client.ns} to ${server.address}: ${parsed.error ?? 'no result'}`)
+  if (parsed.error || typeof bps !== 'number')
+    throw new Error(`iperf3 from ${client.ns} to ${server.address}: ${parsed.error ?? 'no result'}`)
   return { bitsPerSecond: bps }
 }
 

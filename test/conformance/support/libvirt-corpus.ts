@@ -4,7 +4,9 @@ import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /** `GUESTNET_LIBVIRT_CORPUS` overrides the default `<repo>/../shared/conformance/libvirt`. */
-export const LIBVIRT_CORPUS = process.env.GUESTNET_LIBVIRT_CORPUS ?? resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../../shared/conformance/libvirt')
+export const LIBVIRT_CORPUS =
+  process.env.GUESTNET_LIBVIRT_CORPUS ??
+  resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../../shared/conformance/libvirt')
 
 export function corpusPath(...parts: string[]): string {
   return join(LIBVIRT_CORPUS, ...parts)

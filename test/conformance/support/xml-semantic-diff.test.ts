@@ -3,11 +3,13 @@ import { describe, expect, it } from 'vitest'
 
 import { semanticDiff } from './xml-semantic-diff'
 
-const BASE = "<network>\n  <name>n</name>\n  <forward dev='eth1' mode='nat'>\n    <interface dev='eth1'/>\n  </forward>\n  <ip address='10.0.0.1'>\n  </ip>\n</network>"
+const BASE =
+  "<network>\n  <name>n</name>\n  <forward dev='eth1' mode='nat'>\n    <interface dev='eth1'/>\n  </forward>\n  <ip address='10.0.0.1'>\n  </ip>\n</network>"
 
 describe('semanticDiff', () => {
   it('ignores quotes, attribute order, whitespace, comments and " />"', () => {
-    const same = '<network><!-- c --><name> n </name><forward mode="nat" dev="eth1"><interface dev="eth1" /></forward><ip address="10.0.0.1"/></network>'
+    const same =
+      '<network><!-- c --><name> n </name><forward mode="nat" dev="eth1"><interface dev="eth1" /></forward><ip address="10.0.0.1"/></network>'
     expect(semanticDiff(same, BASE)).toEqual([])
   })
 
@@ -22,7 +24,8 @@ describe('semanticDiff', () => {
   })
 
   it('reports elements out of order', () => {
-    const swapped = "<network><name>n</name><ip address='10.0.0.1'/><forward dev='eth1' mode='nat'><interface dev='eth1'/></forward></network>"
+    const swapped =
+      "<network><name>n</name><ip address='10.0.0.1'/><forward dev='eth1' mode='nat'><interface dev='eth1'/></forward></network>"
     expect(semanticDiff(swapped, BASE)).toContain('network/forward[1]: element <ip> where <forward> was expected')
   })
 
@@ -30,6 +33,11 @@ describe('semanticDiff', () => {
     const expected = "<network><name>n</name><mac address='52:54:00:00:00:00'/></network>"
     expect(semanticDiff('<network><name>n</name></network>', expected)).toEqual(['network/mac[1]: missing <mac>'])
     expect(semanticDiff('<network><name>n</name></network>', expected, { allowMissingGeneratedMac: true })).toEqual([])
-    expect(semanticDiff("<network><name>n</name><mac address='52:54:00:0A:00:00'/></network>", expected.replace('00:00:00:00', '00:0a:00:00'))).toEqual([])
+    expect(
+      semanticDiff(
+        "<network><name>n</name><mac address='52:54:00:0A:00:00'/></network>",
+        expected.replace('00:00:00:00', '00:0a:00:00')
+      )
+    ).toEqual([])
   })
 })

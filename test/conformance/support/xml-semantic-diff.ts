@@ -72,7 +72,13 @@ function isGeneratedMac(el: SemanticElement): boolean {
   return el.name === 'mac' && /^52:54:00:/i.test(el.attrs.address ?? '')
 }
 
-function diffElement(actual: SemanticElement, expected: SemanticElement, path: string, opts: DiffOptions, out: string[]): void {
+function diffElement(
+  actual: SemanticElement,
+  expected: SemanticElement,
+  path: string,
+  opts: DiffOptions,
+  out: string[]
+): void {
   if (actual.name !== expected.name) {
     out.push(`${path}: element <${actual.name}> where <${expected.name}> was expected`)
     return
@@ -88,7 +94,13 @@ function diffElement(actual: SemanticElement, expected: SemanticElement, path: s
   if (actual.text !== expected.text) out.push(`${path}: text '${actual.text}', expected '${expected.text}'`)
 
   const exp = expected.children.filter(
-    (c) => !(opts.allowMissingGeneratedMac && path === 'network' && isGeneratedMac(c) && !actual.children.some((a) => a.name === 'mac'))
+    (c) =>
+      !(
+        opts.allowMissingGeneratedMac &&
+        path === 'network' &&
+        isGeneratedMac(c) &&
+        !actual.children.some((a) => a.name === 'mac')
+      )
   )
   const count = Math.max(exp.length, actual.children.length)
   for (let i = 0; i < count; i++) {

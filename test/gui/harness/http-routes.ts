@@ -31,7 +31,12 @@ export function sendJson(res: ServerResponse, status: number, value: unknown): v
 }
 
 /** Serves `dir` (the built renderer); `/` is index.html. Paths outside `dir` are refused. */
-export async function serveStatic(dir: string, urlPath: string, res: ServerResponse, extraFiles: Record<string, string> = {}): Promise<void> {
+export async function serveStatic(
+  dir: string,
+  urlPath: string,
+  res: ServerResponse,
+  extraFiles: Record<string, string> = {}
+): Promise<void> {
   const path = urlPath === '/' ? '/index.html' : decodeURIComponent(urlPath)
   const file = extraFiles[path] ?? normalize(join(dir, path))
   if (!extraFiles[path] && !file.startsWith(`${normalize(dir)}/`)) {
@@ -40,7 +45,10 @@ export async function serveStatic(dir: string, urlPath: string, res: ServerRespo
   }
   try {
     const body = await readFile(file)
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' })
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-store'
+    })
     res.end(body)
   } catch {
     res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${path}`)

@@ -56,7 +56,12 @@ export function createWorld(root: string, cliScript: string, log: (line: string)
     guestAddresses: (name) => x.ipJson<unknown>(`gn-sbx-g-${name}`, ['addr', 'show']),
     hostLinks: async () => (await x.ipJson<{ ifname: string }[]>(SBX_HOST, ['link', 'show'])).map((l) => l.ifname),
     hostAddresses: async (dev) => {
-      const links = await x.ipJson<{ addr_info?: { local: string; prefixlen: number }[] }[]>(SBX_HOST, ['addr', 'show', 'dev', dev])
+      const links = await x.ipJson<{ addr_info?: { local: string; prefixlen: number }[] }[]>(SBX_HOST, [
+        'addr',
+        'show',
+        'dev',
+        dev
+      ])
       return links.flatMap((l) => (l.addr_info ?? []).map((a) => `${a.local}/${a.prefixlen}`))
     },
     ensureDefault: () => ensureSandboxDefault(x, paths),

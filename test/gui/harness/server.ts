@@ -89,7 +89,10 @@ async function control(action: string, body: Record<string, unknown>): Promise<u
       // The boot path's first-run step, without the wizard: tests that need a default network start here.
       const made = await world.ensureDefault()
       if (body.start === true) {
-        const r = await service.helper({ verb: 'start', args: { ...helperArgs, name: 'default' } }, { privileged: true })
+        const r = await service.helper(
+          { verb: 'start', args: { ...helperArgs, name: 'default' } },
+          { privileged: true }
+        )
         if (!r.ok) throw new Error(`starting default: ${r.error.message}`)
       }
       return made
@@ -123,13 +126,22 @@ const server = createServer((req, res) => {
       } else if (url.pathname === '/__guestnet/events') hub.attach(res)
       else if (url.pathname === '/__guestnet/manifest') sendJson(res, 200, apiManifest())
       else if (req.method === 'POST' && url.pathname.startsWith('/__harness/')) {
-        sendJson(res, 200, { ok: true, value: await control(url.pathname.slice('/__harness/'.length), (await readBody(req)) as Record<string, unknown>) })
+        sendJson(res, 200, {
+          ok: true,
+          value: await control(
+            url.pathname.slice('/__harness/'.length),
+            (await readBody(req)) as Record<string, unknown>
+          )
+        })
       } else if (req.method === 'GET') {
-        await serveStatic(rendererDir, url.pathname, res, { '/__harness/axe.min.js': join(repo, 'node_modules/axe-core/axe.min.js') })
+        await serveStatic(rendererDir, url.pathname, res, {
+          '/__harness/axe.min.js': join(repo, 'node_modules/axe-core/axe.min.js')
+        })
       } else res.writeHead(405).end()
     } catch (e) {
       log(`${req.method} ${url.pathname}: ${(e as Error).stack ?? String(e)}`)
-      if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'INTERNAL', message: (e as Error).message } })
+      if (!res.headersSent)
+        sendJson(res, 500, { ok: false, error: { code: 'INTERNAL', message: (e as Error).message } })
     }
   })()
 })

@@ -21,7 +21,12 @@ function gatewayOf(subnet: string): string {
   return `${[24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.')}/${prefix}`
 }
 
-test('a clashing host route shows the banner naming it; one click renumbers the running network and the banner goes', async ({ page, harness, axe, shot }) => {
+test('a clashing host route shows the banner naming it; one click renumbers the running network and the banner goes', async ({
+  page,
+  harness,
+  axe,
+  shot
+}) => {
   await harness.call('ensure-default', { start: true })
   await page.goto('/')
   const d = card(page, 'default')
@@ -33,7 +38,10 @@ test('a clashing host route shows the banner naming it; one click renumbers the 
   // A VPN comes up and routes all of 192.168.0.0/16 through uplink0, in a table of its own.
   await harness.call('host-route', { dst: '192.168.0.0/16', dev: 'uplink0', table: '51820' })
   const alert = banner.getByRole('alert')
-  await expect(alert).toContainText('Network default (192.168.122.0/24) overlaps 192.168.0.0/16 on uplink0 (table 51820)', { timeout: 30_000 })
+  await expect(alert).toContainText(
+    'Network default (192.168.122.0/24) overlaps 192.168.0.0/16 on uplink0 (table 51820)',
+    { timeout: 30_000 }
+  )
   await expect(alert).toContainText('Guests on virbr0 may lose')
   const move = banner.getByRole('button', { name: /^Move default to / })
   const to = /^Move default to (\d+\.\d+\.\d+\.\d+\/\d+)$/.exec((await move.textContent()) ?? '')?.[1] ?? ''
@@ -43,7 +51,10 @@ test('a clashing host route shows the banner naming it; one click renumbers the 
   await expectAccessible(axe, 'clash banner')
 
   await move.click()
-  await expect(banner.getByRole('status')).toContainText(`Moved network default from 192.168.122.0/24 to ${to} while running`, { timeout: 60_000 })
+  await expect(banner.getByRole('status')).toContainText(
+    `Moved network default from 192.168.122.0/24 to ${to} while running`,
+    { timeout: 60_000 }
+  )
   await expect(alert).toHaveCount(0)
   const gateway = gatewayOf(to)
   await expect(d).toContainText(gateway)

@@ -14,7 +14,12 @@ test.beforeAll(async ({ harness }) => {
   await harness.call('reset')
 })
 
-test('a deleted default network stays deleted: an empty state, not the wizard; Restore brings it back', async ({ page, harness, axe, shot }) => {
+test('a deleted default network stays deleted: an empty state, not the wizard; Restore brings it back', async ({
+  page,
+  harness,
+  axe,
+  shot
+}) => {
   const made = await harness.call<EnsureDefault>('ensure-default')
   expect(made.action).toBe('created')
   const uuid = made.entry?.def.uuid

@@ -25,7 +25,12 @@ async function tabTo(page: Page, target: Locator, max = 40): Promise<void> {
   await expect(target).toBeFocused()
 }
 
-test('the doctor finds a foreign virbr0 in the sandbox; the finding is shown, keyboard reachable, and gone once removed', async ({ page, harness, axe, shot }) => {
+test('the doctor finds a foreign virbr0 in the sandbox; the finding is shown, keyboard reachable, and gone once removed', async ({
+  page,
+  harness,
+  axe,
+  shot
+}) => {
   const made = await harness.call<EnsureDefault>('ensure-default')
   expect(made.entry?.def.bridge?.name).toBe('virbr0')
   // libvirt's own virbr0, made behind guestnet's back.

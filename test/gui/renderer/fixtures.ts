@@ -25,7 +25,11 @@ interface AxeViolation {
 
 export const screenshotDir = join(__dirname, '../../../test-results/screenshots')
 
-export const test = base.extend<{ harness: Harness; axe: () => Promise<AxeViolation[]>; shot: (name: string) => Promise<void> }>({
+export const test = base.extend<{
+  harness: Harness
+  axe: () => Promise<AxeViolation[]>
+  shot: (name: string) => Promise<void>
+}>({
   page: async ({ page, baseURL }, use) => {
     const manifest = (await (await fetch(`${baseURL}/__guestnet/manifest`)).json()) as ApiManifest
     await page.addInitScript(installGuestnetShim, manifest)
@@ -56,16 +60,26 @@ export const test = base.extend<{ harness: Harness; axe: () => Promise<AxeViolat
 async function scan(page: Page): Promise<AxeViolation[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ url: '/__harness/axe.min.js' })
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeViolation[] }> } }).axe
+    const axe = (
+      window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeViolation[] }> } }
+    ).axe
     const r = await axe.run(document, { resultTypes: ['violations'] })
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }))
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target }))
+    }))
   })
 }
 
 /** No serious or critical accessibility violation (the message lists them). */
 export async function expectAccessible(axe: () => Promise<AxeViolation[]>, where: string): Promise<void> {
   const bad = (await axe()).filter((v) => v.impact === 'serious' || v.impact === 'critical')
-  expect(bad.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `axe on ${where}`).toEqual([])
+  expect(
+    bad.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    `axe on ${where}`
+  ).toEqual([])
 }
 
 export { expect }

@@ -17,7 +17,10 @@ function first64(address: string): string {
   const h = head ? head.split(':') : []
   const t = address.includes('::') && tail ? tail.split(':') : []
   const groups = address.includes('::') ? [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t] : h
-  return groups.slice(0, 4).map((g) => g.padStart(4, '0')).join(':')
+  return groups
+    .slice(0, 4)
+    .map((g) => g.padStart(4, '0'))
+    .join(':')
 }
 
 const next = (page: Page) => page.getByRole('button', { name: 'Next' })
@@ -102,7 +105,9 @@ test('a guest namespace gets a lease and the Guests view shows it live', async (
   const guest = await harness.call<{ ipv4: string }>('guest-add', { name: 'g1', network: 'default' })
   const ip = guest.ipv4.split('/')[0]
   expect(ip).toMatch(/^192\.168\.122\./)
-  const row = page.getByRole('table', { name: 'Live DHCP leases' }).getByRole('row', { name: new RegExp(`${ip.replace(/\./g, '\\.')} g1`) })
+  const row = page
+    .getByRole('table', { name: 'Live DHCP leases' })
+    .getByRole('row', { name: new RegExp(`${ip.replace(/\./g, '\\.')} g1`) })
   await expect(row).toBeVisible()
   await shot('guests')
   await expectAccessible(axe, 'guests view')
@@ -126,7 +131,8 @@ test('a guest namespace gets a lease and the Guests view shows it live', async (
 
 test('turning IPv6 on gives a guest a SLAAC address from the private prefix', async ({ page, harness }) => {
   const before = await harness.call<IpAddr[]>('guest-addresses', { name: 'g1' })
-  const global6 = (a: IpAddr[]) => a.flatMap((i) => i.addr_info).filter((x) => x.family === 'inet6' && x.scope === 'global')
+  const global6 = (a: IpAddr[]) =>
+    a.flatMap((i) => i.addr_info).filter((x) => x.family === 'inet6' && x.scope === 'global')
   expect(global6(before)).toEqual([])
 
   await page.goto('/')

@@ -74,7 +74,11 @@ function alive(pid: number): boolean {
 function runSync(argv: string[], owner: NamespaceOwner): string {
   guardArgv(argv, owner)
   try {
-    return execFileSync(argv[0], argv.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 })
+    return execFileSync(argv[0], argv.slice(1), {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 10_000
+    })
   } catch {
     return ''
   }

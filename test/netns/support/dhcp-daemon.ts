@@ -39,7 +39,25 @@ export async function startDhcpDaemon(world: World, guest: Guest): Promise<DhcpD
   const path = join(world.dir, `udhcpc-daemon-${guest.ns}.sh`)
   await writeFile(path, script(log), { mode: 0o755 })
   await writeFile(log, '')
-  const child = world.spawn(['ip', 'netns', 'exec', guest.ns, 'busybox', 'udhcpc', '-f', '-i', guest.ifname, '-s', path, '-x', `hostname:${guest.name}`, '-T', '1', '-A', '1'])
+  const child = world.spawn([
+    'ip',
+    'netns',
+    'exec',
+    guest.ns,
+    'busybox',
+    'udhcpc',
+    '-f',
+    '-i',
+    guest.ifname,
+    '-s',
+    path,
+    '-x',
+    `hostname:${guest.name}`,
+    '-T',
+    '1',
+    '-A',
+    '1'
+  ])
   const events = async (): Promise<DhcpEvent[]> =>
     (await readFile(log, 'utf8'))
       .split('\n')
@@ -57,7 +75,9 @@ export async function startDhcpDaemon(world: World, guest: Guest): Promise<DhcpD
     },
     waitBound: (test, after, timeoutMs = 20_000) =>
       waitFor(
-        async () => (await events()).slice(after).find((e) => (e.event === 'bound' || e.event === 'renew') && test(e.ip))?.ip ?? null,
+        async () =>
+          (await events()).slice(after).find((e) => (e.event === 'bound' || e.event === 'renew') && test(e.ip))?.ip ??
+          null,
         { timeoutMs, intervalMs: 50, what: `a DHCP lease for ${guest.name}` }
       ),
     stop: () => {

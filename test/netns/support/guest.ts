@@ -5,7 +5,14 @@ import { join } from 'node:path'
 import type { GuestLease, LeaseResult } from '../../../src-main/sandbox/dhcp-client'
 import { requestLease } from '../../../src-main/sandbox/dhcp-client'
 import type { NsExec } from '../../../src-main/sandbox/ns-exec'
-import { attachGuest, deleteNamespace, fetchFrom, pingFrom, resolveFrom, waitForSlaac } from '../../../src-main/sandbox/topology'
+import {
+  attachGuest,
+  deleteNamespace,
+  fetchFrom,
+  pingFrom,
+  resolveFrom,
+  waitForSlaac
+} from '../../../src-main/sandbox/topology'
 import { untrackNamespace } from './cleanup'
 import type { ProbeResult, TcpListener } from './tcp'
 import { probeTcp, startTcpListener } from './tcp'
@@ -68,7 +75,14 @@ export async function addGuestTo(ctx: GuestContext, opts: GuestOptions): Promise
     attachedAt: performance.now(),
     async dhcp(timeoutMs = 15_000) {
       const leaseFile = join(ctx.dir, `lease-${ns}`)
-      const result = await requestLease(x, { ns, ifname: 'eth0', hostname: name, scriptPath: ctx.script, leaseFile, timeoutMs })
+      const result = await requestLease(x, {
+        ns,
+        ifname: 'eth0',
+        hostname: name,
+        scriptPath: ctx.script,
+        leaseFile,
+        timeoutMs
+      })
       guest.lease = result.lease
       return result
     },

@@ -35,10 +35,15 @@ export function runGuestnet(inv: GuestnetInvocation): Promise<GuestnetRun> {
   const command = `guestnet ${argv.slice(1).join(' ')}`
   const started = performance.now()
   return new Promise((resolve) => {
-    execFile(process.execPath, argv, { timeout: inv.timeoutMs ?? 30_000, env: cliEnv(inv.env), maxBuffer: 8 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0
-      resolve({ code, stdout: String(stdout), stderr: String(stderr), ms: performance.now() - started, command })
-    })
+    execFile(
+      process.execPath,
+      argv,
+      { timeout: inv.timeoutMs ?? 30_000, env: cliEnv(inv.env), maxBuffer: 8 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0
+        resolve({ code, stdout: String(stdout), stderr: String(stderr), ms: performance.now() - started, command })
+      }
+    )
   })
 }
 

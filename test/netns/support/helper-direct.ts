@@ -41,12 +41,18 @@ export interface HelperCall {
 }
 
 export function runHelper(world: World, call: HelperCall): Promise<HelperOutcome> {
-  const request = { verb: call.verb, args: { root: world.root, netns: world.host, ...(call.name ? { name: call.name } : {}) } }
+  const request = {
+    verb: call.verb,
+    args: { root: world.root, netns: world.host, ...(call.name ? { name: call.name } : {}) }
+  }
   const env = { ...process.env, ...call.env }
   delete env.NODE_EXTRA_CA_CERTS
   const started = performance.now()
   const child = trackChild(
-    world.x.spawn(['ip', 'netns', 'exec', world.host, process.execPath, HELPER_JS], { stdio: ['pipe', 'pipe', 'pipe'], env })
+    world.x.spawn(['ip', 'netns', 'exec', world.host, process.execPath, HELPER_JS], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env
+    })
   )
   const events: HelperEventLine[] = []
   let killed = false
@@ -72,7 +78,9 @@ export function runHelper(world: World, call: HelperCall): Promise<HelperOutcome
   })
   child.stdin?.end(call.raw ?? `${JSON.stringify(request)}\n`)
   return new Promise((resolve) => {
-    child.once('close', (code, signal) => resolve({ code, signal, events, killed, stderr, ms: performance.now() - started }))
+    child.once('close', (code, signal) =>
+      resolve({ code, signal, events, killed, stderr, ms: performance.now() - started })
+    )
   })
 }
 

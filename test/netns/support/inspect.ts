@@ -76,7 +76,10 @@ export async function snapshotHost(x: NsExec, ns: string, root: string): Promise
   const runtimeFiles = (await walk(join(root, 'run', 'guestnet'))).filter((f) => f !== '.lock')
   return {
     links: links.map((l) => l.ifname).sort(),
-    bridges: links.filter((l) => l.linkinfo?.info_kind === 'bridge').map((l) => l.ifname).sort(),
+    bridges: links
+      .filter((l) => l.linkinfo?.info_kind === 'bridge')
+      .map((l) => l.ifname)
+      .sort(),
     tables,
     processes: processes.sort(),
     sysctls,
@@ -86,7 +89,9 @@ export async function snapshotHost(x: NsExec, ns: string, root: string): Promise
 
 /** Files that mean a network is (half) running: journals, start intents, pid files. */
 export function runningMarkers(files: string[]): string[] {
-  return files.filter((f) => /(^|\/)[^/]+\.json$/.test(f) && f !== '.sysctl-ledger.json').concat(files.filter((f) => f.endsWith('.pid')))
+  return files
+    .filter((f) => /(^|\/)[^/]+\.json$/.test(f) && f !== '.sysctl-ledger.json')
+    .concat(files.filter((f) => f.endsWith('.pid')))
 }
 
 /** Differences from `before` that a stopped (or never started) network must not leave, as readable lines. */

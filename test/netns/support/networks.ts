@@ -33,7 +33,11 @@ export function snapshot(world: World): Promise<HostSnapshot> {
  * What is left compared with `before`, ignoring the host ends of guest veths (`ignoreLinks`): they
  * belong to the guests and stay, detached, when the bridge goes.
  */
-export async function leftoversSince(world: World, before: HostSnapshot, ignoreLinks: string[] = []): Promise<string[]> {
+export async function leftoversSince(
+  world: World,
+  before: HostSnapshot,
+  ignoreLinks: string[] = []
+): Promise<string[]> {
   const after = await snapshot(world)
   return leftovers(before, after).filter((line) => !ignoreLinks.some((l) => line === `link ${l}`))
 }

@@ -54,7 +54,9 @@ export function cliSkipReason(): string | null {
   }
   try {
     const help = execFileSync(process.execPath, [GUESTNET_BIN, 'help'], { encoding: 'utf8', timeout: 15_000 })
-    cliReason = /\bnet-start\b/.test(help) ? null : 'the built CLI has no net-start verb yet (rebuild after the helper lands)'
+    cliReason = /\bnet-start\b/.test(help)
+      ? null
+      : 'the built CLI has no net-start verb yet (rebuild after the helper lands)'
   } catch (error) {
     cliReason = `'guestnet help' failed: ${(error as Error).message}`
   }

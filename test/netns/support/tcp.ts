@@ -41,13 +41,22 @@ export async function startTcpListener(
       if (event.event === 'peer' && event.address) listener.peers.push(event.address)
     }
   })
-  await waitFor(async () => listening || child.exitCode !== null, { timeoutMs: 10_000, what: `the TCP listener in ${ns}` })
+  await waitFor(async () => listening || child.exitCode !== null, {
+    timeoutMs: 10_000,
+    what: `the TCP listener in ${ns}`
+  })
   if (!listening) throw new Error(`the TCP listener in ${ns} exited with ${String(child.exitCode)}`)
   return listener
 }
 
 /** One TCP connection attempt from `ns`. */
-export async function probeTcp(x: NsExec, ns: string, host: string, port: number, timeoutMs = 2000): Promise<ProbeResult> {
+export async function probeTcp(
+  x: NsExec,
+  ns: string,
+  host: string,
+  port: number,
+  timeoutMs = 2000
+): Promise<ProbeResult> {
   const { stdout } = await x.inNs(ns, [process.execPath, PROBE, host, String(port), String(timeoutMs)], {
     timeoutMs: timeoutMs + 10_000
   })

@@ -18,7 +18,12 @@ export async function startWatch(root: string, netns: string): Promise<WatchProc
   if (!isOurs(netns)) throw new Error(`refusing to watch outside our namespaces (--netns ${netns})`)
   const env = { ...process.env }
   delete env.NODE_EXTRA_CA_CERTS
-  const child = trackChild(spawn(process.execPath, [GUESTNET_BIN, '--root', root, '--netns', netns, 'watch', '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] }))
+  const child = trackChild(
+    spawn(process.execPath, [GUESTNET_BIN, '--root', root, '--netns', netns, 'watch', '--json'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+  )
   const lines: WatchLine[] = []
   let rest = ''
   let err = ''
@@ -32,7 +37,10 @@ export async function startWatch(root: string, netns: string): Promise<WatchProc
     lines,
     stderr: () => err,
     waitForLine: (test, from = 0, timeoutMs = 15_000) =>
-      waitFor(async () => lines.slice(from).find(test) ?? null, { timeoutMs, what: `a matching 'guestnet watch' line (got ${JSON.stringify(lines.slice(from))}; stderr ${err})` }),
+      waitFor(async () => lines.slice(from).find(test) ?? null, {
+        timeoutMs,
+        what: `a matching 'guestnet watch' line (got ${JSON.stringify(lines.slice(from))}; stderr ${err})`
+      }),
     stop: () => {
       if (child.exitCode === null) child.kill('SIGTERM')
     }

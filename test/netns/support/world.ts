@@ -54,7 +54,10 @@ export interface World {
   newNamespace(role: string): Promise<string>
   addGuest(opts: GuestOptions): Promise<Guest>
   /** `guestnet --root ROOT --netns HOST …args` (or another of our namespaces with `netns`). */
-  guestnet(args: readonly string[], opts?: { netns?: string; timeoutMs?: number; env?: Record<string, string> }): Promise<GuestnetRun>
+  guestnet(
+    args: readonly string[],
+    opts?: { netns?: string; timeoutMs?: number; env?: Record<string, string> }
+  ): Promise<GuestnetRun>
   /** Spawns a long-running guarded command (stdin, stdout and stderr piped); it is killed at dispose. */
   spawn(argv: readonly string[]): ChildProcess
   dispose(): Promise<void>
@@ -108,7 +111,10 @@ async function buildWorld(): Promise<World> {
   spawn(internetDnsArgv(inet, INET4, INET6))
   // The host's upstream resolver is the internet's DNS (guestnet's dnsmasq reads it), never the machine's.
   await writeNsResolvConf(host, [INET4])
-  await waitFor(() => fetchFrom(x, inet, `http://${INET4}/`, 1), { timeoutMs: 5000, what: 'httpd in the internet namespace' })
+  await waitFor(() => fetchFrom(x, inet, `http://${INET4}/`, 1), {
+    timeoutMs: 5000,
+    what: 'httpd in the internet namespace'
+  })
   await waitFor(async () => (await resolveFrom(x, host, INTERNET_NAME, INET4)).includes(INET4), {
     timeoutMs: 5000,
     what: 'the DNS server in the internet namespace'
@@ -125,7 +131,8 @@ async function buildWorld(): Promise<World> {
     newNamespace,
     spawn,
     addGuest: (opts) => addGuestTo({ x, hostNs: host, dir, script, newNamespace, spawn }, opts),
-    guestnet: (args, opts = {}) => runGuestnet({ root, netns: opts.netns ?? host, args, timeoutMs: opts.timeoutMs, env: opts.env }),
+    guestnet: (args, opts = {}) =>
+      runGuestnet({ root, netns: opts.netns ?? host, args, timeoutMs: opts.timeoutMs, env: opts.env }),
     dispose: disposeAll
   }
 }

@@ -62,7 +62,8 @@ export function cpioNewc(entries: readonly CpioEntry[]): Buffer {
     const parts = path.split('/')
     for (let i = 1; i < parts.length; i++) {
       const dir = parts.slice(0, i).join('/')
-      if (!seen.has(dir)) push({ mode: S_IFDIR | 0o755, nlink: 2, size: 0, rdevMajor: 0, rdevMinor: 0, name: dir }, Buffer.alloc(0))
+      if (!seen.has(dir))
+        push({ mode: S_IFDIR | 0o755, nlink: 2, size: 0, rdevMajor: 0, rdevMinor: 0, name: dir }, Buffer.alloc(0))
     }
   }
   for (const entry of entries) {
@@ -84,10 +85,22 @@ export function cpioNewc(entries: readonly CpioEntry[]): Buffer {
         break
       }
       case 'chardev':
-        push({ ...base, mode: S_IFCHR | (entry.mode ?? 0o600), nlink: 1, size: 0, rdevMajor: entry.major, rdevMinor: entry.minor }, Buffer.alloc(0))
+        push(
+          {
+            ...base,
+            mode: S_IFCHR | (entry.mode ?? 0o600),
+            nlink: 1,
+            size: 0,
+            rdevMajor: entry.major,
+            rdevMinor: entry.minor
+          },
+          Buffer.alloc(0)
+        )
         break
     }
   }
-  chunks.push(...record({ ino: 0, mode: 0, nlink: 1, size: 0, rdevMajor: 0, rdevMinor: 0, name: TRAILER }, Buffer.alloc(0)))
+  chunks.push(
+    ...record({ ino: 0, mode: 0, nlink: 1, size: 0, rdevMajor: 0, rdevMinor: 0, name: TRAILER }, Buffer.alloc(0))
+  )
   return Buffer.concat(chunks)
 }

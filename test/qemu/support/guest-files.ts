@@ -39,7 +39,9 @@ export function cacheDir(): string {
 
 /** Module name as the kernel spells it (`-` and `_` are the same). */
 function modName(file: string): string {
-  return basename(file).replace(/\.ko(\.xz|\.zst)?$/, '').replace(/-/g, '_')
+  return basename(file)
+    .replace(/\.ko(\.xz|\.zst)?$/, '')
+    .replace(/-/g, '_')
 }
 
 /** The `depends=` list in a module's .modinfo section. */
@@ -82,10 +84,12 @@ async function walk(dir: string, found: (path: string) => void): Promise<void> {
 
 async function aptDownload(pkg: string, dir: string): Promise<string> {
   // As root apt would hand the download to the _apt user, who cannot write here; nothing else changes.
-  await run('apt-get', ['-q', '-o', 'APT::Sandbox::User=root', 'download', pkg], { cwd: dir, timeout: 300_000 }).catch((error: Error & { stderr?: string }) => {
-    const why = (error.stderr ?? '').trim().split('\n').pop() || error.message.split('\n')[0]
-    throw new Error(`apt-get download ${pkg}: ${why}`)
-  })
+  await run('apt-get', ['-q', '-o', 'APT::Sandbox::User=root', 'download', pkg], { cwd: dir, timeout: 300_000 }).catch(
+    (error: Error & { stderr?: string }) => {
+      const why = (error.stderr ?? '').trim().split('\n').pop() || error.message.split('\n')[0]
+      throw new Error(`apt-get download ${pkg}: ${why}`)
+    }
+  )
   const deb = (await readdir(dir)).find((f) => f.startsWith(`${pkg}_`) && f.endsWith('.deb'))
   if (!deb) throw new Error(`apt-get download ${pkg} left no .deb in ${dir}`)
   return join(dir, deb)
@@ -121,12 +125,17 @@ function alive(pid: number): boolean {
 async function sweepStaleWork(dir: string): Promise<void> {
   for (const name of await readdir(dir)) {
     const m = /^\.tmp-(\d+)-/.exec(name)
-    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) await rm(join(dir, name), { recursive: true, force: true })
+    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1])))
+      await rm(join(dir, name), { recursive: true, force: true })
   }
 }
 
 /** Unpacks `pkg` in a private temp dir, lets `pick` copy what it needs into `out`, then moves `out` in place. */
-async function fetchInto(pkg: string, target: string, pick: (unpacked: string, out: string) => Promise<void>): Promise<void> {
+async function fetchInto(
+  pkg: string,
+  target: string,
+  pick: (unpacked: string, out: string) => Promise<void>
+): Promise<void> {
   const dir = cacheDir()
   await mkdir(dir, { recursive: true })
   await sweepStaleWork(dir)
@@ -161,7 +170,10 @@ async function pickKernel(unpacked: string, out: string): Promise<void> {
     if (have) return have
     const path = byName.get(name)
     if (!path) throw new Error(`the kernel package has no module ${name}`)
-    const data = path.endsWith('.ko') ? await readFile(path) : (await run(path.endsWith('.xz') ? 'xz' : 'zstd', ['-dc', path], { encoding: 'buffer', maxBuffer: 64 << 20 })).stdout
+    const data = path.endsWith('.ko')
+      ? await readFile(path)
+      : (await run(path.endsWith('.xz') ? 'xz' : 'zstd', ['-dc', path], { encoding: 'buffer', maxBuffer: 64 << 20 }))
+          .stdout
     bytes.set(name, data)
     return data
   }

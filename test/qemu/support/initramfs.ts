@@ -19,7 +19,8 @@ export async function initramfsEntries(files: GuestFiles): Promise<CpioEntry[]> 
   entries.push({ kind: 'file', path: 'bin/gn-listen', data: LISTEN, mode: 0o755 })
   entries.push({ kind: 'file', path: 'bin/gn-serve', data: SERVE, mode: 0o755 })
   entries.push({ kind: 'file', path: 'etc/gn-modules', data: `${files.modules.map((m) => m.name).join('\n')}\n` })
-  for (const m of files.modules) entries.push({ kind: 'file', path: `lib/modules/${m.name}.ko`, data: await readFile(m.path) })
+  for (const m of files.modules)
+    entries.push({ kind: 'file', path: `lib/modules/${m.name}.ko`, data: await readFile(m.path) })
   return entries
 }
 

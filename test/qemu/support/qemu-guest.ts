@@ -51,13 +51,33 @@ const PREFIX = 'GUESTNET-'
 export function qemuArgv(o: QemuGuestOptions): string[] {
   const append = ['console=ttyS0', 'quiet', 'loglevel=1', 'panic=-1', `gn.hostname=${o.hostname}`].join(' ')
   return [
-    'ip', 'netns', 'exec', o.ns, o.qemu,
-    '-nodefaults', '-no-user-config', '-display', 'none', '-serial', 'stdio', '-no-reboot',
-    '-m', String(o.memoryMb ?? 256), '-smp', '1',
-    '-kernel', o.vmlinuz, '-initrd', o.initrd, '-append', append,
-    '-netdev', `tap,id=n0,ifname=${o.tap},script=no,downscript=no`,
+    'ip',
+    'netns',
+    'exec',
+    o.ns,
+    o.qemu,
+    '-nodefaults',
+    '-no-user-config',
+    '-display',
+    'none',
+    '-serial',
+    'stdio',
+    '-no-reboot',
+    '-m',
+    String(o.memoryMb ?? 256),
+    '-smp',
+    '1',
+    '-kernel',
+    o.vmlinuz,
+    '-initrd',
+    o.initrd,
+    '-append',
+    append,
+    '-netdev',
+    `tap,id=n0,ifname=${o.tap},script=no,downscript=no`,
     // romfile= : no iPXE option ROM (not needed to boot a kernel directly, and one package fewer).
-    '-device', `virtio-net-pci,netdev=n0,mac=${o.mac},romfile=`
+    '-device',
+    `virtio-net-pci,netdev=n0,mac=${o.mac},romfile=`
   ]
 }
 
@@ -130,7 +150,11 @@ export function startQemuGuest(spawn: (argv: readonly string[]) => ChildProcess,
           resolve(value)
         } else if (exited()) {
           done()
-          reject(new Error(`qemu exited (${String(child.exitCode ?? child.signalCode)}) while waiting for ${what}\n${tail()}`))
+          reject(
+            new Error(
+              `qemu exited (${String(child.exitCode ?? child.signalCode)}) while waiting for ${what}\n${tail()}`
+            )
+          )
         }
       }
       const timer = setTimeout(() => {
@@ -150,8 +174,12 @@ export function startQemuGuest(spawn: (argv: readonly string[]) => ChildProcess,
     async run(script, timeoutMs = 15_000) {
       const id = `run-${++nextId}`
       child.stdin?.write(`${id} ${Buffer.from(script, 'utf8').toString('base64')}\n`)
-      const exit = await until(`'${script}' (${id})`, timeoutMs, () => lines.find((l) => l.tag === 'EXIT' && l.rest.startsWith(`${id} `)))
-      const out = lines.filter((l) => l.tag === 'OUT' && l.rest.startsWith(`${id} `)).map((l) => l.rest.slice(id.length + 1))
+      const exit = await until(`'${script}' (${id})`, timeoutMs, () =>
+        lines.find((l) => l.tag === 'EXIT' && l.rest.startsWith(`${id} `))
+      )
+      const out = lines
+        .filter((l) => l.tag === 'OUT' && l.rest.startsWith(`${id} `))
+        .map((l) => l.rest.slice(id.length + 1))
       return { code: Number(exit.rest.slice(id.length + 1)), out }
     },
     async poweroff(timeoutMs = 15_000) {

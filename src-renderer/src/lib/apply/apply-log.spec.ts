@@ -24,7 +24,14 @@ describe('apply log', () => {
     const log = events.reduce(foldProgress, emptyLog('op1'))
     expect(log.steps).toEqual([
       { network: 'default', stepId: 'bridge', title: 'Create bridge virbr0', status: 'rolled-back' },
-      { network: 'default', stepId: 'dnsmasq', title: 'Start dnsmasq', status: 'rolled-back', failed: true, message: 'address in use' }
+      {
+        network: 'default',
+        stepId: 'dnsmasq',
+        title: 'Start dnsmasq',
+        status: 'rolled-back',
+        failed: true,
+        message: 'address in use'
+      }
     ])
     expect(rolledBackTitles(log)).toEqual(['Create bridge virbr0', 'Start dnsmasq'])
     expect(log.steps.map(statusText)).toEqual(['rolled back', 'failed, then rolled back'])

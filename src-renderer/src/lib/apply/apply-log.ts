@@ -36,7 +36,12 @@ export function foldProgress(log: ApplyLog, e: ApplyProgress): ApplyLog {
   if (e.opId !== log.opId) return log
   const status = statusOf[e.kind]
   const i = log.steps.findIndex((s) => s.stepId === e.stepId && s.network === e.network)
-  const line: StepLine = { network: e.network, stepId: e.stepId, title: e.title || log.steps[i]?.title || e.stepId, status }
+  const line: StepLine = {
+    network: e.network,
+    stepId: e.stepId,
+    title: e.title || log.steps[i]?.title || e.stepId,
+    status
+  }
   const message = e.message ?? log.steps[i]?.message
   if (message !== undefined) line.message = message
   if (status === 'failed' || log.steps[i]?.failed) line.failed = true

@@ -12,7 +12,14 @@ const clash: ClashView = {
   active: true,
   bridge: 'virbr0',
   suggestion: '10.122.0.0/24',
-  clashes: [{ overlaps: '192.168.122.0/24', ifname: 'wlan0', table: 'local', message: '192.168.122.0/24 overlaps 192.168.122.0/24 on wlan0 (address 192.168.122.40/24)' }],
+  clashes: [
+    {
+      overlaps: '192.168.122.0/24',
+      ifname: 'wlan0',
+      table: 'local',
+      message: '192.168.122.0/24 overlaps 192.168.122.0/24 on wlan0 (address 192.168.122.40/24)'
+    }
+  ],
   message: 'Network default (192.168.122.0/24) overlaps 192.168.122.0/24 on wlan0 (address 192.168.122.40/24)'
 }
 
@@ -29,7 +36,12 @@ function setup(clashes: ClashView[] = [clash]) {
         staleGuests: [{ mac: '52:54:00:00:00:01', ip: '192.168.122.50', hostname: 'alpha' }],
         message: 'moved'
       }),
-    'network:leases': ({ name }) => ok({ name, leases: [{ mac: '52:54:00:00:00:01', ip: '10.122.0.50', hostname: 'alpha', expiresAt: null, clientId: null }], reservations: [] })
+    'network:leases': ({ name }) =>
+      ok({
+        name,
+        leases: [{ mac: '52:54:00:00:00:01', ip: '10.122.0.50', hostname: 'alpha', expiresAt: null, clientId: null }],
+        reservations: []
+      })
   })
   const onChanged = vi.fn(async () => {})
   render(ClashBanner, { api: f.api, onChanged })
@@ -39,10 +51,14 @@ function setup(clashes: ClashView[] = [clash]) {
 describe('ClashBanner', () => {
   it('names both sides and moves the network in one click, then says who still holds an old address', async () => {
     const { f, onChanged, user } = setup()
-    expect(await screen.findByRole('alert')).toHaveTextContent('Network default (192.168.122.0/24) overlaps 192.168.122.0/24 on wlan0')
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Network default (192.168.122.0/24) overlaps 192.168.122.0/24 on wlan0'
+    )
     await user.click(screen.getByRole('button', { name: 'Move default to 10.122.0.0/24' }))
     expect(f.callsOf('network:renumber')[0]).toMatchObject({ name: 'default', to: '10.122.0.0/24' })
-    expect(await screen.findByText(/Moved network default from 192\.168\.122\.0\/24 to 10\.122\.0\.0\/24 while running/)).toBeInTheDocument()
+    expect(
+      await screen.findByText(/Moved network default from 192\.168\.122\.0\/24 to 10\.122\.0\.0\/24 while running/)
+    ).toBeInTheDocument()
     expect(screen.getByText(/Still on an old address: alpha \(192\.168\.122\.50\)/)).toBeInTheDocument()
     expect(screen.queryByRole('alert')).toBeNull()
     expect(onChanged).toHaveBeenCalled()

@@ -22,12 +22,18 @@ describe('stillStale', () => {
   const lease = (mac: string, ip: string): LeaseView => ({ mac, ip, hostname: null, expiresAt: null, clientId: null })
 
   it('drops guests with a lease in the new range, and guests whose old lease is gone', () => {
-    const leases = [lease('52:54:00:00:00:01', '192.168.122.50'), lease('52:54:00:00:00:02', '192.168.122.51'), lease('52:54:00:00:00:02', '10.122.0.51')]
+    const leases = [
+      lease('52:54:00:00:00:01', '192.168.122.50'),
+      lease('52:54:00:00:00:02', '192.168.122.51'),
+      lease('52:54:00:00:00:02', '10.122.0.51')
+    ]
     expect(stillStale(stale, leases, '10.122.0.0/24').map((g) => g.hostname)).toEqual(['alpha'])
   })
 
   it('says who is left, or that everyone moved', () => {
-    expect(staleText(stale.slice(0, 1))).toMatch(/^Still on an old address: alpha \(192\.168\.122\.50\)\. They get a new one at their next DHCP renewal/)
+    expect(staleText(stale.slice(0, 1))).toMatch(
+      /^Still on an old address: alpha \(192\.168\.122\.50\)\. They get a new one at their next DHCP renewal/
+    )
     expect(staleText([])).toBe('Every guest has an address in the new range.')
   })
 })
@@ -35,7 +41,9 @@ describe('stillStale', () => {
 describe('renumberedText', () => {
   const base = { name: 'default', from: '192.168.122.0/24', to: '10.122.0.0/24', staleGuests: [], message: '' }
   it('says how the network moved', () => {
-    expect(renumberedText({ ...base, changed: true, live: true })).toBe('Moved network default from 192.168.122.0/24 to 10.122.0.0/24 while running; attached guests stay attached.')
+    expect(renumberedText({ ...base, changed: true, live: true })).toBe(
+      'Moved network default from 192.168.122.0/24 to 10.122.0.0/24 while running; attached guests stay attached.'
+    )
     expect(renumberedText({ ...base, changed: true, live: false })).toMatch(/uses the new range when it next starts/)
     expect(renumberedText({ ...base, changed: false, live: false })).toBe('Network default already uses 10.122.0.0/24.')
   })

@@ -26,8 +26,14 @@ export function inIpv4Subnet(ip: string, cidr: string): boolean {
  * The guests of a renumber that still hold an old address, given the network's leases now: a guest
  * has moved once a lease of its MAC lies in the new subnet, or its old lease is gone.
  */
-export function stillStale(stale: readonly StaleGuest[], leases: readonly LeaseView[], newSubnet: string): StaleGuest[] {
-  const moved = new Set(leases.filter((l) => l.mac !== null && inIpv4Subnet(l.ip, newSubnet)).map((l) => (l.mac ?? '').toLowerCase()))
+export function stillStale(
+  stale: readonly StaleGuest[],
+  leases: readonly LeaseView[],
+  newSubnet: string
+): StaleGuest[] {
+  const moved = new Set(
+    leases.filter((l) => l.mac !== null && inIpv4Subnet(l.ip, newSubnet)).map((l) => (l.mac ?? '').toLowerCase())
+  )
   const held = new Set(leases.map((l) => l.ip))
   return stale.filter((g) => held.has(g.ip) && !(g.mac !== null && moved.has(g.mac.toLowerCase())))
 }

@@ -6,7 +6,9 @@ describe('connect snippets', () => {
   it('gives the QEMU and libvirt lines for the bridge', () => {
     const [qemu, libvirt, boxes] = connectSnippets('virbr0')
     expect(qemu.code).toBe('-netdev bridge,br=virbr0,id=n0 -device virtio-net-pci,netdev=n0')
-    expect(libvirt.code).toBe("<interface type='bridge'>\n  <source bridge='virbr0'/>\n  <model type='virtio'/>\n</interface>")
+    expect(libvirt.code).toBe(
+      "<interface type='bridge'>\n  <source bridge='virbr0'/>\n  <model type='virtio'/>\n</interface>"
+    )
     expect(boxes.intro).toContain('allow virbr0')
   })
 

@@ -27,8 +27,24 @@ const net = (over: Partial<NetworkSummary>): NetworkSummary => ({
 
 const networks = [
   net({}),
-  net({ name: 'lab', status: 'inactive', bridge: 'virbr1', ipv4: '192.168.123.1/24', ipv6: null, autostart: false, guests: 0, isDefault: false }),
-  net({ name: 'old', status: 'broken', reason: "line 3: unknown forward mode 'bridge-ish'", file: '/etc/guestnet/networks/old.xml', mode: null, bridge: null })
+  net({
+    name: 'lab',
+    status: 'inactive',
+    bridge: 'virbr1',
+    ipv4: '192.168.123.1/24',
+    ipv6: null,
+    autostart: false,
+    guests: 0,
+    isDefault: false
+  }),
+  net({
+    name: 'old',
+    status: 'broken',
+    reason: "line 3: unknown forward mode 'bridge-ish'",
+    file: '/etc/guestnet/networks/old.xml',
+    mode: null,
+    bridge: null
+  })
 ]
 
 function setup(f = fakeApi(), list = networks, defaultState: DefaultState | null = null) {
@@ -69,7 +85,18 @@ describe('Dashboard', () => {
   })
 
   it('shows a host-bridge network as such: addresses from the LAN, edited as XML rather than in the wizard', () => {
-    setup(fakeApi(), [net({ name: 'lan', mode: 'bridge', bridge: 'br0', ipv4: null, dhcp4: null, ipv6: null, guests: 0, isDefault: false })])
+    setup(fakeApi(), [
+      net({
+        name: 'lan',
+        mode: 'bridge',
+        bridge: 'br0',
+        ipv4: null,
+        dhcp4: null,
+        ipv6: null,
+        guests: 0,
+        isDefault: false
+      })
+    ])
     const lan = card('lan')
     expect(lan).toHaveTextContent('Host bridge')
     expect(lan).toHaveTextContent('br0')
@@ -113,11 +140,16 @@ describe('Dashboard', () => {
 
   it('a failed start names the error and what was undone', async () => {
     const f = fakeApi({
-      'network:start': () => ({ ok: false, error: { code: 'APPLY_FAILED', message: 'bridge virbr1 already exists', rolledBack: ['Write dnsmasq config'] } })
+      'network:start': () => ({
+        ok: false,
+        error: { code: 'APPLY_FAILED', message: 'bridge virbr1 already exists', rolledBack: ['Write dnsmasq config'] }
+      })
     })
     const { user } = setup(f)
     await user.click(screen.getByRole('button', { name: 'Start lab' }))
-    expect(await screen.findByRole('alert')).toHaveTextContent('Start lab failed: bridge virbr1 already exists. Undone: Write dnsmasq config.')
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Start lab failed: bridge virbr1 already exists. Undone: Write dnsmasq config.'
+    )
   })
 
   it('offers to restore the default network when it is gone', async () => {
@@ -152,7 +184,12 @@ describe('Dashboard', () => {
   })
 
   it('with no network and no deleted default, offers to set the default network up', async () => {
-    const { user, props } = setup(fakeApi(), [], { exists: false, created: false, defaultDeleted: false, deletedUuid: null })
+    const { user, props } = setup(fakeApi(), [], {
+      exists: false,
+      created: false,
+      defaultDeleted: false,
+      deletedUuid: null
+    })
     const region = screen.getByRole('region', { name: 'No networks yet' })
     expect(within(region).queryByRole('button', { name: 'Restore default network' })).toBeNull()
     await user.click(within(region).getByRole('button', { name: 'Set up the default network' }))

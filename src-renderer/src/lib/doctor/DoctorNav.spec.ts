@@ -11,11 +11,33 @@ describe('Doctor in the app', () => {
       'network:list': () =>
         ok([
           {
-            name: 'default', status: 'active', reason: null, file: null, uuid: 'u', mode: 'nat', bridge: 'virbr0', ipv4: '192.168.122.1/24',
-            dhcp4: null, ipv6: null, domain: null, autostart: true, guests: 0, isDefault: true
+            name: 'default',
+            status: 'active',
+            reason: null,
+            file: null,
+            uuid: 'u',
+            mode: 'nat',
+            bridge: 'virbr0',
+            ipv4: '192.168.122.1/24',
+            dhcp4: null,
+            ipv6: null,
+            domain: null,
+            autostart: true,
+            guests: 0,
+            isDefault: true
           }
         ]),
-      'doctor:run': () => ok({ version: 1, netns: null, complete: true, unavailable: [], checks: [], findings: [], applied: [], actions: [] })
+      'doctor:run': () =>
+        ok({
+          version: 1,
+          netns: null,
+          complete: true,
+          unavailable: [],
+          checks: [],
+          findings: [],
+          applied: [],
+          actions: []
+        })
     })
     render(App, { api: f.api })
     const user = userEvent.setup()

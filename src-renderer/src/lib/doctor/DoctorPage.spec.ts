@@ -48,8 +48,25 @@ function report(over: Partial<DoctorReport> = {}): DoctorReport {
 
 const fixedReport = report({
   findings: [portFinding],
-  applied: [{ id: dockerFinding.id, check: 'iptables-drop', title: dockerFinding.title, appliedAt: '2030-01-01T00:00:00Z', undo: [] }],
-  actions: [{ kind: 'fix', id: dockerFinding.id, ok: true, message: 'fixed: accept traffic in and out of virbr0', commands: [], errors: [] }]
+  applied: [
+    {
+      id: dockerFinding.id,
+      check: 'iptables-drop',
+      title: dockerFinding.title,
+      appliedAt: '2030-01-01T00:00:00Z',
+      undo: []
+    }
+  ],
+  actions: [
+    {
+      kind: 'fix',
+      id: dockerFinding.id,
+      ok: true,
+      message: 'fixed: accept traffic in and out of virbr0',
+      commands: [],
+      errors: []
+    }
+  ]
 })
 
 function setup(first: DoctorReport = report()) {
@@ -90,7 +107,13 @@ describe('Doctor page', () => {
   })
 
   it('offers to check everything when some checks could not look', async () => {
-    const { f, user } = setup(report({ complete: false, unavailable: ['firewall rules (nftables, iptables): only root can list them'], findings: [] }))
+    const { f, user } = setup(
+      report({
+        complete: false,
+        unavailable: ['firewall rules (nftables, iptables): only root can list them'],
+        findings: []
+      })
+    )
     expect(await screen.findByText('firewall rules (nftables, iptables): only root can list them')).toBeInTheDocument()
     await user.click(screen.getByRole('button', { name: 'Check everything (needs administrator rights)' }))
     expect(f.callsOf('doctor:run')).toEqual([{}, { full: true }])

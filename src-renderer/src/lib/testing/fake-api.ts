@@ -4,9 +4,18 @@
  */
 import type { GuestnetApi } from '../../../../src-main/contract/api'
 import { buildApi } from '../../../../src-main/contract/api'
-import type { Channel, ChannelInput, ChannelOutput, EventName, EventPayload, IpcResult } from '../../../../src-main/contract/ipc-contract'
+import type {
+  Channel,
+  ChannelInput,
+  ChannelOutput,
+  EventName,
+  EventPayload,
+  IpcResult
+} from '../../../../src-main/contract/ipc-contract'
 
-export type Handlers = { [C in Channel]?: (input: ChannelInput<C>) => IpcResult<ChannelOutput<C>> | Promise<IpcResult<ChannelOutput<C>>> }
+export type Handlers = {
+  [C in Channel]?: (input: ChannelInput<C>) => IpcResult<ChannelOutput<C>> | Promise<IpcResult<ChannelOutput<C>>>
+}
 
 export interface FakeApi {
   api: GuestnetApi
@@ -32,7 +41,9 @@ const defaults: Handlers = {
   'network:address-plan': ({ ipv4, ipv6 }) => {
     const m = ipv4 ? /^(\d+\.\d+\.\d+)\.\d+\/24$/.exec(ipv4) : null
     return ok({
-      ipv4: m ? { subnet: `${m[1]}.0/24`, gateway: `${m[1]}.1`, prefix: 24, dhcpStart: `${m[1]}.2`, dhcpEnd: `${m[1]}.254` } : null,
+      ipv4: m
+        ? { subnet: `${m[1]}.0/24`, gateway: `${m[1]}.1`, prefix: 24, dhcpStart: `${m[1]}.2`, dhcpEnd: `${m[1]}.254` }
+        : null,
       ipv6: ipv6 ? { subnet: ipv6, gateway: ipv6.replace(/::\/\d+$/, '::1'), prefix: 64 } : null,
       problems: ipv4 && !m ? [{ field: 'ipv4', message: `'${ipv4}' is not an IPv4 range like 192.168.123.0/24` }] : []
     })
@@ -42,7 +53,12 @@ const defaults: Handlers = {
     ok({
       xml: `<network>\n  <name>${def.name}</name>\n</network>\n`,
       steps: [
-        { id: 'bridge', title: `Create bridge ${def.bridge?.name ?? ''}`, apply: [['ip', 'link', 'add', def.bridge?.name ?? 'br', 'type', 'bridge']], rollback: [] },
+        {
+          id: 'bridge',
+          title: `Create bridge ${def.bridge?.name ?? ''}`,
+          apply: [['ip', 'link', 'add', def.bridge?.name ?? 'br', 'type', 'bridge']],
+          rollback: []
+        },
         { id: 'nft', title: 'Load the firewall table', apply: [['nft', '-f', '/run/guestnet/x/nft']], rollback: [] }
       ],
       nftRuleset: 'table inet guestnet_default {}\n',
@@ -73,7 +89,8 @@ export function fakeApi(handlers: Handlers = {}): FakeApi {
   return {
     api,
     calls,
-    callsOf: <C extends Channel>(channel: C) => calls.filter((c) => c.channel === channel).map((c) => c.input as ChannelInput<C>),
+    callsOf: <C extends Channel>(channel: C) =>
+      calls.filter((c) => c.channel === channel).map((c) => c.input as ChannelInput<C>),
     emit: (event, payload) => listeners.get(event)?.forEach((l) => l(payload)),
     set: (h) => (current = { ...current, ...h })
   }

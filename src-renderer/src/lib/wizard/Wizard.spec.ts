@@ -10,7 +10,10 @@ import { newDraft } from './wizard-model'
 const defaultInit = (): WizardInit => ({
   mode: 'create',
   isDefault: true,
-  draft: newDraft({ name: 'default', bridge: 'virbr0', ipv4: '192.168.122.0/24', ula64: 'fd12:3456:789a::/64' }, { isDefault: true })
+  draft: newDraft(
+    { name: 'default', bridge: 'virbr0', ipv4: '192.168.122.0/24', ula64: 'fd12:3456:789a::/64' },
+    { isDefault: true }
+  )
 })
 
 function setup(f = fakeApi(), init = defaultInit()) {
@@ -63,7 +66,12 @@ describe('Wizard', () => {
       bridge: { name: 'virbr0', stp: true, delay: 0 },
       domain: { name: 'lab.internal', localOnly: true },
       ips: [
-        { family: 'ipv4', address: '192.168.122.1', prefix: 24, dhcp: { ranges: [{ start: '192.168.122.2', end: '192.168.122.254' }], hosts: [] } },
+        {
+          family: 'ipv4',
+          address: '192.168.122.1',
+          prefix: 24,
+          dhcp: { ranges: [{ start: '192.168.122.2', end: '192.168.122.254' }], hosts: [] }
+        },
         { family: 'ipv6', address: 'fd12:3456:789a::1', prefix: 64 }
       ]
     })
@@ -77,7 +85,14 @@ describe('Wizard', () => {
         ok({
           problems: [],
           clashes: def.ips[0]?.address.startsWith('10.8.')
-            ? [{ overlaps: '10.8.0.0/16', ifname: 'wg0', table: '51820', message: '10.8.1.0/24 overlaps 10.8.0.0/16 on wg0 (table 51820)' }]
+            ? [
+                {
+                  overlaps: '10.8.0.0/16',
+                  ifname: 'wg0',
+                  table: '51820',
+                  message: '10.8.1.0/24 overlaps 10.8.0.0/16 on wg0 (table 51820)'
+                }
+              ]
             : []
         })
     })
@@ -97,7 +112,16 @@ describe('Wizard', () => {
     const f = fakeApi({
       'network:validate': ({ def }) =>
         ok({
-          problems: def.bridge?.name === 'eth0' ? [{ field: 'bridge.name', message: "bridge 'eth0' is an interface of this computer", fix: 'choose another name' }] : [],
+          problems:
+            def.bridge?.name === 'eth0'
+              ? [
+                  {
+                    field: 'bridge.name',
+                    message: "bridge 'eth0' is an interface of this computer",
+                    fix: 'choose another name'
+                  }
+                ]
+              : [],
           clashes: []
         })
     })
@@ -105,7 +129,9 @@ describe('Wizard', () => {
     const bridge = screen.getByLabelText('Bridge')
     await user.clear(bridge)
     await user.type(bridge, 'eth0')
-    expect(await screen.findByText("bridge 'eth0' is an interface of this computer: choose another name")).toBeInTheDocument()
+    expect(
+      await screen.findByText("bridge 'eth0' is an interface of this computer: choose another name")
+    ).toBeInTheDocument()
     await user.click(next())
     expect(screen.getByRole('heading', { name: /Step 1 of 5/ })).toBeInTheDocument()
   })
@@ -127,12 +153,46 @@ describe('Wizard', () => {
     const f = fakeApi()
     f.set({
       'network:define': ({ opId }) => {
-        f.emit('apply:progress', { opId: opId ?? null, network: 'default', kind: 'step-started', stepId: 'bridge', title: 'Create bridge virbr0' })
-        f.emit('apply:progress', { opId: opId ?? null, network: 'default', kind: 'step-done', stepId: 'bridge', title: '' })
-        f.emit('apply:progress', { opId: opId ?? null, network: 'default', kind: 'step-started', stepId: 'nft', title: 'Load the firewall table' })
-        f.emit('apply:progress', { opId: opId ?? null, network: 'default', kind: 'step-failed', stepId: 'nft', title: '', message: 'nft: syntax error' })
-        f.emit('apply:progress', { opId: opId ?? null, network: 'default', kind: 'rolled-back', stepId: 'bridge', title: '' })
-        return { ok: false, error: { code: 'APPLY_FAILED', message: 'Load the firewall table failed: nft: syntax error' } }
+        f.emit('apply:progress', {
+          opId: opId ?? null,
+          network: 'default',
+          kind: 'step-started',
+          stepId: 'bridge',
+          title: 'Create bridge virbr0'
+        })
+        f.emit('apply:progress', {
+          opId: opId ?? null,
+          network: 'default',
+          kind: 'step-done',
+          stepId: 'bridge',
+          title: ''
+        })
+        f.emit('apply:progress', {
+          opId: opId ?? null,
+          network: 'default',
+          kind: 'step-started',
+          stepId: 'nft',
+          title: 'Load the firewall table'
+        })
+        f.emit('apply:progress', {
+          opId: opId ?? null,
+          network: 'default',
+          kind: 'step-failed',
+          stepId: 'nft',
+          title: '',
+          message: 'nft: syntax error'
+        })
+        f.emit('apply:progress', {
+          opId: opId ?? null,
+          network: 'default',
+          kind: 'rolled-back',
+          stepId: 'bridge',
+          title: ''
+        })
+        return {
+          ok: false,
+          error: { code: 'APPLY_FAILED', message: 'Load the firewall table failed: nft: syntax error' }
+        }
       }
     })
     const { user } = setup(f)
@@ -143,15 +203,21 @@ describe('Wizard', () => {
     expect(box).toHaveTextContent('Load the firewall table failed: nft: syntax error')
     expect(within(box).getByRole('listitem')).toHaveTextContent('Create bridge virbr0')
     const progress = screen.getByRole('list', { name: 'Progress' })
-    expect(within(progress).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
-      expect.stringContaining('rolled back'),
-      expect.stringContaining('failed')
-    ])
+    expect(
+      within(progress)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent)
+    ).toEqual([expect.stringContaining('rolled back'), expect.stringContaining('failed')])
     expect(screen.getByRole('button', { name: 'Try again' })).toBeEnabled()
   })
 
   it('a dismissed password prompt is shown calmly as cancelled', async () => {
-    const f = fakeApi({ 'network:define': () => ({ ok: false, error: { code: 'CANCELLED', message: 'the password prompt was dismissed' } }) })
+    const f = fakeApi({
+      'network:define': () => ({
+        ok: false,
+        error: { code: 'CANCELLED', message: 'the password prompt was dismissed' }
+      })
+    })
     const { user } = setup(f)
     await toReview(user)
     await user.click(screen.getByRole('button', { name: 'Apply' }))

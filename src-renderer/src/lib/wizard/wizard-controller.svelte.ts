@@ -10,7 +10,15 @@ import { newOpId } from '../api'
 import type { ApplyLog } from '../apply/apply-log'
 import { emptyLog, foldProgress, rolledBackTitles } from '../apply/apply-log'
 import type { InputId, StepId, WizardDraft } from './wizard-model'
-import { applyDerivedIpv4, chosenIpv6Prefix, draftToDef, inputOfField, missingOnStep, stepOfField, steps } from './wizard-model'
+import {
+  applyDerivedIpv4,
+  chosenIpv6Prefix,
+  draftToDef,
+  inputOfField,
+  missingOnStep,
+  stepOfField,
+  steps
+} from './wizard-model'
 
 export interface WizardInit {
   mode: 'create' | 'edit'
@@ -96,16 +104,24 @@ export class WizardController {
 
   /** Problems of this step not tied to one input (shown at the top of the step). */
   stepLevelProblems(): Problem[] {
-    return this.problemsOn(this.step).filter((p) => p.field !== 'ipv4' && p.field !== 'ipv6' && inputOfField(p.field, this.def) === null)
+    return this.problemsOn(this.step).filter(
+      (p) => p.field !== 'ipv4' && p.field !== 'ipv6' && inputOfField(p.field, this.def) === null
+    )
   }
 
   canLeave(step: StepId): boolean {
-    return missingOnStep(step, this.draft).length === 0 && this.problemsOn(step).length === 0 && (step !== 'ipv4' || this.verdict.clashes.length === 0)
+    return (
+      missingOnStep(step, this.draft).length === 0 &&
+      this.problemsOn(step).length === 0 &&
+      (step !== 'ipv4' || this.verdict.clashes.length === 0)
+    )
   }
 
   update(patch: Partial<WizardDraft>): void {
     this.draft = { ...this.draft, ...patch }
-    this.shownMissing = this.shownMissing.filter((p) => missingOnStep(this.step, this.draft).some((m) => m.field === p.field))
+    this.shownMissing = this.shownMissing.filter((p) =>
+      missingOnStep(this.step, this.draft).some((m) => m.field === p.field)
+    )
     this.scheduleValidate()
   }
 
@@ -119,10 +135,15 @@ export class WizardController {
     clearTimeout(this.timer)
     const seq = ++this.validateSeq
     this.checking = true
-    const r = await this.api.network.validate({ def: $state.snapshot(this.def), ...(this.mode === 'edit' ? { editing: this.draft.name } : {}) })
+    const r = await this.api.network.validate({
+      def: $state.snapshot(this.def),
+      ...(this.mode === 'edit' ? { editing: this.draft.name } : {})
+    })
     if (seq !== this.validateSeq) return
     this.checking = false
-    this.verdict = r.ok ? r.value : { problems: [{ field: r.error.field ?? '', message: r.error.message }], clashes: [] }
+    this.verdict = r.ok
+      ? r.value
+      : { problems: [{ field: r.error.field ?? '', message: r.error.message }], clashes: [] }
   }
 
   /** The subnet was typed: the core derives gateway and DHCP range (which stay editable). */
@@ -135,7 +156,10 @@ export class WizardController {
       this.addressProblems = [{ field: 'ipv4', message: r.error.message }]
       return
     }
-    this.addressProblems = [...this.addressProblems.filter((p) => p.field !== 'ipv4'), ...r.value.problems.filter((p) => p.field === 'ipv4')]
+    this.addressProblems = [
+      ...this.addressProblems.filter((p) => p.field !== 'ipv4'),
+      ...r.value.problems.filter((p) => p.field === 'ipv4')
+    ]
     if (r.value.ipv4) this.update(applyDerivedIpv4({ ...this.draft, subnet: text }, r.value.ipv4))
     else this.update({ gateway: '', prefix: 0 })
   }
@@ -153,7 +177,9 @@ export class WizardController {
     if (!r.ok) this.addressProblems = [...this.addressProblems, { field: 'ipv6', message: r.error.message }]
     else {
       this.addressProblems = [...this.addressProblems, ...r.value.problems.filter((p) => p.field === 'ipv6')]
-      this.update(r.value.ipv6 ? { ipv6Gateway: r.value.ipv6.gateway, ipv6Prefix: r.value.ipv6.prefix } : { ipv6Gateway: '' })
+      this.update(
+        r.value.ipv6 ? { ipv6Gateway: r.value.ipv6.gateway, ipv6Prefix: r.value.ipv6.prefix } : { ipv6Gateway: '' }
+      )
     }
   }
 
@@ -205,7 +231,13 @@ export class WizardController {
     const current = this.currentLog(log)
     if (r.ok) this.apply = { phase: 'done', log: current, name: r.value.name }
     else if (r.error.code === 'CANCELLED') this.apply = { phase: 'cancelled', log: current }
-    else this.apply = { phase: 'failed', log: current, error: r.error, rolledBack: r.error.rolledBack ?? rolledBackTitles(current) }
+    else
+      this.apply = {
+        phase: 'failed',
+        log: current,
+        error: r.error,
+        rolledBack: r.error.rolledBack ?? rolledBackTitles(current)
+      }
   }
 
   /** The log as progress events have filled it while the call ran. */

@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest'
 
 import type { NetworkDef } from '../../../../src-main/core/model/network'
 import type { WizardDraft } from './wizard-model'
-import { applyDerivedIpv4, chosenIpv6Prefix, draftFromDef, draftToDef, inputOfField, missingOnStep, newDraft, stepOfField } from './wizard-model'
+import {
+  applyDerivedIpv4,
+  chosenIpv6Prefix,
+  draftFromDef,
+  draftToDef,
+  inputOfField,
+  missingOnStep,
+  newDraft,
+  stepOfField
+} from './wizard-model'
 
 const suggestion = { name: 'default', bridge: 'virbr0', ipv4: '192.168.122.0/24', ula64: 'fd12:3456:789a::/64' }
 
@@ -20,8 +29,18 @@ function filled(): WizardDraft {
 describe('newDraft', () => {
   it('starts from the suggestion: NAT, the ULA, autostart for the default only', () => {
     const d = newDraft(suggestion, { isDefault: true })
-    expect(d).toMatchObject({ purpose: 'nat', name: 'default', bridge: 'virbr0', subnet: '192.168.122.0/24', ipv6Mode: 'ula', autostart: true })
-    expect(newDraft({ ...suggestion, ula64: null }, { isDefault: false })).toMatchObject({ ipv6Mode: 'off', autostart: false })
+    expect(d).toMatchObject({
+      purpose: 'nat',
+      name: 'default',
+      bridge: 'virbr0',
+      subnet: '192.168.122.0/24',
+      ipv6Mode: 'ula',
+      autostart: true
+    })
+    expect(newDraft({ ...suggestion, ula64: null }, { isDefault: false })).toMatchObject({
+      ipv6Mode: 'off',
+      autostart: false
+    })
   })
 })
 
@@ -78,7 +97,10 @@ describe('draftToDef', () => {
           family: 'ipv4',
           address: '10.1.0.1',
           prefix: 24,
-          dhcp: { ranges: [{ start: '10.1.0.2', end: '10.1.0.9', lease: { expiry: 1, unit: 'hours' } }], hosts: [{ mac: '52:54:00:00:00:01', ip: '10.1.0.5' }] }
+          dhcp: {
+            ranges: [{ start: '10.1.0.2', end: '10.1.0.9', lease: { expiry: 1, unit: 'hours' } }],
+            hosts: [{ mac: '52:54:00:00:00:01', ip: '10.1.0.5' }]
+          }
         }
       ]
     }
@@ -105,7 +127,11 @@ describe('draftToDef', () => {
           address: '10.3.0.1',
           prefix: 24,
           tftp: { root: '/srv/tftp' },
-          dhcp: { ranges: [{ start: '10.3.0.2', end: '10.3.0.9' }], hosts: [], bootp: { file: 'pxelinux.0', server: '10.3.0.1' } }
+          dhcp: {
+            ranges: [{ start: '10.3.0.2', end: '10.3.0.9' }],
+            hosts: [],
+            bootp: { file: 'pxelinux.0', server: '10.3.0.1' }
+          }
         }
       ]
     }

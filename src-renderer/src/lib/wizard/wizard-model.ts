@@ -118,7 +118,14 @@ export function newDraft(s: Suggested, opts: { isDefault: boolean }): WizardDraf
 
 /** Fills in what the core derived from the subnet: gateway, prefix and a DHCP range over the rest. */
 export function applyDerivedIpv4(draft: WizardDraft, d: DerivedIpv4): WizardDraft {
-  return { ...draft, subnet: d.subnet, gateway: d.gateway, prefix: d.prefix, dhcpStart: d.dhcpStart, dhcpEnd: d.dhcpEnd }
+  return {
+    ...draft,
+    subnet: d.subnet,
+    gateway: d.gateway,
+    prefix: d.prefix,
+    dhcpStart: d.dhcpStart,
+    dhcpEnd: d.dhcpEnd
+  }
 }
 
 /** The IPv6 prefix the draft asks for (`null` when none is needed). */
@@ -143,8 +150,16 @@ export function draftToDef(draft: WizardDraft, base?: NetworkDef): NetworkDef {
   if (old4?.tftp) ipv4.tftp = old4.tftp
   if (draft.dhcp) {
     const oldRange = old4?.dhcp?.ranges[0]
-    const range = { start: draft.dhcpStart.trim(), end: draft.dhcpEnd.trim(), ...(oldRange?.lease ? { lease: oldRange.lease } : {}) }
-    ipv4.dhcp = { ranges: [range], hosts: old4?.dhcp?.hosts ?? [], ...(old4?.dhcp?.bootp ? { bootp: old4.dhcp.bootp } : {}) }
+    const range = {
+      start: draft.dhcpStart.trim(),
+      end: draft.dhcpEnd.trim(),
+      ...(oldRange?.lease ? { lease: oldRange.lease } : {})
+    }
+    ipv4.dhcp = {
+      ranges: [range],
+      hosts: old4?.dhcp?.hosts ?? [],
+      ...(old4?.dhcp?.bootp ? { bootp: old4.dhcp.bootp } : {})
+    }
   }
   const ips: IpConfig[] = [ipv4]
   const v6prefix = chosenIpv6Prefix(draft)
@@ -237,18 +252,25 @@ export function inputOfField(field: string, def: NetworkDef): InputId | null {
 export function missingOnStep(step: StepId, draft: WizardDraft): Problem[] {
   const out: Problem[] = []
   if (step === 'purpose') {
-    if (!draft.name.trim()) out.push({ field: 'name', message: 'Give the network a name', fix: 'for example lab or default' })
-    if (!draft.bridge.trim()) out.push({ field: 'bridge.name', message: 'Give the bridge a name', fix: 'for example virbr1' })
+    if (!draft.name.trim())
+      out.push({ field: 'name', message: 'Give the network a name', fix: 'for example lab or default' })
+    if (!draft.bridge.trim())
+      out.push({ field: 'bridge.name', message: 'Give the bridge a name', fix: 'for example virbr1' })
   }
   if (step === 'ipv4') {
-    if (!draft.subnet.trim()) out.push({ field: 'ips[0].address', message: 'Enter an IPv4 range', fix: 'for example 192.168.123.0/24' })
+    if (!draft.subnet.trim())
+      out.push({ field: 'ips[0].address', message: 'Enter an IPv4 range', fix: 'for example 192.168.123.0/24' })
     else if (!draft.gateway) out.push({ field: 'ips[0].address', message: 'Enter a range like 192.168.123.0/24' })
     if (draft.dhcp && (!draft.dhcpStart.trim() || !draft.dhcpEnd.trim())) {
       out.push({ field: 'ips[0].dhcp.ranges[0].start', message: 'Enter the first and last address guests may lease' })
     }
   }
   if (step === 'ipv6' && draft.ipv6Mode === 'own' && !draft.ownPrefix.trim()) {
-    out.push({ field: 'ipv6', message: 'Enter your IPv6 prefix', fix: 'a /64 routed to this computer, e.g. 2001:db8:1:2::/64' })
+    out.push({
+      field: 'ipv6',
+      message: 'Enter your IPv6 prefix',
+      fix: 'a /64 routed to this computer, e.g. 2001:db8:1:2::/64'
+    })
   }
   return out
 }
