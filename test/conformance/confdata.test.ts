@@ -14,6 +14,8 @@
  *                minus exactly `domain-needed` and `local=//`
  *   hostsfile    no .conf stored: hostsfile only
  *   input-only   nothing stored to compare: must plan without error (and hold the listed lines)
+ *   no-dnsmasq   libvirt's test writes a config, but its driver starts no dnsmasq for the network
+ *                (networkStartDhcpDaemon: no DHCP, no TFTP and DNS off); our plan must have none either
  *   unsupported  dnsmasq:options (raw options would run as root): our parser must reject it, naming the element
  *
  * Every generated config is also checked by `dnsmasq --test` when dnsmasq is installed (its syntax
@@ -41,6 +43,7 @@ type CaseClass =
   | { kind: 'legacy'; reason: string }
   | { kind: 'hostsfile' }
   | { kind: 'input-only'; contains?: string[] }
+  | { kind: 'no-dnsmasq'; reason: string }
   | { kind: 'unsupported'; elements: string[] }
 
 const current: CaseClass = { kind: 'current' }
@@ -50,6 +53,7 @@ const LEGACY = 'generated when forwardPlainNames defaulted to no (libvirt < 1.1.
 const NO_RA_ONLY = 'netmask-era libvirt that did not yet write ra-only ranges for IPv6 addresses without DHCP'
 
 const EXPECTED: Record<string, CaseClass> = {
+  'dhcp6-nat-network': current,
   'dhcp6-network': {
     kind: 'era',
     needs: ['ipv6-prefix'],
@@ -65,9 +69,11 @@ const EXPECTED: Record<string, CaseClass> = {
   'leasetime-hours': { kind: 'hostsfile' },
   'leasetime-infinite': current,
   'leasetime-minutes': { kind: 'hostsfile' },
+  'leasetime-seconds': current,
   'nat-network': current,
   'nat-network-dns-forward-plain': current,
   'nat-network-dns-forwarder-no-resolv': current,
+  'nat-network-dns-forwarders': current,
   'nat-network-dns-hosts': { kind: 'legacy', reason: LEGACY },
   'nat-network-dns-srv-record': { kind: 'era', needs: ['ra-only'], reason: NO_RA_ONLY },
   'nat-network-dns-srv-record-minimal': {
@@ -92,7 +98,12 @@ const EXPECTED: Record<string, CaseClass> = {
   // TFTP on an address without DHCP: older libvirt dropped it, current libvirt serves it.
   'netboot-tftp': { kind: 'input-only', contains: ['enable-tftp', 'tftp-root=/var/lib/tftproot'] },
   'open-network': { kind: 'input-only' },
-  'routed-network': { kind: 'legacy', reason: LEGACY }
+  'ptr-domains-auto': current,
+  'routed-network': { kind: 'legacy', reason: LEGACY },
+  'routed-network-no-dns': {
+    kind: 'no-dnsmasq',
+    reason: 'DNS off and no DHCP: libvirt starts no dnsmasq (its conf test writes port=0 anyway)'
+  }
 }
 
 const PATHS = { runtimeDir: '/run/guestnet', stateDir: '/var/lib/guestnet' }
@@ -182,6 +193,13 @@ describe('libvirt networkxml2confdata', () => {
       if (!parsed.ok) throw new Error(`${name} does not parse: ${JSON.stringify(parsed.problems)}`)
       const def = parsed.def
       const plan = buildPlan(def, { paths: PATHS })
+      if (cls.kind === 'no-dnsmasq') {
+        expect(existsSync(corpusPath('networkxml2confdata', `${name}.conf`))).toBe(true)
+        expect(plan.dnsmasqConf).toBe('')
+        expect(plan.steps.map((s) => s.id)).not.toContain('dnsmasq')
+        count('no dnsmasq', `${name}: no dnsmasq, as in libvirt's driver (${cls.reason})`)
+        return
+      }
       const checked = dnsmasqTest(dir, name, plan.dnsmasqConf)
       if (checked !== null) {
         expect(checked, 'dnsmasq --test').toBe('dnsmasq: syntax check OK.')

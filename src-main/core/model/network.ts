@@ -1,6 +1,6 @@
 /**
  * A guestnet network definition: the subset of libvirt's network XML that guestnet understands
- * (docs: ../shared/conformance/libvirt/docs/formatnetwork.rst). Parsed from and written back to XML
+ * (docs: test/conformance/libvirt/docs/formatnetwork.rst). Parsed from and written back to XML
  * by `core/xml`; checked by `core/validate`; turned into privileged steps by `core/plan`.
  */
 
