@@ -42,6 +42,17 @@ export default defineConfig({
         }
       },
       {
+        // The app's elevation path: real pkexec and polkitd, the packaged helper, a throw-away user; root only.
+        test: {
+          name: 'pkexec',
+          include: ['test/pkexec/**/*.test.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 60_000
+        }
+      },
+      {
         // A real Linux guest under QEMU (TCG) on a guestnet network inside test namespaces; root only.
         test: {
           name: 'qemu',

@@ -1,0 +1,33 @@
+#!/bin/sh
+# Runs inside the suite's own mount namespace (nsenter --mount=FILE): makes /etc/guestnet, /var/lib/guestnet
+# and /run/guestnet empty tmpfs mounts without creating a mount point on the machine's filesystem. Each
+# parent gets a tmpfs of its own with every entry of the real one bound back (submounts such as
+# /run/netns/* included, so `ip netns exec` and the bus socket keep working); the store directory is then
+# made on that tmpfs, and gets a tmpfs of its own. Nothing here is visible outside the namespace.
+# Usage: private-store.sh STAGE (an empty directory of the test's own; left empty afterwards).
+set -eu
+stage=$1
+mount -n -t tmpfs -o mode=0700 gnpk-stage "$stage"
+for parent in /etc /var/lib /run; do
+  orig="$stage/orig$(printf %s "$parent" | tr / _)"
+  mkdir "$orig"
+  mount -n --rbind "$parent" "$orig"
+  mount -n -t tmpfs -o mode=0755 gnpk-parent "$parent"
+  for entry in "$orig"/* "$orig"/.[!.]* "$orig"/..?*; do
+    [ -e "$entry" ] || [ -L "$entry" ] || continue
+    name=${entry##*/}
+    if [ -e "$parent/$name" ] || [ -L "$parent/$name" ]; then continue; fi
+    if [ -L "$entry" ]; then
+      ln -s "$(readlink "$entry")" "$parent/$name"
+    elif [ -d "$entry" ]; then
+      mkdir "$parent/$name"
+      mount -n --rbind "$entry" "$parent/$name"
+    else
+      : >"$parent/$name"
+      mount -n --bind "$entry" "$parent/$name"
+    fi
+  done
+  mkdir -p "$parent/guestnet"
+  mount -n -t tmpfs -o mode=0755 gnpk-store "$parent/guestnet"
+done
+umount -R -n "$stage"
