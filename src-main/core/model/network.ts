@@ -31,8 +31,38 @@ export interface ForwardConfig {
 
 export interface BridgeConfig {
   name?: string
+  /** `zone=`: the firewalld zone the bridge belongs in (kept and written back; no runtime action yet). */
+  zone?: string
   stp?: boolean
   delay?: number
+  /**
+   * `macTableManager='kernel'`: the kernel learns guests' MACs and floods unknown ones, which is what
+   * every guestnet bridge does anyway. libvirt's other value, 'libvirt', is refused by the parser.
+   */
+  macTableManager?: 'kernel'
+}
+
+/** `<port isolated>`: with `true`, guests on the network reach the host but not each other. */
+export interface PortConfig {
+  isolated: boolean
+}
+
+/**
+ * `<route address prefix gateway [metric] [family='ipv6']/>`: a static route on the host, through a
+ * guest that routes (the gateway sits in one of the network's own subnets).
+ */
+export interface StaticRoute {
+  /** From `family=`; libvirt reads a route without it as IPv4. */
+  family: IpFamily
+  /** True when the source wrote `family='ipv4'` (the writer keeps it). */
+  familyGiven?: boolean
+  /** The destination network (host bits clear). */
+  address: string
+  prefix: number
+  /** True when the source used `netmask=` (IPv4 only), so the writer keeps that spelling. */
+  fromNetmask?: boolean
+  gateway: string
+  metric?: number
 }
 
 export interface DomainConfig {
@@ -146,5 +176,7 @@ export interface NetworkDef {
   mac?: string
   domain?: DomainConfig
   dns?: DnsConfig
+  port?: PortConfig
   ips: IpConfig[]
+  routes?: StaticRoute[]
 }

@@ -21,3 +21,12 @@ export function formatFileProblem(file: string, p: Problem): string {
   const where = p.line !== undefined ? `${file}:${p.line}` : file
   return `${where}: ${p.field}: ${p.message}${p.fix ? ` — ${p.fix}` : ''}`
 }
+
+/** Where a list of problems was cut short: the one last entry, "and N more". */
+export function moreProblems(field: string, count: number): Problem {
+  return {
+    field,
+    message: `and ${count} more problem${count === 1 ? '' : 's'}`,
+    fix: 'fix the problems above and check again'
+  }
+}

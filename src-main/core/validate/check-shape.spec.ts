@@ -64,8 +64,8 @@ describe('validateNetwork on input of the wrong shape', () => {
   })
 
   it('refuses unknown fields, including __proto__ from JSON', () => {
-    expect(withRaw((d) => (d.routes = []))).toEqual([
-      { field: 'routes', message: 'unknown field', fix: 'remove it: guestnet does not know this field' }
+    expect(withRaw((d) => (d.staticRoutes = []))).toEqual([
+      { field: 'staticRoutes', message: 'unknown field', fix: 'remove it: guestnet does not know this field' }
     ])
     const proto = JSON.parse('{"name":"lab","forward":{"mode":"nat"},"ips":[],"__proto__":{"x":1}}') as unknown
     expect(hostile(proto)).toEqual([

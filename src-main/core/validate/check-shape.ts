@@ -139,6 +139,16 @@ const ip = obj({
   dhcp: { check: dhcp }
 })
 
+const route = obj({
+  family: { check: oneOf(['ipv4', 'ipv6']), required: true },
+  familyGiven: { check: bool },
+  address: { check: str(), required: true },
+  prefix: { check: int, required: true },
+  fromNetmask: { check: bool },
+  gateway: { check: str(), required: true },
+  metric: { check: int }
+})
+
 const dns = obj({
   enable: { check: bool },
   forwardPlainNames: { check: bool },
@@ -203,12 +213,22 @@ const network = obj({
       }
     })
   },
-  bridge: { check: obj({ name: { check: str() }, stp: { check: bool }, delay: { check: int } }) },
+  bridge: {
+    check: obj({
+      name: { check: str() },
+      zone: { check: str() },
+      stp: { check: bool },
+      delay: { check: int },
+      macTableManager: { check: oneOf(['kernel']) }
+    })
+  },
   mtu: { as: 'mtu.size', check: int },
   mac: { as: 'mac.address', check: str() },
   domain: { check: obj({ name: { check: str(), required: true }, localOnly: { check: bool } }) },
   dns: { check: dns },
-  ips: { as: 'ip', required: true, check: arr(ip, 64) }
+  port: { check: obj({ isolated: { check: bool, required: true } }) },
+  ips: { as: 'ip', required: true, check: arr(ip, 64) },
+  routes: { as: 'route', check: arr(route, 256) }
 })
 
 /** Shape problems of `def`; when there are any, the other rules must not run on it. */

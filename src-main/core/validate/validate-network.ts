@@ -11,12 +11,14 @@ import type { HostFacts } from '../model/host-facts'
 import type { NetworkDef } from '../model/network'
 import type { Problem } from '../model/problem'
 import { checkHostFacts, checkOthers } from './check-context'
+import { checkBridge, checkPort } from './check-bridge'
 import { checkDns } from './check-dns'
 import { checkForward } from './check-forward'
 import { checkHostBridge } from './check-host-bridge'
 import { checkIdentity } from './check-identity'
 import { checkIps } from './check-ips'
 import { checkNetboot } from './check-netboot'
+import { checkRoutes } from './check-routes'
 import { checkShape } from './check-shape'
 import { Problems } from './problems'
 
@@ -30,14 +32,17 @@ export interface ValidateContext {
 export function validateNetwork(def: NetworkDef, ctx: ValidateContext = {}): Problem[] {
   const problems = new Problems()
   checkShape(def, problems)
-  if (problems.list.length > 0) return problems.list
+  if (problems.any) return problems.result()
   checkIdentity(def, problems)
   checkForward(def, problems)
   checkHostBridge(def, problems)
   const ips = checkIps(def, problems)
   checkNetboot(def, ips, problems)
   checkDns(def, problems)
+  checkBridge(def, problems)
+  checkPort(def, problems)
+  checkRoutes(def, ips, problems)
   if (Array.isArray(ctx.others)) checkOthers(def, ips, ctx.others, problems)
   if (ctx.hostFacts) checkHostFacts(def, ips, ctx.hostFacts, problems)
-  return problems.list
+  return problems.result()
 }

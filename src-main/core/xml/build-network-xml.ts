@@ -1,11 +1,20 @@
 /**
  * NetworkDef → canonical XML tree, the way libvirt's virNetworkDefFormatBuf writes it: element
- * order name, uuid, title, description, (metadata), forward, bridge, mtu, mac, domain, dns, ip…,
+ * order name, uuid, title, description, (metadata), forward, bridge, mtu, mac, domain, dns, port, ip…, route…,
  * libvirt's attribute order inside each element, and libvirt's normalisations (lower-case MAC,
  * stp/delay on managed bridges, `forward dev` mirrored as `<interface dev>`, no `ipv6='no'`).
  * Inside `<ip>`: tftp, then dhcp (ranges, hosts, bootp), as virNetworkIPDefFormat writes them.
  */
-import type { DhcpConfig, DnsConfig, ForwardConfig, IpConfig, Lease, NatConfig, NetworkDef } from '../model/network'
+import type {
+  DhcpConfig,
+  DnsConfig,
+  ForwardConfig,
+  IpConfig,
+  Lease,
+  NatConfig,
+  NetworkDef,
+  StaticRoute
+} from '../model/network'
 import { netmaskFromPrefix } from '../net/ip'
 import type { XmlAttr, XmlElement } from './xml-tree'
 import { element, textNode } from './xml-tree'
@@ -73,20 +82,38 @@ function buildForward(forward: ForwardConfig): XmlElement | undefined {
 
 function buildBridge(def: NetworkDef): XmlElement {
   const bridge = def.bridge ?? {}
-  // A host bridge is not ours to configure: its name only, as libvirt writes it.
-  if (def.forward.mode === 'bridge') return element('bridge', attrs([['name', bridge.name]]))
-  // Every other mode is a bridge guestnet makes, so stp and delay are always written.
+  // A host bridge is not ours to configure: no stp/delay, as libvirt writes it. Every other mode is
+  // a bridge guestnet makes, so stp and delay are always written.
+  const managed = def.forward.mode !== 'bridge'
   return element(
     'bridge',
     attrs(
       [
         ['name', bridge.name],
-        ['stp', bridge.stp ?? true],
-        ['delay', bridge.delay ?? 0]
+        ['zone', bridge.zone],
+        ['stp', managed ? (bridge.stp ?? true) : undefined],
+        ['delay', managed ? (bridge.delay ?? 0) : undefined],
+        ['macTableManager', bridge.macTableManager]
       ],
       'on',
       'off'
     )
+  )
+}
+
+function buildRoute(route: StaticRoute): XmlElement {
+  const netmask = route.fromNetmask && route.family === 'ipv4' ? netmaskFromPrefix(route.prefix) : undefined
+  const family = route.family === 'ipv6' || route.familyGiven ? route.family : undefined
+  return element(
+    'route',
+    attrs([
+      ['family', family],
+      ['address', route.address],
+      ['netmask', netmask],
+      ['prefix', netmask === undefined ? route.prefix : undefined],
+      ['gateway', route.gateway],
+      ['metric', route.metric]
+    ])
   )
 }
 
@@ -238,7 +265,9 @@ export function buildNetworkElement(def: NetworkDef): XmlElement {
         )
       : undefined,
     buildDns(def.dns),
-    ...def.ips.map(buildIp)
+    def.port ? element('port', attrs([['isolated', def.port.isolated]])) : undefined,
+    ...def.ips.map(buildIp),
+    ...(def.routes ?? []).map(buildRoute)
   ]
   return element(
     'network',

@@ -2,7 +2,7 @@
 import type { DnsConfig, DnsForwarder, DnsHost, DnsSrv, DnsTxt } from '../model/network'
 import type { ReadContext } from './read-context'
 import type { XmlElement } from './xml-tree'
-import { attr, textOf } from './xml-tree'
+import { attr, childElements, textOf } from './xml-tree'
 
 function readForwarder(el: XmlElement, path: string, ctx: ReadContext): DnsForwarder | undefined {
   ctx.checkAttrs(el, path, ['addr', 'domain'])
@@ -95,5 +95,14 @@ export function readDns(el: XmlElement, ctx: ReadContext): DnsConfig | undefined
   const plain = ctx.yesNo(el, 'forwardPlainNames', 'dns')
   if (plain !== undefined) dns.forwardPlainNames = plain
   const empty = !dns.forwarders.length && !dns.hosts.length && !dns.srvs.length && !dns.txts.length
+  // libvirt's parser refuses this too ("Extra data in disabled network").
+  if (enable === false && childElements(el).length > 0) {
+    ctx.problem(
+      'dns.enable',
+      "DNS is turned off (enable='no') but <dns> has records or forwarders",
+      "remove the elements inside <dns>, or set enable='yes'",
+      el.line
+    )
+  }
   return empty && enable === undefined && plain === undefined ? undefined : dns
 }

@@ -123,20 +123,20 @@ describe('parseNetworkXml: problems name the field, the line and the fix', () =>
       net(
         "  <bandwidth><inbound average='1000'/></bandwidth>",
         "  <ip address='10.0.0.1' prefix='24'/>",
-        "  <route address='10.1.0.0' prefix='16' gateway='10.0.0.2'/>"
+        "  <vlan><tag id='42'/></vlan>"
       )
     )
     expect(found).toEqual([
       { field: 'bandwidth', message: 'unsupported: <bandwidth>', fix: expect.stringContaining('QoS'), line: 3 },
-      { field: 'route', message: 'unsupported: <route>', fix: expect.stringContaining('static routes'), line: 5 }
+      { field: 'vlan', message: 'unsupported: <vlan>', fix: expect.stringContaining('VLAN'), line: 5 }
     ])
   })
 
   it('reports unsupported attributes and forward modes', () => {
-    const found = problems(net("  <forward mode='vepa'/>", "  <bridge name='br0' zone='trusted'/>"))
+    const found = problems(net("  <forward mode='vepa'/>", "  <bridge name='br0' stp='on' vlan_filtering='1'/>"))
     expect(found.map((p) => [p.field, p.message, p.line])).toEqual([
       ['forward.mode', "unsupported: <forward mode='vepa'>", 3],
-      ['bridge.zone', 'unsupported: <bridge zone>', 4]
+      ['bridge.vlan_filtering', 'unsupported: <bridge vlan_filtering>', 4]
     ])
   })
 

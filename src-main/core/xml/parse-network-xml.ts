@@ -5,11 +5,13 @@
  * subnets, uniqueness) are core/validate's job. `<metadata>` is kept opaque in the returned doc
  * and written back verbatim by `formatNetworkXml`; it is never interpreted.
  */
-import type { BridgeConfig, DomainConfig, IpConfig, NetworkDef } from '../model/network'
+import type { BridgeConfig, DomainConfig, IpConfig, NetworkDef, PortConfig, StaticRoute } from '../model/network'
 import type { Problem } from '../model/problem'
+import { moreProblems } from '../model/problem'
 import { readDns } from './parse-dns-xml'
 import { readForward } from './parse-forward-xml'
 import { readIp } from './parse-ip-xml'
+import { readRoute } from './parse-route-xml'
 import { ReadContext } from './read-context'
 import { readXmlTree } from './read-xml-tree'
 import type { NetworkXmlDoc, XmlElement } from './xml-tree'
@@ -32,7 +34,9 @@ const NETWORK_CHILDREN = [
   'mac',
   'domain',
   'dns',
-  'ip'
+  'port',
+  'ip',
+  'route'
 ]
 
 function readText(groups: Map<string, XmlElement[]>, name: string, ctx: ReadContext): string | undefined {
@@ -42,17 +46,45 @@ function readText(groups: Map<string, XmlElement[]>, name: string, ctx: ReadCont
   return textOf(el)
 }
 
+/** libvirt's macTableManager='libvirt' turns learning and flooding off and programs each guest's MAC. */
+function readMacTableManager(el: XmlElement, ctx: ReadContext): 'kernel' | undefined {
+  const value = attr(el, 'macTableManager')
+  if (value === undefined || value === 'kernel') return value
+  if (value === 'libvirt') {
+    ctx.problem(
+      'bridge.macTableManager',
+      "unsupported: <bridge macTableManager='libvirt'>",
+      "remove macTableManager= or set it to 'kernel': guestnet leaves MAC learning and flooding to the kernel (libvirt's mode turns them off and adds each guest's MAC to the bridge itself)",
+      el.line
+    )
+  } else {
+    ctx.problem(`bridge.macTableManager`, `'${value}' is not a valid macTableManager`, "use 'kernel'", el.line)
+  }
+  return undefined
+}
+
 function readBridge(el: XmlElement, ctx: ReadContext): BridgeConfig {
-  ctx.checkAttrs(el, 'bridge', ['name', 'stp', 'delay'])
+  ctx.checkAttrs(el, 'bridge', ['name', 'zone', 'stp', 'delay', 'macTableManager'])
   ctx.children(el, 'bridge', [])
   const bridge: BridgeConfig = {}
   const name = attr(el, 'name')
   if (name !== undefined) bridge.name = name
+  const zone = attr(el, 'zone')
+  if (zone !== undefined) bridge.zone = zone
   const stp = ctx.onOff(el, 'stp', 'bridge')
   if (stp !== undefined) bridge.stp = stp
   const delay = ctx.uint(el, 'delay', 'bridge', '0')
   if (delay !== undefined) bridge.delay = delay
+  if (readMacTableManager(el, ctx) === 'kernel') bridge.macTableManager = 'kernel'
   return bridge
+}
+
+function readPort(el: XmlElement, ctx: ReadContext): PortConfig | undefined {
+  ctx.checkAttrs(el, 'port', ['isolated'])
+  ctx.children(el, 'port', [])
+  const isolated = ctx.yesNo(el, 'isolated', 'port')
+  // libvirt writes no <port> when isolated= is absent.
+  return isolated === undefined ? undefined : { isolated }
 }
 
 function readDomain(el: XmlElement, ctx: ReadContext): DomainConfig | undefined {
@@ -106,10 +138,18 @@ function readNetwork(root: XmlElement, ctx: ReadContext): NetworkDef {
   if (domain) def.domain = readDomain(domain, ctx)
   const dns = ctx.single(groups, 'dns', '')
   if (dns) def.dns = readDns(dns, ctx)
+  const port = ctx.single(groups, 'port', '')
+  if (port) def.port = readPort(port, ctx)
   ;(groups.get('ip') ?? []).forEach((el, i) => {
     const ip: IpConfig | undefined = readIp(el, `ip[${i}]`, ctx)
     if (ip) def.ips.push(ip)
   })
+  const routes: StaticRoute[] = []
+  ;(groups.get('route') ?? []).forEach((el, i) => {
+    const route = readRoute(el, `route[${i}]`, ctx)
+    if (route) routes.push(route)
+  })
+  if (routes.length > 0) def.routes = routes
   for (const key of Object.keys(def) as (keyof NetworkDef)[]) if (def[key] === undefined) delete def[key]
   return def
 }
@@ -133,7 +173,10 @@ export function parseNetworkXml(text: string): ParseNetworkXmlResult {
   }
   const ctx = new ReadContext()
   const def = readNetwork(doc.root, ctx)
-  if (ctx.problems.length > 0)
-    return { ok: false, problems: [...ctx.problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) }
+  if (ctx.problems.length > 0) {
+    const problems = [...ctx.problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
+    if (ctx.dropped > 0) problems.push(moreProblems('xml', ctx.dropped))
+    return { ok: false, problems }
+  }
   return { ok: true, def, doc }
 }

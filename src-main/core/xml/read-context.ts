@@ -12,13 +12,11 @@ const WHY_UNSUPPORTED: Record<string, string> = {
   portgroup: 'guestnet has no port groups',
   virtualport: 'guestnet does not manage Open vSwitch or 802.1Qbg/Qbh ports',
   vlan: 'guestnet does not tag VLANs',
-  route: 'guestnet does not add static routes',
   // Raw options reach dnsmasq, which starts as root: dhcp-script= alone would let anyone who may
   // define a network run a program as root.
   'dnsmasq:options':
     'guestnet does not pass raw dnsmasq options: one such as dhcp-script would let any network definition run programs as root. ' +
     "For network boot use <ip><tftp root='/srv/tftp'/> and <dhcp><bootp file='pxelinux.0'/>; for DNS records, <dns> <host>, <srv> and <txt>",
-  port: 'guestnet does not isolate ports',
   pf: 'it belongs to hostdev/passthrough forwarding, which guestnet does not manage',
   address: 'it belongs to hostdev/passthrough forwarding, which guestnet does not manage',
   driver: 'it belongs to hostdev forwarding, which guestnet does not manage'
@@ -28,10 +26,19 @@ export function joinPath(path: string, name: string): string {
   return path ? `${path}.${name}` : name
 }
 
+/** At most this many problems are kept; the rest are only counted (hostile input stays cheap). */
+export const MAX_PROBLEMS = 100
+
 export class ReadContext {
   readonly problems: Problem[] = []
+  /** Problems past MAX_PROBLEMS, counted but not kept. */
+  dropped = 0
 
   problem(field: string, message: string, fix: string | undefined, line: number): void {
+    if (this.problems.length >= MAX_PROBLEMS) {
+      this.dropped++
+      return
+    }
     this.problems.push(fix === undefined ? { field, message, line } : { field, message, fix, line })
   }
 

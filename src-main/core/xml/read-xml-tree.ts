@@ -40,6 +40,18 @@ function malformed(message: string, line?: number): { ok: false; problem: Proble
   }
 }
 
+function forbiddenChar(field: string, message: string, line: number): { ok: false; problem: Problem } {
+  return {
+    ok: false,
+    problem: {
+      field,
+      message,
+      fix: 'remove it: XML allows no control characters but tab, line feed and carriage return, and no references to them',
+      line
+    }
+  }
+}
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
@@ -104,9 +116,11 @@ class TreeBuilder {
 
 export function readXmlTree(text: string): ReadXmlResult {
   if (text.trim() === '') return malformed('the file is empty', 1)
+  // Characters XML forbids first: the validator lets them through (or calls them a bad name).
+  const scan = scanElementPositions(text)
+  if (scan.error?.field !== undefined) return forbiddenChar(scan.error.field, scan.error.message, scan.error.line)
   const valid = XMLValidator.validate(text, { allowBooleanAttributes: false })
   if (valid !== true) return malformed(valid.err.msg, valid.err.line)
-  const scan = scanElementPositions(text)
   if (scan.error) return malformed(scan.error.message, scan.error.line)
 
   let parsed: unknown

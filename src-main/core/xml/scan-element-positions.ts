@@ -6,6 +6,8 @@
  * (undefined entities, stray `&`, a DOCTYPE).
  */
 
+import { findBadChar } from './xml-chars'
+
 export interface ElementPosition {
   name: string
   /** 1-based line of `<name`. */
@@ -20,7 +22,8 @@ export interface ScanResult {
   elements: ElementPosition[]
   /** `<?xml …?>` verbatim when the text starts with one. */
   declaration?: string
-  error?: { message: string; line: number }
+  /** `field` is set for characters XML does not allow: the element (or `element.attribute`) they are in. */
+  error?: { message: string; line: number; field?: string }
 }
 
 const BAD_ENTITY = /&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)/
@@ -45,10 +48,24 @@ export function lineAt(starts: number[], offset: number): number {
 class ScanError extends Error {
   constructor(
     message: string,
-    readonly offset: number
+    readonly offset: number,
+    readonly field?: string
   ) {
     super(message)
   }
+}
+
+/** Refuses characters XML does not allow in `text[from, to)`, naming the field they are in. */
+function checkChars(text: string, from: number, to: number, field: string, refs = true): void {
+  const bad = findBadChar(text, from, to, refs)
+  if (bad) throw new ScanError(bad.message, bad.offset, field)
+}
+
+/** The parser's field path of an element: names below the root, dotted (`ip.dhcp.range`). */
+function pathOf(open: ElementPosition[], name?: string): string {
+  const names = open.slice(1).map((e) => e.name)
+  if (name !== undefined && open.length > 0) names.push(name)
+  return names.join('.') || (open[0]?.name ?? name ?? 'xml')
 }
 
 function checkEntities(text: string, from: number, to: number): void {
@@ -66,16 +83,28 @@ function skipPast(text: string, from: number, marker: string, what: string): num
 }
 
 /** Reads a start tag at `lt`; returns its name, whether it closes itself, and the offset past `>`. */
-function readStartTag(text: string, lt: number): { name: string; selfClosing: boolean; next: number } {
+function readStartTag(
+  text: string,
+  lt: number,
+  open: ElementPosition[]
+): { name: string; selfClosing: boolean; next: number } {
   const name = /^[^\s/>]+/.exec(text.slice(lt + 1))?.[0] ?? ''
+  const elementPath = pathOf(open, name)
+  checkChars(text, lt + 1, lt + 1 + name.length, elementPath, false)
   let j = lt + 1 + name.length
+  let attrStart = j
   while (j < text.length) {
     const c = text[j]
     if (c === '"' || c === "'") {
       const close = text.indexOf(c, j + 1)
       if (close < 0) throw new ScanError('unterminated attribute value', j)
+      const attrName = /([^\s=]+)\s*=\s*$/.exec(text.slice(attrStart, j))?.[1] ?? 'attribute'
+      checkChars(text, attrStart, j, elementPath, false)
+      // The root's attributes are fields of their own (`ipv6`), as the parser names them.
+      checkChars(text, j + 1, close, open.length === 0 ? attrName : `${elementPath}.${attrName}`)
       checkEntities(text, j + 1, close)
       j = close + 1
+      attrStart = j
     } else if (c === '>') {
       return { name, selfClosing: false, next: j + 1 }
     } else if (c === '/' && text[j + 1] === '>') {
@@ -96,14 +125,18 @@ export function scanElementPositions(text: string): ScanResult {
   try {
     while (i < text.length) {
       const lt = text.indexOf('<', i)
+      checkChars(text, i, lt < 0 ? text.length : lt, pathOf(open))
       checkEntities(text, i, lt < 0 ? text.length : lt)
       if (lt < 0) break
       if (text.startsWith('<!--', lt)) {
         i = skipPast(text, lt + 4, '-->', 'comment')
+        checkChars(text, lt + 4, i - 3, open.length ? `${pathOf(open)} (comment)` : 'xml (comment)', false)
       } else if (text.startsWith('<![CDATA[', lt)) {
         i = skipPast(text, lt + 9, ']]>', 'CDATA section')
+        checkChars(text, lt + 9, i - 3, pathOf(open), false)
       } else if (text.startsWith('<?', lt)) {
         i = skipPast(text, lt + 2, '?>', 'processing instruction')
+        checkChars(text, lt + 2, i - 2, 'xml', false)
         if (/^\s*$/.test(text.slice(0, lt).replace(/^\uFEFF/, '')) && /^<\?xml\s/.test(text.slice(lt))) {
           declaration = text.slice(lt, i)
         }
@@ -111,10 +144,11 @@ export function scanElementPositions(text: string): ScanResult {
         throw new ScanError('a <!DOCTYPE> is not supported in a network definition: remove it', lt)
       } else if (text.startsWith('</', lt)) {
         i = skipPast(text, lt + 2, '>', 'end tag')
+        checkChars(text, lt + 2, i - 1, pathOf(open), false)
         const el = open.pop()
         if (el) el.end = i
       } else {
-        const tag = readStartTag(text, lt)
+        const tag = readStartTag(text, lt, open)
         const el: ElementPosition = { name: tag.name, line: lineAt(starts, lt), start: lt, end: tag.next }
         elements.push(el)
         if (!tag.selfClosing) open.push(el)
@@ -122,8 +156,10 @@ export function scanElementPositions(text: string): ScanResult {
       }
     }
   } catch (e) {
-    if (e instanceof ScanError)
-      return { elements, declaration, error: { message: e.message, line: lineAt(starts, e.offset) } }
+    if (e instanceof ScanError) {
+      const error = { message: e.message, line: lineAt(starts, e.offset) }
+      return { elements, declaration, error: e.field === undefined ? error : { ...error, field: e.field } }
+    }
     throw e
   }
   return { elements, declaration }
