@@ -98,6 +98,13 @@ if (want('netns')) {
   if (isRoot) vitest('netns', ['netns'])
   else lines.push('vitest netns: not run (needs root: network namespaces, bridges and nftables inside them)')
 }
+if (want('pkexec')) {
+  if (isRoot) vitest('pkexec', ['pkexec'])
+  else
+    lines.push(
+      'vitest pkexec: not run (needs root: installs the polkit action and helper, a test user, a bus and polkitd)'
+    )
+}
 if (want('qemu')) {
   if (isRoot) vitest('qemu', ['qemu'])
   else lines.push('vitest qemu: not run (needs root: a real guest on a bridge inside network namespaces)')

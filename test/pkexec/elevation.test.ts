@@ -7,10 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { outcomeWithoutResult, PKEXEC_NOT_AUTHORISED } from '../../src-main/app/helper-client'
+import { appRunner, outcomeWithoutResult, PKEXEC_NOT_AUTHORISED } from './support/app-launch'
 import { addressOf } from '../../src-main/sandbox/topology'
 import { networkXml } from '../netns/support/network-xml'
-import { appRunner } from './support/app-launch'
 import type { ElevationWorld } from './support/elevation-world'
 import { createElevationWorld } from './support/elevation-world'
 import { runSync } from './support/exec'

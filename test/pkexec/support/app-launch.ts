@@ -1,11 +1,19 @@
 /**
  * The desktop app's own way to start the helper, as a packaged app does it: `helperLaunch()` and
- * `createHelperRunner()` from src-main/app/helper-client.ts with the installed wrapper and Electron's
- * binary, so the argv under test is the app's and never a copy of it.
+ * `createHelperRunner()` from src-main/helper-client/ with the installed wrapper and Electron's binary, so
+ * the argv under test is the app's and never a copy of it. With paths.ts (INSTALLED_HELPER), the suite's only
+ * door to the app's client code.
  */
-import type { Launch, LaunchConfig, RunHelper, SpawnFn } from '../../../src-main/app/helper-client'
-import { createHelperRunner, helperLaunch } from '../../../src-main/app/helper-client'
+import type { Launch, LaunchConfig } from '../../../src-main/helper-client/launch'
+import { helperLaunch } from '../../../src-main/helper-client/launch'
+import type { RunHelper } from '../../../src-main/helper-client/app-runner'
+import { createHelperRunner } from '../../../src-main/helper-client/app-runner'
+import type { SpawnFn } from '../../../src-main/helper-client/spawn-helper'
 import { APP_BIN, HELPER_WRAPPER, UNPACKED_HELPER } from './paths'
+
+export type { SpawnFn }
+export { INSTALLED_HELPER, PKEXEC, PKEXEC_NOT_AUTHORISED } from '../../../src-main/helper-client/launch'
+export { outcomeWithoutResult } from '../../../src-main/helper-client/spawn-helper'
 
 /** What src-main/app/index.ts passes when packaged and the wrapper is installed. */
 export const PACKAGED_APP: LaunchConfig = {

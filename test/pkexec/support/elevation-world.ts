@@ -8,7 +8,7 @@ import type { ChildProcess, SpawnOptions } from 'node:child_process'
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 
-import type { SpawnFn } from '../../../src-main/app/helper-client'
+import type { SpawnFn } from './app-launch'
 import { listNamespaces } from '../../../src-main/sandbox/topology'
 import { trackChild } from '../../netns/support/cleanup'
 import type { World } from '../../netns/support/world'

@@ -6,13 +6,13 @@
  * and /run/netns are bound in, so pkexec reaches polkitd and `ip netns exec` finds our namespaces
  * (those that existed when it was made: create the network namespaces first).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import { runSync } from './exec'
-import { STORE_DIRS, TEMP_PREFIX } from './paths'
+import { STORE_DIRS } from './paths'
+import { runDir } from './run-dir'
 import { onUndo } from './undo'
 
 const SCRIPT = fileURLToPath(new URL('./private-store.sh', import.meta.url))
@@ -20,7 +20,7 @@ const SCRIPT = fileURLToPath(new URL('./private-store.sh', import.meta.url))
 export interface MountNamespace {
   /** The nsfs file that holds the namespace. */
   file: string
-  /** The test's temp dir (the file is inside it). */
+  /** This run's temp dir (the file is inside it). */
   dir: string
   /** `nsenter --mount=FILE -- …argv`. */
   enter(argv: readonly string[]): string[]
@@ -42,8 +42,7 @@ function privateParent(dir: string): void {
 }
 
 export function createMountNamespace(): MountNamespace {
-  const dir = mkdtempSync(join(tmpdir(), `${TEMP_PREFIX}${process.pid}-`))
-  onUndo(`remove ${dir}`, () => rmSync(dir, { recursive: true, force: true }))
+  const dir = runDir()
   privateParent(dir)
   const file = join(dir, 'mnt-ns')
   writeFileSync(file, '')

@@ -5,7 +5,7 @@
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-import { INSTALLED_HELPER } from '../../../src-main/app/helper-client'
+import { INSTALLED_HELPER } from '../../../src-main/helper-client/launch'
 
 export const REPO = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..')
 export const PACKAGING = join(REPO, 'packaging')

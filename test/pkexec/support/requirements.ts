@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
-import { PKEXEC } from '../../../src-main/app/helper-client'
+import { PKEXEC } from './app-launch'
 import { findProgram, harnessSkipReason } from '../../netns/support/requirements'
 import { existingInstall } from './install'
 import { BUILT_MAIN } from './paths'

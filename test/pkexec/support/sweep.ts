@@ -1,7 +1,7 @@
 /**
  * Leftovers of a run of this suite that died without cleaning up (SIGKILL, a crash): everything it made
  * carries its PID (the install's owner marker, the rules file, the user, the temp dir with the mount
- * namespace), so a later run removes what belongs to a PID that no longer runs, and nothing else.
+ * namespace and the daemons it started), so a later run removes what belongs to a PID that no longer runs, and nothing else.
  */
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -18,6 +18,8 @@ import {
   USER_COMMENT,
   USER_PREFIX
 } from './paths'
+import { recordedDaemons } from './run-dir'
+import { stopPid } from './system-bus'
 
 function deadRun(pidText: string | undefined): boolean {
   const pid = Number(pidText)
@@ -65,6 +67,10 @@ function sweepTempDirs(removed: string[]): void {
     const m = new RegExp(`^${TEMP_PREFIX}(\\d+)-`).exec(entry)
     if (!m || !deadRun(m[1])) continue
     const dir = join(tmpdir(), entry)
+    for (const pid of recordedDaemons(dir)) {
+      stopPid(pid)
+      removed.push(`daemon ${pid}`)
+    }
     // The mount namespace's file first, then a private bind of the dir itself (deepest first).
     for (const mount of mounts.filter((p) => p?.startsWith(`${dir}/`) || p === dir).reverse()) {
       runSync(['umount', mount], { allowFail: true })

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs'
 
 import { alive, runSync, sleepSync } from './exec'
+import { recordDaemon } from './run-dir'
 import { onUndo } from './undo'
 
 export const POLKITD = '/usr/lib/polkit-1/polkitd'
@@ -48,7 +49,7 @@ function waitSync(what: string, timeoutMs: number, probe: () => boolean): void {
 }
 
 /** SIGTERM, then SIGKILL after 2 s: only ever a PID this process started. */
-function stopPid(pid: number): void {
+export function stopPid(pid: number): void {
   if (!alive(pid)) return
   process.kill(pid, 'SIGTERM')
   const deadline = Date.now() + 2000
@@ -78,6 +79,7 @@ function startBus(): number {
   }
   const pid = Number(runSync(['dbus-daemon', '--system', '--fork', '--print-pid']).stdout.trim().split('\n')[0])
   if (!Number.isInteger(pid) || pid <= 0) throw new Error('dbus-daemon --system --fork printed no pid')
+  recordDaemon(pid)
   onUndo(`stop the system bus we started (pid ${pid})`, () => {
     stopPid(pid)
     if (readPidFile() === pid) for (const file of [BUS_PID_FILE, BUS_SOCKET]) rmSync(file, { force: true })
@@ -91,6 +93,7 @@ function startPolkitd(): number {
   child.unref()
   const pid = child.pid
   if (pid === undefined) throw new Error(`cannot start ${POLKITD}`)
+  recordDaemon(pid)
   onUndo(`stop the polkitd we started (pid ${pid})`, () => stopPid(pid))
   waitSync('polkitd to own org.freedesktop.PolicyKit1', 10_000, () => {
     if (!alive(pid))
