@@ -51,6 +51,13 @@ export class NftNamespace {
     return this.nft(['-c'], ruleset)
   }
 
+  /** Whether this kernel has nft's bridge meta keys (CONFIG_NFT_BRIDGE_META), as port isolation needs. */
+  bridgeMeta(): boolean {
+    const probe =
+      'table bridge gn_probe {\n\tchain f {\n\t\ttype filter hook forward priority 0;\n\t\tmeta ibrname "x" drop\n\t}\n}\n'
+    return this.check(probe).ok
+  }
+
   close(): void {
     if (this.created) execFileSync('ip', ['netns', 'del', this.name])
     this.created = false

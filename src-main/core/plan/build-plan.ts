@@ -21,8 +21,8 @@ import type { NetworkPaths } from './network-paths'
 import { networkPaths } from './network-paths'
 import type { NetworkShape } from './network-shape'
 import { analyseNetwork } from './network-shape'
-import { nftTableName, nftTableNameProblem } from './nft-names'
-import { renderNftRuleset } from './nft-ruleset'
+import { nftTableNameProblem } from './nft-names'
+import { nftTablesOf, renderNftRuleset } from './nft-ruleset'
 import { PlanError } from './plan-error'
 import type { Sysctl } from './sysctl-plan'
 import { bridgeSysctls, hostSysctls } from './sysctl-plan'
@@ -72,12 +72,12 @@ function bridgeStep(shape: NetworkShape, paths: NetworkPaths, sysctls: Sysctl[],
 }
 
 function firewallStep(shape: NetworkShape, paths: NetworkPaths): PlanStep {
-  const table = nftTableName(shape.def.name)
+  const tables = nftTablesOf(shape)
   return {
     id: 'firewall',
-    title: `Load firewall table inet ${table}`,
+    title: `Load firewall table${tables.length > 1 ? 's' : ''} ${tables.join(', ')}`,
     apply: [['nft', '-f', paths.ruleset]],
-    rollback: [['nft', 'delete', 'table', 'inet', table]]
+    rollback: tables.map((t): Argv => ['nft', 'delete', 'table', ...t.split(' ')])
   }
 }
 
@@ -124,7 +124,7 @@ export function buildPlan(def: NetworkDef, ctx: PlanContext): Plan {
   if (def.forward.mode === 'bridge') return hostBridgePlan(def)
   const shape = analyseNetwork(def)
   const paths = networkPaths(ctx.paths, def.name)
-  const firewall = def.forward.mode !== 'open'
+  const firewall = nftTablesOf(shape).length > 0
 
   const artifacts: Record<string, string> = {}
   const batches = renderIpBatches(shape)

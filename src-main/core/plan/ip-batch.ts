@@ -10,7 +10,12 @@
  * the new bridge's disable_ipv6 is 1 (it is copied from net.ipv6.conf.default), and that sysctl can
  * only be set once the bridge exists — so `ip.batch` creates the link, the helper sets the sysctls,
  * then `ip6.batch` adds the addresses and brings the link up.
+ *
+ * Static routes (`<route>`) come last, once the addresses are there and the link is up (the kernel
+ * wants the gateway on a connected subnet). They are bound to the bridge, so `ip link del` of the
+ * bridge removes them with it.
  */
+import type { StaticRoute } from '../model/network'
 import { canonicalIp } from '../net/ip'
 import { GUESTNET_DEVGROUP } from './devgroup'
 import type { AddressBlock, NetworkShape } from './network-shape'
@@ -29,6 +34,14 @@ function addressLine(block: AddressBlock, bridge: string): string {
     : `address add ${ip}/${block.ip.prefix} dev ${bridge} nodad`
 }
 
+function routeLine(route: StaticRoute, bridge: string): string {
+  const address = canonicalIp(route.address) ?? route.address
+  const gateway = canonicalIp(route.gateway) ?? route.gateway
+  // ip takes the family from the addresses (a batch line cannot carry -6).
+  const metric = route.metric === undefined ? '' : ` metric ${route.metric}`
+  return `route add ${address}/${route.prefix} via ${gateway} dev ${bridge}${metric}`
+}
+
 export function renderIpBatches(shape: NetworkShape): IpBatches {
   const { bridge, def } = shape
   const opts = [
@@ -39,7 +52,8 @@ export function renderIpBatches(shape: NetworkShape): IpBatches {
   const create = `link add name ${bridge}${opts} type bridge stp_state 0 forward_delay 0`
   const addresses = [...shape.ipv4, ...shape.ipv6].map((b) => addressLine(b, bridge))
   const up = `link set dev ${bridge} up`
+  const routes = (def.routes ?? []).map((r) => routeLine(r, bridge))
   const text = (lines: string[]): string => lines.map((l) => `${l}\n`).join('')
-  if (shape.ipv6.length === 0) return { link: text([create, ...addresses, up]), addresses: null }
-  return { link: text([create]), addresses: text([...addresses, up]) }
+  if (shape.ipv6.length === 0) return { link: text([create, ...addresses, up, ...routes]), addresses: null }
+  return { link: text([create]), addresses: text([...addresses, up, ...routes]) }
 }

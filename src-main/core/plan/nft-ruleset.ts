@@ -16,6 +16,13 @@
  * accepted on the input hook (libvirt's nft backend compiles those rules out); traffic between two
  * guestnet bridges is refused unless both are routed networks; reject rules cover IPv6 on IPv4-only
  * networks too (one inet table).
+ *
+ * `<port isolated='yes'/>` adds a second table, `bridge guestnet_<name>` (an inet table cannot hook
+ * the bridge family): its forward chain drops every frame the bridge switches from one of its ports
+ * to another, so guests reach the host (bridge input) but not each other, ports that join later
+ * included. It needs the kernel's nft bridge meta support (NFT_BRIDGE_META); without it `nft -f`
+ * fails and the network does not start, rather than starting unisolated. In the inet table the
+ * same-bridge rule drops too, for traffic that br_netfilter hands to the IP hooks.
  */
 import type { AddressBlock, NetworkShape } from './network-shape'
 import { GUESTNET_DEVGROUP } from './devgroup'
@@ -68,10 +75,16 @@ function forwardedBlocks(shape: NetworkShape): AddressBlock[] {
   return shape.isolated ? [] : [...shape.ipv4, ...shape.ipv6]
 }
 
+export function hasIsolatedPorts(shape: NetworkShape): boolean {
+  return shape.def.port?.isolated === true
+}
+
 function fromGuestsChain(shape: NetworkShape): Chain {
   const { forward } = shape.def
   const out = forward.dev ? ` oifname ${quote(forward.dev)}` : ''
-  const lines = ['# guests on this bridge reach each other', `oifname ${quote(shape.bridge)} accept`]
+  const lines = hasIsolatedPorts(shape)
+    ? ['# isolated ports: guests on this bridge do not reach each other', `oifname ${quote(shape.bridge)} drop`]
+    : ['# guests on this bridge reach each other', `oifname ${quote(shape.bridge)} accept`]
   if (!shape.isolated && forward.mode !== 'route') {
     lines.push(
       '# never into another guestnet network (only two routed networks reach each other)',
@@ -161,17 +174,40 @@ export function nftChains(shape: NetworkShape): Chain[] {
   return nat ? [...chains, nat] : chains
 }
 
+function isolationChain(shape: NetworkShape): Chain {
+  const br = quote(shape.bridge)
+  return {
+    name: 'forward',
+    base: 'type filter hook forward priority filter; policy accept;',
+    lines: [
+      "# <port isolated='yes'/>: nothing is switched between two ports of this bridge",
+      `meta ibrname ${br} meta obrname ${br} drop`
+    ]
+  }
+}
+
+/** The tables a network's ruleset holds (`inet NAME`, `bridge NAME`), in file order. */
+export function nftTablesOf(shape: NetworkShape): string[] {
+  const name = nftTableName(shape.def.name)
+  const tables = shape.def.forward.mode === 'open' ? [] : [`inet ${name}`]
+  if (hasIsolatedPorts(shape)) tables.push(`bridge ${name}`)
+  return tables
+}
+
+function renderTable(table: string, chains: Chain[]): string[] {
+  return [`table ${table} {}`, `delete table ${table}`, `table ${table} {`, chains.map(renderChain).join('\n') + '}']
+}
+
 export function renderNftRuleset(shape: NetworkShape): string {
-  const table = `inet ${nftTableName(shape.def.name)}`
   const mode = shape.isolated ? 'isolated' : shape.def.forward.mode
+  const body = nftTablesOf(shape).flatMap((table) =>
+    renderTable(table, table.startsWith('bridge ') ? [isolationChain(shape)] : nftChains(shape))
+  )
   return [
     `# guestnet firewall for network ${JSON.stringify(shape.def.name)}, bridge ${shape.bridge}, mode ${mode}`,
     '# Loaded with nft -f as one transaction. Creating then deleting the table first makes a',
     '# re-apply idempotent on nftables 1.0.6 (no "destroy table" before 1.0.8).',
-    `table ${table} {}`,
-    `delete table ${table}`,
-    `table ${table} {`,
-    nftChains(shape).map(renderChain).join('\n') + '}',
+    ...body,
     ''
   ].join('\n')
 }
