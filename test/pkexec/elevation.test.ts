@@ -3,7 +3,8 @@
  * real polkitd deciding by the shipped action and a local rule, the packaged wrapper and helper bundle,
  * as an unprivileged user inside a host namespace, against a private (tmpfs) system store. Allowed: a
  * NAT network is defined, started (a guest gets a lease) and stopped. Denied: pkexec's 127, shown by the
- * app's own runner as NOT_AUTHORISED, and nothing changed. Then nothing of the test is left.
+ * app's own runner as NOT_AUTHORISED, and nothing changed. The caller's environment does not reach the
+ * helper. Then nothing of the test is left.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
@@ -14,6 +15,7 @@ import type { ElevationWorld } from './support/elevation-world'
 import { createElevationWorld } from './support/elevation-world'
 import { runSync } from './support/exec'
 import { ACTION_ID, HELPER_WRAPPER } from './support/paths'
+import { okValue } from './support/pkexec-request'
 import { pkexecSkipReason } from './support/requirements'
 
 const skip = pkexecSkipReason()
@@ -21,6 +23,8 @@ if (skip) console.warn(`pkexec tests skipped: ${skip}`)
 
 const NET = { name: 'pknet', bridge: 'gnpkbr0', mode: 'nat', ipv4: '192.168.150.1/24' } as const
 const DEFINE = { verb: 'define' as const, args: { xml: networkXml(NET) } }
+const START = { verb: 'start', args: { name: NET.name } }
+const STOP = { verb: 'stop', args: { name: NET.name } }
 
 describe.skipIf(skip !== null)(`elevation through real pkexec and polkitd${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let w: ElevationWorld
@@ -83,12 +87,12 @@ describe.skipIf(skip !== null)(`elevation through real pkexec and polkitd${skip 
   it('allowed: define and start through pkexec make the bridge in the host namespace, in the private store', async () => {
     console.info(`rule YES in force after ${w.setRule('yes')} ms`)
     const define = await w.request({ request: DEFINE })
-    expect(define.result).toMatchObject({ ok: true, value: { network: NET.name, bridge: NET.bridge, created: true } })
+    expect(okValue(define)).toMatchObject({ network: NET.name, bridge: NET.bridge, created: true })
     expect(define.exitCode).toBe(0)
 
-    const start = await w.request({ request: { verb: 'start', args: { name: NET.name } } })
+    const start = await w.request({ request: START })
     console.info(`define ${define.ms.toFixed(0)} ms, start ${start.ms.toFixed(0)} ms through pkexec`)
-    expect(start.result).toMatchObject({ ok: true, value: { network: NET.name, state: 'active' } })
+    expect(okValue(start)).toMatchObject({ network: NET.name, state: 'active' })
     expect(start.exitCode).toBe(0)
     expect(start.events.filter((e) => e.type === 'step-done').map((e) => e.step)).toEqual(
       expect.arrayContaining(['files', 'bridge', 'firewall', 'dnsmasq', 'sysctls'])
@@ -113,11 +117,19 @@ describe.skipIf(skip !== null)(`elevation through real pkexec and polkitd${skip 
   })
 
   it('allowed: stop through pkexec removes the bridge and the journal', async () => {
-    const stop = await w.request({ request: { verb: 'stop', args: { name: NET.name } } })
-    expect(stop.result).toMatchObject({ ok: true, value: { network: NET.name, state: 'inactive' } })
+    const stop = await w.request({ request: STOP })
+    expect(okValue(stop)).toMatchObject({ network: NET.name, state: 'inactive' })
     expect(stop.exitCode).toBe(0)
     expect(await bridges()).toEqual([])
     expect(await w.storeFiles()).not.toContain(`/run/guestnet/${NET.name}.json`)
+  })
+
+  it("the caller's environment does not reach the helper: a GUESTNET_HELPER_FAULT switch is dropped", async () => {
+    const start = await w.request({ request: START, env: { GUESTNET_HELPER_FAULT: 'fail:bridge' } })
+    expect(okValue(start)).toMatchObject({ network: NET.name, state: 'active' })
+    expect(start.events.filter((e) => e.type === 'step-failed')).toEqual([])
+    expect(okValue(await w.request({ request: STOP }))).toMatchObject({ state: 'inactive' })
+    expect(await bridges()).toEqual([])
   })
 
   it('leaves nothing behind: files, rule, user, mount namespace, daemons it started, namespaces', async () => {

@@ -92,3 +92,13 @@ export function pkexecRequest(t: ElevationTarget, call: PkexecCall): Promise<Pke
     })
   })
 }
+
+/** The value of a successful result; otherwise throws with everything pkexec and the helper said. */
+export function okValue(out: PkexecOutcome): Record<string, unknown> {
+  if (out.result?.ok === true && typeof out.result.value === 'object' && out.result.value !== null) {
+    return out.result.value as Record<string, unknown>
+  }
+  const said = out.result ? JSON.stringify(out.result.error ?? out.result) : 'no result'
+  const stderr = out.stderr.trim().split('\n').slice(-5).join('\n')
+  throw new Error(`through pkexec: exit ${String(out.exitCode)}, ${said}${stderr ? `; stderr: ${stderr}` : ''}`)
+}
