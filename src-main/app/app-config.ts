@@ -6,7 +6,7 @@
 import { join } from 'node:path'
 
 import { SBX_HOST } from '../sandbox/sandbox-config'
-import type { Elevation } from './helper-client'
+import type { Elevation } from '../helper-client/launch'
 
 export interface AppConfig {
   mode: 'system' | 'sandbox'

@@ -4,9 +4,10 @@ import { channels } from '../contract/ipc-contract'
 import { diagnose } from '../doctor/diagnose'
 import { DOCKER_IPTABLES, killSwitchRuleset, observation } from '../doctor/fixtures/observation.fixture'
 import { buildReport } from '../doctor/report'
-import type { HelperRequest } from '../helper/protocol'
+import type { HelperRequest, HelperVerb, RequestOf } from '../contract/helper-protocol'
 import { doctorHandlers } from './doctor-service'
-import type { HelperOutcome, RunOptions } from './helper-client'
+import type { RunHelper, RunOptions } from '../helper-client/app-runner'
+import type { ClientResult } from '../helper-client/client-result'
 import { dispatch } from './ipc/dispatch'
 import type { Handlers } from './ipc/dispatch'
 import { ServiceError } from './service/service-error'
@@ -31,12 +32,16 @@ const report = buildReport(
   []
 )
 
-function fakeHelper(outcome: HelperOutcome = { ok: true, value: report }): {
+function fakeHelper(outcome: ClientResult<'doctor'> = { ok: true, value: report }): {
   calls: Array<{ req: HelperRequest; opts: RunOptions }>
-  run: (req: HelperRequest, opts: RunOptions) => Promise<HelperOutcome>
+  run: RunHelper
 } {
   const calls: Array<{ req: HelperRequest; opts: RunOptions }> = []
-  return { calls, run: async (req, opts) => (calls.push({ req, opts }), outcome) }
+  const run = async <V extends HelperVerb>(req: RequestOf<V>, opts: RunOptions): Promise<ClientResult<V>> => {
+    calls.push({ req, opts })
+    return outcome as ClientResult<V>
+  }
+  return { calls, run }
 }
 
 describe('doctor handlers', () => {

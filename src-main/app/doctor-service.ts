@@ -4,8 +4,8 @@
  * undos always as root. The report is the helper's, checked against the contract by dispatch.
  */
 import type { ChannelOutput } from '../contract/ipc-contract'
-import type { CommonArgs, HelperRequest } from '../helper/protocol'
-import type { RunHelper } from './helper-client'
+import type { CommonArgs, HelperArgs } from '../contract/helper-protocol'
+import type { RunHelper } from '../helper-client/app-runner'
 import type { Handlers } from './ipc/dispatch'
 import { helperError } from './service/helper-errors'
 
@@ -18,10 +18,10 @@ export interface DoctorDeps {
 }
 
 export function doctorHandlers(deps: DoctorDeps): Pick<Handlers, DoctorChannel> {
-  async function call(extra: Pick<HelperRequest['args'], 'fix' | 'undo'>, privileged: boolean): Promise<Report> {
+  async function call(extra: Pick<HelperArgs<'doctor'>, 'fix' | 'undo'>, privileged: boolean): Promise<Report> {
     const r = await deps.helper({ verb: 'doctor', args: { ...deps.helperArgs, ...extra } }, { privileged })
     if (!r.ok) throw helperError(r.error)
-    return r.value as Report
+    return r.value
   }
   return {
     'doctor:run': ({ full }) => call({}, full === true),

@@ -4,9 +4,10 @@ import type { HostFacts } from '../core/model/host-facts'
 import type { NetworkDef } from '../core/model/network'
 import { formatNetworkXml } from '../core/xml/format-network-xml'
 import type { Channel, ChannelOutput, EventName, EventPayload, IpcResult } from '../contract/ipc-contract'
-import type { HelperRequest, StepEvent } from '../helper/protocol'
+import type { HelperRequest, HelperVerb, RequestOf, StepEvent } from '../contract/helper-protocol'
 import type { NetworkEntry, OkNetworkEntry } from '../store/network-store'
-import type { HelperOutcome, RunOptions } from './helper-client'
+import type { RunOptions } from '../helper-client/app-runner'
+import type { ClientResult } from '../helper-client/client-result'
 import { dispatch } from './ipc/dispatch'
 import type { ServiceDeps } from './network-service'
 import type { DefaultRecords } from './service/default-state'
@@ -55,7 +56,7 @@ interface World {
   events: { event: EventName; payload: unknown }[]
   files: Map<string, string>
   /** Makes a verb fail: the events it sends first, then the outcome. */
-  failing: Map<string, { events: StepEvent[]; outcome: HelperOutcome }>
+  failing: Map<string, { events: StepEvent[]; outcome: ClientResult<HelperVerb> }>
   defaultRecords: DefaultRecords
 }
 
@@ -70,10 +71,9 @@ function setup(initial: NetworkEntry[] = []) {
     failing: new Map(),
     defaultRecords: { exists: false, created: false, deletedUuid: null, deletedRecordCorrupt: false }
   }
-  const helper = async (req: HelperRequest, opts: RunOptions): Promise<HelperOutcome> => {
+  const answer = (req: HelperRequest, opts: RunOptions): ClientResult<HelperVerb> => {
     w.requests.push(req)
     w.privileged.push(opts.privileged)
-    const name = req.args.name ?? ''
     const fail = w.failing.get(req.verb)
     if (fail) {
       fail.events.forEach((e) => opts.onEvent?.(e))
@@ -84,34 +84,59 @@ function setup(initial: NetworkEntry[] = []) {
         return {
           ok: true,
           value: {
+            storeProblems: [],
             networks: w.entries.map((e) => ({
               name: e.name,
               state: w.active.has(e.name) ? 'active' : 'inactive',
-              problems: []
+              problems: [],
+              defined: true,
+              autostart: false,
+              uuid: null,
+              bridge: null,
+              bridgePresent: false,
+              dnsmasqPid: null,
+              dnsmasqAlive: null,
+              tables: [],
+              startedAt: null,
+              netns: null
             }))
           }
         }
-      case 'define': {
-        const n = /<name>([^<]+)<\/name>/.exec(req.args.xml ?? '')?.[1] ?? '?'
-        const d = netDef(n, 'virbr9', 99)
-        w.entries = [...w.entries.filter((e) => e.name !== n), { ...entry(d), xml: req.args.xml ?? '' }]
-        return { ok: true, value: { network: n } }
+      case 'apply': {
+        const { name, xml, state } = req.args
+        if (xml !== undefined) {
+          const d = netDef(name, 'virbr9', 99)
+          w.entries = [...w.entries.filter((e) => e.name !== name), { ...entry(d), xml }]
+        }
+        if (req.args.delete) {
+          w.active.delete(name)
+          w.entries = w.entries.filter((e) => e.name !== name)
+        }
+        if (state === 'active') {
+          opts.onEvent?.({ type: 'step-started', network: name, step: 'bridge', title: 'Create the bridge' })
+          opts.onEvent?.({ type: 'step-done', network: name, step: 'bridge' })
+          w.active.add(name)
+        }
+        if (state === 'inactive') w.active.delete(name)
+        return {
+          ok: true,
+          value: {
+            network: name,
+            defined: null,
+            autostart: req.args.autostart ?? false,
+            state: req.args.delete ? 'deleted' : w.active.has(name) ? 'active' : 'inactive',
+            started: null,
+            stopped: false,
+            message: 'done'
+          }
+        }
       }
-      case 'start':
-        opts.onEvent?.({ type: 'step-started', network: name, step: 'bridge', title: 'Create the bridge' })
-        opts.onEvent?.({ type: 'step-done', network: name, step: 'bridge' })
-        w.active.add(name)
-        return { ok: true, value: {} }
-      case 'stop':
-        w.active.delete(name)
-        return { ok: true, value: {} }
-      case 'undefine':
-        w.entries = w.entries.filter((e) => e.name !== name)
-        return { ok: true, value: {} }
       default:
-        return { ok: true, value: {} }
+        return { ok: false, error: { code: 'INTERNAL', message: `the test helper has no ${req.verb}` } }
     }
   }
+  const helper = async <V extends HelperVerb>(req: RequestOf<V>, opts: RunOptions): Promise<ClientResult<V>> =>
+    answer(req, opts) as ClientResult<V>
   const deps: ServiceDeps = {
     store: { list: async () => w.entries, get: async (n) => w.entries.find((e) => e.name === n) ?? null },
     helper,
@@ -175,19 +200,24 @@ describe('network service', () => {
       opId: 'op1'
     })
     expect(r.ok).toBe(true)
-    expect(w.requests.filter((q) => q.verb !== 'status').map((q) => q.verb)).toEqual(['define', 'autostart', 'start'])
-    expect(w.requests[0].args).toMatchObject({ root: '/tmp/r', netns: 'gn-sbx-host' })
-    expect(w.requests.find((q) => q.verb === 'define')?.args.xml).toContain('<name>lab</name>')
-    expect(w.requests.find((q) => q.verb === 'autostart')?.args).toMatchObject({ name: 'lab', enable: true })
+    // One user action, one request (one pkexec run, one password prompt): no status calls around it.
+    expect(w.requests.map((q) => q.verb)).toEqual(['apply'])
+    const apply = w.requests[0] as RequestOf<'apply'>
+    expect(apply.args).toMatchObject({
+      root: '/tmp/r',
+      netns: 'gn-sbx-host',
+      name: 'lab',
+      autostart: true,
+      state: 'active'
+    })
+    expect(apply.args.xml).toContain('<name>lab</name>')
     const progress = w.events.filter((e) => e.event === 'apply:progress').map((e) => e.payload)
     expect(progress).toEqual([
       { opId: 'op1', network: 'lab', kind: 'step-started', stepId: 'bridge', title: 'Create the bridge' },
       { opId: 'op1', network: 'lab', kind: 'step-done', stepId: 'bridge', title: 'Create the bridge' }
     ])
     expect(w.events).toContainEqual({ event: 'network:state-changed', payload: { network: 'lab', status: 'active' } })
-    const changes = w.requests.map((q, i) => [q.verb, w.privileged[i]])
-    expect(changes).toContainEqual(['define', true])
-    expect(changes).toContainEqual(['status', false])
+    expect(w.privileged).toEqual([true])
   })
 
   it('define refuses an existing name and a clashing range without running the helper', async () => {
@@ -208,7 +238,7 @@ describe('network service', () => {
 
   it('a failed start says what was rolled back', async () => {
     const { call, w } = setup([entry(netDef('lab', 'virbr1', 123))])
-    w.failing.set('start', {
+    w.failing.set('apply', {
       events: [
         { type: 'step-started', network: 'lab', step: 'bridge', title: 'Create bridge virbr1' },
         { type: 'step-done', network: 'lab', step: 'bridge' },
@@ -232,7 +262,7 @@ describe('network service', () => {
 
   it('a dismissed password prompt comes back as CANCELLED', async () => {
     const { call, w } = setup([entry(netDef('lab', 'virbr1', 123))])
-    w.failing.set('start', {
+    w.failing.set('apply', {
       events: [],
       outcome: { ok: false, error: { code: 'CANCELLED', message: 'the password prompt was dismissed' } }
     })
@@ -294,7 +324,8 @@ describe('network service', () => {
     const { call, w } = setup([entry(netDef('lab', 'virbr1', 123))])
     w.active.add('lab')
     expect((await call('network:undefine', { name: 'lab' })).ok).toBe(true)
-    expect(w.requests.filter((q) => q.verb !== 'status').map((q) => q.verb)).toEqual(['stop', 'undefine'])
+    expect(w.requests.map((q) => q.verb)).toEqual(['apply'])
+    expect(w.requests[0].args).toMatchObject({ name: 'lab', delete: true })
   })
 
   it('derives gateway and DHCP range, and refuses what is not a usable prefix', async () => {

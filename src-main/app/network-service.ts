@@ -14,12 +14,12 @@ import { validateNetwork } from '../core/validate/validate-network'
 import { formatNetworkXml } from '../core/xml/format-network-xml'
 import { parseNetworkXml } from '../core/xml/parse-network-xml'
 import type { ChannelOutput, EventName, EventPayload } from '../contract/ipc-contract'
-import type { DhcpLease } from '../helper/parse-leases'
-import { parseLeases } from '../helper/parse-leases'
-import type { CommonArgs, HelperRequest } from '../helper/protocol'
+import type { DhcpLease } from '../core/leases/parse-leases'
+import { parseLeases } from '../core/leases/parse-leases'
+import type { CommonArgs, HelperArgs, HelperValue } from '../contract/helper-protocol'
 import type { NetworkEntry, OkNetworkEntry } from '../store/network-store'
 import { doctorHandlers } from './doctor-service'
-import type { RunHelper } from './helper-client'
+import type { RunHelper } from '../helper-client/app-runner'
 import type { Handlers } from './ipc/dispatch'
 import { addressPlan } from './service/address-plan'
 import { ClashBoard } from './service/clash-board'
@@ -78,8 +78,7 @@ export function createNetworkService(deps: ServiceDeps): Handlers {
     const r = await deps.helper({ verb: 'status', args: { ...deps.helperArgs } }, { privileged: false })
     const map = new Map<string, LiveState>()
     if (!r.ok) return map
-    const value = r.value as { networks?: { name: string; state: LiveState['state']; problems: string[] }[] }
-    for (const n of value.networks ?? []) map.set(n.name, { state: n.state, problems: n.problems })
+    for (const n of r.value.networks) map.set(n.name, { state: n.state, problems: n.problems })
     return map
   }
 
@@ -88,23 +87,24 @@ export function createNetworkService(deps: ServiceDeps): Handlers {
     return text === null ? [] : parseLeases(text).leases
   }
 
-  /** Runs a changing verb with progress events, and announces the network's new state. */
-  async function runChange(req: HelperRequest, opId: string | null | undefined, network: string): Promise<unknown> {
+  /**
+   * One user action as one helper request (`apply`: one pkexec run, one password prompt), with
+   * progress events; announces the network's state from the answer (a failed apply left it as it was).
+   */
+  async function applyChange(
+    args: Omit<HelperArgs<'apply'>, keyof CommonArgs>,
+    opId: string | null | undefined
+  ): Promise<HelperValue<'apply'>> {
     const tracker = new StepTracker(opId ?? null)
-    const r = await deps.helper(req, {
-      privileged: true,
-      onEvent: (e) => deps.emit('apply:progress', tracker.toProgress(e))
-    })
-    const states = await liveStates()
-    deps.emit('network:state-changed', { network, status: states.get(network)?.state ?? 'inactive' })
+    const r = await deps.helper(
+      { verb: 'apply', args: { ...deps.helperArgs, ...args } },
+      { privileged: true, onEvent: (e) => deps.emit('apply:progress', tracker.toProgress(e)) }
+    )
     if (!r.ok) throw helperError(r.error, tracker.rolledBack)
+    const status = r.value.state === 'active' ? 'active' : 'inactive'
+    deps.emit('network:state-changed', { network: args.name, status })
     return r.value
   }
-
-  const request = (verb: HelperRequest['verb'], extra: HelperRequest['args'] = {}): HelperRequest => ({
-    verb,
-    args: { ...deps.helperArgs, ...extra }
-  })
 
   async function isActive(name: string): Promise<boolean> {
     return (await liveStates()).get(name)?.state === 'active'
@@ -175,40 +175,39 @@ export function createNetworkService(deps: ServiceDeps): Handlers {
         const p = problems[0]
         throw new ServiceError('INVALID_NETWORK', `${p.message}${p.fix ? `: ${p.fix}` : ''}`, { field: p.field })
       }
-      const wasActive = editing !== undefined && (await isActive(def.name))
       const xml = existing?.state === 'ok' ? mergedXml(existing, def) : formatNetworkXml(def)
-      await runChange(request('define', { xml }), opId, def.name)
-      if (input.autostart !== undefined && input.autostart !== (existing?.autostart ?? false)) {
-        await runChange(request('autostart', { name: def.name, enable: input.autostart }), opId, def.name)
-      }
-      if (input.start) {
-        if (wasActive) await runChange(request('stop', { name: def.name }), opId, def.name)
-        await runChange(request('start', { name: def.name }), opId, def.name)
-      }
+      const done = await applyChange(
+        {
+          name: def.name,
+          xml,
+          ...(input.autostart !== undefined ? { autostart: input.autostart } : {}),
+          ...(input.start ? { state: 'active' as const } : {})
+        },
+        opId
+      )
       const stored = await entryOrThrow(def.name)
-      return { name: def.name, xml: stored.xml, status: (await isActive(def.name)) ? 'active' : 'inactive' }
+      return { name: def.name, xml: stored.xml, status: done.state === 'active' ? 'active' : 'inactive' }
     },
 
     'network:undefine': async ({ name, opId }) => {
       if (!(await deps.store.get(name)))
         throw new ServiceError('NOT_FOUND', `there is no network named '${name}'`, { field: 'name' })
-      if (await isActive(name)) await runChange(request('stop', { name }), opId, name)
-      await runChange(request('undefine', { name }), opId, name)
+      await applyChange({ name, delete: true }, opId)
       return { name }
     },
 
     'network:start': async ({ name, opId }) => {
-      await runChange(request('start', { name }), opId, name)
+      await applyChange({ name, state: 'active' }, opId)
       return { name }
     },
 
     'network:stop': async ({ name, opId }) => {
-      await runChange(request('stop', { name }), opId, name)
+      await applyChange({ name, state: 'inactive' }, opId)
       return { name }
     },
 
     'network:set-autostart': async ({ name, autostart }) => {
-      await runChange(request('autostart', { name, enable: autostart }), null, name)
+      await applyChange({ name, autostart }, null)
       return { name, autostart }
     },
 
@@ -239,13 +238,18 @@ export function createNetworkService(deps: ServiceDeps): Handlers {
         )
       }
       const text = name === undefined ? xml : formatNetworkXml(def, parsed.doc)
-      await runChange(request('define', { xml: text }), null, def.name)
+      await applyChange({ name: def.name, xml: text }, null)
       const stored = await entryOrThrow(def.name)
       return { name: def.name, xml: stored.xml }
     },
 
     'network:restore-default': async ({ opId }) => {
-      await runChange(request('restore-default'), opId, 'default')
+      const tracker = new StepTracker(opId ?? null)
+      const r = await deps.helper(
+        { verb: 'restore-default', args: { ...deps.helperArgs } },
+        { privileged: true, onEvent: (e) => deps.emit('apply:progress', tracker.toProgress(e)) }
+      )
+      if (!r.ok) throw helperError(r.error, tracker.rolledBack)
       return { name: 'default' }
     },
 

@@ -80,13 +80,34 @@ export const networkDefSchema = object({
     )
   }),
   bridge: optional(
-    object({ name: optional(text(64)), stp: optional(boolean()), delay: optional(number({ int: true, min: 0 })) })
+    object({
+      name: optional(text(64)),
+      stp: optional(boolean()),
+      delay: optional(number({ int: true, min: 0 })),
+      zone: optional(text(64)),
+      macTableManager: optional(oneOf(['kernel']))
+    })
   ),
   mtu: optional(number({ int: true, min: 0, max: 65535 })),
   mac: optional(text(64)),
   domain: optional(object({ name: text(253), localOnly: optional(boolean()) })),
   dns: optional(dnsSchema),
-  ips: array(ipConfigSchema, { max: 32 })
+  port: optional(object({ isolated: boolean() })),
+  ips: array(ipConfigSchema, { max: 32 }),
+  routes: optional(
+    array(
+      object({
+        family: oneOf(['ipv4', 'ipv6']),
+        familyGiven: optional(boolean()),
+        address: text(64),
+        prefix: number({ int: true, min: 0, max: 128 }),
+        fromNetmask: optional(boolean()),
+        gateway: text(64),
+        metric: optional(number({ int: true, min: 0 }))
+      }),
+      { max: 256 }
+    )
+  )
 })
 
 type SchemaDef = Infer<typeof networkDefSchema>

@@ -219,3 +219,19 @@ export function parse<T>(schema: Schema<T, boolean>, input: unknown, field = '')
   if (!r.ok) throw new SchemaError(r.issue)
   return r.value as T
 }
+
+/** Objects told apart by a boolean field (`ok: true` or `ok: false`): each branch checks its own. */
+export function byFlag<T extends object, F extends object>(
+  key: string,
+  whenTrue: Schema<T>,
+  whenFalse: Schema<F>
+): Schema<T | F> {
+  const expected = `an object with ${key} true or false`
+  return make<T | F>(expected, (input, field) => {
+    if (!isPlainObject(input)) return wrong(field, expected, input)
+    const flag = input[key]
+    if (flag === true) return whenTrue.check(input, field)
+    if (flag === false) return whenFalse.check(input, field)
+    return wrong(join(field, key), 'true or false', flag)
+  })
+}

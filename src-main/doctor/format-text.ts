@@ -1,5 +1,7 @@
 /** The doctor's report as text for a terminal (the CLI's default output). Pure. */
-import type { DoctorReport } from './model'
+import type { HelperValue } from '../contract/helper-protocol'
+
+type DoctorReport = HelperValue<'doctor'>
 
 const LABEL = { error: 'ERROR', warning: 'WARNING', info: 'note' } as const
 

@@ -4,9 +4,11 @@ import { join } from 'node:path'
 
 import { afterAll, describe, expect, it } from 'vitest'
 
-import type { StepEvent } from '../helper/protocol'
-import type { LaunchConfig } from './helper-client'
-import { createHelperRunner, helperLaunch, LineSplitter, outcomeWithoutResult } from './helper-client'
+import type { StepEvent } from '../contract/helper-protocol'
+import { createHelperRunner } from './app-runner'
+import type { LaunchConfig } from './launch'
+import { helperLaunch } from './launch'
+import { outcomeWithoutResult } from './spawn-helper'
 
 const base: LaunchConfig = {
   elevation: 'pkexec',
@@ -86,16 +88,6 @@ describe('outcomeWithoutResult', () => {
   })
 })
 
-describe('LineSplitter', () => {
-  it('keeps a line split across chunks', () => {
-    const s = new LineSplitter()
-    expect(s.push('{"a":1}\n{"b"')).toEqual(['{"a":1}'])
-    expect(s.push(':2}\n\n')).toEqual(['{"b":2}'])
-    expect(s.push('{"c":3}')).toEqual([])
-    expect(s.end()).toEqual(['{"c":3}'])
-  })
-})
-
 describe('createHelperRunner (a stand-in helper process)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gn-helper-client-'))
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -111,7 +103,9 @@ process.stdin.on('end', () => {
   out({ type: 'step-started', network: 'n', step: 's1', title: 'First' })
   process.stdout.write('not json\\n')
   out({ type: 'step-done', network: 'n', step: 's1' })
-  out({ type: 'result', ok: true, value: { got: req, env: process.env.GUESTNET_HELPER_FAULT ?? null } })
+  if (req.verb === 'status' && req.args.name === 'wrong') { out({ type: 'result', ok: true, value: { nope: 1 } }); return }
+  const message = JSON.stringify({ got: req, env: process.env.GUESTNET_HELPER_FAULT ?? null })
+  out({ type: 'result', ok: true, value: { network: 'n', state: 'inactive', warnings: [], message } })
 })
 `
   )
@@ -128,23 +122,28 @@ process.stdin.on('end', () => {
     const events: StepEvent[] = []
     const run = createHelperRunner(cfg)
     const r = await run(
-      { verb: 'start', args: { name: 'n', root: '/tmp/x' } },
+      { verb: 'stop', args: { name: 'n', root: '/tmp/x' } },
       { privileged: true, onEvent: (e) => events.push(e) }
     )
-    expect(r).toEqual({
-      ok: true,
-      value: { got: { verb: 'start', args: { name: 'n', root: '/tmp/x' } }, env: 'fail:x' }
+    expect(r.ok && JSON.parse(r.value.message)).toEqual({
+      got: { verb: 'stop', args: { name: 'n', root: '/tmp/x' } },
+      env: 'fail:x'
     })
     expect(events.map((e) => e.type)).toEqual(['step-started', 'step-done'])
   })
 
   it('a helper that dies without a result is a HELPER_FAILED with its last words', async () => {
     const run = createHelperRunner(cfg)
-    const r = await run({ verb: 'crash' as 'start', args: {} }, { privileged: true })
+    const r = await run({ verb: 'crash' as 'status', args: {} }, { privileged: true })
     expect(r).toMatchObject({
       ok: false,
       error: { code: 'HELPER_FAILED', message: expect.stringContaining('something broke') }
     })
+  })
+
+  it('refuses an answer that does not match the verb schema, naming the field', async () => {
+    const r = await createHelperRunner(cfg)({ verb: 'status', args: { name: 'wrong' } }, { privileged: false })
+    expect(r).toMatchObject({ ok: false, error: { code: 'INTERNAL', message: expect.stringContaining('value.nope') } })
   })
 
   it('a helper that cannot be started is reported', async () => {

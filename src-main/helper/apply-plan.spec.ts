@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { Argv, PlanStep } from '../core/model/plan'
 import type { CommandRunner } from './apply-plan'
 import { applyPlan, InterruptedError, prerequisites, replayUndo, undoFor } from './apply-plan'
-import type { StepEvent } from './protocol'
+import type { StepEvent } from '../contract/helper-protocol'
 
 function step(id: string, rollbacks = 1): PlanStep {
   return {

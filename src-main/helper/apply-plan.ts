@@ -4,8 +4,8 @@
  * original error. The runner is injected, so tests drive it with a fake that fails at step N.
  */
 import type { Argv, PlanStep } from '../core/model/plan'
-import type { StepEvent } from './protocol'
-import { mark } from './timing'
+import type { StepEvent } from '../contract/helper-protocol'
+import { mark } from '../diagnostics/timing'
 
 /** Runs one command (a program argv or an `@` built-in); rejects on failure. */
 export interface CommandRunner {

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
 
 import { assertInNetns, readNsIdentities } from './netns'
-import { HelperError } from './protocol'
+import { HelperError } from '../contract/helper-protocol'
 import { runRequest } from './run-request'
 
 const isRoot = process.getuid?.() === 0
@@ -37,7 +37,7 @@ describe('netns guard', () => {
       const linksBefore = execFileSync(ip as string, ['-o', 'link', 'show']).toString()
       const r = await runRequest(
         { verb: 'start', args: { name: 'default', netns: NS, root: `/tmp/${NS}-root` } },
-        { emit: () => undefined, shouldStop: () => false }
+        { caller: { kind: 'root' }, switches: [], emit: () => undefined, shouldStop: () => false }
       )
       expect(r.ok).toBe(false)
       if (!r.ok) {

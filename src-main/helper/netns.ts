@@ -8,8 +8,8 @@
 import { spawn } from 'node:child_process'
 import { constants } from 'node:os'
 
-import { nsIdentity } from './ns-identity'
-import { HelperError } from './protocol'
+import { nsIdentity } from '../host/ns-identity'
+import { HelperError } from '../contract/helper-protocol'
 import { resolveProgram } from './run/programs'
 import { childEnv, keptEnv } from './run/safe-env'
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 
 import { parseRequest } from './parse-request'
 import { checkNetworkName } from './policy'
-import { HelperError, MAX_REQUEST_BYTES } from './protocol'
+import { HelperError, MAX_REQUEST_BYTES } from '../contract/helper-protocol'
 
 function refused(text: string): HelperError {
   try {

@@ -5,7 +5,7 @@
  */
 import type { Readable } from 'node:stream'
 
-import { MAX_REQUEST_BYTES } from './protocol'
+import { MAX_REQUEST_BYTES } from '../contract/helper-protocol'
 
 export type ReadOutcome = { kind: 'text'; text: string } | { kind: 'too-large' } | { kind: 'eof' }
 

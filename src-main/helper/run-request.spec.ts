@@ -1,15 +1,21 @@
 import { describe, expect, it } from 'vitest'
 
-import { parseEventLines } from './parse-events'
-import { partialFailure, runRequest } from './run-request'
+import { partialFailure } from '../contract/helper-protocol'
+import type { Caller } from './caller'
+import { runRequest } from './run-request'
 
-const noop = { emit: () => undefined, shouldStop: () => false }
+const opts = (caller: Caller, switches: string[] = []) => ({
+  caller,
+  switches,
+  emit: () => undefined,
+  shouldStop: () => false
+})
 
 describe('runRequest', () => {
   it('refuses a namespace request it is not inside, before touching anything', async () => {
     const r = await runRequest(
       { verb: 'start', args: { name: 'default', netns: 'gn-no-such-ns-for-test', root: '/nonexistent/gn-test-root' } },
-      { ...noop, uid: 0 }
+      opts({ kind: 'root' })
     )
     expect(r.ok).toBe(false)
     if (r.ok) return
@@ -18,31 +24,29 @@ describe('runRequest', () => {
   })
 
   it('tells a normal user that changing verbs need root', async () => {
-    for (const verb of ['start', 'stop', 'define', 'reconcile'] as const) {
-      const r = await runRequest(
-        { verb, args: verb === 'define' ? { xml: '<network/>' } : verb === 'reconcile' ? {} : { name: 'n' } },
-        { ...noop, uid: 1000 }
-      )
-      expect(r.ok ? null : r.error.code).toBe('NOT_ROOT')
+    const user: Caller = { kind: 'user', uid: 1000 }
+    expect(await runRequest({ verb: 'define', args: { xml: '<network/>' } }, opts(user))).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_ROOT' }
+    })
+    expect(await runRequest({ verb: 'reconcile', args: {} }, opts(user))).toMatchObject({ error: { code: 'NOT_ROOT' } })
+    for (const verb of ['start', 'stop'] as const) {
+      expect(await runRequest({ verb, args: { name: 'n' } }, opts(user))).toMatchObject({ error: { code: 'NOT_ROOT' } })
     }
+  })
+
+  it('a pkexec caller gets neither --root nor --netns nor the test switches, and nothing is touched', async () => {
+    const pk: Caller = { kind: 'pkexec', uid: 1000 }
+    const root = await runRequest({ verb: 'status', args: { root: '/nonexistent/gn-pk-root' } }, opts(pk))
+    expect(root).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', field: 'args.root' } })
+    const ns = await runRequest({ verb: 'stop', args: { name: 'n', netns: 'gn-x' } }, opts(pk))
+    expect(ns).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', field: 'args.netns' } })
+    const fault = await runRequest({ verb: 'status', args: {} }, opts(pk, ['GUESTNET_HELPER_FAULT']))
+    expect(fault).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringMatching(/FAULT/) } })
   })
 })
 
-describe('helper output', () => {
-  it('splits events from the result', () => {
-    const out = parseEventLines(
-      [
-        '{"type":"step-started","network":"n","step":"bridge","title":"t"}',
-        'not json',
-        '{"type":"result","ok":false,"error":{"code":"STEP_FAILED","message":"m"}}',
-        ''
-      ].join('\n')
-    )
-    expect(out.events).toEqual([{ type: 'step-started', network: 'n', step: 'bridge', title: 't' }])
-    expect(out.result).toEqual({ ok: false, error: { code: 'STEP_FAILED', message: 'm' } })
-    expect(parseEventLines('').result).toBeNull()
-  })
-
+describe('helper results', () => {
   it('counts failures reported inside a value', () => {
     expect(partialFailure({ failed: 2 })).toBe(true)
     expect(partialFailure({ failed: ['x'] })).toBe(true)

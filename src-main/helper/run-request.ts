@@ -1,32 +1,39 @@
 /**
- * Runs one checked request in this process: the namespace guard, the root checks, the verb (each
- * loaded on demand), the lock for verbs that change anything. Used by the helper's own entry
- * (main.ts) and, when the CLI already runs as root, by the CLI directly (no second node).
+ * Runs one checked request in this process: who may ask for it (caller.ts), the namespace guard, the
+ * store root (store-root.ts), the verb (each loaded on demand), the lock for verbs that change
+ * anything. Used by the one-shot helper (main.ts), the warm service (service/serve.ts) and, when the
+ * CLI already runs as root, by the CLI itself (in-process.ts).
  */
+import type { HelperRequest, HelperResult, HelperValue, HelperVerb, StepEvent } from '../contract/helper-protocol'
+import { errorBody, isReadOnly } from '../contract/helper-protocol'
 import type { HostFacts } from '../core/model/host-facts'
+import { helperPaths } from '../core/store/helper-paths'
 import { FACTS_BATCH } from '../host/read-host-facts'
 import type { NetworkStore } from '../store/network-store'
+import { ensureOwnDirs } from '../store/safe-fs'
+import type { Caller } from './caller'
+import { actsAsRoot, callerRefusal, isTrusted } from './caller'
 import { assertInNetns } from './netns'
 import { realDeps } from './ops/real-deps'
-import { checkRootDir } from './policy'
-import type { HelperErrorBody, HelperRequest, HelperVerb, StepEvent } from './protocol'
-import { errorBody, HelperError, READ_ONLY_VERBS } from './protocol'
 import { execProgram } from './run/exec-program'
 import type { IpSession } from './run/ip-session'
 import { openIpSession } from './run/ip-session'
 import type { NftLoader } from './run/nft-loader'
 import { prestartNft } from './run/nft-loader'
-import { helperPaths } from './state/helper-paths'
 import { withLock } from './state/lock'
+import { resolveTestRoot } from './store-root'
 import type { VerbContext, VerbRun } from './verbs/context'
 
-const VERBS: Record<HelperVerb, () => Promise<{ run: VerbRun }>> = {
+type VerbModules = { [V in HelperVerb]: () => Promise<{ run: VerbRun<V> }> }
+
+const VERBS: VerbModules = {
   define: () => import('./verbs/define'),
   undefine: () => import('./verbs/undefine'),
   start: () => import('./verbs/start'),
   stop: () => import('./verbs/stop'),
   autostart: () => import('./verbs/autostart'),
   'autostart-all': () => import('./verbs/autostart-all'),
+  apply: () => import('./verbs/apply'),
   status: () => import('./verbs/status'),
   leases: () => import('./verbs/leases'),
   reconcile: () => import('./verbs/reconcile'),
@@ -36,16 +43,22 @@ const VERBS: Record<HelperVerb, () => Promise<{ run: VerbRun }>> = {
 }
 
 /** Verbs that need the live host's addresses and routes. */
-const FACT_VERBS: ReadonlySet<HelperVerb> = new Set(['start', 'autostart-all', 'define', 'restore-default', 'renumber'])
-
-export type RunResult = { ok: true; value: unknown } | { ok: false; error: HelperErrorBody }
+const FACT_VERBS: ReadonlySet<HelperVerb> = new Set([
+  'start',
+  'autostart-all',
+  'define',
+  'apply',
+  'restore-default',
+  'renumber'
+])
 
 export interface RunOptions {
+  caller: Caller
+  /** The test switches set in the helper's environment (caller.ts refuses them for others than root). */
+  switches: readonly string[]
   emit(event: StepEvent): void
   /** True once SIGTERM/SIGINT arrived: the transaction stops before its next step and rolls back. */
   shouldStop(): boolean
-  /** Effective uid; default process.getuid(). */
-  uid?: number
   /**
    * Processes started before the request came (the service keeps one of each ready, service/warm-pool.ts):
    * taken instead of starting them now. Each is used by one request only, then ended.
@@ -70,7 +83,7 @@ function earlyPrograms(
 ): { session: IpSession | null; nft: NftLoader | null } {
   if (verb === 'stop') return { session: warm?.takeIpSession() ?? null, nft: warm?.takeNft() ?? null }
   const session = FACT_VERBS.has(verb) ? (warm?.takeIpSession() ?? openIpSession()) : null
-  const nft = verb === 'start' ? (warm?.takeNft() ?? prestartNft()) : null
+  const nft = verb === 'start' || verb === 'apply' ? (warm?.takeNft() ?? prestartNft()) : null
   return { session, nft }
 }
 
@@ -95,22 +108,34 @@ async function liveHostFacts(session: IpSession | null): Promise<HostFacts> {
   return parseHostFacts(raw, 'the live host')
 }
 
-export async function runRequest(req: HelperRequest, opts: RunOptions): Promise<RunResult> {
+/**
+ * The store root this request acts on: none (the system store), the resolved `--root` of a root
+ * caller, or, for a normal user reading with their own rights, the path as given.
+ */
+function storeRootOf(root: string | undefined, caller: Caller): string | undefined {
+  if (root === undefined) return undefined
+  return isTrusted(caller) ? resolveTestRoot(root) : root
+}
+
+export async function runRequest<V extends HelperVerb>(
+  req: Extract<HelperRequest, { verb: V }>,
+  opts: RunOptions
+): Promise<HelperResult<V>> {
   let session: IpSession | null = null
   let nft: NftLoader | null = null
   try {
-    const { root, netns } = req.args
+    const refusal = callerRefusal(req, opts.caller, opts.switches)
+    if (refusal) throw refusal
+    const args: { root?: string; netns?: string } = req.args
     // Never act anywhere but inside the requested namespace (or, without one, where we are).
-    assertInNetns(netns)
-    const uid = opts.uid ?? process.getuid?.() ?? 0
-    const readOnly = READ_ONLY_VERBS.has(req.verb)
-    if (uid !== 0 && !readOnly) {
-      throw new HelperError('NOT_ROOT', `'${req.verb}' changes the system and needs root`, {
-        fix: 'run it as root (sudo, or pkexec for the desktop app)'
-      })
+    assertInNetns(args.netns)
+    const root = storeRootOf(args.root, opts.caller)
+    const readOnly = isReadOnly(req)
+    const paths = helperPaths(root, args.netns)
+    if (!readOnly && actsAsRoot(opts.caller)) {
+      ensureOwnDirs(root ?? '/', paths.plan.runtimeDir)
+      ensureOwnDirs(root ?? '/', paths.plan.stateDir)
     }
-    if (root !== undefined && !readOnly) checkRootDir(root)
-    const paths = helperPaths(root, netns)
     // One ip process for the facts and the plan's ip batches (run/ip-session.ts), started now: the
     // facts are read while the modules load.
     const early = earlyPrograms(req.verb, opts.warm)
@@ -118,18 +143,21 @@ export async function runRequest(req: HelperRequest, opts: RunOptions): Promise<
     nft = early.nft
     const deps = realDeps({
       paths,
-      netns: netns ?? null,
+      root: root ?? null,
+      netns: args.netns ?? null,
       emit: opts.emit,
       shouldStop: opts.shouldStop,
       ipSession: session,
-      nft
+      nft,
+      faults: isTrusted(opts.caller)
     })
     let facts: Promise<HostFacts> | undefined = FACT_VERBS.has(req.verb) ? liveHostFacts(session) : undefined
     facts?.catch(() => undefined)
     let store: Promise<NetworkStore> | undefined
     const verb = await VERBS[req.verb]()
-    const ctx: VerbContext = {
-      args: req.args,
+    const ctx: VerbContext<V> = {
+      args: (root === undefined ? req.args : { ...req.args, root }) as VerbContext<V>['args'],
+      caller: opts.caller,
       deps,
       store: () =>
         (store ??= import('../store/network-store').then(
@@ -137,7 +165,7 @@ export async function runRequest(req: HelperRequest, opts: RunOptions): Promise<
         )),
       hostFacts: () => (facts ??= liveHostFacts(null))
     }
-    const value = readOnly ? await verb.run(ctx) : await withLock(paths.lockFile, () => verb.run(ctx))
+    const value: HelperValue<V> = readOnly ? await verb.run(ctx) : await withLock(paths.lockFile, () => verb.run(ctx))
     return { ok: true, value }
   } catch (e) {
     return { ok: false, error: errorBody(e) }
@@ -145,10 +173,4 @@ export async function runRequest(req: HelperRequest, opts: RunOptions): Promise<
     session?.close()
     nft?.discard()
   }
-}
-
-/** A verb that ran but reports failures inside its value (autostart-all, reconcile). */
-export function partialFailure(value: unknown): boolean {
-  const failed = (value as { failed?: unknown } | null)?.failed
-  return (typeof failed === 'number' && failed > 0) || (Array.isArray(failed) && failed.length > 0)
 }

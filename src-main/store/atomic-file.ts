@@ -1,65 +1,49 @@
 /**
- * Durable file operations for the store. A write goes to a hidden temporary file in the same
- * directory, is fsync'ed, renamed over the target and the directory fsync'ed: after a crash the
- * file holds either the old or the new content, never a mix, and the rename itself survives.
+ * The store's file operations, on safe-fs.ts: a write goes to a new file with a random hidden name
+ * in the same directory (never through an existing file or link), is synced, renamed over the target
+ * and the directory synced, so after a crash the file holds either the old or the new content. Reads
+ * never follow a symbolic link.
  */
-import { randomBytes } from 'node:crypto'
-import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
+import { lstatSync, mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+
+import {
+  errnoCode,
+  readTextNoFollow,
+  removePathSync,
+  UnsafePathError,
+  unsafeDirReason,
+  writeFileAtomicSync
+} from './safe-fs'
 
 export const FILE_MODE = 0o644
 export const DIR_MODE = 0o755
 
+/** Makes `dir` (and missing parents, mode 0755) and checks the directory itself is ours alone. */
 export async function ensureDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: DIR_MODE })
+  mkdirSync(dir, { recursive: true, mode: DIR_MODE })
+  const why = unsafeDirReason(lstatSync(dir))
+  if (why) throw new UnsafePathError(dir, why)
 }
 
 export async function writeFileAtomic(path: string, data: string, mode = FILE_MODE): Promise<void> {
-  const dir = dirname(path)
-  await ensureDir(dir)
-  // Hidden, so `list()` never mistakes a leftover for a network.
-  const tmp = join(dir, `.${basename(path)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`)
-  try {
-    const fh = await open(tmp, 'wx', mode)
-    try {
-      await fh.writeFile(data, 'utf8')
-      await fh.chmod(mode) // the umask may have narrowed the mode given to open()
-      await fh.sync()
-    } finally {
-      await fh.close()
-    }
-    await rename(tmp, path)
-  } catch (e) {
-    await unlink(tmp).catch(() => undefined)
-    throw e
-  }
-  await syncDir(dir)
+  await ensureDir(dirname(path))
+  writeFileAtomicSync(path, data, mode, true)
 }
 
-/** Removes `path` durably; false when it did not exist. */
+/** Removes `path`; false when it did not exist. */
 export async function removeFileDurable(path: string): Promise<boolean> {
-  try {
-    await unlink(path)
-  } catch (e) {
-    if (isNotFound(e)) return false
-    throw e
-  }
-  await syncDir(dirname(path))
-  return true
+  return removePathSync(path)
 }
 
 export async function readTextIfExists(path: string): Promise<string | null> {
-  try {
-    return await readFile(path, 'utf8')
-  } catch (e) {
-    if (isNotFound(e)) return null
-    throw e
-  }
+  return readTextNoFollow(path)
 }
 
+/** Something is at `path` (a symbolic link counts, and is not followed). */
 export async function pathExists(path: string): Promise<boolean> {
   try {
-    await stat(path)
+    lstatSync(path)
     return true
   } catch (e) {
     if (isNotFound(e)) return false
@@ -67,15 +51,7 @@ export async function pathExists(path: string): Promise<boolean> {
   }
 }
 
-async function syncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r')
-  try {
-    await fh.sync()
-  } finally {
-    await fh.close()
-  }
-}
-
 export function isNotFound(e: unknown): boolean {
-  return (e as NodeJS.ErrnoException | null)?.code === 'ENOENT'
+  const code = errnoCode(e)
+  return code === 'ENOENT' || code === 'ENOTDIR'
 }

@@ -3,7 +3,8 @@
  * with the reason. A broken file is never rewritten or removed here and never stops the others
  * from loading: the admin fixes it, guestnet only reports it.
  */
-import { readdir, readFile, stat } from 'node:fs/promises'
+import { readTextNoFollow, UnsafePathError } from './safe-fs'
+import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 
 import type { NetworkDef } from '../core/model/network'
@@ -68,18 +69,20 @@ export async function loadAllNetworks(layout: StoreLayout): Promise<LoadedNetwor
   return loaded.sort((a, b) => compareNames(a.entry.name, b.entry.name))
 }
 
+/** A network definition is a few kilobytes; a file far larger is not one (and is not read whole). */
+const MAX_NETWORK_FILE_BYTES = 1024 * 1024
+
 /** One network file; null when it does not exist. */
 export async function loadNetworkFile(file: string, name: string, autostart: boolean): Promise<LoadedNetwork | null> {
-  let xml: string
+  let xml: string | null
   try {
-    const st = await stat(file)
-    if (!st.isFile())
-      return broken(name, file, autostart, 'not a regular file: replace it with the network XML or remove it')
-    xml = await readFile(file, 'utf8')
+    xml = readTextNoFollow(file, MAX_NETWORK_FILE_BYTES)
   } catch (e) {
-    if (isNotFound(e)) return null
+    if (e instanceof UnsafePathError)
+      return broken(name, file, autostart, `${e.message}: replace it with the network XML or remove it`)
     return broken(name, file, autostart, `cannot be read (${(e as Error).message}): check its permissions`)
   }
+  if (xml === null) return null
   const parsed = parseNetworkXml(xml)
   if (!parsed.ok) {
     return broken(

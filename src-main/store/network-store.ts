@@ -26,7 +26,7 @@ import { bridgeMacFromRandom } from '../core/store/network-identity'
 import { networkNameProblem } from '../core/store/network-file-name'
 import type { StoreLayout } from '../core/store/store-layout'
 import { autostartFile, networkFile, storeLayout } from '../core/store/store-layout'
-import { pathExists, removeFileDurable, writeFileAtomic } from './atomic-file'
+import { pathExists, readTextIfExists, removeFileDurable, writeFileAtomic } from './atomic-file'
 import {
   clearDeletedDefault,
   isDefaultCreated,
@@ -57,6 +57,15 @@ export interface DefineOptions {
 
 export type DefineResult =
   { ok: true; entry: OkNetworkEntry; created: boolean; changed: boolean } | { ok: false; problems: Problem[] }
+
+/** One network's records as they were: the exact file text (null: none), its autostart mark, the default's history. */
+export interface NetworkSnapshot {
+  name: string
+  xml: string | null
+  autostart: boolean
+  defaultCreated: string | null
+  defaultDeleted: string | null
+}
 
 export type EnsureDefaultResult =
   | { action: 'created'; entry: OkNetworkEntry }
@@ -160,6 +169,34 @@ export class NetworkStore {
     }
     if (!(await pathExists(networkFile(this.layout, name)))) throw notFound(this.layout, name)
     await writeFileAtomic(mark, '')
+  }
+
+  /** What `restore` needs to put one network's records back exactly as they are now. */
+  async snapshot(name: string): Promise<NetworkSnapshot> {
+    if (networkNameProblem(name)) throw notFound(this.layout, name)
+    const l = this.layout
+    return {
+      name,
+      xml: await readTextIfExists(networkFile(l, name)),
+      autostart: await pathExists(autostartFile(l, name)),
+      defaultCreated: await readTextIfExists(l.defaultCreatedFile),
+      defaultDeleted: await readTextIfExists(l.defaultDeletedFile)
+    }
+  }
+
+  /** Puts a network's file, autostart mark and (for `default`) its history back as `snapshot` found them. */
+  async restore(s: NetworkSnapshot): Promise<void> {
+    const l = this.layout
+    const put = async (path: string, text: string | null): Promise<void> => {
+      if (text === null) await removeFileDurable(path)
+      else await writeFileAtomic(path, text)
+    }
+    await put(networkFile(l, s.name), s.xml)
+    await put(autostartFile(l, s.name), s.autostart ? '' : null)
+    if (s.name === DEFAULT_NETWORK_NAME) {
+      await put(l.defaultCreatedFile, s.defaultCreated)
+      await put(l.defaultDeletedFile, s.defaultDeleted)
+    }
   }
 
   /** Valid networks marked autostart, in start order (by name, code-unit order: see autostart-order.ts). */

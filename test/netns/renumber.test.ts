@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { cidrContainsIp, parseCidr } from '../../src-main/core/net/cidr'
 import { parseIp } from '../../src-main/core/net/ip'
-import type { RenumberValue } from '../../src-main/helper/verbs/renumber'
+import type { HelperValue } from '../../src-main/contract/helper-protocol'
 import type { DhcpDaemon } from './support/dhcp-daemon'
 import { startDhcpDaemon } from './support/dhcp-daemon'
 import { expectOk } from './support/guestnet-cli'
@@ -133,7 +133,7 @@ describe.skipIf(skip !== null)(`renumber${skip ? ` (skipped: ${skip})` : ''}`, (
   it('renumbers live: same bridge and ports, new addresses, table and dnsmasq; says who still holds an old address', async () => {
     const run = expectOk(await world.guestnet(['net-renumber', NAME, '--to', NEW, '--json']))
     console.info(`net-renumber live: ${run.ms.toFixed(0)} ms`)
-    const v = JSON.parse(run.stdout) as RenumberValue
+    const v = JSON.parse(run.stdout) as HelperValue<'renumber'>
     expect(v).toMatchObject({ network: NAME, from: OLD, to: NEW, changed: true, live: true, bridge: BRIDGE })
     expect(v.staleGuests.map((g) => g.ip).sort()).toEqual([oldIp, '192.168.160.50'].sort())
     expect(await ifindex(BRIDGE)).toBe(bridgeIndex)
@@ -196,7 +196,9 @@ describe.skipIf(skip !== null)(`renumber${skip ? ` (skipped: ${skip})` : ''}`, (
 
   it('renumbers a stopped network in the store only, and it starts in the new range', async () => {
     expectOk(await world.guestnet(['net-destroy', NAME]))
-    const v = JSON.parse(expectOk(await world.guestnet(['net-renumber', NAME, '--json'])).stdout) as RenumberValue
+    const v = JSON.parse(
+      expectOk(await world.guestnet(['net-renumber', NAME, '--json'])).stdout
+    ) as HelperValue<'renumber'>
     expect(v).toMatchObject({ from: NEW, live: false, changed: true })
     expect(v.to).not.toBe(NEW)
     expectOk(await world.guestnet(['net-start', NAME]))

@@ -1,7 +1,7 @@
 /** From the helper's answers to the contract's: errors with codes the UI knows, events as apply progress. */
 import type { EventPayload, ErrorCode } from '../../contract/ipc-contract'
-import type { HelperErrorCode, StepEvent } from '../../helper/protocol'
-import type { HelperFailure } from '../helper-client'
+import type { HelperErrorCode, StepEvent } from '../../contract/helper-protocol'
+import type { ClientError } from '../../helper-client/client-result'
 import { ServiceError } from './service-error'
 
 const CODE: Partial<Record<HelperErrorCode | 'CANCELLED' | 'NOT_AUTHORISED' | 'HELPER_FAILED', ErrorCode>> = {
@@ -17,12 +17,12 @@ const CODE: Partial<Record<HelperErrorCode | 'CANCELLED' | 'NOT_AUTHORISED' | 'H
 }
 
 /** Field of a helper error, in the definition's terms (`args.xml` is the whole definition). */
-function fieldOf(f: HelperFailure): string | undefined {
+function fieldOf(f: ClientError): string | undefined {
   if (!('field' in f) || f.field === undefined) return f.code === 'BRIDGE_TAKEN' ? 'bridge.name' : undefined
   return f.field.startsWith('args.') ? undefined : f.field
 }
 
-export function helperError(f: HelperFailure, rolledBack: string[] = []): ServiceError {
+export function helperError(f: ClientError, rolledBack: string[] = []): ServiceError {
   const code = CODE[f.code] ?? 'HELPER_FAILED'
   const fix = f.fix ? `: ${f.fix}` : ''
   const rollbackProblems =

@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest'
 
 import type { EventName } from '../../contract/ipc-contract'
 import { channels } from '../../contract/ipc-contract'
-import type { HelperRequest } from '../../helper/protocol'
-import type { RenumberValue } from '../../helper/verbs/renumber'
-import type { HelperOutcome, RunOptions } from '../helper-client'
+import type { HelperRequest, HelperValue, HelperVerb, RequestOf } from '../../contract/helper-protocol'
+import type { RunOptions } from '../../helper-client/app-runner'
+import type { ClientResult } from '../../helper-client/client-result'
 import { ClashBoard } from './clash-board'
 import { renumberHandlers } from './renumber'
 import { ServiceError } from './service-error'
 
-const value: RenumberValue = {
+const value: HelperValue<'renumber'> = {
   network: 'default',
   from: '192.168.122.0/24',
   to: '192.168.123.0/24',
@@ -23,7 +23,7 @@ const value: RenumberValue = {
   message: 'network default renumbered from 192.168.122.0/24 to 192.168.123.0/24 live'
 }
 
-function setup(outcome: HelperOutcome) {
+function setup(outcome: ClientResult<'renumber'>) {
   const requests: { req: HelperRequest; privileged: boolean }[] = []
   const events: { event: EventName; payload: unknown }[] = []
   let rechecks = 0
@@ -31,7 +31,7 @@ function setup(outcome: HelperOutcome) {
   const board = new ClashBoard(emit)
   board.recheck = async () => void rechecks++
   const h = renumberHandlers({
-    helper: async (req: HelperRequest, opts: RunOptions) => {
+    helper: async <V extends HelperVerb>(req: RequestOf<V>, opts: RunOptions): Promise<ClientResult<V>> => {
       requests.push({ req, privileged: opts.privileged })
       opts.onEvent?.({
         type: 'step-started',
@@ -39,7 +39,7 @@ function setup(outcome: HelperOutcome) {
         step: 'addresses',
         title: 'Give bridge virbr0 192.168.123.1/24'
       })
-      return outcome
+      return outcome as ClientResult<V>
     },
     helperArgs: { root: '/tmp/r', netns: 'gn-sbx-host' },
     emit,

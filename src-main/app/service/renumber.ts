@@ -4,9 +4,8 @@
  * `host:clashes` answers what the host watcher holds. No electron import.
  */
 import type { ChannelInput, ChannelOutput } from '../../contract/ipc-contract'
-import type { CommonArgs } from '../../helper/protocol'
-import type { RenumberValue } from '../../helper/verbs/renumber'
-import type { RunHelper } from '../helper-client'
+import type { CommonArgs } from '../../contract/helper-protocol'
+import type { RunHelper } from '../../helper-client/app-runner'
 import type { Emit } from '../network-service'
 import type { ClashBoard } from './clash-board'
 import { helperError, StepTracker } from './helper-errors'
@@ -32,7 +31,7 @@ export function renumberHandlers(deps: RenumberDeps): RenumberHandlers {
         { privileged: true, onEvent: (e) => deps.emit('apply:progress', tracker.toProgress(e)) }
       )
       if (!r.ok) throw helperError(r.error, tracker.rolledBack)
-      const v = r.value as RenumberValue
+      const v = r.value
       await deps.board.recheck().catch(() => undefined)
       if (v.live) deps.emit('network:state-changed', { network: name, status: 'active' })
       return {

@@ -1,7 +1,7 @@
 /** The dashboard's view of a network: the stored entry, its live state and its guest count. */
 import type { NetworkDef } from '../../core/model/network'
 import type { ChannelOutput } from '../../contract/ipc-contract'
-import type { DhcpLease } from '../../helper/parse-leases'
+import type { DhcpLease } from '../../core/leases/parse-leases'
 import type { NetworkEntry } from '../../store/network-store'
 
 export type NetworkSummary = ChannelOutput<'network:list'>[number]

@@ -1,16 +1,14 @@
-import type { AutostartAllValue } from '../../helper/verbs/autostart-all'
-import { formatErrorBody } from '../../helper/protocol'
 import { UsageError } from '../args'
 import type { Verb } from '../verb'
 import { EXIT } from '../verb'
-import { runOnline } from './net-call'
+import { formatErrorBody, runOnline } from './net-call'
 
 export const verb: Verb = {
   usage: 'autostart-all',
   summary: 'start every autostart network in name order, carrying on past failures (the boot path)',
   async run(args, io) {
     if (args.positionals.length > 0) throw new UsageError('autostart-all takes no arguments')
-    const r = await runOnline<AutostartAllValue>('autostart-all', 'autostart-all', args, io)
+    const r = await runOnline('autostart-all', 'autostart-all', args, io, {})
     if (!r.ok) return r.exit
     io.out(`Default network: ${r.value.defaultNetwork}`)
     if (r.value.results.length === 0) io.out('No network is marked for autostart')

@@ -4,7 +4,6 @@
  * error is found (or every requested fix/undo worked), 1 otherwise; 2 and 3 as for every verb.
  */
 import { formatDoctorText } from '../../doctor/format-text'
-import type { DoctorReport } from '../../doctor/model'
 import { UsageError } from '../args'
 import type { Verb } from '../verb'
 import { EXIT } from '../verb'
@@ -19,7 +18,7 @@ export const verb: Verb = {
     const fix = args.options.get('fix')
     const undo = args.options.get('undo')
     if (fix !== undefined && undo !== undefined) throw new UsageError('give --fix or --undo, not both')
-    const r = await runOnline<DoctorReport>('doctor', 'doctor', args, io, {
+    const r = await runOnline('doctor', 'doctor', args, io, {
       ...(fix !== undefined ? { fix } : {}),
       ...(undo !== undefined ? { undo } : {})
     })

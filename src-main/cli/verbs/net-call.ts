@@ -5,8 +5,16 @@
  */
 import { basename } from 'node:path'
 
-import type { HelperRequest, HelperVerb, StepEvent } from '../../helper/protocol'
-import { exitCodeFor, formatErrorBody, HELPER_EXIT } from '../../helper/protocol'
+import type {
+  CommonArgs,
+  HelperArgs,
+  HelperValue,
+  HelperVerb,
+  RequestOf,
+  StepEvent
+} from '../../contract/helper-protocol'
+import { exitCodeFor, HELPER_EXIT } from '../../contract/helper-protocol'
+import type { ClientError } from '../../helper-client/client-result'
 import type { CliArgs } from '../args'
 import { UsageError } from '../args'
 import type { CliIo } from '../verb'
@@ -29,8 +37,8 @@ export function elevatedCommands(argv: readonly string[] = process.argv): string
   return [sudo, pkexec]
 }
 
-export function globalArgs(args: CliArgs): Pick<HelperRequest['args'], 'root' | 'netns'> {
-  const out: Pick<HelperRequest['args'], 'root' | 'netns'> = {}
+export function globalArgs(args: CliArgs): CommonArgs {
+  const out: CommonArgs = {}
   const root = args.options.get('root')
   const netns = args.options.get('netns')
   if (root !== undefined) out.root = root
@@ -46,18 +54,20 @@ export function oneName(args: CliArgs, cliVerb: string): string {
 export type OnlineResult<T> = { ok: true; value: T } | { ok: false; exit: number }
 
 /** The CLI's exit code for a helper error code (0–3 are shared; interrupted and internal become 1). */
-export function cliExit(code: Parameters<typeof exitCodeFor>[0]): number {
+export function cliExit(code: ClientError['code']): number {
+  if (code === 'CANCELLED' || code === 'NOT_AUTHORISED' || code === 'HELPER_FAILED')
+    return code === 'HELPER_FAILED' ? EXIT.failed : EXIT.environment
   const e = exitCodeFor(code)
   return e === HELPER_EXIT.invalid ? EXIT.invalid : e === HELPER_EXIT.environment ? EXIT.environment : EXIT.failed
 }
 
-export async function runOnline<T>(
+export async function runOnline<V extends HelperVerb>(
   cliVerb: string,
-  verb: HelperVerb,
+  verb: V,
   args: CliArgs,
   io: CliIo,
-  verbArgs: Omit<HelperRequest['args'], 'root' | 'netns'> = {}
-): Promise<OnlineResult<T>> {
+  verbArgs: Omit<HelperArgs<V>, keyof CommonArgs>
+): Promise<OnlineResult<HelperValue<V>>> {
   const verbose = args.flags.has('verbose')
   let stop = false
   const onSignal = (): void => {
@@ -65,20 +75,20 @@ export async function runOnline<T>(
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
-  const { mark } = await import('../../helper/timing')
+  const { mark } = await import('../../diagnostics/timing')
   mark('cli-loaded')
-  const { sendRequest } = await import('../../helper/send-request')
-  const result = await sendRequest(
-    verb,
-    { ...verbArgs, ...globalArgs(args) },
-    { shouldStop: () => stop, onEvent: verbose ? (e: StepEvent) => io.err(formatStepEvent(e)) : undefined }
-  ).finally(() => {
+  const { sendRequest } = await import('../../helper-client/cli-transport')
+  const req = { verb, args: { ...verbArgs, ...globalArgs(args) } } as unknown as RequestOf<V>
+  const result = await sendRequest(req, {
+    shouldStop: () => stop,
+    onEvent: verbose ? (e: StepEvent) => io.err(formatStepEvent(e)) : undefined
+  }).finally(() => {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
   })
-  const { printMarks } = await import('../../helper/timing')
+  const { printMarks } = await import('../../diagnostics/timing')
   printMarks((line) => io.err(line))
-  if (result.ok) return { ok: true, value: result.value as T }
+  if (result.ok) return { ok: true, value: result.value }
   if (result.error.code === 'NOT_ROOT') {
     const [sudo, pkexec] = elevatedCommands()
     io.err(
@@ -88,6 +98,16 @@ export async function runOnline<T>(
   }
   io.err(`guestnet ${cliVerb}: ${formatErrorBody(result.error)}`)
   return { ok: false, exit: cliExit(result.error.code) }
+}
+
+/** An error as the CLI prints it: the message, the field at fault, the fix, what could not be undone. */
+export function formatErrorBody(e: ClientError & { field?: string; rollbackErrors?: string[] }): string {
+  const field = e.field ? ` [${e.field}]` : ''
+  const fix = e.fix ? `\n  fix: ${e.fix}` : ''
+  const rb = e.rollbackErrors?.length
+    ? `\n  rollback problems:\n${e.rollbackErrors.map((r) => `    - ${r}`).join('\n')}`
+    : ''
+  return `${e.message}${field}${fix}${rb}`
 }
 
 export function formatStepEvent(e: StepEvent): string {

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises'
 
-import type { DefineValue } from '../../helper/verbs/define'
 import { UsageError } from '../args'
 import type { Verb } from '../verb'
 import { EXIT } from '../verb'
@@ -21,7 +20,7 @@ export const verb: Verb = {
       )
       return EXIT.invalid
     }
-    const r = await runOnline<DefineValue>('net-define', 'define', args, io, { xml })
+    const r = await runOnline('net-define', 'define', args, io, { xml })
     if (!r.ok) return r.exit
     io.out(
       r.value.created

@@ -1,4 +1,3 @@
-import type { StopValue } from '../../helper/verbs/stop'
 import type { Verb } from '../verb'
 import { EXIT } from '../verb'
 import { oneName, runOnline } from './net-call'
@@ -8,7 +7,7 @@ export const verb: Verb = {
   summary: 'stop an active network and remove everything it made, like virsh net-destroy',
   async run(args, io) {
     const name = oneName(args, 'net-destroy')
-    const r = await runOnline<StopValue>('net-destroy', 'stop', args, io, { name })
+    const r = await runOnline('net-destroy', 'stop', args, io, { name })
     if (!r.ok) return r.exit
     if (args.flags.has('verbose')) for (const w of r.value.warnings) io.err(`guestnet net-destroy: note: ${w}`)
     io.out(`Network ${name} destroyed`)

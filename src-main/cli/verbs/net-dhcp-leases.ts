@@ -1,4 +1,5 @@
-import type { LeasesValue } from '../../helper/verbs/leases'
+import type { HelperValue } from '../../contract/helper-protocol'
+type LeasesValue = HelperValue<'leases'>
 import type { Verb } from '../verb'
 import { EXIT } from '../verb'
 import { oneName, runOnline } from './net-call'
@@ -23,7 +24,7 @@ export const verb: Verb = {
   summary: "the network's DHCP leases (expiry, MAC, IP, hostname, client id), like virsh net-dhcp-leases",
   async run(args, io) {
     const name = oneName(args, 'net-dhcp-leases')
-    const r = await runOnline<LeasesValue>('net-dhcp-leases', 'leases', args, io, { name })
+    const r = await runOnline('net-dhcp-leases', 'leases', args, io, { name })
     if (!r.ok) return r.exit
     io.out(args.flags.has('json') ? JSON.stringify(r.value.leases, null, 2) : formatLeases(r.value))
     for (const p of r.value.problems) io.err(`guestnet net-dhcp-leases: lease file: ${p}`)

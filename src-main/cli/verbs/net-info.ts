@@ -1,4 +1,5 @@
-import type { NetworkStatus } from '../../helper/verbs/status'
+import type { HelperValue } from '../../contract/helper-protocol'
+type NetworkStatus = HelperValue<'status'>['networks'][number]
 import type { Verb } from '../verb'
 import { EXIT } from '../verb'
 import { oneName, runOnline } from './net-call'
@@ -37,7 +38,7 @@ export const verb: Verb = {
   summary: "a network's name, UUID, state, autostart and bridge, like virsh net-info",
   async run(args, io) {
     const name = oneName(args, 'net-info')
-    const r = await runOnline<{ networks: NetworkStatus[] }>('net-info', 'status', args, io, { name })
+    const r = await runOnline('net-info', 'status', args, io, { name })
     if (!r.ok) return r.exit
     io.out(r.value.networks.map(formatNetInfo).join('\n\n'))
     return EXIT.ok

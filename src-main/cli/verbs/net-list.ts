@@ -1,4 +1,5 @@
-import type { NetworkStatus } from '../../helper/verbs/status'
+import type { HelperValue } from '../../contract/helper-protocol'
+type NetworkStatus = HelperValue<'status'>['networks'][number]
 import { UsageError } from '../args'
 import type { Verb } from '../verb'
 import { EXIT } from '../verb'
@@ -19,7 +20,7 @@ export const verb: Verb = {
   summary: 'list the active networks (--all: every defined one too), like virsh net-list',
   async run(args, io) {
     if (args.positionals.length > 0) throw new UsageError('net-list takes no positional arguments')
-    const r = await runOnline<{ networks: NetworkStatus[] }>('net-list', 'status', args, io)
+    const r = await runOnline('net-list', 'status', args, io, {})
     if (!r.ok) return r.exit
     const shown = args.flags.has('all') ? r.value.networks : r.value.networks.filter((n) => n.state !== 'inactive')
     io.out(args.flags.has('json') ? JSON.stringify(shown, null, 2) : formatNetList(shown))

@@ -1,4 +1,5 @@
-import type { RenumberValue } from '../../helper/verbs/renumber'
+import type { HelperValue } from '../../contract/helper-protocol'
+type RenumberValue = HelperValue<'renumber'>
 import type { Verb } from '../verb'
 import { EXIT } from '../verb'
 import { oneName, runOnline } from './net-call'
@@ -25,7 +26,7 @@ export const verb: Verb = {
   async run(args, io) {
     const name = oneName(args, 'net-renumber')
     const to = args.options.get('to')
-    const r = await runOnline<RenumberValue>('net-renumber', 'renumber', args, io, {
+    const r = await runOnline('net-renumber', 'renumber', args, io, {
       name,
       ...(to !== undefined ? { to } : {})
     })

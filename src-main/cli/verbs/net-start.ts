@@ -1,5 +1,3 @@
-import type { ResolvedOutcome } from '../../helper/ops/resolved'
-import type { StartResult } from '../../helper/verbs/start'
 import type { Verb } from '../verb'
 import { EXIT } from '../verb'
 import { oneName, runOnline } from './net-call'
@@ -9,7 +7,7 @@ export const verb: Verb = {
   summary: 'start a defined network (bridge, firewall, dnsmasq), like virsh net-start; rolled back on failure',
   async run(args, io) {
     const name = oneName(args, 'net-start')
-    const r = await runOnline<StartResult & { resolved?: ResolvedOutcome | null }>('net-start', 'start', args, io, {
+    const r = await runOnline('net-start', 'start', args, io, {
       name
     })
     if (!r.ok) return r.exit

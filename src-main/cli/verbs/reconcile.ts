@@ -1,10 +1,10 @@
-import type { ReconcileReport } from '../../helper/ops/reconcile-run'
+import type { HelperValue } from '../../contract/helper-protocol'
 import { UsageError } from '../args'
 import type { Verb } from '../verb'
 import { EXIT } from '../verb'
 import { runOnline } from './net-call'
 
-export function formatReconcile(r: ReconcileReport & { message: string }): string[] {
+export function formatReconcile(r: HelperValue<'reconcile'>): string[] {
   return [
     ...r.repaired.map((l) => `repaired: ${l}`),
     ...r.failed.map((l) => `failed:   ${l}`),
@@ -19,13 +19,7 @@ export const verb: Verb = {
   async run(args, io) {
     if (args.positionals.length > 1) throw new UsageError('reconcile takes at most one network NAME')
     const name = args.positionals[0]
-    const r = await runOnline<ReconcileReport & { message: string }>(
-      'reconcile',
-      'reconcile',
-      args,
-      io,
-      name === undefined ? {} : { name }
-    )
+    const r = await runOnline('reconcile', 'reconcile', args, io, name === undefined ? {} : { name })
     if (!r.ok) return r.exit
     io.out(formatReconcile(r.value).join('\n'))
     return r.value.failed.length > 0 ? EXIT.failed : EXIT.ok

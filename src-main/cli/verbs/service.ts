@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process'
 
-import { helperScriptPath } from '../../helper/client'
+import { helperScriptPath } from '../../helper-client/cli-transport'
 import { UsageError } from '../args'
 import type { Verb } from '../verb'
 import { EXIT } from '../verb'

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 
 import type { HostFacts } from '../../core/model/host-facts'
-import type { RenumberValue } from '../../helper/verbs/renumber'
+import type { HelperValue } from '../../contract/helper-protocol'
+type RenumberValue = HelperValue<'renumber'>
 import { findNetworkClashes } from '../../watch/clash-report'
 import { describeHostNetworks } from '../../watch/host-changes'
 import { formatRenumber } from './net-renumber'

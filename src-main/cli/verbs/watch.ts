@@ -6,7 +6,8 @@
  */
 import { parseHostFacts } from '../../core/host/parse-host-facts'
 import type { HostFacts } from '../../core/model/host-facts'
-import type { NetworkStatus } from '../../helper/verbs/status'
+import type { HelperValue } from '../../contract/helper-protocol'
+type NetworkStatus = HelperValue<'status'>['networks'][number]
 import { readLiveHostFacts } from '../../host/read-host-facts'
 import { readHostConfig } from '../../store/host-config-file'
 import { NetworkStore } from '../../store/network-store'
@@ -106,10 +107,10 @@ export function formatWatchLine(l: WatchLine): string {
 }
 
 async function networkStates(args: CliArgs): Promise<Map<string, NetworkStatus> | null> {
-  const { sendRequest } = await import('../../helper/send-request')
-  const r = await sendRequest('status', globalArgs(args))
+  const { sendRequest } = await import('../../helper-client/cli-transport')
+  const r = await sendRequest({ verb: 'status', args: globalArgs(args) })
   if (!r.ok) return null
-  return new Map((r.value as { networks: NetworkStatus[] }).networks.map((n) => [n.name, n]))
+  return new Map(r.value.networks.map((n) => [n.name, n]))
 }
 
 export const verb: Verb = {

@@ -3,7 +3,7 @@
  * line, IPv6 lines: `EXPIRY [T]IAID IPV6 HOSTNAME CLIENT-DUID`. `*` means none; an expiry of 0 is
  * an infinite lease. A MAC of another hardware type is written `TYPE-xx:xx…`.
  */
-import { canonicalIp, parseIp } from '../core/net/ip'
+import { canonicalIp, parseIp } from '../net/ip'
 
 export interface DhcpLease {
   family: 'ipv4' | 'ipv6'

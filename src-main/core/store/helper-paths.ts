@@ -3,9 +3,9 @@
  * (`--netns`): never taken from a request. Hidden names (`.x`) cannot clash with networks, whose
  * names never start with a dot (core/store/network-file-name.ts).
  */
-import type { PlanPaths } from '../../core/model/plan'
-import type { StoreLayout } from '../../core/store/store-layout'
-import { storeLayout } from '../../core/store/store-layout'
+import type { PlanPaths } from '../model/plan'
+import type { StoreLayout } from './store-layout'
+import { storeLayout } from './store-layout'
 
 export interface HelperPaths {
   layout: StoreLayout

@@ -3,7 +3,7 @@
  * a list of records, each with the commands that ran and the undo commands, in the order to run.
  * Written after every command of a fix, so a crash mid-fix leaves a record of what did happen.
  */
-import { readTextSync, removePathSync, writeAtomicSync } from '../../helper/state/fast-file'
+import { readTextNoFollow, removePathSync, writeFileAtomicSync } from '../../store/safe-fs'
 import type { FixRecord } from '../model'
 import { CHECK_IDS } from '../model'
 
@@ -44,11 +44,11 @@ export function formatFixRecords(records: readonly FixRecord[]): string {
 }
 
 export function readFixRecords(runtimeDir: string): FixRecord[] {
-  return parseFixRecords(readTextSync(fixRecordsFile(runtimeDir)))
+  return parseFixRecords(readTextNoFollow(fixRecordsFile(runtimeDir)))
 }
 
 export function writeFixRecords(runtimeDir: string, records: readonly FixRecord[]): void {
   const file = fixRecordsFile(runtimeDir)
   if (records.length === 0) removePathSync(file)
-  else writeAtomicSync(file, formatFixRecords(records), 0o600)
+  else writeFileAtomicSync(file, formatFixRecords(records), 0o600)
 }

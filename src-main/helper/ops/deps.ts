@@ -3,9 +3,9 @@
  * tested with a fake runner and a temporary directory (see start-network.spec.ts).
  */
 import type { CommandRunner } from '../apply-plan'
-import type { StepEvent } from '../protocol'
+import type { StepEvent } from '../../contract/helper-protocol'
 import type { PidfileProcess } from '../run/dnsmasq-process'
-import type { HelperPaths } from '../state/helper-paths'
+import type { HelperPaths } from '../../core/store/helper-paths'
 import type { NftTableRef } from '../state/journal'
 
 export interface OpsDeps {

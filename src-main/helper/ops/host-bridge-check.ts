@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 
 import { GUESTNET_DEVGROUP } from '../../core/plan/devgroup'
-import { HelperError } from '../protocol'
+import { HelperError } from '../../contract/helper-protocol'
 
 export interface HostBridgeFacts {
   exists: boolean

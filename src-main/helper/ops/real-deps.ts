@@ -1,13 +1,13 @@
 /** The real machine behind OpsDeps: /proc, nft, ip and the built-ins. */
 import { FAULT_ENV, faultHook, parseFault } from '../fault'
-import type { StepEvent } from '../protocol'
+import type { StepEvent } from '../../contract/helper-protocol'
 import { createCommandRunner } from '../run/command-runner'
 import { inspectPidfile } from '../run/dnsmasq-process'
 import { execProgram } from '../run/exec-program'
 import type { IpSession } from '../run/ip-session'
 import type { NftLoader } from '../run/nft-loader'
 import { resolveProgram } from '../run/programs'
-import type { HelperPaths } from '../state/helper-paths'
+import type { HelperPaths } from '../../core/store/helper-paths'
 import { currentNsId, listInterfaces, listNftTables } from '../state/live-state'
 import type { OpsDeps } from './deps'
 
@@ -31,6 +31,10 @@ export function parseIpLinkNames(json: string): Set<string> {
 
 export interface RealDepsOptions {
   paths: HelperPaths
+  /** The resolved `--root`, or null for the system store. */
+  root: string | null
+  /** Honour the fault switch (root callers in tests only). */
+  faults: boolean
   netns: string | null
   emit(event: StepEvent): void
   shouldStop(): boolean
@@ -67,6 +71,6 @@ export function realDeps(opts: RealDepsOptions): OpsDeps {
     now: () => new Date(),
     emit: opts.emit,
     shouldStop: opts.shouldStop,
-    afterStep: faultHook(parseFault(process.env[FAULT_ENV]))
+    afterStep: opts.faults ? faultHook(parseFault(process.env[FAULT_ENV])) : undefined
   }
 }

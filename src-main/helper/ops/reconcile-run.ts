@@ -6,7 +6,7 @@ import { networkPaths } from '../../core/plan/network-paths'
 import { decodeNftName, NFT_TABLE_PREFIX } from '../../core/plan/nft-names'
 import { checkNetworkName } from '../policy'
 import { killPidfile } from '../run/dnsmasq-process'
-import { readTextSync, removePathSync } from '../state/fast-file'
+import { readTextNoFollow, removePathSync } from '../../store/safe-fs'
 import type { NftTableRef } from '../state/journal'
 import type { RecordState } from '../state/journal-file'
 import { readRecord } from '../state/journal-file'
@@ -73,14 +73,14 @@ export async function observe(deps: OpsDeps, defs: readonly NetworkDef[]): Promi
   const networkDirs = dirs.filter((d) => !checkNetworkName(d))
   const pidfiles = networkDirs.flatMap((network) => {
     const pidfile = networkPaths(paths.plan, network).pidfile
-    if (readTextSync(pidfile) === null) return []
+    if (readTextNoFollow(pidfile) === null) return []
     return [{ network, pidfile, state: deps.inspectPidfile(pidfile).state }]
   })
   const [tables, groupBridges] = await Promise.all([
     deps.tables().catch(() => null),
     deps.groupBridges().catch(() => new Set<string>())
   ])
-  const ledger = parseLedger(readTextSync(paths.ledgerFile) ?? '{}')
+  const ledger = parseLedger(readTextNoFollow(paths.ledgerFile) ?? '{}')
   return {
     networks: defs.map((d) => ({ name: d.name, bridge: d.bridge?.name ?? null })),
     journals,

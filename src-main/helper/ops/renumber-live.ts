@@ -14,10 +14,10 @@ import { detectDnsmasqUser } from '../../core/plan/dnsmasq-user'
 import { networkPaths } from '../../core/plan/network-paths'
 import { nftTableName } from '../../core/plan/nft-names'
 import { applyPlan, messageOf } from '../apply-plan'
-import { HelperError } from '../protocol'
+import { HelperError } from '../../contract/helper-protocol'
 import { readPidfile } from '../run/dnsmasq-process'
 import { execProgram } from '../run/exec-program'
-import { readTextSync, removePathSync, writeAtomicSync } from '../state/fast-file'
+import { readTextNoFollow, removePathSync, writeFileAtomicSync } from '../../store/safe-fs'
 import { formatJournal } from '../state/journal'
 import { readRecord } from '../state/journal-file'
 import type { OpsDeps } from './deps'
@@ -102,7 +102,7 @@ export async function renumberLive(input: LiveRenumberInput): Promise<{ dnsmasqP
   const oldFiles: Record<string, string | null> = {}
   for (const key of Object.keys(newPlan.artifacts)) {
     const path = artifactPath(np, key)
-    oldFiles[key] = path === null ? null : readTextSync(path)
+    oldFiles[key] = path === null ? null : readTextNoFollow(path)
   }
   for (const key of CHECKED_ARTIFACTS) {
     if (oldPlan.artifacts[key] !== undefined && oldFiles[key] !== oldPlan.artifacts[key]) {
@@ -145,7 +145,7 @@ export async function renumberLive(input: LiveRenumberInput): Promise<{ dnsmasqP
   for (const f of plan.scratch) removePathSync(f)
   if (out.ok) {
     const pid = readPidfile(np.pidfile)
-    writeAtomicSync(deps.paths.journal(name), formatJournal({ ...record.journal, dnsmasqPid: pid }))
+    writeFileAtomicSync(deps.paths.journal(name), formatJournal({ ...record.journal, dnsmasqPid: pid }))
     return { dnsmasqPid: pid }
   }
   const tail = out.leftSomething

@@ -9,7 +9,7 @@ import type { NetworkDef } from '../../core/model/network'
 import { messageOf } from '../apply-plan'
 import { execProgram } from '../run/exec-program'
 import { resolveProgram } from '../run/programs'
-import { readTextSync } from '../state/fast-file'
+import { readTextNoFollow } from '../../store/safe-fs'
 import type { ResolvedDecision, ResolvedEnv } from './resolved-decide'
 import { decideResolved, resolvedSetting } from './resolved-decide'
 
@@ -38,7 +38,7 @@ export function realResolvedIo(hostConfigFile: string): ResolvedIo {
       }
     },
     resolvedRunning: () => existsSync('/run/systemd/resolve'),
-    readHostJson: () => readTextSync(hostConfigFile),
+    readHostJson: () => readTextNoFollow(hostConfigFile),
     run: async (argv) => void (await execProgram(argv, { timeoutMs: 5000 }))
   }
 }

@@ -8,22 +8,16 @@ import { dirname } from 'node:path'
 
 import type { Plan } from '../../core/model/plan'
 import { applyPlan, messageOf, undoFor } from '../apply-plan'
-import { HelperError } from '../protocol'
+import type { HelperValue } from '../../contract/helper-protocol'
+import { HelperError } from '../../contract/helper-protocol'
 import { readPidfile } from '../run/dnsmasq-process'
-import { removePathSync, writeAtomicSync } from '../state/fast-file'
+import { removePathSync, writeFileAtomicSync } from '../../store/safe-fs'
 import type { JournalContext } from '../state/journal'
 import { formatJournal, journalFromPlan, pidfileOfPlan } from '../state/journal'
 import type { OpsDeps } from './deps'
 import { removeNetworkDir } from './teardown'
 
-export interface StartValue {
-  network: string
-  bridge: string
-  state: 'active'
-  alreadyActive: boolean
-  dnsmasqPid: number | null
-  message: string
-}
+export type StartValue = Omit<HelperValue<'start'>, 'repaired' | 'warnings' | 'resolved'>
 
 /** Programs (not built-ins) a plan runs, deduplicated. */
 export function programsOf(plan: Plan): string[] {
@@ -70,7 +64,7 @@ export async function applyStart(plan: Plan, uuid: string | null, deps: OpsDeps)
   mkdirSync(dirname(paths.leasesFile(name)), { recursive: true, mode: 0o755 })
   const ctx: JournalContext = { uuid, netns: deps.netns, nsId: deps.nsId, now: deps.now() }
   // Before the first step, so a crash at any point leaves a record of what may exist.
-  writeAtomicSync(paths.intent(name), formatJournal(journalFromPlan('intent', plan, undoFor(plan.steps), ctx)))
+  writeFileAtomicSync(paths.intent(name), formatJournal(journalFromPlan('intent', plan, undoFor(plan.steps), ctx)))
 
   const out = await applyPlan(plan.steps, deps.runnerFor(name, plan.artifacts), {
     network: name,
@@ -82,7 +76,7 @@ export async function applyStart(plan: Plan, uuid: string | null, deps: OpsDeps)
   if (out.ok) {
     const pidfile = pidfileOfPlan(plan)
     const pid = pidfile === null ? null : readPidfile(pidfile)
-    writeAtomicSync(paths.journal(name), formatJournal(journalFromPlan('journal', plan, out.undo, ctx, pid)))
+    writeFileAtomicSync(paths.journal(name), formatJournal(journalFromPlan('journal', plan, out.undo, ctx, pid)))
     removePathSync(paths.intent(name))
     return {
       network: name,

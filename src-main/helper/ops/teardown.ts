@@ -6,10 +6,10 @@
 import { rmdirSync } from 'node:fs'
 
 import { replayUndo } from '../apply-plan'
-import { removePathSync } from '../state/fast-file'
+import { removePathSync } from '../../store/safe-fs'
 import type { Journal } from '../state/journal'
 import { tableKey } from '../state/live-state'
-import { readTextSync } from '../state/fast-file'
+import { readTextNoFollow } from '../../store/safe-fs'
 import { parseLedger } from '../state/sysctl-ledger'
 import type { OpsDeps } from './deps'
 
@@ -52,7 +52,7 @@ export function piecesMissing(p: Pieces, j: Journal): string[] {
 
 /** Releases every sysctl the ledger still lists for `network` (restoring it if it was the last owner). */
 export async function releaseAllSysctls(network: string, deps: OpsDeps): Promise<string[]> {
-  const ledger = parseLedger(readTextSync(deps.paths.ledgerFile) ?? '{}')
+  const ledger = parseLedger(readTextNoFollow(deps.paths.ledgerFile) ?? '{}')
   const keys = Object.entries(ledger)
     .filter(([, e]) => e.owners.includes(network))
     .map(([k]) => k)

@@ -25,6 +25,7 @@ const read = (p: string): string => readFileSync(p, 'utf8').trim()
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'gn-builtins-'))
   killed = []
+  mkdirSync(join(dir, 'run'))
   env = {
     network: 'a',
     artifacts: { 'dnsmasq.conf': 'port=0\n' },

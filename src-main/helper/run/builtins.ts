@@ -4,10 +4,10 @@
  */
 import { readFileSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
-import { normalize } from 'node:path'
+import { dirname, normalize } from 'node:path'
 
 import type { Argv } from '../../core/model/plan'
-import { errnoCode, readTextSync, removePathSync, writeAtomicSync } from '../state/fast-file'
+import { ensureOwnDirs, errnoCode, readTextNoFollow, removePathSync, writeFileAtomicSync } from '../../store/safe-fs'
 import { acquireSysctl, formatLedger, parseLedger, releaseSysctl } from '../state/sysctl-ledger'
 import { killPidfile } from './dnsmasq-process'
 
@@ -60,7 +60,7 @@ function checkedPath(path: string, env: BuiltinEnv): string {
 }
 
 function readLedgerFile(file: string): ReturnType<typeof parseLedger> {
-  const text = readTextSync(file)
+  const text = readTextNoFollow(file)
   return text === null ? {} : parseLedger(text)
 }
 
@@ -84,7 +84,7 @@ async function sysctlSet(argv: Argv, env: BuiltinEnv): Promise<void> {
   if (current === null) throw new BuiltinError(`sysctl ${key} does not exist (${path})`)
   const d = acquireSysctl(readLedgerFile(env.ledgerFile), key, env.network, current, value)
   // Record first: a crash between the two leaves a record reconcile can undo, never an unrecorded change.
-  writeAtomicSync(env.ledgerFile, formatLedger(d.ledger))
+  writeFileAtomicSync(env.ledgerFile, formatLedger(d.ledger))
   if (d.write) await writeFile(path, `${value}\n`)
 }
 
@@ -102,7 +102,7 @@ async function sysctlRestore(argv: Argv, env: BuiltinEnv): Promise<void> {
       if (errnoCode(e) !== 'ENOENT') throw e
     }
   }
-  writeAtomicSync(env.ledgerFile, formatLedger(d.ledger))
+  writeFileAtomicSync(env.ledgerFile, formatLedger(d.ledger))
 }
 
 export async function runBuiltin(argv: Argv, env: BuiltinEnv): Promise<void> {
@@ -112,7 +112,9 @@ export async function runBuiltin(argv: Argv, env: BuiltinEnv): Promise<void> {
       const path = checkedPath(argv[1], env)
       if (!Object.hasOwn(env.artifacts, argv[2]))
         throw new BuiltinError(`@write: the plan has no artifact '${argv[2]}'`)
-      writeAtomicSync(path, env.artifacts[argv[2]])
+      const base = env.allowedDirs.find((d) => path.startsWith(`${d}/`)) as string
+      ensureOwnDirs(base, dirname(path))
+      writeFileAtomicSync(path, env.artifacts[argv[2]])
       return
     }
     case '@remove':

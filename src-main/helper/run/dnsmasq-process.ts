@@ -6,7 +6,7 @@
 import { readFileSync, readlinkSync } from 'node:fs'
 import { dirname } from 'node:path'
 
-import { readTextSync, removePathSync } from '../state/fast-file'
+import { readTextNoFollow, removePathSync } from '../../store/safe-fs'
 
 export function parsePid(text: string | null): number | null {
   if (text === null) return null
@@ -17,7 +17,7 @@ export function parsePid(text: string | null): number | null {
 }
 
 export function readPidfile(path: string): number | null {
-  return parsePid(readTextSync(path))
+  return parsePid(readTextNoFollow(path))
 }
 
 /** The argv of a live process, or null when it is gone (or a zombie, whose cmdline is empty). */

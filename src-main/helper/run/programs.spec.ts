@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { HelperError } from '../protocol'
+import { HelperError } from '../../contract/helper-protocol'
 import type { ProbeFile } from './programs'
 import { resolveProgram } from './programs'
 

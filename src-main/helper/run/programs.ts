@@ -4,7 +4,7 @@
  */
 import { statSync } from 'node:fs'
 
-import { HelperError } from '../protocol'
+import { HelperError } from '../../contract/helper-protocol'
 
 export const PROGRAM_PACKAGES = {
   ip: 'iproute2',
@@ -17,7 +17,9 @@ export const PROGRAM_PACKAGES = {
   'ip6tables-legacy': 'iptables',
   'firewall-cmd': 'firewalld',
   // Registering a network's DNS with systemd-resolved (helper/ops/resolved.ts).
-  resolvectl: 'systemd-resolved'
+  resolvectl: 'systemd-resolved',
+  // The warm service: which socket is on the other end of a connection (service/peer-creds.ts).
+  ss: 'iproute2'
 } as const
 export type ProgramName = keyof typeof PROGRAM_PACKAGES
 

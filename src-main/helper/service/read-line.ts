@@ -26,7 +26,10 @@ export function readLine(sock: Socket, limit: number, timeoutMs: number): Promis
       size += part.length
       if (size > limit) return finish({ kind: 'too-large' })
       chunks.push(part)
-      if (nl >= 0) finish({ kind: 'line', text: Buffer.concat(chunks).toString('utf8') })
+      if (nl < 0) return
+      finish({ kind: 'line', text: Buffer.concat(chunks).toString('utf8') })
+      // What came after the line is the next line's: back into the stream for the next read.
+      if (nl + 1 < chunk.length) sock.unshift(chunk.subarray(nl + 1))
     }
     const onEnd = (): void => finish({ kind: 'eof' })
     const timer = setTimeout(onEnd, timeoutMs)

@@ -1,31 +1,58 @@
 /**
  * `guestnet-helper --serve`: the helper kept warm, as libvirt keeps virtnetworkd. It listens on a
- * unix socket in the runtime directory (`.helper.sock`, mode 0600: only root can connect, so no
- * caller identity is needed beyond the file's permission) or on the socket systemd passes it
- * (socket activation), takes the very same requests as the one-shot helper, checks and runs them
- * with the same code, one at a time, and answers with the same events. What it saves a command is
+ * unix socket in the runtime directory (`.helper.sock`, made with mode 0600) or on the socket systemd
+ * passes it (socket activation). Every connection's peer is identified by the kernel's socket table
+ * and its process's credentials (peer-creds.ts), not by the file's mode alone: a root peer is a root
+ * caller, any other peer may only read (caller.ts). It takes the very same requests as the one-shot
+ * helper, checks and runs them with the same code, one at a time, and answers with the same events. What it saves a command is
  * node loading the helper's code and the start of `ip` and `nft` (kept ready, warm-pool.ts). It
  * exits after `--idle-timeout` seconds without a request (default 120; 0: never) and on SIGTERM
  * (a request in progress is rolled back, as the one-shot helper does).
  */
-import { chmodSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs'
+import { lstatSync, unlinkSync } from 'node:fs'
 import type { Server, Socket } from 'node:net'
 import { createConnection, createServer } from 'node:net'
-import { dirname } from 'node:path'
 
-import { ownNetnsIdentity } from '../ns-identity'
+import { ownNetnsIdentity } from '../../host/ns-identity'
 import { parseRequest, tooLargeError } from '../parse-request'
-import { checkNetworkName, checkRootDir } from '../policy'
-import type { HelperErrorBody, HelperEvent, HelperRequest } from '../protocol'
-import { errorBody, HelperError, MAX_REQUEST_BYTES } from '../protocol'
+import { checkNetworkName } from '../policy'
+import type { HelperErrorBody, HelperRequest, ServiceHello, StepEvent } from '../../contract/helper-protocol'
+import { errorBody, HelperError, MAX_REQUEST_BYTES, serviceClientSchema } from '../../contract/helper-protocol'
+import { ensureOwnDirs } from '../../store/safe-fs'
+import type { Caller } from '../caller'
+import { resolveTestRoot } from '../store-root'
+import { peerSocket, verifyPeer } from './peer-creds'
 import { runRequest } from '../run-request'
-import { helperPaths } from '../state/helper-paths'
-import { mark, printMarks } from '../timing'
-import { errnoCode } from '../state/fast-file'
+import type { HelperPaths } from '../../core/store/helper-paths'
+import { helperPaths } from '../../core/store/helper-paths'
+import { mark, printMarks } from '../../diagnostics/timing'
+import { errnoCode } from '../../store/safe-fs'
 import { readLine } from './read-line'
 import { helloFrame, serviceRefusal } from './service-frames'
 import type { ServeArgs } from './serve-args'
 import { WarmPool } from './warm-pool'
+
+/** The caller behind a connection: the client's pid line, checked against the kernel (peer-creds.ts). */
+async function identify(line: string, pair: { ino: number; peer: number } | null): Promise<Caller> {
+  let pid: number | null = null
+  try {
+    const r = serviceClientSchema.check(JSON.parse(line), '')
+    if (r.ok) pid = r.value.pid
+  } catch {
+    pid = null
+  }
+  const peer = pair !== null && pid !== null ? verifyPeer(pair.peer, pid) : null
+  if (peer === null) {
+    throw new HelperError(
+      'NOT_AUTHORISED',
+      'the guestnet service cannot tell which process is on the other end of this connection',
+      {
+        fix: 'connect with guestnet itself (it names its pid first), or run the helper directly'
+      }
+    )
+  }
+  return peer.root ? { kind: 'root' } : { kind: 'peer', uid: peer.uid, pid: peer.pid }
+}
 
 /** A connection that sends no request line in this time is dropped. */
 const REQUEST_TIMEOUT_MS = 10_000
@@ -36,7 +63,10 @@ export interface ServeOptions extends ServeArgs {
   onListening?(where: string): void
 }
 
-function send(sock: Socket, event: HelperEvent | ReturnType<typeof helloFrame>): void {
+function send(
+  sock: Socket,
+  event: StepEvent | ServiceHello | { type: 'result'; ok: boolean; value?: unknown; error?: HelperErrorBody }
+): void {
   if (!sock.destroyed && sock.writable) sock.write(`${JSON.stringify(event)}\n`)
 }
 
@@ -56,7 +86,6 @@ function answers(path: string): Promise<boolean> {
 
 /** Removes a dead service's socket; refuses a live one or anything that is not a socket. */
 export async function prepareSocketPath(path: string): Promise<void> {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o755 })
   let isSocket: boolean
   try {
     isSocket = lstatSync(path).isSocket()
@@ -83,25 +112,26 @@ function listen(server: Server, opts: ServeOptions, path: string): Promise<strin
       server.listen({ fd: opts.listenFd }, () => resolve(`fd ${opts.listenFd} (socket activation)`))
       return
     }
-    // Made with mode 0600 from the start: never a moment where another user could connect.
+    // Made with mode 0600 from the start (no chmod by path afterwards, which a swapped link could redirect).
     const old = process.umask(0o177)
     server.listen(path, () => {
       process.umask(old)
-      chmodSync(path, 0o600)
       resolve(path)
     })
   })
 }
 
 export async function serve(opts: ServeOptions): Promise<number> {
-  const { root } = opts
+  let root: string | undefined
+  let paths: HelperPaths
   try {
-    if (root !== undefined) checkRootDir(root)
+    root = opts.root === undefined ? undefined : resolveTestRoot(opts.root)
+    paths = helperPaths(root, undefined)
+    ensureOwnDirs(root ?? '/', paths.plan.runtimeDir)
   } catch (e) {
     opts.log(`guestnet-helper service: ${errorBody(e).message}`)
     return 2
   }
-  const paths = helperPaths(root, undefined)
   const nsId = ownNetnsIdentity()
   const pool = new WarmPool()
   pool.refill()
@@ -158,7 +188,7 @@ export async function serve(opts: ServeOptions): Promise<number> {
   }
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, onSignal)
 
-  async function runOne(req: HelperRequest, sock: Socket): Promise<void> {
+  async function runOne(req: HelperRequest, caller: Caller, sock: Socket): Promise<void> {
     let gone = false
     sock.once('close', () => {
       gone = true
@@ -167,15 +197,17 @@ export async function serve(opts: ServeOptions): Promise<number> {
     mark('service-request')
     await preloaded.catch(() => undefined)
     const result = await runRequest(req, {
+      caller,
+      switches: [],
       emit: (e) => send(sock, e),
       shouldStop: () => gone || stopping,
-      uid: 0,
       warm: pool
     })
     if (result.ok) send(sock, { type: 'result', ok: true, value: result.value })
     else send(sock, { type: 'result', ok: false, error: result.error })
     sock.end()
-    const what = `${req.verb}${req.args.name ? ` ${req.args.name}` : ''}`
+    const named = (req.args as { name?: string }).name
+    const what = `${req.verb}${named ? ` ${named}` : ''}${caller.kind === 'peer' ? ` (uid ${caller.uid})` : ''}`
     opts.log(
       `guestnet-helper service: ${what}: ${result.ok ? 'ok' : `${result.error.code}: ${result.error.message}`} (${(performance.now() - t0).toFixed(1)} ms)`
     )
@@ -194,13 +226,21 @@ export async function serve(opts: ServeOptions): Promise<number> {
     sock.on('error', () => undefined)
     try {
       if (stopping) return void sock.destroy()
+      // Who is on the other end, from the kernel's socket table: asked now, while the client talks.
+      const pair = peerSocket(sock, paths.serviceSocket).catch(() => null)
       send(sock, helloFrame(nsId, root, process.pid))
       reading.add(sock)
-      const read = await readLine(sock, MAX_REQUEST_BYTES, REQUEST_TIMEOUT_MS).finally(() => reading.delete(sock))
+      const first = await readLine(sock, 256, REQUEST_TIMEOUT_MS)
+      const read =
+        first.kind === 'line'
+          ? await readLine(sock, MAX_REQUEST_BYTES, REQUEST_TIMEOUT_MS).finally(() => reading.delete(sock))
+          : (reading.delete(sock), first)
       let req: HelperRequest
+      let caller: Caller
       try {
-        if (read.kind === 'eof' || stopping) return void sock.destroy()
+        if (first.kind !== 'line' || read.kind === 'eof' || stopping) return void sock.destroy()
         if (read.kind === 'too-large') throw tooLargeError()
+        caller = await identify(first.text, await pair)
         req = parseRequest(read.text, checkNetworkName)
       } catch (e) {
         const error: HelperErrorBody = errorBody(e)
@@ -213,7 +253,7 @@ export async function serve(opts: ServeOptions): Promise<number> {
         return void sock.end()
       }
       // One request at a time, in arrival order (the runtime directory's lock covers other helpers).
-      const mine = queue.then(() => runOne(req, sock))
+      const mine = queue.then(() => runOne(req, caller, sock))
       queue = mine.catch(() => undefined)
       await mine
     } catch (e) {

@@ -1,62 +1,14 @@
 /**
- * The warm service's framing on its unix socket (service/serve.ts): on connect the service says
- * hello (which namespace and root it acts in), the client checks that and sends one request line
- * (the helper's own request JSON), then reads the same NDJSON events and result the one-shot helper
- * prints. Pure: what a hello says and which requests the service takes.
+ * The warm service's framing on its unix socket (serve.ts): on connect the service says hello (which
+ * namespace and store root it acts in); the client checks that, sends a line naming its own pid, then
+ * one request line (the helper's own request JSON), and reads the same NDJSON events and result the
+ * one-shot helper prints. Pure: what a hello says and which requests the service takes.
  */
-import type { HelperErrorBody, HelperRequest } from '../protocol'
-
-export const SERVICE_PROTOCOL = 1
-
-export interface ServiceHello {
-  type: 'hello'
-  service: 'guestnet-helper'
-  protocol: number
-  /** `dev:ino` of the service's network namespace (/proc/self/ns/net). */
-  nsId: string | null
-  /** The store root it serves (`--root`), null for the system's own directories. */
-  root: string | null
-  pid: number
-}
+import type { HelperErrorBody, HelperRequest, ServiceHello } from '../../contract/helper-protocol'
+import { SERVICE_PROTOCOL } from '../../contract/helper-protocol'
 
 export function helloFrame(nsId: string | null, root: string | undefined, pid: number): ServiceHello {
   return { type: 'hello', service: 'guestnet-helper', protocol: SERVICE_PROTOCOL, nsId, root: root ?? null, pid }
-}
-
-/** Pure: the hello line parsed, or null when it is not one (an old or foreign listener). */
-export function parseHello(line: string): ServiceHello | null {
-  let v: unknown
-  try {
-    v = JSON.parse(line)
-  } catch {
-    return null
-  }
-  if (typeof v !== 'object' || v === null) return null
-  const h = v as Partial<ServiceHello>
-  if (
-    h.type !== 'hello' ||
-    h.service !== 'guestnet-helper' ||
-    h.protocol !== SERVICE_PROTOCOL ||
-    typeof h.pid !== 'number'
-  )
-    return null
-  if (!(h.nsId === null || typeof h.nsId === 'string') || !(h.root === null || typeof h.root === 'string')) return null
-  return {
-    type: 'hello',
-    service: 'guestnet-helper',
-    protocol: SERVICE_PROTOCOL,
-    nsId: h.nsId,
-    root: h.root,
-    pid: h.pid
-  }
-}
-
-/**
- * Pure: may a client in namespace `clientNs`, asking for `root`, use the service that said `hello`?
- * Only the very same namespace and root: anything else runs as before (in the caller's process).
- */
-export function helloMatches(hello: ServiceHello, clientNs: string | null, root: string | undefined): boolean {
-  return hello.nsId !== null && hello.nsId === clientNs && hello.root === (root ?? null)
 }
 
 /**
@@ -64,7 +16,8 @@ export function helloMatches(hello: ServiceHello, clientNs: string | null, root:
  * namespace and on its own root; a caller wanting another runs the helper itself.
  */
 export function serviceRefusal(req: HelperRequest, serviceRoot: string | undefined): HelperErrorBody | null {
-  if (req.args.netns !== undefined) {
+  const args: { root?: string; netns?: string } = req.args
+  if (args.netns !== undefined) {
     return {
       code: 'NETNS',
       field: 'args.netns',
@@ -72,11 +25,11 @@ export function serviceRefusal(req: HelperRequest, serviceRoot: string | undefin
       fix: 'run the helper itself for --netns (guestnet does so when no service answers)'
     }
   }
-  if ((req.args.root ?? null) !== (serviceRoot ?? null)) {
+  if ((args.root ?? null) !== (serviceRoot ?? null)) {
     return {
       code: 'BAD_ROOT',
       field: 'args.root',
-      message: `this guestnet service serves ${serviceRoot === undefined ? 'the system directories' : `--root ${serviceRoot}`}, not ${req.args.root === undefined ? 'the system directories' : `--root ${req.args.root}`}`,
+      message: `this guestnet service serves ${serviceRoot === undefined ? 'the system directories' : `--root ${serviceRoot}`}, not ${args.root === undefined ? 'the system directories' : `--root ${args.root}`}`,
       fix: 'use the service of that root, or run the helper itself'
     }
   }

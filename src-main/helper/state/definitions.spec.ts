@@ -65,6 +65,7 @@ beforeEach(() => {
   layout = storeLayout(dir)
   mkdirSync(layout.networksDir, { recursive: true })
   cacheFile = join(dir, 'run', 'guestnet', '.definitions.cache')
+  mkdirSync(join(dir, 'run', 'guestnet'), { recursive: true })
   slowCalls = []
 })
 

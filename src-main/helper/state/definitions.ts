@@ -16,7 +16,7 @@ import type { NetworkDef } from '../../core/model/network'
 import { compareNames } from '../../core/store/autostart-order'
 import { classifyNetworkFile } from '../../core/store/network-file-name'
 import type { StoreLayout } from '../../core/store/store-layout'
-import { errnoCode, writeAtomicSync } from './fast-file'
+import { errnoCode, writeFileAtomicSync } from '../../store/safe-fs'
 
 export type StoredDefinition =
   | { name: string; state: 'ok'; def: NetworkDef; file: string }
@@ -134,7 +134,11 @@ export async function loadDefinitions(opts: LoadDefinitionsOptions): Promise<Sto
   }
   if (changed || Object.keys(cached).some((n) => !Object.hasOwn(next, n))) {
     try {
-      writeAtomicSync(opts.cacheFile, JSON.stringify({ version: VERSION, entries: next } satisfies CacheFile), 0o600)
+      writeFileAtomicSync(
+        opts.cacheFile,
+        JSON.stringify({ version: VERSION, entries: next } satisfies CacheFile),
+        0o600
+      )
     } catch {
       // a cache that cannot be written only costs the next start its speed
     }

@@ -7,7 +7,7 @@ import { readlinkSync } from 'node:fs'
 
 import { execProgram } from '../run/exec-program'
 import type { NftTableRef } from './journal'
-import { readTextSync } from './fast-file'
+import { readTextNoFollow } from '../../store/safe-fs'
 
 /** Pure: interface names in the text of /proc/net/dev. */
 export function parseProcNetDev(text: string): Set<string> {
@@ -20,7 +20,7 @@ export function parseProcNetDev(text: string): Set<string> {
 }
 
 export function listInterfaces(): Set<string> {
-  return parseProcNetDev(readTextSync('/proc/self/net/dev') ?? '')
+  return parseProcNetDev(readTextNoFollow('/proc/self/net/dev') ?? '')
 }
 
 /** Pure: the tables in `nft -j list tables` output. */

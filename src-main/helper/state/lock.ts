@@ -6,8 +6,8 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
 
-import { HelperError } from '../protocol'
-import { errnoCode, readTextSync, removePathSync } from './fast-file'
+import { HelperError } from '../../contract/helper-protocol'
+import { errnoCode, readTextNoFollow, removePathSync } from '../../store/safe-fs'
 
 function ownerAlive(pid: number): boolean {
   try {
@@ -26,7 +26,7 @@ function tryTake(file: string): boolean {
     return true
   } catch (e) {
     if (errnoCode(e) !== 'EEXIST') throw e
-    const pid = Number((readTextSync(file) ?? '').trim())
+    const pid = Number((readTextNoFollow(file) ?? '').trim())
     if (!Number.isInteger(pid) || pid <= 0 || !ownerAlive(pid)) {
       removePathSync(file)
       return false

@@ -1,22 +1,12 @@
 /** autostart-all (the boot path): start every autostart network in name order, past failures, reporting each. */
-import { errorBody } from '../protocol'
-import type { HelperErrorBody } from '../protocol'
+import type { HelperValue } from '../../contract/helper-protocol'
+import { errorBody } from '../../contract/helper-protocol'
 import type { VerbContext } from './context'
 import { mapStoreErrors } from './store-errors'
 import { resolvedAfterStart } from './start-resolved'
 import { startNetwork } from './start'
 
-export interface AutostartAllValue {
-  /** What happened to the default network on this boot: created the first time only, never again once deleted. */
-  defaultNetwork: string
-  results: Array<
-    { network: string; ok: true; message: string } | { network: string; ok: false; error: HelperErrorBody }
-  >
-  started: number
-  failed: number
-}
-
-export async function run(ctx: VerbContext): Promise<AutostartAllValue> {
+export async function run(ctx: VerbContext<'autostart-all'>): Promise<HelperValue<'autostart-all'>> {
   const store = await ctx.store()
   const ensured = await mapStoreErrors(async () => store.ensureDefault(await ctx.hostFacts()))
   const defaultNetwork =
@@ -28,7 +18,7 @@ export async function run(ctx: VerbContext): Promise<AutostartAllValue> {
           ? 'adopted the existing default network'
           : ensured.reason
   const names = await mapStoreErrors(async () => store.autostartOrder())
-  const out: AutostartAllValue = { defaultNetwork, results: [], started: 0, failed: 0 }
+  const out: HelperValue<'autostart-all'> = { defaultNetwork, results: [], started: 0, failed: 0 }
   for (const network of names) {
     if (ctx.deps.shouldStop()) break
     try {

@@ -1,14 +1,10 @@
 /** autostart: mark or unmark a network to start at boot (autostart-all). */
-import { HelperError } from '../protocol'
+import type { HelperValue } from '../../contract/helper-protocol'
 import type { VerbContext } from './context'
-import { nameArg } from './context'
 import { mapStoreErrors } from './store-errors'
 
-export async function run(ctx: VerbContext): Promise<{ network: string; autostart: boolean; message: string }> {
-  const name = nameArg(ctx)
-  const enable = ctx.args.enable
-  if (enable === undefined)
-    throw new HelperError('BAD_REQUEST', "'autostart' needs args.enable (true or false)", { field: 'args.enable' })
+export async function run(ctx: VerbContext<'autostart'>): Promise<HelperValue<'autostart'>> {
+  const { name, enable } = ctx.args
   await mapStoreErrors(async () => (await ctx.store()).setAutostart(name, enable))
   return {
     network: name,

@@ -1,14 +1,16 @@
-/** What every verb gets: its checked arguments, the machine (OpsDeps), the store, host facts. */
+/** What every verb gets: its checked arguments, the caller, the machine (OpsDeps), the store, host facts. */
+import type { HelperArgs, HelperValue, HelperVerb } from '../../contract/helper-protocol'
+import { HelperError } from '../../contract/helper-protocol'
 import type { HostFacts } from '../../core/model/host-facts'
 import type { Problem } from '../../core/model/problem'
 import { formatProblem } from '../../core/model/problem'
 import type { NetworkEntry, NetworkStore } from '../../store/network-store'
+import type { Caller } from '../caller'
 import type { OpsDeps } from '../ops/deps'
-import type { HelperRequest } from '../protocol'
-import { HelperError } from '../protocol'
 
-export interface VerbContext {
-  args: HelperRequest['args']
+export interface VerbContext<V extends HelperVerb = HelperVerb> {
+  args: HelperArgs<V>
+  caller: Caller
   deps: OpsDeps
   /** The store, loaded on first use (stop and status of a running network never need its XML parser). */
   store(): Promise<NetworkStore>
@@ -16,18 +18,13 @@ export interface VerbContext {
   hostFacts(): Promise<HostFacts>
 }
 
-export type VerbRun = (ctx: VerbContext) => Promise<unknown>
-
-/** `args.name`, which parse-request.ts made sure is present and valid for verbs that need it. */
-export function nameArg(ctx: VerbContext): string {
-  const name = ctx.args.name
-  if (name === undefined) throw new HelperError('BAD_REQUEST', 'this verb needs args.name', { field: 'args.name' })
-  return name
-}
+export type VerbRun<V extends HelperVerb> = (ctx: VerbContext<V>) => Promise<HelperValue<V>>
 
 export function invalidDefinition(name: string, problems: readonly Problem[], what = 'is not valid'): HelperError {
   const first = problems[0]
-  return new HelperError('INVALID_DEFINITION', `network ${name} ${what}: ${problems.map(formatProblem).join('; ')}`, {
+  const shown = problems.slice(0, 10).map(formatProblem).join('; ')
+  const more = problems.length > 10 ? `; and ${problems.length - 10} more` : ''
+  return new HelperError('INVALID_DEFINITION', `network ${name} ${what}: ${shown}${more}`, {
     field: first?.field,
     ...(first?.fix ? { fix: first.fix } : {})
   })

@@ -1,22 +1,12 @@
 /** define: store a network from XML, validated by the core against the other networks and the host. */
-import { HelperError } from '../protocol'
+import type { HelperValue } from '../../contract/helper-protocol'
 import type { VerbContext } from './context'
 import { invalidDefinition } from './context'
 import { mapStoreErrors } from './store-errors'
 
-export interface DefineValue {
-  network: string
-  uuid: string | null
-  bridge: string | null
-  created: boolean
-  changed: boolean
-  autostart: boolean
-  message: string
-}
+export type DefineValue = HelperValue<'define'>
 
-export async function run(ctx: VerbContext): Promise<DefineValue> {
-  const xml = ctx.args.xml
-  if (xml === undefined) throw new HelperError('BAD_REQUEST', "'define' needs args.xml", { field: 'args.xml' })
+export async function defineNetwork(ctx: VerbContext<'define' | 'apply'>, xml: string): Promise<DefineValue> {
   const facts = await ctx.hostFacts()
   const result = await mapStoreErrors(async () => (await ctx.store()).define(xml, { hostFacts: facts }))
   if (!result.ok) {
@@ -34,4 +24,8 @@ export async function run(ctx: VerbContext): Promise<DefineValue> {
     autostart: entry.autostart,
     message: `network ${entry.name} ${verb}${!result.created && result.changed ? ' (a running network takes the change at its next start)' : ''}`
   }
+}
+
+export async function run(ctx: VerbContext<'define'>): Promise<DefineValue> {
+  return defineNetwork(ctx, ctx.args.xml)
 }

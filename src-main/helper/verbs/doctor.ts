@@ -5,20 +5,18 @@
  * root (with less detail); a fix or undo needs root and takes the helper's lock. The commands are
  * the doctor's own (src-main/doctor), never the request's.
  */
+import type { HelperValue } from '../../contract/helper-protocol'
 import { existsSync } from 'node:fs'
 
 import { selectorProblem } from '../../doctor/diagnose'
 import { readFixRecords, writeFixRecords } from '../../doctor/fix/fix-records'
 import { realDoctorRunner } from '../../doctor/fix/real-runner'
-import type { DoctorReport } from '../../doctor/model'
 import { observe } from '../../doctor/observe/observe'
 import { runDoctor } from '../../doctor/run-doctor'
-import { checkRootDir } from '../policy'
-import { HelperError } from '../protocol'
+import { HelperError } from '../../contract/helper-protocol'
 import { CommandError, execProgram } from '../run/exec-program'
 import { resolveProgram } from '../run/programs'
-import { readTextSync } from '../state/fast-file'
-import { withLock } from '../state/lock'
+import { readTextNoFollow } from '../../store/safe-fs'
 import type { VerbContext } from './context'
 
 function findProgram(name: string): string | null {
@@ -41,14 +39,14 @@ async function exec(argv: readonly string[]): Promise<{ code: number | null; std
 
 function readFile(path: string): string | null {
   try {
-    return readTextSync(path)
+    return readTextNoFollow(path)
   } catch {
     return null
   }
 }
 
-export async function run(ctx: VerbContext): Promise<DoctorReport> {
-  const { fix, undo, root, netns } = ctx.args
+export async function run(ctx: VerbContext<'doctor'>): Promise<HelperValue<'doctor'>> {
+  const { fix, undo, netns } = ctx.args
   if (fix !== undefined && undo !== undefined)
     throw new HelperError('BAD_REQUEST', 'give either fix or undo, not both', { field: 'args.undo' })
   for (const [field, value] of [
@@ -59,37 +57,27 @@ export async function run(ctx: VerbContext): Promise<DoctorReport> {
     if (problem)
       throw new HelperError('BAD_REQUEST', problem, { field, fix: "'guestnet doctor --json' lists the finding ids" })
   }
+  // A fix or undo is not read-only: run-request.ts checked the caller and holds the lock.
   const uid = process.getuid?.() ?? 0
-  const changes = fix !== undefined || undo !== undefined
-  if (changes && uid !== 0) {
-    throw new HelperError(
-      'NOT_ROOT',
-      `'doctor --${fix !== undefined ? 'fix' : 'undo'}' changes the system and needs root`,
-      { fix: 'run it as root (sudo, or pkexec for the desktop app)' }
-    )
-  }
-  if (changes && root !== undefined) checkRootDir(root)
   const { paths } = ctx.deps
   const runtimeDir = paths.plan.runtimeDir
-  const go = (): Promise<DoctorReport> =>
-    runDoctor(
-      { ...(fix !== undefined ? { fix } : {}), ...(undo !== undefined ? { undo } : {}) },
-      {
-        observe: () =>
-          observe({
-            netns: netns ?? null,
-            uid,
-            runtimeDir,
-            listNetworks: async () => (await ctx.store()).list(),
-            isRunning: (name) => existsSync(paths.journal(name)),
-            exec,
-            findProgram,
-            readFile
-          }),
-        runner: realDoctorRunner(),
-        records: { load: () => readFixRecords(runtimeDir), save: (r) => writeFixRecords(runtimeDir, r) },
-        now: () => ctx.deps.now()
-      }
-    )
-  return changes ? withLock(paths.lockFile, go) : go()
+  return runDoctor(
+    { ...(fix !== undefined ? { fix } : {}), ...(undo !== undefined ? { undo } : {}) },
+    {
+      observe: () =>
+        observe({
+          netns: netns ?? null,
+          uid,
+          runtimeDir,
+          listNetworks: async () => (await ctx.store()).list(),
+          isRunning: (name) => existsSync(paths.journal(name)),
+          exec,
+          findProgram,
+          readFile
+        }),
+      runner: realDoctorRunner(),
+      records: { load: () => readFixRecords(runtimeDir), save: (r) => writeFixRecords(runtimeDir, r) },
+      now: () => ctx.deps.now()
+    }
+  )
 }

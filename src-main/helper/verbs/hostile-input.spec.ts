@@ -11,8 +11,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { HostFacts } from '../../core/model/host-facts'
 import { NetworkStore } from '../../store/network-store'
 import type { OpsDeps } from '../ops/deps'
-import { HelperError } from '../protocol'
-import { helperPaths } from '../state/helper-paths'
+import { HelperError } from '../../contract/helper-protocol'
+import { helperPaths } from '../../core/store/helper-paths'
+import type { HelperArgs, HelperVerb } from '../../contract/helper-protocol'
 import type { VerbContext } from './context'
 import { run as defineRun } from './define'
 import { run as startRun } from './start'
@@ -22,7 +23,7 @@ let calls: string[]
 
 const FACTS: HostFacts = { addresses: [], routes: [] }
 
-function ctx(args: VerbContext['args']): VerbContext {
+function ctx<V extends HelperVerb>(_verb: V, args: HelperArgs<V>): VerbContext<V> {
   const paths = helperPaths(root, undefined)
   const deps: OpsDeps = {
     paths,
@@ -43,7 +44,7 @@ function ctx(args: VerbContext['args']): VerbContext {
     shouldStop: () => false
   }
   const store = new NetworkStore({ root })
-  return { args, deps, store: async () => store, hostFacts: async () => FACTS }
+  return { args, caller: { kind: 'root' }, deps, store: async () => store, hostFacts: async () => FACTS }
 }
 
 const xml = (name: string, bridge: string, address: string): string =>
@@ -66,38 +67,38 @@ afterEach(() => rmSync(root, { recursive: true, force: true }))
 
 describe('hostile definitions', () => {
   it('refuses a network overlapping another one, and stores nothing', async () => {
-    await defineRun(ctx({ xml: xml('a', 'gnbr1', '10.9.0.1') }))
-    const e = await refusal(defineRun(ctx({ xml: xml('b', 'gnbr2', '10.9.0.254') })))
+    await defineRun(ctx('define', { xml: xml('a', 'gnbr1', '10.9.0.1') }))
+    const e = await refusal(defineRun(ctx('define', { xml: xml('b', 'gnbr2', '10.9.0.254') })))
     expect(e.code).toBe('INVALID_DEFINITION')
     expect(e.message).toMatch(/overlap/i)
     expect(existsSync(join(root, 'etc/guestnet/networks/b.xml'))).toBe(false)
   })
 
   it('refuses a 16-byte bridge name', async () => {
-    const e = await refusal(defineRun(ctx({ xml: xml('a', 'b'.repeat(16), '10.9.0.1') })))
+    const e = await refusal(defineRun(ctx('define', { xml: xml('a', 'b'.repeat(16), '10.9.0.1') })))
     expect(e.code).toBe('INVALID_DEFINITION')
     expect(e.field).toBe('bridge.name')
   })
 
   it('refuses names with shell metacharacters inside the XML', async () => {
-    const e = await refusal(defineRun(ctx({ xml: xml('a;rm -rf /', 'gnbr1', '10.9.0.1') })))
+    const e = await refusal(defineRun(ctx('define', { xml: xml('a;rm -rf /', 'gnbr1', '10.9.0.1') })))
     expect(e.code).toBe('INVALID_DEFINITION')
     expect(e.field).toBe('name')
   })
 
   it('re-validates a file planted in the store at start: no command runs', async () => {
-    await defineRun(ctx({ xml: xml('a', 'gnbr1', '10.9.0.1') }))
+    await defineRun(ctx('define', { xml: xml('a', 'gnbr1', '10.9.0.1') }))
     // Written behind guestnet's back: overlaps a, bypassing define's checks.
     mkdirSync(join(root, 'etc/guestnet/networks'), { recursive: true })
     writeFileSync(join(root, 'etc/guestnet/networks/b.xml'), xml('b', 'gnbr2', '10.9.0.7'))
-    const e = await refusal(startRun(ctx({ name: 'b' })))
+    const e = await refusal(startRun(ctx('start', { name: 'b' })))
     expect(e.code).toBe('INVALID_DEFINITION')
     expect(calls).toEqual([])
     expect(existsSync(join(root, 'run/guestnet/b.json'))).toBe(false)
   })
 
   it('starts nothing for a network that is not defined', async () => {
-    const e = await refusal(startRun(ctx({ name: 'ghost' })))
+    const e = await refusal(startRun(ctx('start', { name: 'ghost' })))
     expect(e.code).toBe('NOT_FOUND')
     expect(calls).toEqual([])
   })

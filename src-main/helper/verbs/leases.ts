@@ -1,22 +1,16 @@
 /** leases: the network's dnsmasq lease file, read and parsed (no program run). */
+import type { HelperValue } from '../../contract/helper-protocol'
 import { cidrContainsIp, cidrOf } from '../../core/net/cidr'
 import { parseIp } from '../../core/net/ip'
-import type { DhcpLease } from '../parse-leases'
-import { parseLeases } from '../parse-leases'
-import { readTextSync } from '../state/fast-file'
+import { parseLeases } from '../../core/leases/parse-leases'
+import { readTextNoFollow } from '../../store/safe-fs'
 import type { VerbContext } from './context'
-import { nameArg, notFound } from './context'
+import { notFound } from './context'
 
-export interface LeasesValue {
-  network: string
-  leases: Array<DhcpLease & { prefix: number | null }>
-  problems: string[]
-}
-
-export async function run(ctx: VerbContext): Promise<LeasesValue> {
-  const name = nameArg(ctx)
+export async function run(ctx: VerbContext<'leases'>): Promise<HelperValue<'leases'>> {
+  const name = ctx.args.name
   const entry = await (await ctx.store()).get(name)
-  const text = readTextSync(ctx.deps.paths.leasesFile(name))
+  const text = readTextNoFollow(ctx.deps.paths.leasesFile(name))
   if (!entry && text === null) throw notFound(name)
   const parsed = parseLeases(text ?? '')
   const blocks = (entry?.state === 'ok' ? entry.def.ips : []).flatMap((ip) => {

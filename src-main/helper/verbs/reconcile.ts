@@ -1,9 +1,9 @@
 /** reconcile: find what a crash left and repair it (see ops/reconcile-decide.ts for the rules). */
-import type { ReconcileReport } from '../ops/reconcile-run'
+import type { HelperValue } from '../../contract/helper-protocol'
 import { reconcile } from '../ops/reconcile-run'
 import type { VerbContext } from './context'
 
-export async function run(ctx: VerbContext): Promise<ReconcileReport & { message: string }> {
+export async function run(ctx: VerbContext<'reconcile'>): Promise<HelperValue<'reconcile'>> {
   const entries = await (await ctx.store()).list()
   const defs = entries.flatMap((e) => (e.state === 'ok' ? [e.def] : []))
   const report = await reconcile(ctx.deps, defs, ctx.args.name)

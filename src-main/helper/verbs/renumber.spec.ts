@@ -8,8 +8,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { HostFacts } from '../../core/model/host-facts'
 import { NetworkStore } from '../../store/network-store'
 import type { OpsDeps } from '../ops/deps'
-import { HelperError } from '../protocol'
-import { helperPaths } from '../state/helper-paths'
+import { HelperError } from '../../contract/helper-protocol'
+import { helperPaths } from '../../core/store/helper-paths'
+import type { HelperArgs, HelperVerb } from '../../contract/helper-protocol'
 import type { VerbContext } from './context'
 import { run } from './renumber'
 
@@ -22,7 +23,7 @@ const FACTS: HostFacts = {
   routes: [{ family: 4, dst: '0.0.0.0/0', gateway: '192.168.1.1', dev: 'wlan0', table: 'main' }]
 }
 
-function ctx(args: VerbContext['args']): VerbContext {
+function ctx<V extends HelperVerb>(_verb: V, args: HelperArgs<V>): VerbContext<V> {
   const deps: OpsDeps = {
     paths: helperPaths(root, undefined),
     runnerFor: () => ({ run: async (argv) => void calls.push(argv.join(' ')) }),
@@ -37,7 +38,13 @@ function ctx(args: VerbContext['args']): VerbContext {
     emit: () => undefined,
     shouldStop: () => false
   }
-  return { args: { root, ...args }, deps, store: async () => store, hostFacts: async () => FACTS }
+  return {
+    args: { root, ...args },
+    caller: { kind: 'root' },
+    deps,
+    store: async () => store,
+    hostFacts: async () => FACTS
+  }
 }
 
 const LAB = `<network>
@@ -83,7 +90,7 @@ describe('renumber (stopped network)', () => {
     const before = file()
     const uuid = /<uuid>([^<]+)</.exec(before)?.[1]
     const mac = /<mac address='([^']+)'/.exec(before)?.[1]
-    const v = await run(ctx({ name: 'lab', to: '10.130.0.0/24' }))
+    const v = await run(ctx('renumber', { name: 'lab', to: '10.130.0.0/24' }))
     expect(v).toMatchObject({
       network: 'lab',
       from: '192.168.130.0/24',
@@ -103,7 +110,7 @@ describe('renumber (stopped network)', () => {
   })
 
   it('picks the first free range when no target is given (not the other network, not its own)', async () => {
-    const v = await run(ctx({ name: 'lab' }))
+    const v = await run(ctx('renumber', { name: 'lab' }))
     expect(v.to).toBe('192.168.124.0/24')
   })
 
@@ -114,7 +121,7 @@ describe('renumber (stopped network)', () => {
       join(leases, 'lab.leases'),
       '2000000 52:54:00:00:00:0b 192.168.130.150 web 01:52:54:00:00:00:0b\n500 52:54:00:00:00:0c 192.168.130.151 gone *\n'
     )
-    const v = await run(ctx({ name: 'lab', to: '10.130.0.0/24' }))
+    const v = await run(ctx('renumber', { name: 'lab', to: '10.130.0.0/24' }))
     expect(v.staleGuests).toEqual([{ mac: '52:54:00:00:00:0b', ip: '192.168.130.150', hostname: 'web' }])
     expect(v.message).toMatch(/1 guest\(s\) still hold an old address/)
   })
@@ -122,17 +129,19 @@ describe('renumber (stopped network)', () => {
   it('refuses hostile or clashing targets with the field named, and leaves the file alone', async () => {
     const before = file()
     for (const to of ['$(id)', '../../etc/passwd', '10.0.0.0/8; rm -rf /', '10.130.0.1/24', 'x'.repeat(5000)]) {
-      const e = await refusal(run(ctx({ name: 'lab', to })))
+      const e = await refusal(run(ctx('renumber', { name: 'lab', to })))
       expect(e.code).toBe('INVALID_DEFINITION')
       expect(e.field).toBe('args.to')
     }
-    const host = await refusal(run(ctx({ name: 'lab', to: '192.168.1.0/24' })))
+    const host = await refusal(run(ctx('renumber', { name: 'lab', to: '192.168.1.0/24' })))
     expect(host.message).toMatch(/192\.168\.1\.0\/24.*wlan0/)
-    const other = await refusal(run(ctx({ name: 'lab', to: '192.168.123.0/24' })))
+    const other = await refusal(run(ctx('renumber', { name: 'lab', to: '192.168.123.0/24' })))
     expect(other.message).toMatch(/other/)
-    const small = await refusal(run(ctx({ name: 'lab', to: '10.130.0.0/25' })))
+    const small = await refusal(run(ctx('renumber', { name: 'lab', to: '10.130.0.0/25' })))
     expect(small.message).toMatch(/does not have/)
-    expect(await refusal(run(ctx({ name: 'nosuch', to: '10.1.0.0/24' })))).toMatchObject({ code: 'NOT_FOUND' })
+    expect(await refusal(run(ctx('renumber', { name: 'nosuch', to: '10.1.0.0/24' })))).toMatchObject({
+      code: 'NOT_FOUND'
+    })
     expect(file()).toBe(before)
   })
 })

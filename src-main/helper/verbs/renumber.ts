@@ -5,9 +5,9 @@
  * (renumber-live.ts), and if that fails the stored definition is put back. The value lists the
  * guests that still hold an address of the old subnet: they move at their next DHCP renewal.
  */
+import type { HelperValue } from '../../contract/helper-protocol'
 import type { NetworkDef } from '../../core/model/network'
 import { formatCidr } from '../../core/net/cidr'
-import type { RenumberChange } from '../../core/renumber/renumber-network'
 import { renumberNetwork, subnetOfIp } from '../../core/renumber/renumber-network'
 import { parseRenumberTarget, suggestRenumberTarget } from '../../core/renumber/renumber-target'
 import { staleLeases } from '../../core/renumber/stale-leases'
@@ -15,42 +15,21 @@ import { readHostConfig } from '../../store/host-config-file'
 import { renumberLive } from '../ops/renumber-live'
 import type { ResolvedOutcome } from '../ops/resolved'
 import { realResolvedIo, registerResolved } from '../ops/resolved'
-import { parseLeases } from '../parse-leases'
-import { HelperError } from '../protocol'
-import { readTextSync } from '../state/fast-file'
+import { parseLeases } from '../../core/leases/parse-leases'
+import { HelperError } from '../../contract/helper-protocol'
+import { readTextNoFollow } from '../../store/safe-fs'
 import type { VerbContext } from './context'
-import { invalidDefinition, nameArg, requireOk } from './context'
+import { invalidDefinition, requireOk } from './context'
 import { mapStoreErrors } from './store-errors'
 
-export interface StaleGuest {
-  mac: string | null
-  ip: string
-  hostname: string | null
+type StaleGuest = HelperValue<'renumber'>['staleGuests'][number]
+
+function isRunning(ctx: VerbContext<'renumber'>, name: string): boolean {
+  return readTextNoFollow(ctx.deps.paths.journal(name)) !== null
 }
 
-export interface RenumberValue {
-  network: string
-  from: string
-  to: string
-  /** False when the network already used `to`. */
-  changed: boolean
-  /** True when the network was running and was changed live (bridge kept). */
-  live: boolean
-  bridge: string | null
-  changes: RenumberChange[]
-  /** Guests whose lease is still in the old subnet: they get a DHCPNAK at their next renewal and move. */
-  staleGuests: StaleGuest[]
-  dnsmasqPid: number | null
-  resolved: ResolvedOutcome | null
-  message: string
-}
-
-function isRunning(ctx: VerbContext, name: string): boolean {
-  return readTextSync(ctx.deps.paths.journal(name)) !== null
-}
-
-function staleGuestsOf(ctx: VerbContext, def: NetworkDef): StaleGuest[] {
-  const text = readTextSync(ctx.deps.paths.leasesFile(def.name))
+function staleGuestsOf(ctx: VerbContext<'renumber'>, def: NetworkDef): StaleGuest[] {
+  const text = readTextNoFollow(ctx.deps.paths.leasesFile(def.name))
   if (text === null) return []
   const subnets = def.ips.flatMap((ip) => subnetOfIp(ip) ?? [])
   return staleLeases(parseLeases(text).leases, subnets, Math.floor(ctx.deps.now().getTime() / 1000)).map((l) => ({
@@ -60,8 +39,8 @@ function staleGuestsOf(ctx: VerbContext, def: NetworkDef): StaleGuest[] {
   }))
 }
 
-export async function run(ctx: VerbContext): Promise<RenumberValue> {
-  const name = nameArg(ctx)
+export async function run(ctx: VerbContext<'renumber'>): Promise<HelperValue<'renumber'>> {
+  const name = ctx.args.name
   const store = await ctx.store()
   const [entries, facts, hostConfig] = await Promise.all([
     store.list(),

@@ -1,10 +1,9 @@
 /** restore-default: bring back the deleted default network, with its old UUID and a range free today. */
+import type { HelperValue } from '../../contract/helper-protocol'
 import type { VerbContext } from './context'
 import { mapStoreErrors } from './store-errors'
 
-export async function run(
-  ctx: VerbContext
-): Promise<{ network: string; uuid: string | null; bridge: string | null; message: string }> {
+export async function run(ctx: VerbContext<'restore-default'>): Promise<HelperValue<'restore-default'>> {
   const facts = await ctx.hostFacts()
   const entry = await mapStoreErrors(async () => (await ctx.store()).restoreDefault(facts))
   return {

@@ -9,7 +9,10 @@ import { realResolvedIo, registerResolved } from '../ops/resolved'
 import { loadDefinitions } from '../state/definitions'
 import type { VerbContext } from './context'
 
-export async function resolvedAfterStart(ctx: VerbContext, name: string): Promise<ResolvedOutcome | null> {
+export async function resolvedAfterStart(
+  ctx: VerbContext<'start' | 'apply' | 'autostart-all'>,
+  name: string
+): Promise<ResolvedOutcome | null> {
   const { paths, netns } = ctx.deps
   if (netns !== null) return null
   const entries = await loadDefinitions({

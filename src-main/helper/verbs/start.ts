@@ -4,6 +4,7 @@
  * this network (an interrupted start, a broken journal, a dnsmasq or bridge of ours) are repaired
  * first, as reconcile would.
  */
+import type { HelperValue } from '../../contract/helper-protocol'
 import { buildPlan } from '../../core/plan/build-plan'
 import { detectDnsmasqUser } from '../../core/plan/dnsmasq-user'
 import { networkPaths } from '../../core/plan/network-paths'
@@ -13,30 +14,26 @@ import { realDnsmasqReach } from '../ops/dnsmasq-reach'
 import { assertHostBridgeUsable } from '../ops/host-bridge-check'
 import { checkTftpRoots } from '../ops/tftp-root-check'
 import { readUserDb } from '../ops/user-db'
-import type { StartValue } from '../ops/start-network'
 import { applyStart, bridgeTakenError } from '../ops/start-network'
-import type { ResolvedOutcome } from '../ops/resolved'
-import { HelperError } from '../protocol'
+import { HelperError } from '../../contract/helper-protocol'
 import { loadDefinitions } from '../state/definitions'
-import { readTextSync } from '../state/fast-file'
-import { mark } from '../timing'
+import { readTextNoFollow } from '../../store/safe-fs'
+import { mark } from '../../diagnostics/timing'
 import type { VerbContext } from './context'
 import { resolvedAfterStart } from './start-resolved'
-import { invalidDefinition, nameArg, requireOk } from './context'
+import { invalidDefinition, requireOk } from './context'
 
-export interface StartResult extends StartValue {
-  /** Repairs done before starting (leftovers of an earlier crash). */
-  repaired: string[]
-  /** It runs, but something will not work as defined (ops/dnsmasq-reach.ts). */
-  warnings?: string[]
-}
+export type StartResult = HelperValue<'start'>
 
 /** Reservations or host names dnsmasq will have to read after dropping root. */
 function hasHostFiles(artifacts: Readonly<Record<string, string>>): boolean {
   return (artifacts.hostsfile ?? '').trim() !== '' || (artifacts.addnhosts ?? '').trim() !== ''
 }
 
-export async function startNetwork(ctx: VerbContext, name: string): Promise<StartResult> {
+export async function startNetwork(
+  ctx: VerbContext<'start' | 'apply' | 'autostart-all'>,
+  name: string
+): Promise<StartResult> {
   const { deps } = ctx
   mark('start')
   // The stored definitions without the XML parser when they did not change (state/definitions.ts).
@@ -56,9 +53,9 @@ export async function startNetwork(ctx: VerbContext, name: string): Promise<Star
 
   // Cheap signs of an earlier life: only then look closer (nft, ip) and repair.
   const traces =
-    readTextSync(deps.paths.journal(name)) !== null ||
-    readTextSync(deps.paths.intent(name)) !== null ||
-    readTextSync(networkPaths(deps.paths.plan, name).pidfile) !== null ||
+    readTextNoFollow(deps.paths.journal(name)) !== null ||
+    readTextNoFollow(deps.paths.intent(name)) !== null ||
+    readTextNoFollow(networkPaths(deps.paths.plan, name).pidfile) !== null ||
     (ownBridge !== undefined && deps.interfaces().has(ownBridge))
   let repaired: string[] = []
   if (traces) {
@@ -76,7 +73,7 @@ export async function startNetwork(ctx: VerbContext, name: string): Promise<Star
       )
     }
     if (report.active.includes(name)) {
-      const j = readTextSync(deps.paths.journal(name))
+      const j = readTextNoFollow(deps.paths.journal(name))
       const pid = j ? ((JSON.parse(j) as { dnsmasqPid?: number | null }).dnsmasqPid ?? null) : null
       return {
         network: name,
@@ -116,8 +113,8 @@ export async function startNetwork(ctx: VerbContext, name: string): Promise<Star
   return { ...value, repaired, ...(unreachable ? { warnings: [unreachable] } : {}) }
 }
 
-export async function run(ctx: VerbContext): Promise<StartResult & { resolved?: ResolvedOutcome | null }> {
-  const result = await startNetwork(ctx, nameArg(ctx))
+export async function run(ctx: VerbContext<'start'>): Promise<HelperValue<'start'>> {
+  const result = await startNetwork(ctx, ctx.args.name)
   // The host resolves guest names through systemd-resolved, when it runs (ops/resolved.ts).
   return result.alreadyActive ? result : { ...result, resolved: await resolvedAfterStart(ctx, result.network) }
 }

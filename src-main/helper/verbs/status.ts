@@ -3,6 +3,7 @@
  * piece present), `inactive` (no journal), `broken` (a journal with pieces missing, an interrupted
  * start, or a definition file that does not read). Read-only; works without root with less detail.
  */
+import type { HelperValue } from '../../contract/helper-protocol'
 import { readdirSync } from 'node:fs'
 
 import { compareNames } from '../../core/store/autostart-order'
@@ -14,23 +15,7 @@ import { checkNetworkName } from '../policy'
 import type { VerbContext } from './context'
 import { notFound } from './context'
 
-export interface NetworkStatus {
-  name: string
-  state: 'active' | 'inactive' | 'broken'
-  /** Why `broken`, or notes. */
-  problems: string[]
-  defined: boolean
-  autostart: boolean
-  uuid: string | null
-  bridge: string | null
-  bridgePresent: boolean
-  dnsmasqPid: number | null
-  dnsmasqAlive: boolean | null
-  /** Tables of the running network: `inet guestnet_x` → present (null: could not be listed). */
-  tables: Array<{ table: string; present: boolean | null }>
-  startedAt: string | null
-  netns: string | null
-}
+export type NetworkStatus = HelperValue<'status'>['networks'][number]
 
 function runtimeNames(dir: string): { journals: string[]; intents: string[] } {
   let files: string[] = []
@@ -47,7 +32,7 @@ function runtimeNames(dir: string): { journals: string[]; intents: string[] } {
   }
 }
 
-export async function run(ctx: VerbContext): Promise<{ networks: NetworkStatus[] }> {
+export async function run(ctx: VerbContext<'status'>): Promise<HelperValue<'status'>> {
   const { deps } = ctx
   const entries = await (await ctx.store()).list()
   const rt = runtimeNames(deps.paths.plan.runtimeDir)
@@ -116,5 +101,5 @@ export async function run(ctx: VerbContext): Promise<{ networks: NetworkStatus[]
     if (!s.defined && s.state !== 'inactive') s.problems.push('running, but no longer defined')
     out.push(s)
   }
-  return { networks: out }
+  return { networks: out, storeProblems: [] }
 }

@@ -2,23 +2,18 @@
  * stop: replay the network's journal. What was already gone is not a failure; what is still
  * there afterwards is (the journal is kept so stop or reconcile can retry).
  */
+import type { HelperValue } from '../../contract/helper-protocol'
 import { removeNetworkDir, teardown } from '../ops/teardown'
-import { HelperError } from '../protocol'
-import { removePathSync } from '../state/fast-file'
+import { HelperError } from '../../contract/helper-protocol'
+import { removePathSync } from '../../store/safe-fs'
 import { readRecord } from '../state/journal-file'
-import { mark } from '../timing'
+import { mark } from '../../diagnostics/timing'
 import type { VerbContext } from './context'
-import { nameArg, notFound } from './context'
+import { notFound } from './context'
 
-export interface StopValue {
-  network: string
-  state: 'inactive'
-  /** Undo commands that failed on pieces that turned out to be gone already. */
-  warnings: string[]
-  message: string
-}
+export type StopValue = HelperValue<'stop'>
 
-export async function stopNetwork(ctx: VerbContext, name: string): Promise<StopValue> {
+export async function stopNetwork(ctx: VerbContext<'stop' | 'apply'>, name: string): Promise<StopValue> {
   const { deps } = ctx
   const { paths } = deps
   const rec = readRecord(paths.journal(name))
@@ -80,6 +75,6 @@ export async function stopNetwork(ctx: VerbContext, name: string): Promise<StopV
   return { network: name, state: 'inactive', warnings: report.errors, message: `network ${name} stopped` }
 }
 
-export async function run(ctx: VerbContext): Promise<StopValue> {
-  return stopNetwork(ctx, nameArg(ctx))
+export async function run(ctx: VerbContext<'stop'>): Promise<HelperValue<'stop'>> {
+  return stopNetwork(ctx, ctx.args.name)
 }

@@ -1,7 +1,7 @@
 /** StoreError (the file-backed store's) → HelperError, keeping the file and the fix. */
 import { StoreError } from '../../store/store-error'
-import type { HelperErrorCode } from '../protocol'
-import { HelperError } from '../protocol'
+import type { HelperErrorCode } from '../../contract/helper-protocol'
+import { HelperError } from '../../contract/helper-protocol'
 
 const CODES: Record<StoreError['code'], HelperErrorCode> = {
   NOT_FOUND: 'NOT_FOUND',
