@@ -7,7 +7,7 @@
  */
 import type { ChildProcess } from 'node:child_process'
 import { existsSync, lstatSync } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
+import { chmod, mkdir, writeFile } from 'node:fs/promises'
 import { createConnection } from 'node:net'
 import { join } from 'node:path'
 
@@ -65,23 +65,38 @@ async function cli(world: World, root: string, args: readonly string[], env: Rec
   })
 }
 
-/** One raw exchange on the socket: the lines the service sends back. */
-function rawExchange(socket: string, line: string): Promise<Record<string, unknown>[]> {
+const SOCKET_CLIENT = join(REPO, 'test', 'netns', 'support', 'socket-client.cjs')
+
+/**
+ * One raw exchange on the socket, from a process inside the host namespace (the service serves its
+ * own namespace only): the frames the service sends back. `client` replaces the client's own pid line.
+ */
+async function rawExchange(
+  world: World,
+  socket: string,
+  line: string,
+  opts: { client?: string; user?: number } = {}
+): Promise<Record<string, unknown>[]> {
+  const who =
+    opts.user === undefined ? [] : ['setpriv', `--reuid=${opts.user}`, `--regid=${opts.user}`, '--clear-groups', '--']
+  const argv = [...who, process.execPath, SOCKET_CLIENT, socket, line.trimEnd(), ...(opts.client ? [opts.client] : [])]
+  const r = await world.x.inNs(world.host, argv, { allowFail: true, timeoutMs: 20_000 })
+  return r.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+}
+
+/** The same exchange from this test process, in the machine's own namespace: the last frame. */
+function rawExchangeHere(socket: string, line: string): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const c = createConnection(socket)
     let text = ''
     c.setEncoding('utf8')
-    c.once('connect', () => c.write(line))
+    c.once('connect', () => c.write(`${JSON.stringify({ type: 'client', pid: process.pid })}\n${line}\n`))
     c.on('data', (d: string) => (text += d))
     c.once('error', reject)
-    c.once('close', () =>
-      resolve(
-        text
-          .split('\n')
-          .filter(Boolean)
-          .map((l) => JSON.parse(l) as Record<string, unknown>)
-      )
-    )
+    c.once('close', () => resolve(JSON.parse(text.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>))
   })
 }
 
@@ -143,7 +158,7 @@ describe.skipIf(skip !== null)(`the warm service${skip ? ` (skipped: ${skip})` :
       [JSON.stringify({ verb: 'format-disk', args: { root: world.root } }), 'UNKNOWN_VERB']
     ]
     for (const [line, code] of cases) {
-      const frames = await rawExchange(socket, `${line}\n`)
+      const frames = await rawExchange(world, socket, line)
       expect(frames[0]).toMatchObject({ type: 'hello', service: 'guestnet-helper' })
       expect(frames.at(-1), line).toMatchObject({ type: 'result', ok: false, error: { code } })
     }
@@ -152,6 +167,41 @@ describe.skipIf(skip !== null)(`the warm service${skip ? ` (skipped: ${skip})` :
     const list = await cli(world, world.root, ['net-list', '--all', '--json'])
     expect(list.code, list.stderr).toBe(0)
     expect(list.stdout).toContain(NET.name)
+  })
+
+  it('believes no pid a client names unless that process holds the other end of the connection', async () => {
+    const status = JSON.stringify({ verb: 'status', args: { root: world.root } })
+    expect((await rawExchange(world, socket, status)).at(-1)).toMatchObject({ type: 'result', ok: true })
+    // A client in another network namespace (this test process) is not served either.
+    expect(await rawExchangeHere(socket, status)).toMatchObject({ ok: false, error: { code: 'NOT_AUTHORISED' } })
+    for (const client of [
+      JSON.stringify({ type: 'client', pid: 1 }),
+      JSON.stringify({ type: 'client', pid: 999_999_999 }),
+      'not a client line'
+    ]) {
+      const frames = await rawExchange(world, socket, status, { client })
+      expect(frames.at(-1), client).toMatchObject({ type: 'result', ok: false, error: { code: 'NOT_AUTHORISED' } })
+    }
+  })
+
+  it('lets a non-root peer (a socket an admin opened up) read, never change, never pick a store', async () => {
+    await chmod(world.dir, 0o755)
+    const asNobody = async (request: object): Promise<Record<string, unknown>> =>
+      (await rawExchange(world, socket, JSON.stringify(request), { user: 65534 })).at(-1) ?? {}
+    await chmod(socket, 0o666)
+    try {
+      expect(await asNobody({ verb: 'status', args: { root: world.root } })).toMatchObject({
+        ok: false,
+        error: { code: 'BAD_REQUEST', field: 'args.root' }
+      })
+      const start = await asNobody({ verb: 'start', args: { name: NET.name } })
+      expect(start).toMatchObject({ ok: false })
+      expect(JSON.stringify(start)).toMatch(/BAD_ROOT|NOT_AUTHORISED/)
+    } finally {
+      await chmod(socket, 0o600)
+    }
+    const links = await world.x.ip(world.host, ['-o', 'link', 'show'])
+    expect(links.stdout).not.toContain(NET.bridge)
   })
 
   it('refuses to start a second service on the same root', async () => {
@@ -192,7 +242,7 @@ describe.skipIf(skip !== null)(`the warm service${skip ? ` (skipped: ${skip})` :
       let log = ''
       child.stderr?.setEncoding('utf8').on('data', (d: string) => (log += d))
       await until('systemd-socket-activate listening', () => existsSync(activated))
-      const frames = await rawExchange(activated, `${JSON.stringify({ verb: 'status', args: { root: world.root } })}\n`)
+      const frames = await rawExchange(world, activated, JSON.stringify({ verb: 'status', args: { root: world.root } }))
       expect(frames[0]).toMatchObject({ type: 'hello', service: 'guestnet-helper', root: world.root })
       expect(frames.at(-1)).toMatchObject({ type: 'result', ok: true })
       expect(log).toMatch(/listening on fd 3 \(socket activation\)/)

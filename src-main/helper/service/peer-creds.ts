@@ -61,7 +61,7 @@ function fdOf(sock: Socket): number | null {
 }
 
 /** Our accepted socket's inode, and its peer's (from the kernel's socket table); null when unknown. */
-export async function peerSocket(sock: Socket, socketPath: string): Promise<{ ino: number; peer: number } | null> {
+export async function peerSocket(sock: Socket): Promise<{ ino: number; peer: number } | null> {
   const fd = fdOf(sock)
   if (fd === null) return null
   let ino: number
@@ -73,7 +73,9 @@ export async function peerSocket(sock: Socket, socketPath: string): Promise<{ in
   } catch {
     return null
   }
-  const { stdout } = await execProgram(['ss', '-xnH', 'src', socketPath], { timeoutMs: 5000 })
+  // Every unix socket of this namespace (a socket-activated listener may have any path). A client
+  // in another network namespace has its end there, and is not found: it is not served.
+  const { stdout } = await execProgram(['ss', '-xnH'], { timeoutMs: 5000 })
   const peer = peerInode(stdout, ino)
   return peer === null ? null : { ino, peer }
 }

@@ -27,7 +27,7 @@ import type { HelperPaths } from '../../core/store/helper-paths'
 import { helperPaths } from '../../core/store/helper-paths'
 import { mark, printMarks } from '../../diagnostics/timing'
 import { errnoCode } from '../../store/safe-fs'
-import { readLine } from './read-line'
+import { LineReader } from './read-line'
 import { helloFrame, serviceRefusal } from './service-frames'
 import type { ServeArgs } from './serve-args'
 import { WarmPool } from './warm-pool'
@@ -227,13 +227,17 @@ export async function serve(opts: ServeOptions): Promise<number> {
     try {
       if (stopping) return void sock.destroy()
       // Who is on the other end, from the kernel's socket table: asked now, while the client talks.
-      const pair = peerSocket(sock, paths.serviceSocket).catch(() => null)
+      const pair = peerSocket(sock).catch(() => null)
       send(sock, helloFrame(nsId, root, process.pid))
       reading.add(sock)
-      const first = await readLine(sock, 256, REQUEST_TIMEOUT_MS)
+      const lines = new LineReader(sock)
+      const first = await lines.next(256, REQUEST_TIMEOUT_MS)
       const read =
         first.kind === 'line'
-          ? await readLine(sock, MAX_REQUEST_BYTES, REQUEST_TIMEOUT_MS).finally(() => reading.delete(sock))
+          ? await lines.next(MAX_REQUEST_BYTES, REQUEST_TIMEOUT_MS).finally(() => {
+              reading.delete(sock)
+              lines.stop()
+            })
           : (reading.delete(sock), first)
       let req: HelperRequest
       let caller: Caller
