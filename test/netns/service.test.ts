@@ -7,7 +7,7 @@
  */
 import type { ChildProcess } from 'node:child_process'
 import { existsSync, lstatSync } from 'node:fs'
-import { chmod, mkdir, writeFile } from 'node:fs/promises'
+import { chmod, mkdir } from 'node:fs/promises'
 import { createConnection } from 'node:net'
 import { join } from 'node:path'
 
@@ -65,7 +65,7 @@ async function cli(world: World, root: string, args: readonly string[], env: Rec
   })
 }
 
-const SOCKET_CLIENT = join(REPO, 'test', 'netns', 'support', 'socket-client.cjs')
+const SOCKET_CLIENT = join(REPO, 'test', 'netns', 'support', 'socket-client.mjs')
 
 /**
  * One raw exchange on the socket, from a process inside the host namespace (the service serves its

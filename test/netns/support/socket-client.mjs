@@ -1,7 +1,7 @@
 // One raw exchange with guestnet's warm service, run inside a test namespace (the service serves its
 // own namespace only): waits for the hello, sends the client line (argv[4], default: this pid) and
 // the request line (argv[3]), and prints every frame the service sends back.
-const net = require('node:net')
+import net from 'node:net'
 
 const [socketPath, request, clientLine] = process.argv.slice(2)
 const client = clientLine ?? JSON.stringify({ type: 'client', pid: process.pid })
