@@ -187,23 +187,28 @@ class GatedRunner implements CommandRunner {
 }
 
 describe('applyPlan with step needs (after)', () => {
-  const PLAN = [step('files'), step('bridge'), step('firewall'), step('sysctls'), step('dnsmasq')]
-  const after = {
+  const needs: Record<string, string[]> = {
     bridge: ['files'],
     firewall: ['files'],
     sysctls: ['files', 'bridge', 'firewall'],
     dnsmasq: ['files', 'bridge']
   }
+  const PLAN = ['files', 'bridge', 'firewall', 'sysctls', 'dnsmasq'].map((id) =>
+    needs[id] ? { ...step(id), after: needs[id] } : step(id)
+  )
 
-  it('waits for every earlier step unless told what a step needs; ignores needs on later or unknown steps', () => {
-    expect(prerequisites(PLAN, 3)).toEqual(['files', 'bridge', 'firewall'])
-    expect(prerequisites(PLAN, 2, after)).toEqual(['files'])
-    expect(prerequisites(PLAN, 1, { bridge: ['files', 'dnsmasq', 'nope'] })).toEqual(['files'])
+  it('waits for every earlier step unless the step says what it needs; ignores needs on later or unknown steps', () => {
+    const plain = PLAN.map((p) => ({ ...p, after: undefined }))
+    expect(prerequisites(plain, 3)).toEqual(['files', 'bridge', 'firewall'])
+    expect(prerequisites(PLAN, 2)).toEqual(['files'])
+    expect(prerequisites([step('files'), { ...step('bridge'), after: ['files', 'dnsmasq', 'nope'] }], 1)).toEqual([
+      'files'
+    ])
   })
 
   it('runs the firewall while the bridge is made, dnsmasq once the bridge is there, forwarding last', async () => {
     const runner = new GatedRunner()
-    const out = await applyPlan(PLAN, runner, { network: 'n', after })
+    const out = await applyPlan(PLAN, runner, { network: 'n' })
     expect(out.ok).toBe(true)
     expect(runner.maxInFlight).toBe(2)
     expect(runner.calls.slice(0, 3)).toEqual(['ip apply files', 'ip apply bridge', 'ip apply firewall'])
@@ -223,15 +228,14 @@ describe('applyPlan with step needs (after)', () => {
         started.push(id)
         for (const need of prerequisites(
           PLAN,
-          PLAN.findIndex((p) => p.id === id),
-          after
+          PLAN.findIndex((p) => p.id === id)
         ))
           expect(done.has(need)).toBe(true)
         await new Promise((r) => setTimeout(r, id === 'firewall' ? 15 : 2))
         done.add(id)
       }
     }
-    const out = await applyPlan(PLAN, runner, { network: 'n', after })
+    const out = await applyPlan(PLAN, runner, { network: 'n' })
     expect(out.ok).toBe(true)
     expect(started).toHaveLength(5)
     // dnsmasq did not wait for the slow firewall
@@ -242,7 +246,7 @@ describe('applyPlan with step needs (after)', () => {
     it(`rolls back the steps running alongside and everything before when ${failing} fails`, async () => {
       const runner = new GatedRunner(new Set([`ip apply ${failing}`]))
       const events: StepEvent[] = []
-      const out = await applyPlan(PLAN, runner, { network: 'n', after, onEvent: (e) => events.push(e) })
+      const out = await applyPlan(PLAN, runner, { network: 'n', onEvent: (e) => events.push(e) })
       expect(out.ok).toBe(false)
       if (out.ok) return
       expect(out.failedStep).toBe(failing)
@@ -271,7 +275,7 @@ describe('applyPlan with step needs (after)', () => {
         }
       }
     }
-    const out = await applyPlan(PLAN, runner, { network: 'n', after })
+    const out = await applyPlan(PLAN, runner, { network: 'n' })
     expect(out.ok).toBe(false)
     if (out.ok) return
     expect(out.failedStep).toBe('firewall')
@@ -286,7 +290,7 @@ describe('applyPlan with step needs (after)', () => {
   it('checks for a signal before starting each step', async () => {
     const runner = new GatedRunner()
     let asked = 0
-    const out = await applyPlan(PLAN, runner, { network: 'n', after, shouldStop: () => ++asked > 3 })
+    const out = await applyPlan(PLAN, runner, { network: 'n', shouldStop: () => ++asked > 3 })
     expect(out.ok).toBe(false)
     if (out.ok) return
     expect(out.interrupted).toBe(true)

@@ -3,20 +3,13 @@
  * step and every completed step in reverse, collect (never hide) rollback errors and report the
  * original error. The runner is injected, so tests drive it with a fake that fails at step N.
  */
-import type { Argv, PlanStep } from '../core/model/plan'
+import type { Argv, PlanStep, UndoStep } from '../core/model/plan'
 import type { StepEvent } from '../contract/helper-protocol'
 import { mark } from '../diagnostics/timing'
 
 /** Runs one command (a program argv or an `@` built-in); rejects on failure. */
 export interface CommandRunner {
   run(argv: Argv): Promise<void>
-}
-
-/** One step's undo, as the journal keeps it: replayed in order, steps last-applied first. */
-export interface UndoStep {
-  step: string
-  title: string
-  commands: Argv[]
 }
 
 export interface ApplyOptions {
@@ -26,12 +19,6 @@ export interface ApplyOptions {
   shouldStop?: () => boolean
   /** Called after a step's commands succeeded; throwing fails the step (fault injection in tests). */
   afterStep?: (step: string) => void
-  /**
-   * Step id → the ids of the earlier steps it needs. A step named here starts as soon as those are
-   * done, alongside whatever else is running (the firewall names the bridge, it does not need it to
-   * exist); a step not named here waits for every step before it. Without this, steps run one by one.
-   */
-  after?: Readonly<Record<string, readonly string[]>>
 }
 
 export type ApplyOutcome =
@@ -110,17 +97,15 @@ export async function replayUndo(
   return all
 }
 
-/** What `step` (at `index` in the plan) waits for: its listed needs that are in the plan, else every earlier step. */
-export function prerequisites(
-  steps: readonly PlanStep[],
-  index: number,
-  after?: Readonly<Record<string, readonly string[]>>
-): string[] {
+/**
+ * What `step` (at `index` in the plan) waits for: the earlier steps its `after` names that are in the
+ * plan (a need on a later step, or on one the plan lacks, is ignored), else every earlier step.
+ */
+export function prerequisites(steps: readonly PlanStep[], index: number): string[] {
   const step = steps[index]
   const earlier = steps.slice(0, index).map((s) => s.id)
-  if (!after || !Object.hasOwn(after, step.id)) return earlier
-  // Only earlier steps count: a need on a later step (or on one the plan lacks) is ignored.
-  return after[step.id].filter((id) => earlier.includes(id))
+  if (step.after === undefined) return earlier
+  return step.after.filter((id) => earlier.includes(id))
 }
 
 type StepResult = { step: PlanStep; ok: true } | { step: PlanStep; ok: false; error: unknown }
@@ -131,7 +116,7 @@ export async function applyPlan(
   opts: ApplyOptions
 ): Promise<ApplyOutcome> {
   const { network, onEvent } = opts
-  const needs = steps.map((_, i) => prerequisites(steps, i, opts.after))
+  const needs = steps.map((_, i) => prerequisites(steps, i))
   const finished = new Map<string, StepResult>()
   const running = new Map<string, Promise<StepResult>>()
   let interrupted = false

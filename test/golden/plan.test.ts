@@ -117,16 +117,18 @@ describe.skipIf(skipNft !== null)(`golden rulesets in real nft${skipNft ? ` (ski
     })
   }
 
-  it('loading twice is idempotent and the rollback removes exactly the table', () => {
+  it('a second load of a same-named table is refused whole and changes nothing; the table bears the owner mark', () => {
     const plan = planOf('nat-dual-stack')
     expect(ns.nft([], plan.nftRuleset).ok).toBe(true)
     const first = ns.nft(['list', 'ruleset']).output
-    expect(ns.nft([], plan.nftRuleset).ok).toBe(true)
+    const again = ns.nft([], plan.nftRuleset)
+    expect(again.ok).toBe(false)
+    expect(again.output).toMatch(/File exists/)
     expect(ns.nft(['list', 'ruleset']).output).toBe(first)
     expect(first).toContain('table inet guestnet_lab {')
-    const rollback = plan.steps.find((s) => s.id === 'firewall')?.rollback[0] ?? []
-    expect(rollback.slice(0, 1)).toEqual(['nft'])
-    expect(ns.nft(rollback.slice(1)).ok).toBe(true)
+    expect(first).toContain(`comment "${plan.owner}"`)
+    expect(plan.steps.find((s) => s.id === 'firewall')?.rollback).toEqual([['@delete-table', 'inet', 'guestnet_lab']])
+    expect(ns.nft(['delete', 'table', 'inet', 'guestnet_lab']).ok).toBe(true)
     expect(ns.nft(['list', 'ruleset']).output).toBe('')
   })
 })

@@ -51,7 +51,7 @@ describe('guestnet plan', () => {
     expect(out).toMatch(
       /^Plan for network lab \(bridge virbr1\)\n\n1\. Write 6 generated files to \/run\/guestnet\/lab\n {5}@write \/run\/guestnet\/lab\/ip\.batch ip\.batch\n/
     )
-    expect(out).toContain('   undo:\n     ip link del virbr1\n')
+    expect(out).toContain('   undo:\n     @delete-bridge virbr1\n')
     expect(out).toContain(
       '\n--- dnsmasq.conf: /run/guestnet/lab/dnsmasq.conf\n    ## dnsmasq configuration for guestnet network lab\n'
     )

@@ -6,9 +6,14 @@
  * built-in actions the helper performs itself (no program is run):
  *   ['@write', PATH, ARTIFACT]      write artifact ARTIFACT (a key of `Plan.artifacts`) to PATH, atomically
  *   ['@remove', PATH]               remove PATH if it exists
- *   ['@sysctl', KEY, VALUE]         write VALUE to /proc/sys/KEY (dots become slashes), remembering the old value
- *   ['@sysctl-restore', KEY]        put back the value remembered by `@sysctl`
- *   ['@kill-pidfile', PATH]         SIGTERM the process whose pid is in PATH (if it is the dnsmasq we started)
+ *   ['@sysctl', KEY, VALUE]         write VALUE to /proc/sys/KEY (dots become slashes), recording the old
+ *                                   value in the namespace's sysctl ledger (helper/state/ns-ledger.ts)
+ *   ['@sysctl-restore', KEY]        leave the ledger; the last guestnet network of the namespace puts the old value back
+ *   ['@sysctl-bridge', KEY, VALUE]  a sysctl of the network's own bridge (gone with it: no ledger)
+ *   ['@delete-bridge', NAME]        delete the bridge if it is this network's (guestnet's group and owner mark)
+ *   ['@delete-table', FAMILY, NAME] delete the nft table if its comment is this network's owner mark
+ *   ['@kill-dnsmasq', PIDFILE, T?]  stop the pid file's process if it is the dnsmasq of this network's
+ *                                   config (its executable, command line and, with T, its start time)
  * Every other argv[0] is a program name looked up in a fixed list (ip, nft, dnsmasq).
  */
 
@@ -19,6 +24,24 @@ export interface PlanStep {
   title: string
   apply: Argv[]
   rollback: Argv[]
+  /**
+   * The ids of the earlier steps this one needs: it starts as soon as those are done, alongside
+   * whatever else runs. Absent: it waits for every step before it.
+   */
+  after?: string[]
+}
+
+/** One step's undo: its commands run in order; a list of them runs last-applied first. */
+export interface UndoStep {
+  step: string
+  title: string
+  commands: Argv[]
+}
+
+/** An nft table a plan loads: `inet guestnet_lab`. */
+export interface NftTableRef {
+  family: string
+  name: string
 }
 
 export interface PlanPaths {
@@ -31,6 +54,10 @@ export interface PlanPaths {
 export interface Plan {
   network: string
   bridge: string
+  /** The owner mark on the bridge (alias) and tables (comment): core/store/store-id.ts. */
+  owner: string
+  /** The nft tables the ruleset creates, each deleted only if it bears `owner`. */
+  tables: NftTableRef[]
   steps: PlanStep[]
   /** Generated file contents, by artifact key (`dnsmasq.conf`, `hostsfile`, `addnhosts`, `nft`). */
   artifacts: Record<string, string>

@@ -22,17 +22,21 @@ describe('buildPlan', () => {
     expect(p.bridge).toBe('virbr0')
     expect(step(p, 'bridge').apply).toEqual([
       ['ip', '-batch', '/run/guestnet/default/ip.batch'],
-      ['@sysctl', 'net.ipv6.conf.virbr0.disable_ipv6', '1']
+      ['@sysctl-bridge', 'net.ipv6.conf.virbr0.disable_ipv6', '1']
     ])
-    expect(step(p, 'bridge').rollback).toEqual([['ip', 'link', 'del', 'virbr0']])
+    // Every undo is a built-in that checks the piece is this network's (its owner mark) first.
+    expect(step(p, 'bridge').rollback).toEqual([['@delete-bridge', 'virbr0']])
     expect(step(p, 'firewall')).toMatchObject({
       apply: [['nft', '-f', '/run/guestnet/default/ruleset.nft']],
-      rollback: [['nft', 'delete', 'table', 'inet', 'guestnet_default']]
+      rollback: [['@delete-table', 'inet', 'guestnet_default']]
     })
+    expect(p.owner).toBe('guestnet:system:default')
+    expect(p.tables).toEqual([{ family: 'inet', name: 'guestnet_default' }])
     expect(step(p, 'dnsmasq')).toMatchObject({
       apply: [['dnsmasq', '--conf-file=/run/guestnet/default/dnsmasq.conf']],
+      after: ['files', 'bridge'],
       rollback: [
-        ['@kill-pidfile', '/run/guestnet/default/dnsmasq.pid'],
+        ['@kill-dnsmasq', '/run/guestnet/default/dnsmasq.pid'],
         ['@remove', '/run/guestnet/default/dnsmasq.pid']
       ]
     })
@@ -68,9 +72,9 @@ describe('buildPlan', () => {
     const p = plan(defaultNet({ ips: [v6(ULA, 64)] }))
     expect(step(p, 'bridge').apply.map((a) => a.slice(0, 2).join(' '))).toEqual([
       'ip -batch',
-      '@sysctl net.ipv6.conf.virbr0.disable_ipv6',
-      '@sysctl net.ipv6.conf.virbr0.accept_ra',
-      '@sysctl net.ipv6.conf.virbr0.accept_dad',
+      '@sysctl-bridge net.ipv6.conf.virbr0.disable_ipv6',
+      '@sysctl-bridge net.ipv6.conf.virbr0.accept_ra',
+      '@sysctl-bridge net.ipv6.conf.virbr0.accept_dad',
       'ip -batch'
     ])
     expect(step(p, 'bridge').apply[4][2]).toBe('/run/guestnet/default/ip6.batch')

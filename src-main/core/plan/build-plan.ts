@@ -12,7 +12,8 @@
  */
 import type { HostFacts } from '../model/host-facts'
 import type { NetworkDef } from '../model/network'
-import type { Argv, Plan, PlanPaths, PlanStep } from '../model/plan'
+import type { Argv, NftTableRef, Plan, PlanPaths, PlanStep } from '../model/plan'
+import { ownerMark, SYSTEM_STORE } from '../store/store-id'
 import type { DnsmasqUser } from './dnsmasq-conf'
 import { DEFAULT_DNSMASQ_USER, renderDnsmasqConf } from './dnsmasq-conf'
 import { renderAddnHosts, renderDhcpHostsfile } from './dnsmasq-hosts'
@@ -30,13 +31,15 @@ import { bridgeSysctls, hostSysctls } from './sysctl-plan'
 export interface PlanContext {
   paths: PlanPaths
   hostFacts?: HostFacts
+  /** The owner mark of the store the network belongs to (default: the system store's). */
+  owner?: string
   /** Account dnsmasq drops to; default nobody/nogroup (see detectDnsmasqUser). */
   dnsmasqUser?: DnsmasqUser
 }
 
 /** Artifact keys, in the order the files step writes them. */
 export const ARTIFACT_KEYS = ['ip.batch', 'ip6.batch', 'nft', 'dnsmasq.conf', 'hostsfile', 'addnhosts'] as const
-type ArtifactKey = (typeof ARTIFACT_KEYS)[number]
+export type ArtifactKey = (typeof ARTIFACT_KEYS)[number]
 
 const ARTIFACT_PATH: Record<ArtifactKey, (p: NetworkPaths) => string> = {
   'ip.batch': (p) => p.ipBatch,
@@ -45,6 +48,11 @@ const ARTIFACT_PATH: Record<ArtifactKey, (p: NetworkPaths) => string> = {
   'dnsmasq.conf': (p) => p.dnsmasqConf,
   hostsfile: (p) => p.hostsfile,
   addnhosts: (p) => p.addnhosts
+}
+
+/** Where an artifact of a plan is written. */
+export function artifactPath(paths: NetworkPaths, key: ArtifactKey): string {
+  return ARTIFACT_PATH[key](paths)
 }
 
 function filesStep(artifacts: Record<string, string>, paths: NetworkPaths): PlanStep {
@@ -58,35 +66,49 @@ function filesStep(artifacts: Record<string, string>, paths: NetworkPaths): Plan
 }
 
 const sysctlArgv = ([key, value]: Sysctl): Argv => ['@sysctl', key, value]
+const bridgeSysctlArgv = ([key, value]: Sysctl): Argv => ['@sysctl-bridge', key, value]
+
+/** How each piece is undone: the same built-ins whether the undo comes from a plan or from a journal. */
+export const undoBridge = (bridge: string): Argv => ['@delete-bridge', bridge]
+export const undoTable = (t: NftTableRef): Argv => ['@delete-table', t.family, t.name]
+export const undoDnsmasq = (pidfile: string, startTime?: number | null): Argv[] => [
+  ['@kill-dnsmasq', pidfile, ...(startTime !== undefined && startTime !== null ? [String(startTime)] : [])],
+  ['@remove', pidfile]
+]
+export const undoSysctl = (key: string): Argv => ['@sysctl-restore', key]
 
 function bridgeStep(shape: NetworkShape, paths: NetworkPaths, sysctls: Sysctl[], twoBatches: boolean): PlanStep {
-  const apply: Argv[] = [['ip', '-batch', paths.ipBatch], ...sysctls.map(sysctlArgv)]
+  const apply: Argv[] = [['ip', '-batch', paths.ipBatch], ...sysctls.map(bridgeSysctlArgv)]
   if (twoBatches) apply.push(['ip', '-batch', paths.ip6Batch])
   return {
     id: 'bridge',
     title: `Create bridge ${shape.bridge} (STP off), add its addresses, bring it up`,
     apply,
     // The bridge's own sysctls disappear with it.
-    rollback: [['ip', 'link', 'del', shape.bridge]]
+    rollback: [undoBridge(shape.bridge)],
+    after: ['files']
   }
 }
 
-function firewallStep(shape: NetworkShape, paths: NetworkPaths): PlanStep {
-  const tables = nftTablesOf(shape)
+/** The firewall loads while the bridge is made: its rules name the bridge, nft needs nothing the bridge step makes. */
+function firewallStep(tables: NftTableRef[], paths: NetworkPaths): PlanStep {
   return {
     id: 'firewall',
-    title: `Load firewall table${tables.length > 1 ? 's' : ''} ${tables.join(', ')}`,
+    title: `Load firewall table${tables.length > 1 ? 's' : ''} ${tables.map((t) => `${t.family} ${t.name}`).join(', ')}`,
     apply: [['nft', '-f', paths.ruleset]],
-    rollback: tables.map((t): Argv => ['nft', 'delete', 'table', ...t.split(' ')])
+    rollback: tables.map(undoTable),
+    after: ['files']
   }
 }
 
+/** Forwarding is switched on only once the firewall is loaded and the bridge is there. */
 function sysctlsStep(sysctls: Sysctl[]): PlanStep {
   return {
     id: 'sysctls',
     title: `Set ${sysctls.map(([k, v]) => `${k}=${v}`).join(', ')}`,
     apply: sysctls.map(sysctlArgv),
-    rollback: sysctls.map(([key]): Argv => ['@sysctl-restore', key]).reverse()
+    rollback: sysctls.map(([key]) => undoSysctl(key)).reverse(),
+    after: ['files', 'bridge', 'firewall']
   }
 }
 
@@ -95,10 +117,9 @@ function dnsmasqStep(shape: NetworkShape, paths: NetworkPaths): PlanStep {
     id: 'dnsmasq',
     title: `Start dnsmasq (DHCP, DNS, router advertisements${shape.tftp ? ', TFTP' : ''})`,
     apply: [['dnsmasq', `--conf-file=${paths.dnsmasqConf}`]],
-    rollback: [
-      ['@kill-pidfile', paths.pidfile],
-      ['@remove', paths.pidfile]
-    ]
+    rollback: undoDnsmasq(paths.pidfile),
+    // dnsmasq needs its files and the bridge with its addresses, not the firewall.
+    after: ['files', 'bridge']
   }
 }
 
@@ -107,7 +128,7 @@ function dnsmasqStep(shape: NetworkShape, paths: NetworkPaths): PlanStep {
  * there is nothing to make and nothing to undo. Starting it only records it (the helper checks that
  * the bridge is there and is not one of guestnet's).
  */
-function hostBridgePlan(def: NetworkDef): Plan {
+function hostBridgePlan(def: NetworkDef, owner: string): Plan {
   const bridge = def.bridge?.name
   if (!bridge)
     throw new PlanError(
@@ -115,23 +136,37 @@ function hostBridgePlan(def: NetworkDef): Plan {
       'a host-bridge network needs the name of the bridge its guests join',
       "add <bridge name='br0'/>"
     )
-  return { network: def.name, bridge, steps: [], artifacts: {}, dnsmasqConf: '', nftRuleset: '', sysctls: {} }
+  return {
+    network: def.name,
+    bridge,
+    owner,
+    tables: [],
+    steps: [],
+    artifacts: {},
+    dnsmasqConf: '',
+    nftRuleset: '',
+    sysctls: {}
+  }
 }
 
 export function buildPlan(def: NetworkDef, ctx: PlanContext): Plan {
   const tableProblem = nftTableNameProblem(def.name)
   if (tableProblem) throw new PlanError('name', tableProblem, 'choose a shorter network name')
-  if (def.forward.mode === 'bridge') return hostBridgePlan(def)
+  const owner = ctx.owner ?? ownerMark(SYSTEM_STORE, def.name)
+  if (def.forward.mode === 'bridge') return hostBridgePlan(def, owner)
   const shape = analyseNetwork(def)
   const paths = networkPaths(ctx.paths, def.name)
-  const firewall = nftTablesOf(shape).length > 0
 
   const artifacts: Record<string, string> = {}
-  const batches = renderIpBatches(shape)
+  const batches = renderIpBatches(shape, owner)
   artifacts['ip.batch'] = batches.link
   if (batches.addresses !== null) artifacts['ip6.batch'] = batches.addresses
-  const nftRuleset = firewall ? renderNftRuleset(shape) : ''
-  if (firewall) artifacts.nft = nftRuleset
+  const tables = nftTablesOf(shape).map((t): NftTableRef => {
+    const [family, name] = t.split(' ')
+    return { family, name }
+  })
+  const nftRuleset = tables.length > 0 ? renderNftRuleset(shape, owner) : ''
+  if (tables.length > 0) artifacts.nft = nftRuleset
   let dnsmasqConf = ''
   if (shape.needsDnsmasq) {
     dnsmasqConf = renderDnsmasqConf(shape, { paths, user: ctx.dnsmasqUser ?? DEFAULT_DNSMASQ_USER })
@@ -147,13 +182,15 @@ export function buildPlan(def: NetworkDef, ctx: PlanContext): Plan {
     filesStep(artifacts, paths),
     bridgeStep(shape, paths, onBridge, batches.addresses !== null)
   ]
-  if (firewall) steps.push(firewallStep(shape, paths))
+  if (tables.length > 0) steps.push(firewallStep(tables, paths))
   if (onHost.length > 0) steps.push(sysctlsStep(onHost))
   if (shape.needsDnsmasq) steps.push(dnsmasqStep(shape, paths))
 
   return {
     network: def.name,
     bridge: shape.bridge,
+    owner,
+    tables,
     steps,
     artifacts,
     dnsmasqConf,

@@ -42,7 +42,8 @@ function routeLine(route: StaticRoute, bridge: string): string {
   return `route add ${address}/${route.prefix} via ${gateway} dev ${bridge}${metric}`
 }
 
-export function renderIpBatches(shape: NetworkShape): IpBatches {
+/** `owner` becomes the bridge's alias: the mark stop and reconcile recognise it by (core/store/store-id.ts). */
+export function renderIpBatches(shape: NetworkShape, owner: string): IpBatches {
   const { bridge, def } = shape
   const opts = [
     def.mtu ? ` mtu ${def.mtu}` : '',
@@ -50,10 +51,11 @@ export function renderIpBatches(shape: NetworkShape): IpBatches {
     ` group ${GUESTNET_DEVGROUP}`
   ].join('')
   const create = `link add name ${bridge}${opts} type bridge stp_state 0 forward_delay 0`
+  const mark = `link set dev ${bridge} alias ${owner}`
   const addresses = [...shape.ipv4, ...shape.ipv6].map((b) => addressLine(b, bridge))
   const up = `link set dev ${bridge} up`
   const routes = (def.routes ?? []).map((r) => routeLine(r, bridge))
   const text = (lines: string[]): string => lines.map((l) => `${l}\n`).join('')
-  if (shape.ipv6.length === 0) return { link: text([create, ...addresses, up, ...routes]), addresses: null }
-  return { link: text([create]), addresses: text([...addresses, up, ...routes]) }
+  if (shape.ipv6.length === 0) return { link: text([create, mark, ...addresses, up, ...routes]), addresses: null }
+  return { link: text([create, mark]), addresses: text([...addresses, up, ...routes]) }
 }

@@ -194,19 +194,23 @@ export function nftTablesOf(shape: NetworkShape): string[] {
   return tables
 }
 
-function renderTable(table: string, chains: Chain[]): string[] {
-  return [`table ${table} {}`, `delete table ${table}`, `table ${table} {`, chains.map(renderChain).join('\n') + '}']
+/**
+ * `create` fails when a table of that name exists (another store's network of the same name, or
+ * anything else): the whole file is then refused and nothing is touched. The comment is the owner
+ * mark (core/store/store-id.ts) by which stop and reconcile recognise the table as this network's.
+ */
+function renderTable(table: string, chains: Chain[], owner: string): string[] {
+  return [`create table ${table} { comment "${owner}"; }`, `table ${table} {`, chains.map(renderChain).join('\n') + '}']
 }
 
-export function renderNftRuleset(shape: NetworkShape): string {
+export function renderNftRuleset(shape: NetworkShape, owner: string): string {
   const mode = shape.isolated ? 'isolated' : shape.def.forward.mode
   const body = nftTablesOf(shape).flatMap((table) =>
-    renderTable(table, table.startsWith('bridge ') ? [isolationChain(shape)] : nftChains(shape))
+    renderTable(table, table.startsWith('bridge ') ? [isolationChain(shape)] : nftChains(shape), owner)
   )
   return [
     `# guestnet firewall for network ${JSON.stringify(shape.def.name)}, bridge ${shape.bridge}, mode ${mode}`,
-    '# Loaded with nft -f as one transaction. Creating then deleting the table first makes a',
-    '# re-apply idempotent on nftables 1.0.6 (no "destroy table" before 1.0.8).',
+    '# Loaded with nft -f as one transaction: all of it, or (a table of the same name exists) nothing.',
     ...body,
     ''
   ].join('\n')

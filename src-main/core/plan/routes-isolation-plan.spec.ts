@@ -7,6 +7,8 @@ import { analyseNetwork } from './network-shape'
 import { nftTablesOf, renderNftRuleset } from './nft-ruleset'
 import { defaultNet, PATHS, ULA, v4, v6 } from './plan-defs.fixture'
 
+const MARK = 'guestnet:system:default'
+
 describe('static routes in the ip batch', () => {
   it('IPv4 only: after the addresses and link up, in the one file, with metric', () => {
     const def = defaultNet({
@@ -15,7 +17,7 @@ describe('static routes in the ip batch', () => {
         { family: 'ipv4', address: '10.21.0.0', prefix: 24, gateway: '192.168.122.3', metric: 7 }
       ]
     })
-    const lines = renderIpBatches(analyseNetwork(def)).link.trimEnd().split('\n')
+    const lines = renderIpBatches(analyseNetwork(def), MARK).link.trimEnd().split('\n')
     expect(lines.slice(-3)).toEqual([
       'link set dev virbr0 up',
       'route add 10.20.0.0/16 via 192.168.122.2 dev virbr0',
@@ -31,7 +33,7 @@ describe('static routes in the ip batch', () => {
         { family: 'ipv4', address: '10.20.0.0', prefix: 16, gateway: '192.168.122.2' }
       ]
     })
-    const b = renderIpBatches(analyseNetwork(def))
+    const b = renderIpBatches(analyseNetwork(def), MARK)
     expect(b.link).not.toContain('route')
     expect(b.addresses?.trimEnd().split('\n').slice(-3)).toEqual([
       'link set dev virbr0 up',
@@ -47,7 +49,7 @@ describe('static routes in the ip batch', () => {
     )
     const bridge = plan.steps.find((s) => s.id === 'bridge')
     expect(bridge?.apply[0]).toEqual(['ip', '-batch', '/run/guestnet/default/ip.batch'])
-    expect(bridge?.rollback).toEqual([['ip', 'link', 'del', 'virbr0']])
+    expect(bridge?.rollback).toEqual([['@delete-bridge', 'virbr0']])
     expect(plan.artifacts['ip.batch']).toContain('route add 10.20.0.0/16')
   })
 })
@@ -55,12 +57,12 @@ describe('static routes in the ip batch', () => {
 describe("<port isolated='yes'/>", () => {
   it('adds a bridge table whose forward chain drops what is switched between ports of this bridge', () => {
     const shape = analyseNetwork(defaultNet({ port: { isolated: true } }))
-    const ruleset = renderNftRuleset(shape)
+    const ruleset = renderNftRuleset(shape, MARK)
     expect(nftTablesOf(shape)).toEqual(['inet guestnet_default', 'bridge guestnet_default'])
     const bridgeTable = ruleset.slice(ruleset.indexOf('table bridge guestnet_default {\n'))
     expect(bridgeTable).toContain('type filter hook forward priority filter; policy accept;')
     expect(bridgeTable).toContain('meta ibrname "virbr0" meta obrname "virbr0" drop')
-    expect(ruleset).toContain('table bridge guestnet_default {}\ndelete table bridge guestnet_default\n')
+    expect(ruleset).toContain(`create table bridge guestnet_default { comment "${MARK}"; }\n`)
     // Same-bridge traffic that br_netfilter hands to the IP hooks is dropped there too.
     expect(ruleset).toContain('\t\toifname "virbr0" drop\n')
     expect(ruleset).not.toContain('\t\toifname "virbr0" accept\n')
@@ -70,19 +72,19 @@ describe("<port isolated='yes'/>", () => {
     for (const port of [undefined, { isolated: false }]) {
       const shape = analyseNetwork(defaultNet(port ? { port } : {}))
       expect(nftTablesOf(shape)).toEqual(['inet guestnet_default'])
-      expect(renderNftRuleset(shape)).toContain('\t\toifname "virbr0" accept\n')
+      expect(renderNftRuleset(shape, MARK)).toContain('\t\toifname "virbr0" accept\n')
     }
   })
 
   it('the firewall step loads and removes both tables; an open network gets the bridge table only', () => {
     const nat = buildPlan(defaultNet({ port: { isolated: true } }), { paths: PATHS })
     expect(nat.steps.find((s) => s.id === 'firewall')?.rollback).toEqual([
-      ['nft', 'delete', 'table', 'inet', 'guestnet_default'],
-      ['nft', 'delete', 'table', 'bridge', 'guestnet_default']
+      ['@delete-table', 'inet', 'guestnet_default'],
+      ['@delete-table', 'bridge', 'guestnet_default']
     ])
     const open = buildPlan(defaultNet({ forward: { mode: 'open' }, port: { isolated: true } }), { paths: PATHS })
     expect(open.steps.find((s) => s.id === 'firewall')?.rollback).toEqual([
-      ['nft', 'delete', 'table', 'bridge', 'guestnet_default']
+      ['@delete-table', 'bridge', 'guestnet_default']
     ])
     expect(open.nftRuleset).not.toContain('table inet')
     const plainOpen = buildPlan(defaultNet({ forward: { mode: 'open' } }), { paths: PATHS })

@@ -9,7 +9,8 @@ describe('helperPaths', () => {
     expect(p.plan).toEqual({ runtimeDir: '/tmp/r/run/guestnet', stateDir: '/tmp/r/var/lib/guestnet' })
     expect(p.journal('default')).toBe('/tmp/r/run/guestnet/default.json')
     expect(p.intent('default')).toBe('/tmp/r/run/guestnet/.default.starting.json')
-    expect(p.ledgerFile).toBe('/tmp/r/run/guestnet/.sysctl-ledger.json')
+    // One sysctl ledger per network namespace, shared by every store: always the system's.
+    expect(p.ledgerFile('net:[4026532174]')).toBe('/run/guestnet/.sysctl/net-4026532174.json')
     expect(p.leasesFile('default')).toBe(networkPaths(p.plan, 'default').leases)
   })
 

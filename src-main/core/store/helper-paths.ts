@@ -18,8 +18,12 @@ export interface HelperPaths {
   /** `<runtimeDir>/NAME/`: the network's generated files and dnsmasq pid file. */
   networkDir(name: string): string
   leasesFile(name: string): string
-  /** `<runtimeDir>/.sysctl-ledger.json`: see sysctl-ledger.ts. */
-  ledgerFile: string
+  /**
+   * `/run/guestnet/.sysctl/net-INODE.json`: the sysctl ledger of the network namespace with that
+   * identity, one for every store acting there (helper/state/sysctl-ledger.ts); always under the
+   * system's runtime directory, whatever `--root` says.
+   */
+  ledgerFile(nsId: string | null): string
   /** `<runtimeDir>/.lock`: one mutating helper at a time. */
   lockFile: string
   /** `<runtimeDir>/.definitions.cache`: definitions this helper parsed, by exact text (definitions.ts). */
@@ -45,7 +49,8 @@ export function helperPaths(root: string | undefined, netns: string | undefined)
     intent: (name) => `${runtimeDir}/.${name}.starting.json`,
     networkDir: (name) => `${runtimeDir}/${name}`,
     leasesFile: (name) => `${stateDir}/dnsmasq/${name}.leases`,
-    ledgerFile: `${runtimeDir}/.sysctl-ledger.json`,
+    ledgerFile: (nsId) =>
+      `${storeLayout(undefined).runtimeDir}/.sysctl/net-${/\[(\d+)\]/.exec(nsId ?? '')?.[1] ?? 'unknown'}.json`,
     lockFile: `${runtimeDir}/.lock`,
     definitionsCache: `${runtimeDir}/.definitions.cache`,
     serviceSocket: `${runtimeDir}/.helper.sock`

@@ -1,38 +1,51 @@
 import { describe, expect, it } from 'vitest'
 
-import type { Journal } from '../state/journal'
+import type { NetworkRecord } from '../../core/plan/network-record'
+import { ownerMark, SYSTEM_STORE } from '../../core/store/store-id'
+import type { LinkMark, TableMark } from '../state/live-state'
 import type { ReconcileObservation } from './reconcile-decide'
 import { decideReconcile } from './reconcile-decide'
 
-function journal(network: string, bridge: string, extra: Partial<Journal> = {}): Journal {
+const OTHER = 'root-0123456789ab'
+
+function record(network: string, bridge: string, extra: Partial<NetworkRecord> = {}): NetworkRecord {
   return {
-    version: 1,
+    version: 2,
     kind: 'journal',
+    store: SYSTEM_STORE,
     network,
     uuid: null,
     bridge,
+    hostBridge: null,
     tables: [{ family: 'inet', name: `guestnet_${network}` }],
-    pidfile: `/run/guestnet/${network}/dnsmasq.pid`,
-    dnsmasqPid: 10,
-    sysctls: {},
+    dnsmasq: { pid: 10, startTime: 123 },
+    sysctls: [],
     netns: null,
     nsId: 'net:[1]',
     startedAt: '2026-01-01T00:00:00.000Z',
-    undo: [],
     ...extra
   }
 }
 
+const ours = (network: string): LinkMark => ({ inGroup: true, alias: ownerMark(SYSTEM_STORE, network) })
+const table = (network: string, store = SYSTEM_STORE): TableMark => ({
+  family: 'inet',
+  name: `guestnet_${network}`,
+  handle: 1,
+  comment: ownerMark(store, network)
+})
+
 function obs(patch: Partial<ReconcileObservation> = {}): ReconcileObservation {
   return {
+    store: SYSTEM_STORE,
     networks: [],
     journals: new Map(),
     intents: new Map(),
     interfaces: new Set(['lo', 'eth0']),
-    groupBridges: new Set(),
+    links: new Map(),
     tables: [],
     pidfiles: [],
-    ledgerOwners: [],
+    ledger: { ok: true, owners: [] },
     networkDirs: [],
     nsId: 'net:[1]',
     ...patch
@@ -42,17 +55,21 @@ function obs(patch: Partial<ReconcileObservation> = {}): ReconcileObservation {
 const owner = (t: { name: string }): string | null => (t.name.startsWith('guestnet_') ? t.name.slice(9) : null)
 const kinds = (o: ReconcileObservation, only?: string): string[] =>
   decideReconcile(o, owner, only).map((a) => `${a.kind}:${a.network}`)
+const ledgerOf = (...networks: string[]): ReconcileObservation['ledger'] => ({
+  ok: true,
+  owners: networks.map((n) => ({ store: SYSTEM_STORE, network: n, bridge: 'virbr1' }))
+})
 
 describe('decideReconcile', () => {
   it('keeps a complete running network and touches nothing of it', () => {
     const o = obs({
       networks: [{ name: 'a', bridge: 'virbr1' }],
-      journals: new Map([['a', { ok: true, journal: journal('a', 'virbr1') }]]),
+      journals: new Map([['a', { ok: true, record: record('a', 'virbr1') }]]),
       interfaces: new Set(['virbr1']),
-      groupBridges: new Set(['virbr1']),
-      tables: [{ family: 'inet', name: 'guestnet_a' }],
+      links: new Map([['virbr1', ours('a')]]),
+      tables: [table('a')],
       pidfiles: [{ network: 'a', pidfile: '/run/guestnet/a/dnsmasq.pid', state: 'ours' }],
-      ledgerOwners: ['a'],
+      ledger: ledgerOf('a'),
       networkDirs: ['a']
     })
     expect(kinds(o)).toEqual(['keep:a'])
@@ -60,8 +77,9 @@ describe('decideReconcile', () => {
 
   it('tears down the rest of a network whose pieces are partly gone', () => {
     const o = obs({
-      journals: new Map([['a', { ok: true, journal: journal('a', 'virbr1') }]]),
+      journals: new Map([['a', { ok: true, record: record('a', 'virbr1') }]]),
       interfaces: new Set(['virbr1']),
+      links: new Map([['virbr1', ours('a')]]),
       tables: [],
       pidfiles: [{ network: 'a', pidfile: '/run/guestnet/a/dnsmasq.pid', state: 'dead' }]
     })
@@ -70,45 +88,58 @@ describe('decideReconcile', () => {
     expect(actions[0].why).toMatch(/table inet guestnet_a, dnsmasq gone while bridge virbr1 remain/)
   })
 
-  it('drops the journal of a network whose pieces are all gone (e.g. someone deleted them)', () => {
-    const o = obs({ journals: new Map([['a', { ok: true, journal: journal('a', 'virbr1') }]]), ledgerOwners: ['a'] })
-    expect(kinds(o)).toEqual(['drop-journal:a', 'release-sysctls:a'])
+  it('drops the journal of a network whose pieces are all gone, its sysctls with it', () => {
+    const o = obs({ journals: new Map([['a', { ok: true, record: record('a', 'virbr1') }]]), ledger: ledgerOf('a') })
+    expect(kinds(o)).toEqual(['drop-journal:a'])
   })
 
   it('rolls back an interrupted start from its intent, which also releases its sysctls', () => {
     const o = obs({
-      intents: new Map([['a', { ok: true, journal: journal('a', 'virbr1', { kind: 'intent' }) }]]),
+      intents: new Map([['a', { ok: true, record: record('a', 'virbr1', { kind: 'intent' }) }]]),
       interfaces: new Set(['virbr1']),
-      groupBridges: new Set(['virbr1']),
+      links: new Map([['virbr1', ours('a')]]),
       networks: [{ name: 'a', bridge: 'virbr1' }],
-      tables: [{ family: 'inet', name: 'guestnet_a' }],
+      tables: [table('a')],
       pidfiles: [{ network: 'a', pidfile: '/run/guestnet/a/dnsmasq.pid', state: 'ours' }],
-      ledgerOwners: ['a'],
+      ledger: ledgerOf('a'),
       networkDirs: ['a']
     })
     expect(kinds(o)).toEqual(['rollback-intent:a', 'remove-network-dir:a'])
   })
 
-  it('cleans up leftovers without any record: our table, our dnsmasq, a bridge in guestnet’s group', () => {
+  it('cleans up leftovers of this store without any record: its table, its dnsmasq, its bridge', () => {
     const o = obs({
       networks: [{ name: 'a', bridge: 'virbr1' }],
       interfaces: new Set(['virbr1']),
-      groupBridges: new Set(['virbr1']),
-      tables: [
-        { family: 'inet', name: 'guestnet_a' },
-        { family: 'inet', name: 'filter' },
-        { family: 'ip', name: 'libvirt_network' }
-      ],
+      links: new Map([['virbr1', ours('a')]]),
+      tables: [table('a'), { family: 'inet', name: 'filter', handle: 2, comment: null }],
       pidfiles: [{ network: 'a', pidfile: '/run/guestnet/a/dnsmasq.pid', state: 'ours' }]
     })
     expect(kinds(o)).toEqual(['kill-dnsmasq:a', 'delete-table:a', 'delete-bridge:a'])
+  })
+
+  it('finds a leftover bridge of this store by its mark even after its network was undefined', () => {
+    const o = obs({ interfaces: new Set(['virbr7']), links: new Map([['virbr7', ours('gone')]]) })
+    expect(kinds(o)).toEqual(['delete-bridge:gone'])
+  })
+
+  it("never touches another store's bridge or table, even of a network of the same name", () => {
+    const o = obs({
+      networks: [{ name: 'a', bridge: 'virbr1' }],
+      interfaces: new Set(['virbr1']),
+      links: new Map([['virbr1', { inGroup: true, alias: ownerMark(OTHER, 'a') }]]),
+      tables: [table('a', OTHER)]
+    })
+    const actions = decideReconcile(o, owner)
+    expect(actions.map((a) => a.kind)).toEqual(['leave', 'leave'])
+    expect(actions.map((a) => a.why).join(' ')).toMatch(new RegExp(`--root store ${OTHER}`))
   })
 
   it('never touches a bridge guestnet did not create, even if a network of ours names it', () => {
     const o = obs({
       networks: [{ name: 'default', bridge: 'virbr0' }],
       interfaces: new Set(['virbr0']),
-      groupBridges: new Set()
+      links: new Map([['virbr0', { inGroup: false, alias: null }]])
     })
     const actions = decideReconcile(o, owner)
     expect(actions).toHaveLength(1)
@@ -116,15 +147,15 @@ describe('decideReconcile', () => {
     expect(actions[0].why).toMatch(/guestnet did not create it/)
   })
 
-  it('never touches tables that are not guestnet_*', () => {
+  it('never touches tables that are not guestnet_*, or guestnet_* tables without our mark', () => {
     const o = obs({
       tables: [
-        { family: 'inet', name: 'filter' },
-        { family: 'ip', name: 'nat' },
-        { family: 'inet', name: 'libvirt_network' }
+        { family: 'inet', name: 'filter', handle: 1, comment: null },
+        { family: 'ip', name: 'nat', handle: 2, comment: null },
+        { family: 'inet', name: 'guestnet_x', handle: 3, comment: null }
       ]
     })
-    expect(kinds(o)).toEqual([])
+    expect(kinds(o)).toEqual(['leave:x'])
   })
 
   it('does not kill a process behind a reused pid, only drops the stale file', () => {
@@ -139,45 +170,49 @@ describe('decideReconcile', () => {
 
   it('leaves a journal from another namespace alone', () => {
     const o = obs({
-      journals: new Map([['a', { ok: true, journal: journal('a', 'virbr1', { nsId: 'net:[99]' }) }]]),
-      ledgerOwners: ['a']
+      journals: new Map([['a', { ok: true, record: record('a', 'virbr1', { nsId: 'net:[99]' }) }]]),
+      ledger: ledgerOf('a')
     })
     expect(kinds(o)).toEqual(['leave:a'])
   })
 
-  it('sets an unreadable journal aside and treats its pieces as leftovers', () => {
+  it('sets a journal that is not usable aside and treats its pieces as leftovers', () => {
     const o = obs({
+      networks: [{ name: 'a', bridge: 'virbr1' }],
       journals: new Map([['a', { ok: false, reason: 'not JSON' }]]),
-      tables: [{ family: 'inet', name: 'guestnet_a' }]
-    })
-    expect(kinds(o)).toEqual(['quarantine-journal:a', 'delete-table:a'])
-  })
-
-  it('drops a stale intent next to a complete journal (a crash between journal and intent removal)', () => {
-    const o = obs({
-      journals: new Map([['a', { ok: true, journal: journal('a', 'virbr1', { pidfile: null, tables: [] }) }]]),
-      intents: new Map([['a', { ok: true, journal: journal('a', 'virbr1', { kind: 'intent' }) }]]),
-      interfaces: new Set(['virbr1'])
-    })
-    expect(kinds(o)).toEqual(['keep:a', 'drop-intent:a'])
-  })
-
-  it('can be narrowed to one network (what start does before starting)', () => {
-    const o = obs({
-      tables: [
-        { family: 'inet', name: 'guestnet_a' },
-        { family: 'inet', name: 'guestnet_b' }
-      ]
-    })
-    expect(kinds(o, 'b')).toEqual(['delete-table:b'])
-  })
-
-  it('does not judge tables when they could not be listed', () => {
-    const o = obs({
-      journals: new Map([['a', { ok: true, journal: journal('a', 'virbr1', { pidfile: null }) }]]),
       interfaces: new Set(['virbr1']),
-      tables: null
+      links: new Map([['virbr1', ours('a')]]),
+      tables: [table('a')]
     })
-    expect(kinds(o)).toEqual(['keep:a'])
+    expect(kinds(o)).toEqual(['quarantine-journal:a', 'delete-table:a', 'delete-bridge:a'])
+  })
+
+  it('releases sysctls of this store only, for networks that no longer run', () => {
+    const o = obs({
+      ledger: {
+        ok: true,
+        owners: [
+          { store: SYSTEM_STORE, network: 'gone', bridge: 'virbr9' },
+          { store: OTHER, network: 'theirs', bridge: 'virbr8' }
+        ]
+      }
+    })
+    expect(kinds(o)).toEqual(['release-sysctls:gone'])
+  })
+
+  it('repairs a ledger that does not read, whatever network is asked about', () => {
+    const o = obs({ ledger: { ok: false, reason: 'not JSON' } })
+    expect(kinds(o)).toEqual(['repair-ledger:null'])
+    expect(kinds(o, 'a')).toEqual(['repair-ledger:null'])
+  })
+
+  it('narrows to one network', () => {
+    const o = obs({
+      journals: new Map([
+        ['a', { ok: true, record: record('a', 'virbr1') }],
+        ['b', { ok: true, record: record('b', 'virbr2') }]
+      ])
+    })
+    expect(kinds(o, 'b')).toEqual(['drop-journal:b'])
   })
 })

@@ -1,35 +1,35 @@
 /**
- * Reconcile, the pure half: from what the records say (journals, start intents, the sysctl
- * ledger, the defined networks) and what is really there (interfaces, nft tables, dnsmasq pid
- * files), decide what to repair. Only guestnet's own objects are ever acted on:
- *   - a journal or intent names it (we made it);
- *   - an nft table called `guestnet_*`;
- *   - a dnsmasq whose pid file is in our runtime directory and whose command line names it;
- *   - a bridge that one of our networks names AND that sits in guestnet's interface group
- *     (every bridge guestnet creates joins it). A same-named bridge outside the group is someone
- *     else's (libvirt's virbr0, say): reported and left alone.
+ * Reconcile, the pure half: from what the records say (journals, start intents, the namespace's
+ * sysctl ledger) and what is really there (interfaces and their owner marks, nft tables and their
+ * comments, dnsmasq pid files), decide what to repair. Only this store's own objects are ever acted
+ * on: a bridge in guestnet's interface group whose alias is this store's mark for a network, an nft
+ * table whose comment is, a dnsmasq that is the one of our pid file. Another store's objects, or
+ * objects without guestnet's mark (libvirt's virbr0), are reported by owner and left alone.
  */
-import type { Journal, NftTableRef } from '../state/journal'
+import type { NftTableRef } from '../../core/model/plan'
+import type { NetworkRecord } from '../../core/plan/network-record'
+import { describeOwner, networkOfMark, ownerMark, storeOfMark } from '../../core/store/store-id'
+import type { RecordState } from '../state/journal'
+import type { LinkMark, TableMark } from '../state/live-state'
 import { isGuestnetTable, tableKey } from '../state/live-state'
-
-import type { RecordState } from '../state/journal-file'
-
-export type { RecordState } from '../state/journal-file'
+import type { LedgerOwner } from '../state/sysctl-ledger'
 
 export interface ReconcileObservation {
+  /** This request's store (core/store/store-id.ts). */
+  store: string
   /** Defined (valid) networks and their bridge names. */
   networks: ReadonlyArray<{ name: string; bridge: string | null }>
   journals: ReadonlyMap<string, RecordState>
   intents: ReadonlyMap<string, RecordState>
   interfaces: ReadonlySet<string>
-  /** Interfaces in guestnet's interface group. */
-  groupBridges: ReadonlySet<string>
-  /** Every nft table in the namespace; null when they could not be listed. */
-  tables: readonly NftTableRef[] | null
+  /** The group and owner mark of interfaces that matter: guestnet's group, records' and networks' bridges. */
+  links: ReadonlyMap<string, LinkMark>
+  /** Every nft table in the namespace with its comment; null when they could not be listed. */
+  tables: readonly TableMark[] | null
   /** Pid files found as `<runtimeDir>/NAME/dnsmasq.pid`, with what runs behind them. */
   pidfiles: ReadonlyArray<{ network: string; pidfile: string; state: 'none' | 'dead' | 'ours' | 'foreign' }>
-  /** Networks the sysctl ledger lists as owners. */
-  ledgerOwners: readonly string[]
+  /** The namespace's ledger: its owners, or why it does not read. */
+  ledger: { ok: true; owners: readonly LedgerOwner[] } | { ok: false; reason: string }
   /** Networks with a runtime directory (`<runtimeDir>/NAME/`). */
   networkDirs: readonly string[]
   nsId: string | null
@@ -44,9 +44,10 @@ export type ReconcileAction =
   | { kind: 'rollback-intent'; network: string; why: string }
   | { kind: 'kill-dnsmasq'; network: string; pidfile: string; why: string }
   | { kind: 'remove-pidfile'; network: string; pidfile: string; why: string }
-  | { kind: 'delete-table'; network: string | null; table: NftTableRef; why: string }
+  | { kind: 'delete-table'; network: string; table: NftTableRef; why: string }
   | { kind: 'delete-bridge'; network: string; bridge: string; why: string }
-  | { kind: 'release-sysctls'; network: string; why: string }
+  | { kind: 'release-sysctls'; network: string; bridge: string; why: string }
+  | { kind: 'repair-ledger'; network: null; why: string }
   | { kind: 'remove-network-dir'; network: string; why: string }
   | { kind: 'leave'; network: string | null; why: string }
 
@@ -55,50 +56,53 @@ export interface PieceCheck {
   missing: string[]
 }
 
-/** Which of a journal's pieces are present. */
-export function checkPieces(j: Journal, o: ReconcileObservation): PieceCheck {
+/** Is this link the bridge guestnet made for `network` of `store`? */
+function isOurBridge(link: LinkMark | undefined, store: string, network: string): boolean {
+  return link !== undefined && link.inGroup && link.alias === ownerMark(store, network)
+}
+
+/** Which of a record's pieces are present (and this network's). */
+export function checkPieces(r: NetworkRecord, o: ReconcileObservation): PieceCheck {
   const present: string[] = []
   const missing: string[] = []
-  ;(o.interfaces.has(j.bridge) ? present : missing).push(`bridge ${j.bridge}`)
-  if (o.tables !== null) {
-    const have = new Set(o.tables.map(tableKey))
-    for (const t of j.tables) (have.has(tableKey(t)) ? present : missing).push(`table ${tableKey(t)}`)
+  if (r.bridge !== null) {
+    ;(isOurBridge(o.links.get(r.bridge), o.store, r.network) ? present : missing).push(`bridge ${r.bridge}`)
   }
-  if (j.pidfile !== null) {
-    const p = o.pidfiles.find((x) => x.pidfile === j.pidfile)
+  if (o.tables !== null) {
+    const mark = ownerMark(o.store, r.network)
+    for (const t of r.tables) {
+      const there = o.tables.some((m) => tableKey(m) === tableKey(t) && m.comment === mark)
+      ;(there ? present : missing).push(`table ${tableKey(t)}`)
+    }
+  }
+  if (r.dnsmasq !== null) {
+    const p = o.pidfiles.find((x) => x.network === r.network)
     ;(p?.state === 'ours' ? present : missing).push('dnsmasq')
   }
   return { present, missing }
 }
 
-/** The network an nft table belongs to, by guestnet's table naming (core/plan/nft-names.ts). */
+/** The network an nft table of this store belongs to, from its name (core/plan/nft-names.ts). */
 export type TableOwner = (table: NftTableRef) => string | null
 
 export function decideReconcile(o: ReconcileObservation, tableOwner: TableOwner, only?: string): ReconcileAction[] {
   const actions: ReconcileAction[] = []
-  /** Networks whose pieces a journal or intent accounts for (kept, or torn down from the record). */
+  /** Networks whose pieces a record accounts for (kept, or torn down from the record). */
   const covered = new Set<string>()
   const running = new Set<string>()
-  const coveredTables = new Set<string>()
-  const coveredBridges = new Set<string>()
   /** Networks whose record is replayed (their sysctls are released as part of it). */
   const replayed = new Set<string>()
-  const cover = (j: Journal): void => {
-    covered.add(j.network)
-    coveredBridges.add(j.bridge)
-    for (const t of j.tables) coveredTables.add(tableKey(t))
-  }
 
   for (const [network, rec] of o.journals) {
     if (!rec.ok) {
       actions.push({
         kind: 'quarantine-journal',
         network,
-        why: `journal unreadable (${rec.reason}): set aside; its pieces are cleaned up as leftovers`
+        why: `journal not usable (${rec.reason}): set aside; this store's pieces are cleaned up as leftovers`
       })
       continue
     }
-    const j = rec.journal
+    const j = rec.record
     if (j.nsId !== null && o.nsId !== null && j.nsId !== o.nsId) {
       covered.add(network)
       running.add(network)
@@ -109,7 +113,7 @@ export function decideReconcile(o: ReconcileObservation, tableOwner: TableOwner,
       })
       continue
     }
-    cover(j)
+    covered.add(network)
     const { present, missing } = checkPieces(j, o)
     if (missing.length === 0) {
       running.add(network)
@@ -117,6 +121,7 @@ export function decideReconcile(o: ReconcileObservation, tableOwner: TableOwner,
       if (o.intents.has(network))
         actions.push({ kind: 'drop-intent', network, why: 'a start intent left next to a complete journal' })
     } else if (present.length === 0) {
+      replayed.add(network)
       actions.push({
         kind: 'drop-journal',
         network,
@@ -141,11 +146,11 @@ export function decideReconcile(o: ReconcileObservation, tableOwner: TableOwner,
       actions.push({
         kind: 'drop-intent',
         network,
-        why: `start intent unreadable (${rec.reason}); its pieces are cleaned up as leftovers`
+        why: `start intent not usable (${rec.reason}); this store's pieces are cleaned up as leftovers`
       })
       continue
     }
-    cover(rec.journal)
+    covered.add(network)
     replayed.add(network)
     actions.push({
       kind: 'rollback-intent',
@@ -180,38 +185,80 @@ export function decideReconcile(o: ReconcileObservation, tableOwner: TableOwner,
   }
 
   for (const t of o.tables ?? []) {
-    if (!isGuestnetTable(t) || coveredTables.has(tableKey(t))) continue
+    if (!isGuestnetTable(t)) continue
     const network = tableOwner(t)
-    if (network !== null && covered.has(network)) continue
-    actions.push({ kind: 'delete-table', network, table: t, why: `nft table ${tableKey(t)} with no journal` })
-  }
-
-  for (const n of o.networks) {
-    if (n.bridge === null || covered.has(n.name) || coveredBridges.has(n.bridge) || !o.interfaces.has(n.bridge))
-      continue
-    if (o.groupBridges.has(n.bridge)) {
+    if (network === null || covered.has(network)) continue
+    if (t.comment === ownerMark(o.store, network)) {
       actions.push({
-        kind: 'delete-bridge',
-        network: n.name,
-        bridge: n.bridge,
-        why: `bridge ${n.bridge} of network ${n.name} (guestnet's interface group) with no journal`
+        kind: 'delete-table',
+        network,
+        table: { family: t.family, name: t.name },
+        why: `nft table ${tableKey(t)} with no journal`
       })
     } else {
       actions.push({
         kind: 'leave',
-        network: n.name,
-        why: `bridge ${n.bridge} exists but guestnet did not create it (not in guestnet's interface group): left alone`
+        network,
+        why: `nft table ${tableKey(t)} is not this store's (${describeOwner(t.comment, o.store)}): left alone`
       })
     }
   }
 
-  for (const owner of new Set(o.ledgerOwners)) {
-    if (!running.has(owner) && !replayed.has(owner))
-      actions.push({
-        kind: 'release-sysctls',
-        network: owner,
-        why: 'sysctls still recorded for a network that is not running'
-      })
+  // Bridges: one in guestnet's group with this store's mark and no record is a leftover of the
+  // network the mark names; any other bridge a network of ours names is said to be someone else's.
+  const byName = new Map(o.networks.map((n) => [n.bridge, n.name]))
+  for (const [ifname, link] of o.links) {
+    if (!o.interfaces.has(ifname)) continue
+    if (link.inGroup && storeOfMark(link.alias) === o.store) {
+      const network = networkOfMark(link.alias)
+      if (network !== null && covered.has(network)) continue
+      if (network === null || link.alias !== ownerMark(o.store, network)) {
+        actions.push({
+          kind: 'leave',
+          network: null,
+          why: `bridge ${ifname} bears a mark of this store that names no network (${link.alias}): left alone`
+        })
+      } else {
+        actions.push({
+          kind: 'delete-bridge',
+          network,
+          bridge: ifname,
+          why: `bridge ${ifname} of network ${network} with no journal`
+        })
+      }
+      continue
+    }
+    const network = byName.get(ifname)
+    if (network === undefined || covered.has(network)) continue
+    actions.push({
+      kind: 'leave',
+      network,
+      why: link.inGroup
+        ? `bridge ${ifname} belongs to ${describeOwner(link.alias, o.store)}: left alone`
+        : `bridge ${ifname} exists but guestnet did not create it (not in guestnet's interface group): left alone`
+    })
+  }
+
+  if (!o.ledger.ok) {
+    actions.push({
+      kind: 'repair-ledger',
+      network: null,
+      why: `the sysctl ledger does not read (${o.ledger.reason}): set aside and rebuilt`
+    })
+  } else {
+    const seen = new Set<string>()
+    for (const owner of o.ledger.owners) {
+      if (owner.store !== o.store || seen.has(owner.network)) continue
+      seen.add(owner.network)
+      if (!running.has(owner.network) && !replayed.has(owner.network)) {
+        actions.push({
+          kind: 'release-sysctls',
+          network: owner.network,
+          bridge: owner.bridge,
+          why: 'sysctls still recorded for a network that is not running'
+        })
+      }
+    }
   }
 
   for (const d of o.networkDirs) {
@@ -219,5 +266,5 @@ export function decideReconcile(o: ReconcileObservation, tableOwner: TableOwner,
       actions.push({ kind: 'remove-network-dir', network: d, why: 'generated files of a network that is not running' })
   }
 
-  return only === undefined ? actions : actions.filter((a) => a.network === only)
+  return only === undefined ? actions : actions.filter((a) => a.network === only || a.kind === 'repair-ledger')
 }

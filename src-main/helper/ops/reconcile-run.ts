@@ -1,17 +1,21 @@
 /** Reconcile, the acting half: observe, decide (reconcile-decide.ts), repair, report. */
-import { readdirSync, renameSync } from 'node:fs'
+import { readdirSync, readFileSync, renameSync } from 'node:fs'
 
 import type { NetworkDef } from '../../core/model/network'
+import type { NftTableRef } from '../../core/model/plan'
+import { ARTIFACT_KEYS, artifactPath, undoBridge, undoTable } from '../../core/plan/build-plan'
 import { networkPaths } from '../../core/plan/network-paths'
 import { decodeNftName, NFT_TABLE_PREFIX } from '../../core/plan/nft-names'
+import { sysctlFile } from '../../core/plan/sysctl-keys'
+import { readTextNoFollow, removePathSync, UnsafePathError, writeFileAtomicSync } from '../../store/safe-fs'
 import { checkNetworkName } from '../policy'
 import { killPidfile } from '../run/dnsmasq-process'
-import { readTextNoFollow, removePathSync } from '../../store/safe-fs'
-import type { NftTableRef } from '../state/journal'
-import type { RecordState } from '../state/journal-file'
-import { readRecord } from '../state/journal-file'
+import type { RecordState } from '../state/journal'
+import { readRecord } from '../state/journal'
+import type { LinkMark } from '../state/live-state'
 import { tableKey } from '../state/live-state'
-import { parseLedger } from '../state/sysctl-ledger'
+import type { LedgerOwner } from '../state/sysctl-ledger'
+import { formatLedger, parseLedger, rebuildLedger } from '../state/sysctl-ledger'
 import type { OpsDeps } from './deps'
 import type { ReconcileAction, ReconcileObservation } from './reconcile-decide'
 import { decideReconcile } from './reconcile-decide'
@@ -32,7 +36,7 @@ export interface ReconcileReport {
   /** One line per repair done (empty: nothing to repair). */
   repaired: string[]
   failed: string[]
-  /** Things found and deliberately left alone (not guestnet's, or another namespace's). */
+  /** Things found and deliberately left alone (not this store's, or another namespace's). */
   left: string[]
 }
 
@@ -49,12 +53,25 @@ function listRuntime(dir: string): { files: string[]; dirs: string[] } {
   try {
     const entries = readdirSync(dir, { withFileTypes: true })
     return {
-      files: entries.filter((e) => e.isFile()).map((e) => e.name),
+      files: entries.filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name),
       dirs: entries.filter((e) => e.isDirectory()).map((e) => e.name)
     }
   } catch {
     return { files: [], dirs: [] }
   }
+}
+
+function readLedgerState(file: string): ReconcileObservation['ledger'] {
+  let text: string | null
+  try {
+    text = readTextNoFollow(file, 1024 * 1024)
+  } catch (e) {
+    if (e instanceof UnsafePathError) return { ok: false, reason: e.message }
+    throw e
+  }
+  if (text === null) return { ok: true, owners: [] }
+  const parsed = parseLedger(text)
+  return parsed.ok ? { ok: true, owners: Object.values(parsed.ledger).flatMap((e) => e.owners) } : parsed
 }
 
 export async function observe(deps: OpsDeps, defs: readonly NetworkDef[]): Promise<ReconcileObservation> {
@@ -67,29 +84,44 @@ export async function observe(deps: OpsDeps, defs: readonly NetworkDef[]): Promi
     const intent = /^\.(.+)\.starting\.json$/.exec(f)
     const name = intent ? intent[1] : f.endsWith('.json') && !f.startsWith('.') ? f.slice(0, -5) : null
     if (name === null || checkNetworkName(name)) continue
-    const rec = readRecord(`${runtimeDir}/${f}`)
+    const rec = readRecord(`${runtimeDir}/${f}`, { network: name, store: deps.store })
     if (rec) (intent ? intents : journals).set(name, rec)
   }
   const networkDirs = dirs.filter((d) => !checkNetworkName(d))
   const pidfiles = networkDirs.flatMap((network) => {
     const pidfile = networkPaths(paths.plan, network).pidfile
-    if (readTextNoFollow(pidfile) === null) return []
+    let exists: boolean
+    try {
+      exists = readTextNoFollow(pidfile, 64) !== null
+    } catch {
+      exists = true
+    }
+    if (!exists) return []
     return [{ network, pidfile, state: deps.inspectPidfile(pidfile).state }]
   })
-  const [tables, groupBridges] = await Promise.all([
-    deps.tables().catch(() => null),
+  const [tables, group] = await Promise.all([
+    deps.tableMarks().catch(() => null),
     deps.groupBridges().catch(() => new Set<string>())
   ])
-  const ledger = parseLedger(readTextNoFollow(paths.ledgerFile) ?? '{}')
+  const names = new Set<string>(group)
+  for (const d of defs) if (d.bridge?.name) names.add(d.bridge.name)
+  for (const rec of [...journals.values(), ...intents.values()])
+    if (rec.ok && rec.record.bridge) names.add(rec.record.bridge)
+  const links = new Map<string, LinkMark>()
+  for (const n of names) {
+    const mark = deps.linkMark(n)
+    if (mark) links.set(n, mark)
+  }
   return {
+    store: deps.store,
     networks: defs.map((d) => ({ name: d.name, bridge: d.bridge?.name ?? null })),
     journals,
     intents,
     interfaces: deps.interfaces(),
-    groupBridges,
+    links,
     tables,
     pidfiles,
-    ledgerOwners: Object.values(ledger).flatMap((e) => e.owners),
+    ledger: readLedgerState(paths.ledgerFile(deps.nsId)),
     networkDirs,
     nsId: deps.nsId
   }
@@ -97,9 +129,30 @@ export async function observe(deps: OpsDeps, defs: readonly NetworkDef[]): Promi
 
 function removeGeneratedFiles(network: string, deps: OpsDeps): void {
   const p = networkPaths(deps.paths.plan, network)
-  for (const f of [p.dnsmasqConf, p.hostsfile, p.addnhosts, p.ruleset, p.pidfile, p.ipBatch, p.ip6Batch])
-    removePathSync(f)
+  for (const k of ARTIFACT_KEYS) removePathSync(artifactPath(p, k))
+  removePathSync(p.pidfile)
   removeNetworkDir(network, deps)
+}
+
+/** The ledger set aside and rebuilt from what runs: this store's running networks' keys, originals unknown. */
+function repairLedger(o: ReconcileObservation, deps: OpsDeps): void {
+  const file = deps.paths.ledgerFile(deps.nsId)
+  renameSync(file, `${file}.broken-${deps.now().getTime()}`)
+  const running: Array<{ owner: LedgerOwner; keys: string[] }> = []
+  for (const [network, rec] of o.journals) {
+    if (rec.ok && rec.record.bridge !== null && rec.record.sysctls.length > 0) {
+      running.push({ owner: { store: deps.store, network, bridge: rec.record.bridge }, keys: rec.record.sysctls })
+    }
+  }
+  const read = (key: string): string | null => {
+    try {
+      return readFileSync(sysctlFile('/proc/sys', key), 'utf8')
+    } catch {
+      return null
+    }
+  }
+  const ledger = rebuildLedger(running, read)
+  if (Object.keys(ledger).length > 0) writeFileAtomicSync(file, formatLedger(ledger), 0o644)
 }
 
 async function act(a: ReconcileAction, o: ReconcileObservation, deps: OpsDeps): Promise<void> {
@@ -111,9 +164,12 @@ async function act(a: ReconcileAction, o: ReconcileObservation, deps: OpsDeps): 
     case 'drop-intent':
       removePathSync(paths.intent(a.network))
       return
-    case 'drop-journal':
+    case 'drop-journal': {
+      const rec = o.journals.get(a.network)
+      if (rec?.ok) await releaseAllSysctls(a.network, rec.record.bridge, deps)
       removePathSync(paths.journal(a.network))
       return
+    }
     case 'quarantine-journal':
       renameSync(paths.journal(a.network), `${paths.plan.runtimeDir}/.${a.network}.json.broken-${deps.now().getTime()}`)
       return
@@ -121,7 +177,7 @@ async function act(a: ReconcileAction, o: ReconcileObservation, deps: OpsDeps): 
     case 'rollback-intent': {
       const rec = (a.kind === 'teardown-journal' ? o.journals : o.intents).get(a.network)
       if (!rec?.ok) return
-      const report = await teardown(rec.journal, deps)
+      const report = await teardown(rec.record, deps)
       if (report.remaining.length > 0)
         throw new Error(`still present after the undo: ${report.remaining.join(', ')} (${report.errors.join('; ')})`)
       removePathSync(a.kind === 'teardown-journal' ? paths.journal(a.network) : paths.intent(a.network))
@@ -134,16 +190,19 @@ async function act(a: ReconcileAction, o: ReconcileObservation, deps: OpsDeps): 
       removePathSync(a.pidfile)
       return
     case 'delete-table':
-      await deps.runnerFor(a.network ?? 'reconcile').run(['nft', 'delete', 'table', a.table.family, a.table.name])
+      await deps.runnerFor(a.network, { bridge: null }).run(undoTable(a.table))
       return
     case 'delete-bridge':
-      await deps.runnerFor(a.network).run(['ip', 'link', 'del', a.bridge])
+      await deps.runnerFor(a.network, { bridge: a.bridge }).run(undoBridge(a.bridge))
       return
     case 'release-sysctls': {
-      const errors = await releaseAllSysctls(a.network, deps)
+      const errors = await releaseAllSysctls(a.network, a.bridge, deps)
       if (errors.length > 0) throw new Error(errors.join('; '))
       return
     }
+    case 'repair-ledger':
+      repairLedger(o, deps)
+      return
     case 'remove-network-dir':
       removeGeneratedFiles(a.network, deps)
       return

@@ -12,17 +12,19 @@ import { canonicalIp } from '../../core/net/ip'
 import { buildPlan } from '../../core/plan/build-plan'
 import { detectDnsmasqUser } from '../../core/plan/dnsmasq-user'
 import { networkPaths } from '../../core/plan/network-paths'
-import { nftTableName } from '../../core/plan/nft-names'
 import { applyPlan, messageOf } from '../apply-plan'
 import { HelperError } from '../../contract/helper-protocol'
 import { readPidfile } from '../run/dnsmasq-process'
 import { execProgram } from '../run/exec-program'
-import { readTextNoFollow, removePathSync, writeFileAtomicSync } from '../../store/safe-fs'
-import { formatJournal } from '../state/journal'
-import { readRecord } from '../state/journal-file'
+import type { ArtifactKey } from '../../core/plan/build-plan'
+import { ARTIFACT_KEYS, artifactPath } from '../../core/plan/build-plan'
+import type { BridgeAddress } from '../../core/plan/renumber-steps'
+import { renumberSteps } from '../../core/plan/renumber-steps'
+import { ownerMark, describeOwner } from '../../core/store/store-id'
+import { readTextOrNull, removePathSync } from '../../store/safe-fs'
+import { processStartTime } from '../run/dnsmasq-process'
+import { readRecord, writeRecord } from '../state/journal'
 import type { OpsDeps } from './deps'
-import type { BridgeAddress } from './renumber-steps'
-import { artifactPath, renumberSteps } from './renumber-steps'
 
 export interface LiveRenumberInput {
   oldDef: NetworkDef
@@ -77,7 +79,7 @@ function addressesOf(def: NetworkDef, family: 4 | 6): BridgeAddress[] {
 export async function renumberLive(input: LiveRenumberInput): Promise<{ dnsmasqPid: number | null }> {
   const { deps, oldDef, newDef, family } = input
   const name = newDef.name
-  const record = readRecord(deps.paths.journal(name))
+  const record = readRecord(deps.paths.journal(name), { network: name, store: deps.store })
   if (!record || !record.ok) {
     throw new HelperError(
       'NOT_ACTIVE',
@@ -85,8 +87,10 @@ export async function renumberLive(input: LiveRenumberInput): Promise<{ dnsmasqP
       { fix: 'run guestnet reconcile, then renumber again' }
     )
   }
-  const bridge = record.journal.bridge
-  if (bridge !== newDef.bridge?.name || !deps.interfaces().has(bridge)) {
+  const bridge = record.record.bridge
+  const owner = ownerMark(deps.store, name)
+  const link = bridge === null ? null : deps.linkMark(bridge)
+  if (bridge === null || bridge !== newDef.bridge?.name || link === null || !link.inGroup || link.alias !== owner) {
     throw new HelperError(
       'NOT_ACTIVE',
       `network ${name}'s bridge ${bridge} is not there (or not the one its definition names)`,
@@ -96,13 +100,34 @@ export async function renumberLive(input: LiveRenumberInput): Promise<{ dnsmasqP
     )
   }
   const user = dnsmasqUser()
-  const oldPlan = buildPlan(oldDef, { paths: deps.paths.plan, hostFacts: input.facts, dnsmasqUser: user })
-  const newPlan = buildPlan(newDef, { paths: deps.paths.plan, hostFacts: input.facts, dnsmasqUser: user })
+  const oldPlan = buildPlan(oldDef, { paths: deps.paths.plan, hostFacts: input.facts, dnsmasqUser: user, owner })
+  const newPlan = buildPlan(newDef, { paths: deps.paths.plan, hostFacts: input.facts, dnsmasqUser: user, owner })
   const np = networkPaths(deps.paths.plan, name)
   const oldFiles: Record<string, string | null> = {}
   for (const key of Object.keys(newPlan.artifacts)) {
-    const path = artifactPath(np, key)
-    oldFiles[key] = path === null ? null : readTextNoFollow(path)
+    if ((ARTIFACT_KEYS as readonly string[]).includes(key))
+      oldFiles[key] = readTextOrNull(artifactPath(np, key as ArtifactKey))
+  }
+  // The tables to replace must be this network's own (their comment): the replace deletes them.
+  if (newPlan.tables.length > 0) {
+    const marks = await deps.tableMarks()
+    for (const t of newPlan.tables) {
+      const there = marks.find((m) => m.family === t.family && m.name === t.name)
+      if (there && there.comment !== owner) {
+        throw new HelperError(
+          'FOREIGN_OBJECT',
+          `table ${t.family} ${t.name} belongs to ${describeOwner(there.comment, deps.store)}`,
+          {
+            fix: 'guestnet reconcile shows it; stop and start the network instead'
+          }
+        )
+      }
+      if (!there) {
+        throw new HelperError('NOT_ACTIVE', `network ${name}'s table ${t.family} ${t.name} is not there`, {
+          fix: 'run guestnet reconcile (or stop and start the network), then renumber again'
+        })
+      }
+    }
   }
   for (const key of CHECKED_ARTIFACTS) {
     if (oldPlan.artifacts[key] !== undefined && oldFiles[key] !== oldPlan.artifacts[key]) {
@@ -124,7 +149,7 @@ export async function renumberLive(input: LiveRenumberInput): Promise<{ dnsmasqP
     paths: np,
     newArtifacts: newPlan.artifacts,
     oldFiles,
-    table: newPlan.nftRuleset ? nftTableName(name) : null,
+    tables: newPlan.tables,
     dnsmasq: newPlan.steps.some((s) => s.id === 'dnsmasq')
   })
   deps.checkPrograms([
@@ -136,18 +161,20 @@ export async function renumberLive(input: LiveRenumberInput): Promise<{ dnsmasqP
     )
   ])
 
-  const out = await applyPlan(plan.steps, deps.runnerFor(name, plan.artifacts), {
+  const out = await applyPlan(plan.steps, deps.runnerFor(name, { artifacts: plan.artifacts, bridge }), {
     network: name,
     onEvent: (e) => deps.emit(e),
     shouldStop: () => deps.shouldStop(),
     ...(deps.afterStep ? { afterStep: deps.afterStep } : {})
   })
   for (const f of plan.scratch) removePathSync(f)
-  if (out.ok) {
-    const pid = readPidfile(np.pidfile)
-    writeFileAtomicSync(deps.paths.journal(name), formatJournal({ ...record.journal, dnsmasqPid: pid }))
-    return { dnsmasqPid: pid }
+  // Done or rolled back, dnsmasq was started again: the journal names the one that runs now.
+  const pid = readPidfile(np.pidfile)
+  if (record.record.dnsmasq !== null) {
+    const dnsmasq = { pid, startTime: pid === null ? null : processStartTime(pid) }
+    writeRecord(deps.paths.journal(name), { ...record.record, dnsmasq })
   }
+  if (out.ok) return { dnsmasqPid: pid }
   const tail = out.leftSomething
     ? '; some rollback commands failed too (see rollbackErrors): run guestnet reconcile'
     : '; the network runs as before'

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -9,7 +9,8 @@ import type { CommandRunner } from '../apply-plan'
 import { HelperError } from '../../contract/helper-protocol'
 import type { HelperPaths } from '../../core/store/helper-paths'
 import { helperPaths } from '../../core/store/helper-paths'
-import { parseJournal } from '../state/journal'
+import { parseRecord, undoOfRecord } from '../../core/plan/network-record'
+import { SYSTEM_STORE } from '../../core/store/store-id'
 import type { OpsDeps } from './deps'
 import { applyStart } from './start-network'
 import { teardown } from './teardown'
@@ -26,20 +27,30 @@ function plan(): Plan {
   return {
     network: 'n1',
     bridge: 'gnbr1',
+    owner: 'guestnet:system:n1',
+    tables: [{ family: 'inet', name: 'guestnet_n1' }],
     steps: [
       { id: 'files', title: 'f', apply: [['ip', 'write']], rollback: [['ip', 'unwrite']] },
-      { id: 'bridge', title: 'b', apply: [['ip', 'link', 'add', 'gnbr1']], rollback: [['ip', 'link', 'del', 'gnbr1']] },
+      {
+        id: 'bridge',
+        title: 'b',
+        apply: [['ip', 'link', 'add', 'gnbr1']],
+        rollback: [['@delete-bridge', 'gnbr1']],
+        after: ['files']
+      },
       {
         id: 'firewall',
         title: 'fw',
         apply: [['nft', '-f', `${dir}/ruleset.nft`]],
-        rollback: [['nft', 'delete', 'table', 'inet', 'guestnet_n1']]
+        rollback: [['@delete-table', 'inet', 'guestnet_n1']],
+        after: ['files']
       },
       {
         id: 'dnsmasq',
         title: 'd',
         apply: [['dnsmasq', `--conf-file=${dir}/dnsmasq.conf`]],
-        rollback: [['@kill-pidfile', `${dir}/dnsmasq.pid`]]
+        rollback: [['@kill-dnsmasq', `${dir}/dnsmasq.pid`]],
+        after: ['files', 'bridge']
       }
     ],
     artifacts: {},
@@ -60,9 +71,13 @@ function deps(patch: Partial<OpsDeps> = {}): OpsDeps {
   }
   return {
     paths,
+    store: SYSTEM_STORE,
     runnerFor: () => runner,
     interfaces: () => new Set(['lo']),
+    linkMark: () => null,
     tables: async () => [],
+    tableMarks: async () => [],
+    note: () => undefined,
     groupBridges: async () => new Set(),
     inspectPidfile: () => ({ state: 'none' }),
     checkPrograms: () => undefined,
@@ -78,6 +93,9 @@ function deps(patch: Partial<OpsDeps> = {}): OpsDeps {
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'gn-start-'))
   paths = helperPaths(root, undefined)
+  // run-request.ts makes these before any verb runs.
+  mkdirSync(paths.plan.runtimeDir, { recursive: true })
+  mkdirSync(paths.plan.stateDir, { recursive: true })
   calls = []
   journalSeen = []
   failOn = null
@@ -89,19 +107,21 @@ describe('applyStart', () => {
     const v = await applyStart(plan(), 'uuid-1', deps())
     expect(v).toMatchObject({ network: 'n1', bridge: 'gnbr1', state: 'active', alreadyActive: false })
     expect(journalSeen.every((seen) => !seen)).toBe(true)
-    const j = parseJournal(readFileSync(paths.journal('n1'), 'utf8'))
+    const j = parseRecord(readFileSync(paths.journal('n1'), 'utf8'), { network: 'n1', store: SYSTEM_STORE })
     expect(j.ok).toBe(true)
     if (!j.ok) return
-    expect(j.journal.undo.map((u) => u.step)).toEqual(['dnsmasq', 'firewall', 'bridge', 'files'])
-    expect(j.journal.tables).toEqual([{ family: 'inet', name: 'guestnet_n1' }])
-    expect(j.journal.uuid).toBe('uuid-1')
+    // Facts only: the undo is derived from them, never stored.
+    expect(Object.keys(j.record)).not.toContain('undo')
+    expect(undoOfRecord(j.record, paths.plan).map((u) => u.step)).toEqual(['dnsmasq', 'firewall', 'bridge', 'files'])
+    expect(j.record).toMatchObject({ kind: 'journal', store: 'system', bridge: 'gnbr1', uuid: 'uuid-1' })
+    expect(j.record.tables).toEqual([{ family: 'inet', name: 'guestnet_n1' }])
     expect(existsSync(paths.intent('n1'))).toBe(false)
   })
 
   it('writes the intent before the first step', async () => {
     let intentAtFirstStep = false
     const d = deps()
-    const inner = d.runnerFor('n1')
+    const inner = d.runnerFor('n1', { bridge: 'gnbr1' })
     await applyStart(plan(), null, {
       ...d,
       runnerFor: () => ({
@@ -132,7 +152,7 @@ describe('applyStart', () => {
 
   function failingUndo(undo: string): OpsDeps {
     const d = deps()
-    const inner = d.runnerFor('n1')
+    const inner = d.runnerFor('n1', { bridge: 'gnbr1' })
     return {
       ...d,
       runnerFor: () => ({
@@ -146,7 +166,7 @@ describe('applyStart', () => {
 
   it('keeps the intent when undoing a completed step fails too, and reports both', async () => {
     failOn = `nft -f ${paths.plan.runtimeDir}/n1/ruleset.nft`
-    const err = await applyStart(plan(), null, failingUndo('ip link del gnbr1')).then(
+    const err = await applyStart(plan(), null, failingUndo('@delete-bridge gnbr1')).then(
       () => {
         throw new Error('expected a failure')
       },
@@ -154,20 +174,20 @@ describe('applyStart', () => {
     )
     expect(err.message).toContain(`boom: ${failOn}`)
     expect(err.message).toContain('run guestnet reconcile')
-    expect(err.rollbackErrors).toEqual(['bridge: ip link del gnbr1: cannot delete'])
+    expect(err.rollbackErrors).toEqual(['bridge: @delete-bridge gnbr1: cannot delete'])
     expect(existsSync(paths.intent('n1'))).toBe(true)
     expect(existsSync(paths.journal('n1'))).toBe(false)
   })
 
   it('drops the intent when only the failed step’s own undo fails (it may never have made its piece)', async () => {
     failOn = `nft -f ${paths.plan.runtimeDir}/n1/ruleset.nft`
-    const err = await applyStart(plan(), null, failingUndo('nft delete table inet guestnet_n1')).then(
+    const err = await applyStart(plan(), null, failingUndo('@delete-table inet guestnet_n1')).then(
       () => {
         throw new Error('expected a failure')
       },
       (e: unknown) => e as HelperError
     )
-    expect(err.rollbackErrors).toEqual(['firewall: nft delete table inet guestnet_n1: cannot delete'])
+    expect(err.rollbackErrors).toEqual(['firewall: @delete-table inet guestnet_n1: cannot delete'])
     expect(existsSync(paths.intent('n1'))).toBe(false)
   })
 
@@ -221,13 +241,13 @@ describe('applyStart', () => {
       (e: unknown) => e as HelperError
     )
     expect(err.code).toBe('INTERRUPTED')
-    // The firewall loads alongside the bridge (START_AFTER), so it was running when the signal came.
+    // The firewall loads alongside the bridge (its step's `after`), so it was running when the signal came.
     expect(calls).toEqual([
       'ip write',
       'ip link add gnbr1',
       `nft -f ${paths.plan.runtimeDir}/n1/ruleset.nft`,
-      'nft delete table inet guestnet_n1',
-      'ip link del gnbr1',
+      '@delete-table inet guestnet_n1',
+      '@delete-bridge gnbr1',
       'ip unwrite'
     ])
     expect(existsSync(paths.journal('n1'))).toBe(false)
@@ -236,27 +256,29 @@ describe('applyStart', () => {
   it('stop (teardown) replays the journal in order', async () => {
     await applyStart(plan(), null, deps())
     calls = []
-    const j = parseJournal(readFileSync(paths.journal('n1'), 'utf8'))
+    const j = parseRecord(readFileSync(paths.journal('n1'), 'utf8'), { network: 'n1', store: SYSTEM_STORE })
     if (!j.ok) throw new Error(j.reason)
-    const report = await teardown(j.journal, deps())
+    const report = await teardown(j.record, deps())
     expect(report).toEqual({ errors: [], remaining: [] })
-    expect(calls).toEqual([
-      `@kill-pidfile ${paths.plan.runtimeDir}/n1/dnsmasq.pid`,
-      'nft delete table inet guestnet_n1',
-      'ip link del gnbr1',
-      'ip unwrite'
+    const dir = `${paths.plan.runtimeDir}/n1`
+    expect(calls.slice(0, 4)).toEqual([
+      `@kill-dnsmasq ${dir}/dnsmasq.pid`,
+      `@remove ${dir}/dnsmasq.pid`,
+      '@delete-table inet guestnet_n1',
+      '@delete-bridge gnbr1'
     ])
+    expect(calls.slice(4)).toContain(`@remove ${dir}/ruleset.nft`)
   })
 
   it('stop counts a piece that was already gone as done, and reports one that stays', async () => {
     await applyStart(plan(), null, deps())
-    const j = parseJournal(readFileSync(paths.journal('n1'), 'utf8'))
+    const j = parseRecord(readFileSync(paths.journal('n1'), 'utf8'), { network: 'n1', store: SYSTEM_STORE })
     if (!j.ok) throw new Error(j.reason)
-    failOn = 'nft delete table inet guestnet_n1'
-    const gone = await teardown(j.journal, deps())
+    failOn = '@delete-table inet guestnet_n1'
+    const gone = await teardown(j.record, deps())
     expect(gone.errors).toHaveLength(1)
     expect(gone.remaining).toEqual([])
-    const stays = await teardown(j.journal, deps({ tables: async () => [{ family: 'inet', name: 'guestnet_n1' }] }))
+    const stays = await teardown(j.record, deps({ tables: async () => [{ family: 'inet', name: 'guestnet_n1' }] }))
     expect(stays.remaining).toEqual(['table inet guestnet_n1'])
   })
 })

@@ -1,19 +1,21 @@
 /**
  * Starting one network from its plan, as a transaction: refuse a bridge name that is taken; write
- * the start intent; run the steps (rolling back on failure or a signal); after success write the
- * journal, then drop the intent. The journal exists only for a network that fully started.
+ * the start intent (the facts of what may come to exist); run the steps, each as soon as the ones it
+ * needs are done (the plan's `after`), rolling back on failure or a signal; after success write the
+ * journal (the same facts, with dnsmasq's pid and start time), then drop the intent. The journal
+ * exists only for a network that fully started.
  */
-import { mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
-
-import type { Plan } from '../../core/model/plan'
-import { applyPlan, messageOf, undoFor } from '../apply-plan'
 import type { HelperValue } from '../../contract/helper-protocol'
 import { HelperError } from '../../contract/helper-protocol'
-import { readPidfile } from '../run/dnsmasq-process'
-import { removePathSync, writeFileAtomicSync } from '../../store/safe-fs'
-import type { JournalContext } from '../state/journal'
-import { formatJournal, journalFromPlan, pidfileOfPlan } from '../state/journal'
+import type { Plan } from '../../core/model/plan'
+import { networkPaths } from '../../core/plan/network-paths'
+import type { RecordContext } from '../../core/plan/network-record'
+import { recordOfPlan } from '../../core/plan/network-record'
+import { describeOwner } from '../../core/store/store-id'
+import { ensureOwnDirs, removePathSync } from '../../store/safe-fs'
+import { applyPlan, messageOf } from '../apply-plan'
+import { processStartTime, readPidfile } from '../run/dnsmasq-process'
+import { writeRecord } from '../state/journal'
 import type { OpsDeps } from './deps'
 import { removeNetworkDir } from './teardown'
 
@@ -27,24 +29,17 @@ export function programsOf(plan: Plan): string[] {
   return [...names]
 }
 
-/**
- * What each step of a start really needs (core/plan/build-plan.ts makes them in this order: files,
- * bridge, firewall, sysctls, dnsmasq). The firewall loads while the bridge is made: its rules name
- * the bridge (iifname/oifname, the interface group), nft needs nothing the bridge step makes.
- * dnsmasq needs its files and the bridge with its addresses, not the firewall. Forwarding (the
- * sysctls step) is switched on only once the firewall is loaded and the bridge is there.
- */
-export const START_AFTER: Readonly<Record<string, readonly string[]>> = {
-  bridge: ['files'],
-  firewall: ['files'],
-  sysctls: ['files', 'bridge', 'firewall'],
-  dnsmasq: ['files', 'bridge']
-}
-
-export function bridgeTakenError(bridge: string, network: string): HelperError {
+export function bridgeTakenError(bridge: string, network: string, owner: string, deps: OpsDeps): HelperError {
+  const mark = deps.linkMark(bridge)
+  const whose =
+    mark === null || !mark.inGroup
+      ? 'not created by guestnet'
+      : mark.alias === owner
+        ? 'left by an earlier start of this network'
+        : `made by ${describeOwner(mark.alias, deps.store)}`
   return new HelperError(
     'BRIDGE_TAKEN',
-    `bridge ${bridge} already exists (not created by guestnet): network '${network}' cannot use it`,
+    `bridge ${bridge} already exists (${whose}): network '${network}' cannot use it`,
     {
       field: 'bridge.name',
       fix: `give '${network}' another <bridge name=…/>, or remove the interface (ip link del ${bridge}) if nothing uses it; if a crashed guestnet left it, run guestnet reconcile`
@@ -52,31 +47,47 @@ export function bridgeTakenError(bridge: string, network: string): HelperError {
   )
 }
 
+/** A firewall step refused because a table of the network's name exists: say whose it is. */
+async function explainTableClash(plan: Plan, deps: OpsDeps, error: unknown): Promise<string> {
+  const text = messageOf(error)
+  if (!/File exists/.test(text)) return text
+  const marks = await deps.tableMarks().catch(() => [])
+  const there = marks.filter((m) => plan.tables.some((t) => t.family === m.family && t.name === m.name))
+  if (there.length === 0) return text
+  return there
+    .map((t) => `nft table ${t.family} ${t.name} already exists, made by ${describeOwner(t.comment, deps.store)}`)
+    .join('; ')
+}
+
 export async function applyStart(plan: Plan, uuid: string | null, deps: OpsDeps): Promise<StartValue> {
   const name = plan.network
   const { paths } = deps
   deps.checkPrograms(programsOf(plan))
+  const makesBridge = plan.steps.some((s) => s.id === 'bridge')
   // Only a plan that makes the bridge needs its name free (a host-bridge plan joins the host's).
-  if (plan.steps.some((s) => s.id === 'bridge') && deps.interfaces().has(plan.bridge))
-    throw bridgeTakenError(plan.bridge, name)
+  if (makesBridge && deps.interfaces().has(plan.bridge)) throw bridgeTakenError(plan.bridge, name, plan.owner, deps)
 
-  mkdirSync(paths.networkDir(name), { recursive: true, mode: 0o755 })
-  mkdirSync(dirname(paths.leasesFile(name)), { recursive: true, mode: 0o755 })
-  const ctx: JournalContext = { uuid, netns: deps.netns, nsId: deps.nsId, now: deps.now() }
+  ensureOwnDirs(paths.plan.runtimeDir, paths.networkDir(name))
+  ensureOwnDirs(paths.plan.stateDir, `${paths.plan.stateDir}/dnsmasq`)
+  const ctx: RecordContext = { store: deps.store, uuid, netns: deps.netns, nsId: deps.nsId, now: deps.now() }
   // Before the first step, so a crash at any point leaves a record of what may exist.
-  writeFileAtomicSync(paths.intent(name), formatJournal(journalFromPlan('intent', plan, undoFor(plan.steps), ctx)))
+  writeRecord(paths.intent(name), recordOfPlan('intent', plan, ctx))
 
-  const out = await applyPlan(plan.steps, deps.runnerFor(name, plan.artifacts), {
-    network: name,
-    after: START_AFTER,
-    onEvent: (e) => deps.emit(e),
-    shouldStop: () => deps.shouldStop(),
-    ...(deps.afterStep ? { afterStep: deps.afterStep } : {})
-  })
+  const out = await applyPlan(
+    plan.steps,
+    deps.runnerFor(name, { artifacts: plan.artifacts, bridge: makesBridge ? plan.bridge : null }),
+    {
+      network: name,
+      onEvent: (e) => deps.emit(e),
+      shouldStop: () => deps.shouldStop(),
+      ...(deps.afterStep ? { afterStep: deps.afterStep } : {})
+    }
+  )
   if (out.ok) {
-    const pidfile = pidfileOfPlan(plan)
-    const pid = pidfile === null ? null : readPidfile(pidfile)
-    writeFileAtomicSync(paths.journal(name), formatJournal(journalFromPlan('journal', plan, out.undo, ctx, pid)))
+    const runsDnsmasq = plan.steps.some((s) => s.id === 'dnsmasq')
+    const pid = runsDnsmasq ? readPidfile(networkPaths(paths.plan, name).pidfile) : null
+    const dnsmasq = runsDnsmasq ? { pid, startTime: pid === null ? null : processStartTime(pid) } : null
+    writeRecord(paths.journal(name), recordOfPlan('journal', plan, ctx, dnsmasq))
     removePathSync(paths.intent(name))
     return {
       network: name,
@@ -102,8 +113,14 @@ export async function applyStart(plan: Plan, uuid: string | null, deps: OpsDeps)
     })
   }
   const original = out.error
-  const code = original instanceof HelperError ? original.code : 'STEP_FAILED'
-  throw new HelperError(code, `starting network ${name} failed${where}: ${messageOf(original)}${tail}`, {
+  const why = out.failedStep === 'firewall' ? await explainTableClash(plan, deps, original) : messageOf(original)
+  const code =
+    original instanceof HelperError
+      ? original.code
+      : /already exists, made by/.test(why)
+        ? 'FOREIGN_OBJECT'
+        : 'STEP_FAILED'
+  throw new HelperError(code, `starting network ${name} failed${where}: ${why}${tail}`, {
     rollbackErrors: out.rollbackErrors,
     ...(original instanceof HelperError && original.fix ? { fix: original.fix } : {})
   })

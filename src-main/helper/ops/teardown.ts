@@ -1,66 +1,69 @@
 /**
- * Undoing a network from its journal (stop) or start intent (reconcile after a crash): replay the
- * recorded undo, carrying on past failures; release whatever sysctls the network still holds;
- * then check what is really left, so "already gone" is not a failure and a real leftover is.
+ * Undoing a network from its record (stop; reconcile after a crash): the undo derived from the
+ * record's facts through the core (core/plan/network-record.ts), every piece checked to be this
+ * network's before it goes; carrying on past failures; releasing whatever sysctls the network still
+ * holds in the namespace's ledger; then checking what is really left, so "already gone" is not a
+ * failure and a real leftover is.
  */
 import { rmdirSync } from 'node:fs'
 
+import { networkPaths } from '../../core/plan/network-paths'
+import type { NetworkRecord } from '../../core/plan/network-record'
+import { undoOfRecord } from '../../core/plan/network-record'
+import { undoSysctl } from '../../core/plan/build-plan'
+import { readTextOrNull } from '../../store/safe-fs'
 import { replayUndo } from '../apply-plan'
-import { removePathSync } from '../../store/safe-fs'
-import type { Journal } from '../state/journal'
 import { tableKey } from '../state/live-state'
-import { readTextNoFollow } from '../../store/safe-fs'
-import { parseLedger } from '../state/sysctl-ledger'
+import { keysOf, parseLedger } from '../state/sysctl-ledger'
 import type { OpsDeps } from './deps'
 
 export interface Pieces {
+  /** The bridge is there and bears this network's mark. */
   bridge: boolean
-  /** `family name` of each journal table → present. */
+  /** `family name` of each record table → present. */
   tables: Record<string, boolean>
   /** null when the network runs no dnsmasq. */
   dnsmasq: { pid: number | null; alive: boolean } | null
 }
 
-export async function observePieces(j: Journal, deps: OpsDeps, tablesNow?: Set<string>): Promise<Pieces> {
-  const present = tablesNow ?? new Set((j.tables.length > 0 ? await deps.tables() : []).map(tableKey))
+export async function observePieces(r: NetworkRecord, deps: OpsDeps, tablesNow?: Set<string>): Promise<Pieces> {
+  const present = tablesNow ?? new Set((r.tables.length > 0 ? await deps.tables() : []).map(tableKey))
   const tables: Record<string, boolean> = {}
-  for (const t of j.tables) tables[tableKey(t)] = present.has(tableKey(t))
+  for (const t of r.tables) tables[tableKey(t)] = present.has(tableKey(t))
   let dnsmasq: Pieces['dnsmasq'] = null
-  if (j.pidfile !== null) {
-    const p = deps.inspectPidfile(j.pidfile)
-    dnsmasq = { pid: p.state === 'none' ? j.dnsmasqPid : p.pid, alive: p.state === 'ours' }
+  if (r.dnsmasq !== null) {
+    const p = deps.inspectPidfile(networkPaths(deps.paths.plan, r.network).pidfile, r.dnsmasq.startTime)
+    dnsmasq = { pid: p.state === 'none' ? r.dnsmasq.pid : p.pid, alive: p.state === 'ours' }
   }
-  return { bridge: deps.interfaces().has(j.bridge), tables, dnsmasq }
+  return { bridge: r.bridge !== null && deps.interfaces().has(r.bridge), tables, dnsmasq }
 }
 
 /** Names of the pieces still there (`bridge virbr0`, `table inet guestnet_x`, `dnsmasq pid 42`). */
-export function piecesPresent(p: Pieces, j: Journal): string[] {
+export function piecesPresent(p: Pieces, r: NetworkRecord): string[] {
   const out: string[] = []
-  if (p.bridge) out.push(`bridge ${j.bridge}`)
+  if (p.bridge) out.push(`bridge ${r.bridge}`)
   for (const [t, there] of Object.entries(p.tables)) if (there) out.push(`table ${t}`)
   if (p.dnsmasq?.alive) out.push(`dnsmasq pid ${p.dnsmasq.pid}`)
   return out
 }
 
-export function piecesMissing(p: Pieces, j: Journal): string[] {
+export function piecesMissing(p: Pieces, r: NetworkRecord): string[] {
   const out: string[] = []
-  if (!p.bridge) out.push(`bridge ${j.bridge}`)
+  if (r.bridge !== null && !p.bridge) out.push(`bridge ${r.bridge}`)
   for (const [t, there] of Object.entries(p.tables)) if (!there) out.push(`table ${t}`)
   if (p.dnsmasq && !p.dnsmasq.alive) out.push('dnsmasq')
   return out
 }
 
-/** Releases every sysctl the ledger still lists for `network` (restoring it if it was the last owner). */
-export async function releaseAllSysctls(network: string, deps: OpsDeps): Promise<string[]> {
-  const ledger = parseLedger(readTextNoFollow(deps.paths.ledgerFile) ?? '{}')
-  const keys = Object.entries(ledger)
-    .filter(([, e]) => e.owners.includes(network))
-    .map(([k]) => k)
-  const runner = deps.runnerFor(network)
+/** Releases every sysctl the namespace's ledger still lists for `network` of this store. */
+export async function releaseAllSysctls(network: string, bridge: string | null, deps: OpsDeps): Promise<string[]> {
+  const parsed = parseLedger(readTextOrNull(deps.paths.ledgerFile(deps.nsId)) ?? '{"version":2,"entries":{}}')
+  if (!parsed.ok) return [`the sysctl ledger does not read (${parsed.reason}): run guestnet reconcile`]
+  const runner = deps.runnerFor(network, { bridge })
   const errors: string[] = []
-  for (const key of keys) {
+  for (const key of keysOf(parsed.ledger, { store: deps.store, network })) {
     try {
-      await runner.run(['@sysctl-restore', key])
+      await runner.run(undoSysctl(key))
     } catch (e) {
       errors.push(`sysctl ${key}: ${(e as Error).message}`)
     }
@@ -76,14 +79,16 @@ export interface TeardownReport {
 }
 
 export async function teardown(
-  j: Journal,
+  r: NetworkRecord,
   deps: OpsDeps,
   opts: { concurrent?: boolean } = {}
 ): Promise<TeardownReport> {
-  const errors = await replayUndo(j.undo, deps.runnerFor(j.network), j.network, (e) => deps.emit(e), opts)
-  errors.push(...(await releaseAllSysctls(j.network, deps)))
+  const undo = undoOfRecord(r, deps.paths.plan)
+  const runner = deps.runnerFor(r.network, { bridge: r.bridge })
+  const errors = await replayUndo(undo, runner, r.network, (e) => deps.emit(e), opts)
+  errors.push(...(await releaseAllSysctls(r.network, r.bridge, deps)))
   // Every undo command succeeded: every piece is gone, no need to look.
-  const remaining = errors.length === 0 ? [] : piecesPresent(await observePieces(j, deps), j)
+  const remaining = errors.length === 0 ? [] : piecesPresent(await observePieces(r, deps), r)
   return { errors, remaining }
 }
 
@@ -94,8 +99,4 @@ export function removeNetworkDir(network: string, deps: OpsDeps): void {
   } catch {
     // not empty or not there: leave it
   }
-}
-
-export function removeRecord(path: string): void {
-  removePathSync(path)
 }

@@ -1,40 +1,66 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
+import type { Argv } from '../../core/model/plan'
+import { GUESTNET_DEVGROUP } from '../../core/plan/devgroup'
 import type { BuiltinEnv } from './builtins'
-import { isPathUnder, runBuiltin, sysctlPath } from './builtins'
+import { ForeignObjectError, isPathUnder, LedgerCorruptError, runBuiltin } from './builtins'
+import { CommandError } from './exec-program'
 
 let dir: string
 let env: BuiltinEnv
-let killed: string[]
+let killed: Array<[string, number | null]>
+let ran: string[]
+/** `nft -a list table` answers, by `family name`. */
+let tables: Map<string, string>
+const OWNER = 'guestnet:system:a'
 
-function sysctlFile(key: string): string {
-  return join(dir, 'proc', ...key.split('.'))
-}
-
+const sysctlFile = (key: string): string => join(dir, 'proc', ...key.split('.'))
 function setSysctl(key: string, value: string): void {
-  mkdirSync(join(sysctlFile(key), '..'), { recursive: true })
+  mkdirSync(dirname(sysctlFile(key)), { recursive: true })
   writeFileSync(sysctlFile(key), `${value}\n`)
 }
+const read = (path: string): string => readFileSync(path, 'utf8').trim()
 
-const read = (p: string): string => readFileSync(p, 'utf8').trim()
+function addLink(name: string, group: number, alias: string | null): void {
+  const d = join(dir, 'sys', name)
+  mkdirSync(d, { recursive: true })
+  writeFileSync(join(d, 'netdev_group'), `${group}\n`)
+  writeFileSync(join(d, 'ifalias'), alias === null ? '\n' : `${alias}\n`)
+}
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'gn-builtins-'))
   killed = []
+  ran = []
+  tables = new Map()
   mkdirSync(join(dir, 'run'))
   env = {
     network: 'a',
+    store: 'system',
+    owner: OWNER,
+    bridge: 'gnbr-a',
     artifacts: { 'dnsmasq.conf': 'port=0\n' },
     allowedDirs: [join(dir, 'run'), join(dir, 'state')],
-    ledgerFile: join(dir, 'run', '.sysctl-ledger.json'),
+    runtimeDir: join(dir, 'run'),
+    ledgerFile: join(dir, 'ledger', 'net-1.json'),
+    ledgerBase: dir,
     procSys: join(dir, 'proc'),
-    killPidfile: async (p) => {
-      killed.push(p)
-    }
+    sysClassNet: join(dir, 'sys'),
+    isLive: () => false,
+    programs: {
+      run: async (argv: Argv) => void ran.push(argv.join(' ')),
+      output: async (argv: Argv) => {
+        const key = `${argv[4]} ${argv[5]}`
+        const listing = tables.get(key)
+        if (listing === undefined) throw new CommandError(argv, 1, 'Error: No such file or directory')
+        return listing
+      }
+    },
+    killPidfile: async (p, t) => void killed.push([p, t])
   }
 })
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
@@ -58,7 +84,7 @@ describe('path confinement', () => {
   it('refuses to write or remove outside the network’s directories', async () => {
     await expect(runBuiltin(['@write', '/etc/passwd', 'dnsmasq.conf'], env)).rejects.toThrow(/refusing path/)
     await expect(runBuiltin(['@remove', join(dir, 'run', '..', 'x')], env)).rejects.toThrow(/refusing path/)
-    await expect(runBuiltin(['@kill-pidfile', '/run/other.pid'], env)).rejects.toThrow(/refusing path/)
+    await expect(runBuiltin(['@kill-dnsmasq', '/run/other.pid'], env)).rejects.toThrow(/refusing path/)
     expect(killed).toEqual([])
   })
 })
@@ -80,74 +106,138 @@ describe('@write and @remove', () => {
   })
 })
 
-describe('@sysctl and @sysctl-restore', () => {
-  it('turns forwarding on and back off when the only owner leaves', async () => {
-    setSysctl('net.ipv4.ip_forward', '0')
-    await runBuiltin(['@sysctl', 'net.ipv4.ip_forward', '1'], env)
-    expect(read(sysctlFile('net.ipv4.ip_forward'))).toBe('1')
-    await runBuiltin(['@sysctl-restore', 'net.ipv4.ip_forward'], env)
-    expect(read(sysctlFile('net.ipv4.ip_forward'))).toBe('0')
+describe('@sysctl and @sysctl-restore: one ledger per namespace, live owners counted', () => {
+  const FWD = 'net.ipv4.ip_forward'
+
+  it('turns forwarding on and back off when the only owner leaves (positive control)', async () => {
+    setSysctl(FWD, '0')
+    await runBuiltin(['@sysctl', FWD, '1'], env)
+    expect(read(sysctlFile(FWD))).toBe('1')
+    await runBuiltin(['@sysctl-restore', FWD], env)
+    expect(read(sysctlFile(FWD))).toBe('0')
+    expect(existsSync(env.ledgerFile)).toBe(false)
   })
 
-  it('keeps forwarding on while another network still runs', async () => {
-    setSysctl('net.ipv4.ip_forward', '0')
-    await runBuiltin(['@sysctl', 'net.ipv4.ip_forward', '1'], env)
-    await runBuiltin(['@sysctl', 'net.ipv4.ip_forward', '1'], { ...env, network: 'b' })
-    await runBuiltin(['@sysctl-restore', 'net.ipv4.ip_forward'], env)
-    expect(read(sysctlFile('net.ipv4.ip_forward'))).toBe('1')
-    await runBuiltin(['@sysctl-restore', 'net.ipv4.ip_forward'], { ...env, network: 'b' })
-    expect(read(sysctlFile('net.ipv4.ip_forward'))).toBe('0')
+  it("keeps forwarding on while another store's network runs in the namespace", async () => {
+    setSysctl(FWD, '0')
+    const other: BuiltinEnv = { ...env, store: 'root-0123456789ab', network: 'a', bridge: 'gnbr-b' }
+    await runBuiltin(['@sysctl', FWD, '1'], env)
+    await runBuiltin(['@sysctl', FWD, '1'], other)
+    // B's network still runs (its bridge is there with its mark): A's stop leaves forwarding on.
+    const live = { ...env, isLive: (o: { store: string }) => o.store === other.store }
+    await runBuiltin(['@sysctl-restore', FWD], live)
+    expect(read(sysctlFile(FWD))).toBe('1')
+    await runBuiltin(['@sysctl-restore', FWD], other)
+    expect(read(sysctlFile(FWD))).toBe('0')
   })
 
-  it('leaves forwarding on if it was on before guestnet', async () => {
-    setSysctl('net.ipv4.ip_forward', '1')
-    await runBuiltin(['@sysctl', 'net.ipv4.ip_forward', '1'], env)
-    await runBuiltin(['@sysctl-restore', 'net.ipv4.ip_forward'], env)
-    expect(read(sysctlFile('net.ipv4.ip_forward'))).toBe('1')
+  it('an owner whose bridge is gone (a crash) does not keep the value up', async () => {
+    setSysctl(FWD, '0')
+    await runBuiltin(['@sysctl', FWD, '1'], env)
+    await runBuiltin(['@sysctl', FWD, '1'], { ...env, network: 'crashed', bridge: 'gnbr-c' })
+    await runBuiltin(['@sysctl-restore', FWD], env)
+    expect(read(sysctlFile(FWD))).toBe('0')
+  })
+
+  it('leaves forwarding on if it was on before guestnet, and an admin’s later change stands', async () => {
+    setSysctl(FWD, '1')
+    await runBuiltin(['@sysctl', FWD, '1'], env)
+    await runBuiltin(['@sysctl-restore', FWD], env)
+    expect(read(sysctlFile(FWD))).toBe('1')
   })
 
   it('records the change before making it (a crash in between can be undone)', async () => {
-    setSysctl('net.ipv4.ip_forward', '0')
-    await runBuiltin(['@sysctl', 'net.ipv4.ip_forward', '1'], env)
-    expect(JSON.parse(readFileSync(env.ledgerFile, 'utf8')).entries['net.ipv4.ip_forward']).toEqual({
+    setSysctl(FWD, '0')
+    await runBuiltin(['@sysctl', FWD, '1'], env)
+    expect(JSON.parse(readFileSync(env.ledgerFile, 'utf8')).entries[FWD]).toEqual({
       original: '0',
       value: '1',
-      owners: ['a']
+      owners: [{ store: 'system', network: 'a', bridge: 'gnbr-a' }]
     })
   })
 
-  it('accepts the slash form for interface names with a dot', () => {
-    expect(sysctlPath('/proc/sys', 'net/ipv6/conf/eth0.100/accept_ra')).toBe(
-      '/proc/sys/net/ipv6/conf/eth0.100/accept_ra'
-    )
+  it('never reads a corrupt ledger as empty: it refuses, and the sysctl is left alone', async () => {
+    setSysctl(FWD, '0')
+    mkdirSync(dirname(env.ledgerFile), { recursive: true })
+    writeFileSync(env.ledgerFile, '{ not json')
+    await expect(runBuiltin(['@sysctl', FWD, '1'], env)).rejects.toThrow(LedgerCorruptError)
+    await expect(runBuiltin(['@sysctl-restore', FWD], env)).rejects.toThrow(/run guestnet reconcile/)
+    expect(read(sysctlFile(FWD))).toBe('0')
+    expect(readFileSync(env.ledgerFile, 'utf8')).toBe('{ not json')
   })
 
-  it('refuses keys outside net.ipv4/net.ipv6 and path tricks', () => {
-    for (const key of [
-      'kernel.core_pattern',
-      'net.core.somaxconn',
-      'net/ipv4/../../kernel/core_pattern',
-      'net.ipv4',
-      'net..ipv4.x',
-      'net/ipv4/conf/./x'
-    ]) {
-      expect(() => sysctlPath('/proc/sys', key), key).toThrow(/refusing sysctl/)
+  it('refuses keys outside guestnet’s rules, odd values and a sysctl that does not exist', async () => {
+    setSysctl(FWD, '0')
+    for (const key of ['kernel.core_pattern', 'net.core.somaxconn', 'net/ipv4/../../kernel/core_pattern']) {
+      await expect(runBuiltin(['@sysctl', key, '1'], env), key).rejects.toThrow(/refusing sysctl/)
     }
+    await expect(runBuiltin(['@sysctl', FWD, '1\nkernel.x=1'], env)).rejects.toThrow(/only 0, 1 or 2/)
+    await expect(runBuiltin(['@sysctl', 'net.ipv6.conf.nope0.accept_ra', '2'], env)).rejects.toThrow(/does not exist/)
   })
 
-  it('refuses odd values and a sysctl that does not exist', async () => {
-    setSysctl('net.ipv4.ip_forward', '0')
-    await expect(runBuiltin(['@sysctl', 'net.ipv4.ip_forward', '1\nkernel.x=1'], env)).rejects.toThrow(
-      /refusing sysctl value/
+  it("@sysctl-bridge sets only the network's own bridge's switches", async () => {
+    setSysctl('net.ipv6.conf.gnbr-a.disable_ipv6', '1')
+    await runBuiltin(['@sysctl-bridge', 'net.ipv6.conf.gnbr-a.disable_ipv6', '0'], env)
+    expect(read(sysctlFile('net.ipv6.conf.gnbr-a.disable_ipv6'))).toBe('0')
+    await expect(runBuiltin(['@sysctl-bridge', 'net.ipv6.conf.eth0.disable_ipv6', '1'], env)).rejects.toThrow(
+      /own bridge/
     )
-    await expect(runBuiltin(['@sysctl', 'net.ipv4.nope', '1'], env)).rejects.toThrow(/does not exist/)
   })
 })
 
-describe('@kill-pidfile', () => {
-  it('hands a confined pid file to the killer', async () => {
+describe('@delete-bridge: only this network’s bridge, by group and owner mark', () => {
+  it('deletes the bridge it made (positive control), and is done when it is gone', async () => {
+    addLink('gnbr-a', GUESTNET_DEVGROUP, OWNER)
+    await runBuiltin(['@delete-bridge', 'gnbr-a'], env)
+    expect(ran).toEqual(['ip link del gnbr-a'])
+    rmSync(join(dir, 'sys', 'gnbr-a'), { recursive: true })
+    await runBuiltin(['@delete-bridge', 'gnbr-a'], env)
+    expect(ran).toEqual(['ip link del gnbr-a'])
+  })
+
+  it("refuses another store's bridge, a foreign one, and another name", async () => {
+    addLink('gnbr-a', GUESTNET_DEVGROUP, 'guestnet:root-0123456789ab:a')
+    await expect(runBuiltin(['@delete-bridge', 'gnbr-a'], env)).rejects.toThrow(/--root store root-0123456789ab/)
+    addLink('gnbr-a', 0, null)
+    await expect(runBuiltin(['@delete-bridge', 'gnbr-a'], env)).rejects.toThrow(ForeignObjectError)
+    await expect(runBuiltin(['@delete-bridge', 'eth0'], env)).rejects.toThrow(/network a's bridge is gnbr-a/)
+    expect(ran).toEqual([])
+  })
+})
+
+describe('@delete-table: only this network’s table, by name and comment, deleted by handle', () => {
+  it('deletes its own table by the handle it checked (positive control)', async () => {
+    tables.set('inet guestnet_a', `table inet guestnet_a { # handle 7\n\tcomment "${OWNER}"\n}\n`)
+    await runBuiltin(['@delete-table', 'inet', 'guestnet_a'], env)
+    expect(ran).toEqual(['nft delete table inet handle 7'])
+    await runBuiltin(['@delete-table', 'bridge', 'guestnet_a'], env) // not there: done
+    expect(ran).toHaveLength(1)
+  })
+
+  it("refuses another store's table of the same name and any other table name", async () => {
+    tables.set('inet guestnet_a', 'table inet guestnet_a { # handle 7\n\tcomment "guestnet:root-0123456789ab:a"\n}\n')
+    await expect(runBuiltin(['@delete-table', 'inet', 'guestnet_a'], env)).rejects.toThrow(/another guestnet store/)
+    await expect(runBuiltin(['@delete-table', 'inet', 'libvirt_network'], env)).rejects.toThrow(ForeignObjectError)
+    await expect(runBuiltin(['@delete-table', 'ip', 'guestnet_a'], env)).rejects.toThrow(ForeignObjectError)
+    expect(ran).toEqual([])
+  })
+})
+
+describe('@kill-dnsmasq', () => {
+  it("hands this network's pid file (and the recorded start time) to the killer", async () => {
     const pidfile = join(dir, 'run', 'a', 'dnsmasq.pid')
-    await runBuiltin(['@kill-pidfile', pidfile], env)
-    expect(killed).toEqual([pidfile])
+    await runBuiltin(['@kill-dnsmasq', pidfile, '1234'], env)
+    await runBuiltin(['@kill-dnsmasq', pidfile], env)
+    expect(killed).toEqual([
+      [pidfile, 1234],
+      [pidfile, null]
+    ])
+  })
+
+  it("refuses another network's pid file", async () => {
+    await expect(runBuiltin(['@kill-dnsmasq', join(dir, 'run', 'b', 'dnsmasq.pid')], env)).rejects.toThrow(
+      /not network a's dnsmasq pid file/
+    )
+    expect(killed).toEqual([])
   })
 })

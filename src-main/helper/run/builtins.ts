@@ -1,31 +1,76 @@
 /**
- * The plan's `@` built-ins (see core/model/plan.ts), performed by the helper itself. Every path
- * must lie under the network's runtime or state directory, every sysctl under net.ipv4/net.ipv6.
+ * The plan's `@` built-ins (see core/model/plan.ts), performed by the helper itself. They are the
+ * one place a network's pieces are removed, whether the undo comes from a plan's rollback or from a
+ * record read back (core/plan/network-record.ts), and each checks the piece is this network's before
+ * it acts: the bridge by guestnet's interface group and its owner mark, a table by its name and its
+ * comment, dnsmasq by its executable, command line and start time. Paths must lie under the network's
+ * runtime or state directory; sysctls follow core/plan/sysctl-keys.ts.
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, rmdirSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { dirname, normalize } from 'node:path'
 
 import type { Argv } from '../../core/model/plan'
-import { ensureOwnDirs, errnoCode, readTextNoFollow, removePathSync, writeFileAtomicSync } from '../../store/safe-fs'
+import { networkPaths } from '../../core/plan/network-paths'
+import { nftTableName } from '../../core/plan/nft-names'
+import { bridgeSysctlProblem, hostSysctlProblem, sysctlFile } from '../../core/plan/sysctl-keys'
+import { describeOwner } from '../../core/store/store-id'
+import {
+  ensureOwnDirs,
+  errnoCode,
+  readTextNoFollow,
+  removePathSync,
+  UnsafePathError,
+  writeFileAtomicSync
+} from '../../store/safe-fs'
+import type { LinkMark } from '../state/live-state'
+import { linkMark, parseTableMarks } from '../state/live-state'
+import { withLock } from '../state/lock'
+import type { IsLive, Ledger, LedgerOwner } from '../state/sysctl-ledger'
 import { acquireSysctl, formatLedger, parseLedger, releaseSysctl } from '../state/sysctl-ledger'
 import { killPidfile } from './dnsmasq-process'
+import { CommandError } from './exec-program'
+
+/** How the built-ins run a program (ip, nft): through the request's runner. */
+export interface ProgramRunner {
+  run(argv: Argv): Promise<void>
+  output(argv: Argv): Promise<string>
+}
 
 export interface BuiltinEnv {
   network: string
+  /** The store the network belongs to, and its owner mark (core/store/store-id.ts). */
+  store: string
+  owner: string
+  /** The bridge guestnet makes for the network (null: a host-bridge network). */
+  bridge: string | null
   artifacts: Readonly<Record<string, string>>
   /** Directories the path arguments must lie under (the plan's runtime and state directories). */
   allowedDirs: readonly string[]
+  /** The plan's runtime directory (the network's files are in `<runtimeDir>/NAME/`). */
+  runtimeDir: string
+  /** This namespace's sysctl ledger (shared by every store here; sysctl-ledger.ts). */
   ledgerFile: string
+  /** A checked directory above it, from which missing directories are made (`/`; a temporary directory in tests). */
+  ledgerBase?: string
+  programs: ProgramRunner
+  /** Does a ledger owner still run? (its bridge there with its mark) */
+  isLive?: IsLive
   /** `/proc/sys`; a temporary directory in tests. */
   procSys?: string
-  killPidfile?: (pidfile: string) => Promise<void>
+  /** `/sys/class/net`; a temporary directory in tests. */
+  sysClassNet?: string
+  killPidfile?: (pidfile: string, startTime: number | null) => Promise<void>
+  /** Notes for the result (a sysctl left alone, say). */
+  note?: (line: string) => void
 }
 
 export class BuiltinError extends Error {}
 
-const SYSCTL_SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/
-const SYSCTL_VALUE = /^[A-Za-z0-9_. -]{1,64}$/
+/** Something that is not this network's own was about to be touched: refused, nothing done. */
+export class ForeignObjectError extends BuiltinError {}
+
+export class LedgerCorruptError extends BuiltinError {}
 
 /** Pure: is `path` an absolute, normalised path strictly inside one of `dirs`? */
 export function isPathUnder(path: string, dirs: readonly string[]): boolean {
@@ -33,23 +78,10 @@ export function isPathUnder(path: string, dirs: readonly string[]): boolean {
   return dirs.some((d) => path.startsWith(`${d}/`))
 }
 
-/**
- * `/proc/sys/...` for a key in dotted form (`net.ipv4.ip_forward`) or sysctl(8)'s slash form, used
- * when an interface name holds a dot (`net/ipv6/conf/eth0.100/accept_ra`). Only net.ipv4 and net.ipv6.
- */
-export function sysctlPath(procSys: string, key: string): string {
-  const parts = key.includes('/') ? key.split('/') : key.split('.')
-  const ok =
-    parts.length >= 3 &&
-    parts[0] === 'net' &&
-    (parts[1] === 'ipv4' || parts[1] === 'ipv6') &&
-    parts.every((p) => SYSCTL_SEGMENT.test(p) && p !== '.' && p !== '..' && (key.includes('/') || !p.includes('.')))
-  if (!ok) throw new BuiltinError(`refusing sysctl '${key}': only net.ipv4.* and net.ipv6.* keys are allowed`)
-  return `${procSys}/${parts.join('/')}`
-}
-
-function arity(argv: Argv, n: number): void {
-  if (argv.length !== n) throw new BuiltinError(`${argv[0]} takes ${n - 1} argument(s), got ${argv.length - 1}`)
+function arity(argv: Argv, min: number, max = min): void {
+  const n = argv.length - 1
+  if (n < min || n > max)
+    throw new BuiltinError(`${argv[0]} takes ${min === max ? min : `${min} to ${max}`} argument(s), got ${n}`)
 }
 
 function checkedPath(path: string, env: BuiltinEnv): string {
@@ -57,11 +89,6 @@ function checkedPath(path: string, env: BuiltinEnv): string {
     throw new BuiltinError(`refusing path '${path}': the helper writes only under ${env.allowedDirs.join(' and ')}`)
   }
   return path
-}
-
-function readLedgerFile(file: string): ReturnType<typeof parseLedger> {
-  const text = readTextNoFollow(file)
-  return text === null ? {} : parseLedger(text)
 }
 
 function readSysctl(path: string): string | null {
@@ -73,42 +100,170 @@ function readSysctl(path: string): string | null {
   }
 }
 
-// The /proc/sys writes go through the thread pool: forwarding changes walk every interface in the
-// kernel (~10 ms here), and the other steps of a start or stop run meanwhile.
+function ledgerOwner(env: BuiltinEnv): LedgerOwner {
+  return { store: env.store, network: env.network, bridge: env.bridge ?? '' }
+}
+
+/** Ledger changes of this process, one after another (the file lock below is between processes). */
+let ledgerQueue: Promise<unknown> = Promise.resolve()
+
+/** Reads, changes and writes the namespace's ledger under its own lock (stores of one namespace share it). */
+function withLedger<T>(env: BuiltinEnv, fn: (ledger: Ledger) => Promise<{ ledger: Ledger; value: T }>): Promise<T> {
+  const mine = ledgerQueue.then(() => changeLedger(env, fn))
+  ledgerQueue = mine.catch(() => undefined)
+  return mine
+}
+
+async function changeLedger<T>(
+  env: BuiltinEnv,
+  fn: (ledger: Ledger) => Promise<{ ledger: Ledger; value: T }>
+): Promise<T> {
+  ensureOwnDirs(env.ledgerBase ?? '/', dirname(env.ledgerFile))
+  let empty = false
+  const value = await withLock(`${env.ledgerFile}.lock`, async () => {
+    let text: string | null
+    try {
+      text = readTextNoFollow(env.ledgerFile, 1024 * 1024)
+    } catch (e) {
+      if (e instanceof UnsafePathError)
+        throw new LedgerCorruptError(`the sysctl ledger ${e.message}: run guestnet reconcile`)
+      throw e
+    }
+    const parsed = text === null ? { ok: true as const, ledger: {} } : parseLedger(text)
+    if (!parsed.ok) {
+      throw new LedgerCorruptError(
+        `the sysctl ledger ${env.ledgerFile} does not read (${parsed.reason}): run guestnet reconcile, which repairs it`
+      )
+    }
+    const out = await fn(parsed.ledger)
+    empty = Object.keys(out.ledger).length === 0
+    if (empty) removePathSync(env.ledgerFile)
+    else writeFileAtomicSync(env.ledgerFile, formatLedger(out.ledger), 0o644)
+    return out.value
+  })
+  // The last guestnet network of the namespace is gone: no ledger directory (nor an empty /run/guestnet) stays.
+  if (empty) for (const d of [dirname(env.ledgerFile), dirname(dirname(env.ledgerFile))]) removeEmptyDir(d)
+  return value
+}
+
+function removeEmptyDir(dir: string): void {
+  try {
+    rmdirSync(dir)
+  } catch {
+    // not empty (other namespaces' ledgers, the system store's files) or gone: leave it
+  }
+}
+
+const liveOf = (env: BuiltinEnv): IsLive => env.isLive ?? (() => false)
+
 async function sysctlSet(argv: Argv, env: BuiltinEnv): Promise<void> {
-  arity(argv, 3)
+  arity(argv, 2)
   const [, key, value] = argv
-  if (!SYSCTL_VALUE.test(value)) throw new BuiltinError(`refusing sysctl value '${value}' for ${key}`)
-  const path = sysctlPath(env.procSys ?? '/proc/sys', key)
-  const current = readSysctl(path)
-  if (current === null) throw new BuiltinError(`sysctl ${key} does not exist (${path})`)
-  const d = acquireSysctl(readLedgerFile(env.ledgerFile), key, env.network, current, value)
-  // Record first: a crash between the two leaves a record reconcile can undo, never an unrecorded change.
-  writeFileAtomicSync(env.ledgerFile, formatLedger(d.ledger))
-  if (d.write) await writeFile(path, `${value}\n`)
+  const problem = hostSysctlProblem(key, value)
+  if (problem) throw new BuiltinError(problem)
+  const path = sysctlFile(env.procSys ?? '/proc/sys', key)
+  await withLedger(env, async (ledger) => {
+    const current = readSysctl(path)
+    if (current === null) throw new BuiltinError(`sysctl ${key} does not exist (${path})`)
+    const d = acquireSysctl(ledger, key, ledgerOwner(env), current, value, liveOf(env))
+    // Recorded first: a crash in between leaves a record reconcile can undo, never an unrecorded change.
+    writeFileAtomicSync(env.ledgerFile, formatLedger(d.ledger), 0o644)
+    if (d.write) await writeFile(path, `${value}\n`)
+    return { ledger: d.ledger, value: undefined }
+  })
 }
 
 async function sysctlRestore(argv: Argv, env: BuiltinEnv): Promise<void> {
-  arity(argv, 2)
+  arity(argv, 1)
   const key = argv[1]
-  const path = sysctlPath(env.procSys ?? '/proc/sys', key)
-  const ledger = readLedgerFile(env.ledgerFile)
-  if (!ledger[key]) return
-  const d = releaseSysctl(ledger, key, env.network, readSysctl(path))
-  if (d.restore !== null) {
-    try {
-      await writeFile(path, `${d.restore}\n`)
-    } catch (e) {
-      if (errnoCode(e) !== 'ENOENT') throw e
+  const problem = hostSysctlProblem(key, '0')
+  if (problem) throw new BuiltinError(problem)
+  const path = sysctlFile(env.procSys ?? '/proc/sys', key)
+  await withLedger(env, async (ledger) => {
+    const d = releaseSysctl(ledger, key, ledgerOwner(env), readSysctl(path), liveOf(env))
+    if (d.restore !== null) {
+      try {
+        await writeFile(path, `${d.restore}\n`)
+      } catch (e) {
+        if (errnoCode(e) !== 'ENOENT') throw e
+      }
     }
+    if (d.note) env.note?.(d.note)
+    return { ledger: d.ledger, value: undefined }
+  })
+}
+
+async function sysctlBridge(argv: Argv, env: BuiltinEnv): Promise<void> {
+  arity(argv, 2)
+  const [, key, value] = argv
+  const problem = bridgeSysctlProblem(key, value, env.bridge)
+  if (problem) throw new BuiltinError(problem)
+  await writeFile(sysctlFile(env.procSys ?? '/proc/sys', key), `${value}\n`)
+}
+
+/** Pure: why a link is not this network's bridge to delete, or null (it is). */
+export function foreignBridge(name: string, mark: LinkMark, owner: string, store: string): string | null {
+  if (!mark.inGroup) return `${name} is not in guestnet's interface group: guestnet did not make it`
+  if (mark.alias !== owner) return `${name} belongs to ${describeOwner(mark.alias, store)}, not to this network`
+  return null
+}
+
+async function deleteBridge(argv: Argv, env: BuiltinEnv): Promise<void> {
+  arity(argv, 1)
+  const name = argv[1]
+  if (name !== env.bridge)
+    throw new ForeignObjectError(
+      `refusing to delete ${name}: network ${env.network}'s bridge is ${env.bridge ?? 'none'}`
+    )
+  const mark = linkMark(name, env.sysClassNet)
+  if (mark === null) return
+  const why = foreignBridge(name, mark, env.owner, env.store)
+  if (why) throw new ForeignObjectError(`not deleting bridge ${why}`)
+  await env.programs.run(['ip', 'link', 'del', name])
+}
+
+async function deleteTable(argv: Argv, env: BuiltinEnv): Promise<void> {
+  arity(argv, 2)
+  const [, family, name] = argv
+  if ((family !== 'inet' && family !== 'bridge') || name !== nftTableName(env.network)) {
+    throw new ForeignObjectError(
+      `refusing to delete table ${family} ${name}: network ${env.network}'s are inet and bridge ${nftTableName(env.network)}`
+    )
   }
-  writeFileAtomicSync(env.ledgerFile, formatLedger(d.ledger))
+  let listing: string
+  try {
+    listing = await env.programs.output(['nft', '-a', 'list', 'table', family, name])
+  } catch (e) {
+    if (e instanceof CommandError && /No such file or directory/.test(e.stderr)) return
+    throw e
+  }
+  const table = parseTableMarks(listing).find((t) => t.family === family && t.name === name)
+  if (!table || table.handle === null) throw new BuiltinError(`cannot read table ${family} ${name}'s handle`)
+  if (table.comment !== env.owner) {
+    throw new ForeignObjectError(
+      `not deleting table ${family} ${name}: it belongs to ${describeOwner(table.comment, env.store)}`
+    )
+  }
+  // By handle: exactly the table just checked, even if another of that name appeared since.
+  await env.programs.run(['nft', 'delete', 'table', family, 'handle', String(table.handle)])
+}
+
+async function killDnsmasq(argv: Argv, env: BuiltinEnv): Promise<void> {
+  arity(argv, 1, 2)
+  const pidfile = checkedPath(argv[1], env)
+  if (pidfile !== networkPaths({ runtimeDir: env.runtimeDir, stateDir: '' }, env.network).pidfile) {
+    throw new ForeignObjectError(`refusing ${pidfile}: it is not network ${env.network}'s dnsmasq pid file`)
+  }
+  const startTime = argv[2] === undefined ? null : Number(argv[2])
+  if (startTime !== null && !Number.isSafeInteger(startTime))
+    throw new BuiltinError(`@kill-dnsmasq: bad start time '${argv[2]}'`)
+  await (env.killPidfile ?? killPidfile)(pidfile, startTime)
 }
 
 export async function runBuiltin(argv: Argv, env: BuiltinEnv): Promise<void> {
   switch (argv[0]) {
     case '@write': {
-      arity(argv, 3)
+      arity(argv, 2)
       const path = checkedPath(argv[1], env)
       if (!Object.hasOwn(env.artifacts, argv[2]))
         throw new BuiltinError(`@write: the plan has no artifact '${argv[2]}'`)
@@ -118,19 +273,21 @@ export async function runBuiltin(argv: Argv, env: BuiltinEnv): Promise<void> {
       return
     }
     case '@remove':
-      arity(argv, 2)
+      arity(argv, 1)
       removePathSync(checkedPath(argv[1], env))
       return
     case '@sysctl':
-      await sysctlSet(argv, env)
-      return
+      return sysctlSet(argv, env)
     case '@sysctl-restore':
-      await sysctlRestore(argv, env)
-      return
-    case '@kill-pidfile':
-      arity(argv, 2)
-      await (env.killPidfile ?? killPidfile)(checkedPath(argv[1], env))
-      return
+      return sysctlRestore(argv, env)
+    case '@sysctl-bridge':
+      return sysctlBridge(argv, env)
+    case '@delete-bridge':
+      return deleteBridge(argv, env)
+    case '@delete-table':
+      return deleteTable(argv, env)
+    case '@kill-dnsmasq':
+      return killDnsmasq(argv, env)
     default:
       throw new BuiltinError(`unknown built-in '${argv[0]}'`)
   }

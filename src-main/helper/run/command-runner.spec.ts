@@ -46,15 +46,23 @@ beforeEach(() => {
 })
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
+const base = (): Parameters<typeof createCommandRunner>[0] => ({
+  network: 'n',
+  store: 'system',
+  owner: 'guestnet:system:n',
+  bridge: null,
+  artifacts: {},
+  allowedDirs: [dir],
+  runtimeDir: dir,
+  ledgerFile: join(dir, 'ledger')
+})
+
 describe('createCommandRunner with an ip session', () => {
   it('sends the lines of an ip -batch file under the plan directories through the session', async () => {
     const file = join(dir, 'ip.batch')
     writeFileSync(file, 'link add name gnbr9 type bridge\n')
     const session = fakeSession()
-    const runner = createCommandRunner(
-      { network: 'n', artifacts: {}, allowedDirs: [dir], ledgerFile: join(dir, 'ledger') },
-      { ipSession: session }
-    )
+    const runner = createCommandRunner(base(), { ipSession: session })
     await runner.run(['ip', '-batch', file])
     expect(session.calls).toEqual([`batch ${file}: link add name gnbr9 type bridge`])
   })
@@ -63,18 +71,12 @@ describe('createCommandRunner with an ip session', () => {
     const outside = mkdtempSync(join(tmpdir(), 'gn-runner-out-'))
     try {
       const session = fakeSession()
-      const runner = createCommandRunner(
-        { network: 'n', artifacts: {}, allowedDirs: [dir], ledgerFile: join(dir, 'ledger') },
-        { ipSession: session }
-      )
+      const runner = createCommandRunner(base(), { ipSession: session })
       // `ip -V` only prints the version: the stand-in for `ip link del` (which the session could not see).
       await runner.run(['ip', '-V'])
       expect(session.calls).toEqual(['close'])
       const later = fakeSession()
-      const runner2 = createCommandRunner(
-        { network: 'n', artifacts: {}, allowedDirs: [dir], ledgerFile: join(dir, 'ledger') },
-        { ipSession: later }
-      )
+      const runner2 = createCommandRunner(base(), { ipSession: later })
       const file = join(outside, 'ip.batch')
       writeFileSync(file, '\n')
       // outside the allowed directories: ip itself runs it (an empty batch), the session is closed first
@@ -91,22 +93,14 @@ describe('createCommandRunner with an nft started early', () => {
     const file = join(dir, 'ruleset.nft')
     writeFileSync(file, 'table inet guestnet_t {}\n')
     const nft = fakeNft()
-    const runner = createCommandRunner(
-      { network: 'n', artifacts: {}, allowedDirs: [dir], ledgerFile: join(dir, 'ledger') },
-      { nft }
-    )
+    const runner = createCommandRunner(base(), { nft })
     await runner.run(['nft', '-f', file])
     expect(nft.loads).toEqual([`${file}: table inet guestnet_t {}`])
   })
 })
 
 describe('createCommandRunner: a stop’s undo through warm processes', () => {
-  const env = (): Parameters<typeof createCommandRunner>[0] => ({
-    network: 'n',
-    artifacts: {},
-    allowedDirs: [dir],
-    ledgerFile: join(dir, 'ledger')
-  })
+  const env = base
 
   it('sends `ip link del X` to the session as one batch line, then ends the session (its interface cache is stale now)', async () => {
     const session = fakeSession()

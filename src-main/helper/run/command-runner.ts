@@ -7,9 +7,8 @@
  * starts no program at all.
  */
 import type { Argv } from '../../core/model/plan'
+import { readTextNoFollow } from '../../store/safe-fs'
 import type { CommandRunner } from '../apply-plan'
-import { readFileSync } from 'node:fs'
-
 import type { BuiltinEnv } from './builtins'
 import { isPathUnder, runBuiltin } from './builtins'
 import { execProgram } from './exec-program'
@@ -23,21 +22,26 @@ export interface EarlyPrograms {
   nft?: Pick<NftLoader, 'canLoad' | 'load'> | null
 }
 
-export function createCommandRunner(env: BuiltinEnv, early: EarlyPrograms = {}): CommandRunner {
+export function createCommandRunner(base: Omit<BuiltinEnv, 'programs'>, early: EarlyPrograms = {}): CommandRunner {
   const session = early.ipSession
-  return {
+  /** What this runner's `@write`s put where: a batch or ruleset is fed from memory, never read back. */
+  const written = new Map<string, string>()
+  const textOf = (path: string): string => written.get(path) ?? readTextNoFollow(path) ?? ''
+  const runner: CommandRunner = {
     async run(argv: Argv): Promise<void> {
       if (argv.length === 0) throw new Error('empty command in the plan')
       if (argv[0].startsWith('@')) {
         await runBuiltin(argv, env)
+        if (argv[0] === '@write' && Object.hasOwn(base.artifacts, argv[2]))
+          written.set(argv[1], base.artifacts[argv[2]])
         return
       }
-      if (session?.alive && isIpBatch(argv) && isPathUnder(argv[2], env.allowedDirs)) {
-        await session.runBatch(readFileSync(argv[2], 'utf8'), argv[2])
+      if (session?.alive && isIpBatch(argv) && isPathUnder(argv[2], base.allowedDirs)) {
+        await session.runBatch(textOf(argv[2]), argv[2])
         return
       }
-      if (early.nft && isNftFile(argv) && isPathUnder(argv[2], env.allowedDirs)) {
-        const text = readFileSync(argv[2], 'utf8')
+      if (early.nft && isNftFile(argv) && isPathUnder(argv[2], base.allowedDirs)) {
+        const text = textOf(argv[2])
         if (early.nft.canLoad(text)) {
           await early.nft.load(text, argv[2])
           return
@@ -65,6 +69,11 @@ export function createCommandRunner(env: BuiltinEnv, early: EarlyPrograms = {}):
       await execProgram(argv)
     }
   }
+  const env: BuiltinEnv = {
+    ...base,
+    programs: { run: (argv) => runner.run(argv), output: async (argv) => (await execProgram(argv)).stdout }
+  }
+  return runner
 }
 
 /**

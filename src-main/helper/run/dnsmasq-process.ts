@@ -1,12 +1,14 @@
 /**
  * Finding and stopping the dnsmasq a network started, by its pid file, without ever signalling a
- * process that is not that dnsmasq: the pid must belong to a `dnsmasq` whose command line names the
- * network's runtime directory, in the helper's own network namespace.
+ * process that is not that dnsmasq: the pid must be a process whose executable is the dnsmasq the
+ * helper runs, whose command line is exactly that network's `--conf-file=…/dnsmasq.conf`, in the
+ * helper's own network namespace, and (when the journal recorded it) started at the recorded time.
  */
-import { readFileSync, readlinkSync } from 'node:fs'
+import { readFileSync, readlinkSync, realpathSync } from 'node:fs'
 import { dirname } from 'node:path'
 
 import { readTextNoFollow, removePathSync } from '../../store/safe-fs'
+import { resolveProgram } from './programs'
 
 export function parsePid(text: string | null): number | null {
   if (text === null) return null
@@ -17,7 +19,11 @@ export function parsePid(text: string | null): number | null {
 }
 
 export function readPidfile(path: string): number | null {
-  return parsePid(readTextNoFollow(path))
+  try {
+    return parsePid(readTextNoFollow(path, 64))
+  } catch {
+    return null
+  }
 }
 
 /** The argv of a live process, or null when it is gone (or a zombie, whose cmdline is empty). */
@@ -31,6 +37,21 @@ export function processArgv(pid: number): string[] | null {
   }
 }
 
+/** Pure: field 22 of /proc/PID/stat (start time in clock ticks since boot), or null. */
+export function parseStartTime(stat: string): number | null {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  const t = Number(fields[19])
+  return Number.isSafeInteger(t) && t > 0 ? t : null
+}
+
+export function processStartTime(pid: number): number | null {
+  try {
+    return parseStartTime(readFileSync(`/proc/${pid}/stat`, 'latin1'))
+  } catch {
+    return null
+  }
+}
+
 function netnsOf(pid: number | 'self'): string | null {
   try {
     return readlinkSync(`/proc/${pid}/ns/net`)
@@ -39,33 +60,69 @@ function netnsOf(pid: number | 'self'): string | null {
   }
 }
 
-/** Pure: does this argv look like the dnsmasq started for the runtime directory `dir`? */
+/** The program behind a pid (/proc/PID/exe); null when it cannot be read (not root, or gone). */
+function exeOf(pid: number): string | null {
+  try {
+    return readlinkSync(`/proc/${pid}/exe`)
+  } catch {
+    return null
+  }
+}
+
+let dnsmasqReal: string | null | undefined
+function realDnsmasq(): string | null {
+  if (dnsmasqReal === undefined) {
+    try {
+      dnsmasqReal = realpathSync(resolveProgram('dnsmasq'))
+    } catch {
+      dnsmasqReal = null
+    }
+  }
+  return dnsmasqReal
+}
+
+/** Pure: is this the command line guestnet starts dnsmasq with for the files in `dir`? */
 export function isDnsmasqFor(argv: readonly string[], dir: string): boolean {
   const prog = argv[0]?.split('/').pop()
-  if (prog !== 'dnsmasq') return false
-  return argv.slice(1).some((a) => a.includes(`${dir}/`))
+  return prog === 'dnsmasq' && argv.length === 2 && argv[1] === `--conf-file=${dir}/dnsmasq.conf`
 }
 
 export type PidfileProcess =
   | { state: 'none' }
   | { state: 'dead'; pid: number }
-  | { state: 'ours'; pid: number }
+  | { state: 'ours'; pid: number; startTime: number | null }
   | { state: 'foreign'; pid: number; why: string }
 
-export function inspectPidfile(pidfile: string): PidfileProcess {
+/** What runs behind a pid file; with `startTime`, only that very process counts as ours. */
+export function inspectPidfile(pidfile: string, startTime: number | null = null): PidfileProcess {
   const pid = readPidfile(pidfile)
   if (pid === null) return { state: 'none' }
   const argv = processArgv(pid)
   if (argv === null) return { state: 'dead', pid }
   const dir = dirname(pidfile)
-  if (!isDnsmasqFor(argv, dir))
+  if (!isDnsmasqFor(argv, dir)) {
     return { state: 'foreign', pid, why: `pid ${pid} is '${argv.join(' ').slice(0, 120)}', not the dnsmasq of ${dir}` }
+  }
+  const exe = exeOf(pid)
+  const want = realDnsmasq()
+  // Readable as root (the only caller that acts); a normal user's status read goes by the command line.
+  if (exe !== null && want !== null && exe !== want) {
+    return { state: 'foreign', pid, why: `pid ${pid} runs ${exe}, not ${want}` }
+  }
+  const started = processStartTime(pid)
+  if (startTime !== null && started !== null && started !== startTime) {
+    return {
+      state: 'foreign',
+      pid,
+      why: `pid ${pid} started at another time than the recorded dnsmasq (the pid was reused)`
+    }
+  }
   const mine = netnsOf('self')
   const theirs = netnsOf(pid)
   if (mine !== null && theirs !== null && mine !== theirs) {
     return { state: 'foreign', pid, why: `pid ${pid} runs in another network namespace (${theirs})` }
   }
-  return { state: 'ours', pid }
+  return { state: 'ours', pid, startTime: started }
 }
 
 function alive(pid: number): boolean {
@@ -91,8 +148,8 @@ async function waitGone(pid: number, ms: number): Promise<boolean> {
  * SIGTERM the pid file's dnsmasq and wait for it to exit (SIGKILL after 2 s), then remove the pid
  * file. No pid file or a dead pid: nothing to do. A pid that is not our dnsmasq: an error, no signal.
  */
-export async function killPidfile(pidfile: string): Promise<void> {
-  const p = inspectPidfile(pidfile)
+export async function killPidfile(pidfile: string, startTime: number | null = null): Promise<void> {
+  const p = inspectPidfile(pidfile, startTime)
   if (p.state === 'foreign') throw new Error(`not stopping it: ${p.why}`)
   if (p.state === 'ours') {
     try {

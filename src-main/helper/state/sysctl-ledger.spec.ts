@@ -1,66 +1,82 @@
 import { describe, expect, it } from 'vitest'
 
+import type { LedgerOwner } from './sysctl-ledger'
 import {
   acquireSysctl,
   formatLedger,
+  keysOf,
   normalizeSysctlValue,
   parseLedger,
-  releaseSysctl,
-  staleOwners
+  rebuildLedger,
+  releaseSysctl
 } from './sysctl-ledger'
 
 const FWD = 'net.ipv4.ip_forward'
+const a: LedgerOwner = { store: 'system', network: 'a', bridge: 'virbr1' }
+const b: LedgerOwner = { store: 'root-0123456789ab', network: 'a', bridge: 'virbr2' }
+const everyone = (): boolean => true
+const nobody = (): boolean => false
 
-describe('sysctl ledger', () => {
+describe('the namespace sysctl ledger', () => {
   it('records the original value once and writes only when it differs', () => {
-    const a = acquireSysctl({}, FWD, 'a', '0\n', '1')
-    expect(a.write).toBe(true)
-    expect(a.ledger[FWD]).toEqual({ original: '0', value: '1', owners: ['a'] })
-    const b = acquireSysctl(a.ledger, FWD, 'b', '1', '1')
-    expect(b.write).toBe(false)
-    expect(b.ledger[FWD]).toEqual({ original: '0', value: '1', owners: ['a', 'b'] })
+    const first = acquireSysctl({}, FWD, a, '0\n', '1', everyone)
+    expect(first.write).toBe(true)
+    expect(first.ledger[FWD]).toEqual({ original: '0', value: '1', owners: [a] })
+    const second = acquireSysctl(first.ledger, FWD, b, '1', '1', everyone)
+    expect(second.write).toBe(false)
+    expect(second.ledger[FWD]).toEqual({ original: '0', value: '1', owners: [a, b] })
   })
 
-  it('keeps forwarding on while another network runs; the last one out restores it', () => {
-    let l = acquireSysctl({}, FWD, 'a', '0', '1').ledger
-    l = acquireSysctl(l, FWD, 'b', '1', '1').ledger
-    const outA = releaseSysctl(l, FWD, 'a', '1')
+  it('keeps forwarding on while a network of any store runs; the last one out restores it', () => {
+    let l = acquireSysctl({}, FWD, a, '0', '1', everyone).ledger
+    l = acquireSysctl(l, FWD, b, '1', '1', everyone).ledger
+    const outA = releaseSysctl(l, FWD, a, '1', everyone)
     expect(outA.restore).toBeNull()
-    const outB = releaseSysctl(outA.ledger, FWD, 'b', '1')
+    const outB = releaseSysctl(outA.ledger, FWD, b, '1', everyone)
     expect(outB.restore).toBe('0')
     expect(outB.ledger).toEqual({})
   })
 
-  it('does not turn forwarding off if guestnet did not turn it on', () => {
-    const l = acquireSysctl({}, FWD, 'a', '1', '1').ledger
-    expect(releaseSysctl(l, FWD, 'a', '1').restore).toBeNull()
+  it('counts live owners, not the list: an owner whose bridge is gone keeps nothing up', () => {
+    let l = acquireSysctl({}, FWD, a, '0', '1', everyone).ledger
+    l = acquireSysctl(l, FWD, b, '1', '1', everyone).ledger
+    expect(releaseSysctl(l, FWD, a, '1', nobody).restore).toBe('0')
   })
 
-  it('leaves a value an admin changed since alone', () => {
-    const l = acquireSysctl({}, FWD, 'a', '0', '1').ledger
-    expect(releaseSysctl(l, FWD, 'a', '2').restore).toBeNull()
+  it('takes the current value as the original when no owner runs and the value is not ours any more', () => {
+    const stale = acquireSysctl({}, FWD, a, '0', '1', everyone).ledger
+    // The namespace was recreated (forwarding 1 there), or an admin changed it since a crash.
+    const fresh = acquireSysctl(stale, FWD, b, '2', '1', nobody)
+    expect(fresh.ledger[FWD]).toEqual({ original: '2', value: '1', owners: [b] })
+    // A leftover with the value still ours keeps its original (a crash, then a new start).
+    expect(acquireSysctl(stale, FWD, b, '1', '1', nobody).ledger[FWD].original).toBe('0')
   })
 
-  it('ignores a release by a network that never acquired the key, and a vanished key', () => {
-    const l = acquireSysctl({}, FWD, 'a', '0', '1').ledger
-    expect(releaseSysctl(l, FWD, 'zzz', '1')).toEqual({ ledger: l, restore: null })
-    expect(releaseSysctl(l, FWD, 'a', null).restore).toBeNull()
+  it('leaves a value the admin changed after guestnet set it', () => {
+    const l = acquireSysctl({}, FWD, a, '0', '1', everyone).ledger
+    expect(releaseSysctl(l, FWD, a, '0', everyone).restore).toBeNull()
+    expect(releaseSysctl(l, FWD, a, null, everyone).restore).toBeNull()
   })
 
-  it('finds owners that no longer run', () => {
-    let l = acquireSysctl({}, FWD, 'a', '0', '1').ledger
-    l = acquireSysctl(l, 'net.ipv6.conf.all.forwarding', 'b', '0', '1').ledger
-    expect(staleOwners(l, (n) => n === 'a')).toEqual([{ key: 'net.ipv6.conf.all.forwarding', network: 'b' }])
+  it('parses only what it writes, and says why not: never an empty ledger instead', () => {
+    const l = acquireSysctl({}, FWD, a, '0', '1', everyone).ledger
+    expect(parseLedger(formatLedger(l))).toEqual({ ok: true, ledger: l })
+    for (const bad of ['', '{', '[]', '{"version":1,"entries":{}}', '{"version":2,"entries":{"k":{"value":"1"}}}']) {
+      expect(parseLedger(bad).ok, bad).toBe(false)
+    }
   })
 
-  it('round-trips through its file format and drops malformed entries', () => {
-    const l = acquireSysctl({}, FWD, 'a', '0', '1').ledger
-    expect(parseLedger(formatLedger(l))).toEqual(l)
-    expect(parseLedger('{"entries":{"x":{"original":1}}}')).toEqual({})
-    expect(parseLedger('not json')).toEqual({})
+  it('repairs by rebuilding from what runs, with unknown originals left as they are at the end', () => {
+    const l = rebuildLedger([{ owner: a, keys: [FWD] }], () => '1\n')
+    expect(l[FWD]).toEqual({ original: null, value: '1', owners: [a] })
+    const out = releaseSysctl(l, FWD, a, '1', everyone)
+    expect(out.restore).toBeNull()
+    expect(out.note).toMatch(/unknown/)
+    expect(keysOf(l, a)).toEqual([FWD])
+    expect(keysOf(l, b)).toEqual([])
   })
 
-  it('normalises whitespace in values', () => {
+  it('normalises values as the kernel prints them', () => {
     expect(normalizeSysctlValue('4096\t87380\t6291456\n')).toBe('4096 87380 6291456')
   })
 })

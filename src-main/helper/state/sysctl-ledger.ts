@@ -1,27 +1,44 @@
 /**
- * Which guestnet networks need a sysctl, and the value it had before the first of them changed it.
- * `@sysctl` joins a key's owners (recording the original value the first time); `@sysctl-restore`
- * leaves, and the last owner to leave puts the original value back, but only if the value is still
- * the one we set (an admin's later change wins). So ip_forward stays on while any guestnet
- * network runs, and is turned off again only if guestnet turned it on.
- * Pure decisions here; the file lives in the runtime directory (see helper-paths.ts).
+ * Which guestnet networks need a host sysctl (forwarding, accept_ra on an uplink), and the value it
+ * had before the first of them changed it. One ledger per network namespace, shared by every guestnet
+ * store acting there (the system store, test `--root` stores): the file lives in the system's runtime
+ * directory, named by the namespace (helper-paths.ts `ledgerFile`). Whether anyone still needs a
+ * value is decided by counting live objects, not by trusting the list: an owner counts only while
+ * its bridge is there and bears its owner mark (core/store/store-id.ts). So forwarding stays on while
+ * any guestnet network of any store runs in the namespace, and the last one out puts the original
+ * back, only if the value is still the one guestnet set (an admin's later change wins).
+ * A ledger that does not read is never taken as empty: it is reported, and reconcile repairs it.
+ * Pure decisions here; the reads and writes are in run/builtins.ts.
  */
 
+/** A network that needs a sysctl: its store, its name, its bridge (whose mark says it still runs). */
+export interface LedgerOwner {
+  store: string
+  network: string
+  bridge: string
+}
+
 export interface LedgerEntry {
-  /** The value before guestnet first changed it. */
-  original: string
+  /** The value before guestnet first changed it; null when unknown (the ledger was repaired). */
+  original: string | null
   /** The value guestnet set. */
   value: string
-  /** Networks that need it, in the order they came. */
-  owners: string[]
+  owners: LedgerOwner[]
 }
 
 export type Ledger = Record<string, LedgerEntry>
+
+export type ParsedLedger = { ok: true; ledger: Ledger } | { ok: false; reason: string }
+
+/** Does this owner still run (its bridge is there with its mark)? Injected: live-state.ts. */
+export type IsLive = (owner: LedgerOwner) => boolean
 
 /** `1\n` → `1`; `4096\t87380\t6291456` → `4096 87380 6291456`. */
 export function normalizeSysctlValue(text: string): string {
   return text.trim().split(/\s+/).join(' ')
 }
+
+const sameOwner = (a: LedgerOwner, b: LedgerOwner): boolean => a.store === b.store && a.network === b.network
 
 export interface AcquireDecision {
   ledger: Ledger
@@ -32,16 +49,22 @@ export interface AcquireDecision {
 export function acquireSysctl(
   ledger: Ledger,
   key: string,
-  network: string,
+  owner: LedgerOwner,
   current: string,
-  value: string
+  value: string,
+  isLive: IsLive
 ): AcquireDecision {
   const cur = normalizeSysctlValue(current)
   const want = normalizeSysctlValue(value)
   const old = ledger[key]
-  const entry: LedgerEntry = old
-    ? { ...old, value: want, owners: old.owners.includes(network) ? [...old.owners] : [...old.owners, network] }
-    : { original: cur, value: want, owners: [network] }
+  const others = (old?.owners ?? []).filter((o) => !sameOwner(o, owner) && isLive(o))
+  // Nobody who set it runs any more and the value is not ours now: someone else changed it since, or
+  // the ledger outlived its namespace. The value now is the one to put back.
+  const stale = old !== undefined && others.length === 0 && cur !== old.value
+  const entry: LedgerEntry =
+    old && !stale
+      ? { original: old.original, value: want, owners: [...others, owner] }
+      : { original: cur, value: want, owners: [owner] }
   return { ledger: { ...ledger, [key]: entry }, write: cur !== want }
 }
 
@@ -49,58 +72,105 @@ export interface ReleaseDecision {
   ledger: Ledger
   /** The value to write back, or null to leave the sysctl alone. */
   restore: string | null
+  /** Why it is left alone although this was the last owner (the original is unknown), or null. */
+  note: string | null
 }
 
-export function releaseSysctl(ledger: Ledger, key: string, network: string, current: string | null): ReleaseDecision {
+export function releaseSysctl(
+  ledger: Ledger,
+  key: string,
+  owner: LedgerOwner,
+  current: string | null,
+  isLive: IsLive
+): ReleaseDecision {
   const entry = ledger[key]
-  if (!entry || !entry.owners.includes(network)) return { ledger, restore: null }
-  const owners = entry.owners.filter((o) => o !== network)
-  if (owners.length > 0) return { ledger: { ...ledger, [key]: { ...entry, owners } }, restore: null }
+  if (!entry) return { ledger, restore: null, note: null }
+  const others = entry.owners.filter((o) => !sameOwner(o, owner) && isLive(o))
+  if (others.length > 0)
+    return { ledger: { ...ledger, [key]: { ...entry, owners: others } }, restore: null, note: null }
   const rest = { ...ledger }
   delete rest[key]
+  // null: the key is gone (an uplink that went away): nothing to put back.
   const cur = current === null ? null : normalizeSysctlValue(current)
-  // null: the key is gone (a per-bridge sysctl after the bridge went): nothing to put back.
-  const restore = cur !== null && cur === entry.value && cur !== entry.original ? entry.original : null
-  return { ledger: rest, restore }
-}
-
-/** (key, network) pairs whose network no longer runs (a crash): reconcile releases each. */
-export function staleOwners(
-  ledger: Ledger,
-  isRunning: (network: string) => boolean
-): Array<{ key: string; network: string }> {
-  const out: Array<{ key: string; network: string }> = []
-  for (const [key, entry] of Object.entries(ledger)) {
-    for (const network of entry.owners) if (!isRunning(network)) out.push({ key, network })
+  if (entry.original === null) {
+    return {
+      ledger: rest,
+      restore: null,
+      note: `${key} left at ${cur ?? '(gone)'}: its value before guestnet is unknown (the ledger was repaired)`
+    }
   }
-  return out
+  const restore = cur !== null && cur === entry.value && cur !== entry.original ? entry.original : null
+  return { ledger: rest, restore, note: null }
 }
 
-export function parseLedger(text: string): Ledger {
+/** Keys whose owners include this network. */
+export function keysOf(ledger: Ledger, owner: Pick<LedgerOwner, 'store' | 'network'>): string[] {
+  return Object.entries(ledger)
+    .filter(([, e]) => e.owners.some((o) => o.store === owner.store && o.network === owner.network))
+    .map(([k]) => k)
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string'
+
+function parseOwner(v: unknown): LedgerOwner | null {
+  const o = v as Partial<LedgerOwner> | null
+  return o && isString(o.store) && isString(o.network) && isString(o.bridge)
+    ? { store: o.store, network: o.network, bridge: o.bridge }
+    : null
+}
+
+/** Pure: the ledger in a file's text, or why it does not read (never an empty ledger instead). */
+export function parseLedger(text: string): ParsedLedger {
   let raw: unknown
   try {
     raw = JSON.parse(text)
-  } catch {
-    return {}
+  } catch (e) {
+    return { ok: false, reason: `not JSON (${(e as Error).message})` }
   }
-  const entries = (raw as { entries?: unknown } | null)?.entries
-  if (typeof entries !== 'object' || entries === null) return {}
+  const r = raw as { version?: unknown; entries?: unknown } | null
+  if (!r || typeof r !== 'object' || r.version !== 2) return { ok: false, reason: 'not a version 2 sysctl ledger' }
+  if (typeof r.entries !== 'object' || r.entries === null || Array.isArray(r.entries)) {
+    return { ok: false, reason: 'its entries are not an object' }
+  }
   const out: Ledger = {}
-  for (const [key, value] of Object.entries(entries as Record<string, unknown>)) {
+  for (const [key, value] of Object.entries(r.entries as Record<string, unknown>)) {
     const e = value as Partial<LedgerEntry> | null
+    const owners = Array.isArray(e?.owners) ? e.owners.map(parseOwner) : null
     if (
-      e &&
-      typeof e.original === 'string' &&
-      typeof e.value === 'string' &&
-      Array.isArray(e.owners) &&
-      e.owners.every((o) => typeof o === 'string')
+      !e ||
+      !(e.original === null || isString(e.original)) ||
+      !isString(e.value) ||
+      !owners ||
+      owners.includes(null)
     ) {
-      out[key] = { original: e.original, value: e.value, owners: [...e.owners] }
+      return { ok: false, reason: `entry ${JSON.stringify(key).slice(0, 80)} is not {original, value, owners}` }
     }
+    out[key] = { original: e.original, value: e.value, owners: owners as LedgerOwner[] }
   }
-  return out
+  return { ok: true, ledger: out }
 }
 
 export function formatLedger(ledger: Ledger): string {
-  return `${JSON.stringify({ version: 1, entries: ledger }, null, 2)}\n`
+  return `${JSON.stringify({ version: 2, entries: ledger }, null, 2)}\n`
+}
+
+/**
+ * The ledger rebuilt after it would not read: every key `running` networks hold, with the value it has
+ * now and an unknown original (the last one out then leaves it as it is, and says so).
+ */
+export function rebuildLedger(
+  running: ReadonlyArray<{ owner: LedgerOwner; keys: readonly string[] }>,
+  current: (key: string) => string | null
+): Ledger {
+  const out: Ledger = {}
+  for (const { owner, keys } of running) {
+    for (const key of keys) {
+      const value = current(key)
+      if (value === null) continue
+      const entry = out[key] ?? { original: null, value: normalizeSysctlValue(value), owners: [] }
+      entry.owners.push(owner)
+      out[key] = entry
+    }
+  }
+  return out
 }

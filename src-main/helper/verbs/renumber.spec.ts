@@ -27,8 +27,12 @@ function ctx<V extends HelperVerb>(_verb: V, args: HelperArgs<V>): VerbContext<V
   const deps: OpsDeps = {
     paths: helperPaths(root, undefined),
     runnerFor: () => ({ run: async (argv) => void calls.push(argv.join(' ')) }),
+    store: 'system',
     interfaces: () => new Set(['lo']),
+    linkMark: () => null,
     tables: async () => [],
+    tableMarks: async () => [],
+    note: () => undefined,
     groupBridges: async () => new Set(),
     inspectPidfile: () => ({ state: 'none' }),
     checkPrograms: () => undefined,

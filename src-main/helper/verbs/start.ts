@@ -4,6 +4,11 @@
  * this network (an interrupted start, a broken journal, a dnsmasq or bridge of ours) are repaired
  * first, as reconcile would.
  */
+import { lstatSync } from 'node:fs'
+
+import { ownerMark } from '../../core/store/store-id'
+import { readRecord } from '../state/journal'
+import { ledgerProblems } from './status'
 import type { HelperValue } from '../../contract/helper-protocol'
 import { buildPlan } from '../../core/plan/build-plan'
 import { detectDnsmasqUser } from '../../core/plan/dnsmasq-user'
@@ -17,7 +22,6 @@ import { readUserDb } from '../ops/user-db'
 import { applyStart, bridgeTakenError } from '../ops/start-network'
 import { HelperError } from '../../contract/helper-protocol'
 import { loadDefinitions } from '../state/definitions'
-import { readTextNoFollow } from '../../store/safe-fs'
 import { mark } from '../../diagnostics/timing'
 import type { VerbContext } from './context'
 import { resolvedAfterStart } from './start-resolved'
@@ -51,11 +55,20 @@ export async function startNetwork(
   const hostBridge = def.forward.mode === 'bridge'
   const ownBridge = hostBridge ? undefined : bridge
 
-  // Cheap signs of an earlier life: only then look closer (nft, ip) and repair.
+  // Cheap signs of an earlier life: only then look closer (nft, ip) and repair. A link, not a
+  // file, counts too: a record that does not read is a trace, never taken as absent.
+  const exists = (path: string): boolean => {
+    try {
+      return lstatSync(path) !== null
+    } catch {
+      return false
+    }
+  }
   const traces =
-    readTextNoFollow(deps.paths.journal(name)) !== null ||
-    readTextNoFollow(deps.paths.intent(name)) !== null ||
-    readTextNoFollow(networkPaths(deps.paths.plan, name).pidfile) !== null ||
+    exists(deps.paths.journal(name)) ||
+    exists(deps.paths.intent(name)) ||
+    exists(networkPaths(deps.paths.plan, name).pidfile) ||
+    ledgerProblems(deps).length > 0 ||
     (ownBridge !== undefined && deps.interfaces().has(ownBridge))
   let repaired: string[] = []
   if (traces) {
@@ -73,8 +86,8 @@ export async function startNetwork(
       )
     }
     if (report.active.includes(name)) {
-      const j = readTextNoFollow(deps.paths.journal(name))
-      const pid = j ? ((JSON.parse(j) as { dnsmasqPid?: number | null }).dnsmasqPid ?? null) : null
+      const j = readRecord(deps.paths.journal(name), { network: name, store: deps.store })
+      const pid = j?.ok ? (j.record.dnsmasq?.pid ?? null) : null
       return {
         network: name,
         bridge: bridge ?? '',
@@ -87,7 +100,8 @@ export async function startNetwork(
     }
     repaired = report.repaired
   }
-  if (ownBridge !== undefined && deps.interfaces().has(ownBridge)) throw bridgeTakenError(ownBridge, name)
+  const owner = ownerMark(deps.store, name)
+  if (ownBridge !== undefined && deps.interfaces().has(ownBridge)) throw bridgeTakenError(ownBridge, name, owner, deps)
   if (hostBridge && bridge !== undefined) assertHostBridgeUsable(name, bridge)
 
   const others = entries.flatMap((e) => (e.state === 'ok' && e.name !== name ? [e.def] : []))
@@ -98,7 +112,7 @@ export async function startNetwork(
   const db = readUserDb()
   const user = detectDnsmasqUser(db.passwd, db.group)
   try {
-    plan = buildPlan(def, { paths: deps.paths.plan, hostFacts: facts, dnsmasqUser: user })
+    plan = buildPlan(def, { paths: deps.paths.plan, hostFacts: facts, dnsmasqUser: user, owner })
   } catch (e) {
     if (e instanceof PlanError)
       throw new HelperError('INVALID_DEFINITION', e.message, { field: e.field, ...(e.fix ? { fix: e.fix } : {}) })

@@ -3,13 +3,15 @@
  * piece present), `inactive` (no journal), `broken` (a journal with pieces missing, an interrupted
  * start, or a definition file that does not read). Read-only; works without root with less detail.
  */
+import { readTextNoFollow } from '../../store/safe-fs'
+import { parseLedger } from '../state/sysctl-ledger'
 import type { HelperValue } from '../../contract/helper-protocol'
 import { readdirSync } from 'node:fs'
 
 import { compareNames } from '../../core/store/autostart-order'
-import type { Journal } from '../state/journal'
+import type { NetworkRecord } from '../../core/plan/network-record'
 import { tableKey } from '../state/live-state'
-import { readRecord } from '../state/journal-file'
+import { readRecord } from '../state/journal'
 import { observePieces, piecesMissing } from '../ops/teardown'
 import { checkNetworkName } from '../policy'
 import type { VerbContext } from './context'
@@ -32,6 +34,22 @@ function runtimeNames(dir: string): { journals: string[]; intents: string[] } {
   }
 }
 
+/** What is wrong with the namespace's sysctl ledger (it is never read as empty when it does not read). */
+export function ledgerProblems(deps: VerbContext<'status'>['deps']): string[] {
+  const file = deps.paths.ledgerFile(deps.nsId)
+  let text: string | null
+  try {
+    text = readTextNoFollow(file, 1024 * 1024)
+  } catch (e) {
+    return [`the sysctl ledger ${(e as Error).message}: run guestnet reconcile`]
+  }
+  if (text === null) return []
+  const parsed = parseLedger(text)
+  return parsed.ok
+    ? []
+    : [`the sysctl ledger ${file} does not read (${parsed.reason}): run guestnet reconcile, which repairs it`]
+}
+
 export async function run(ctx: VerbContext<'status'>): Promise<HelperValue<'status'>> {
   const { deps } = ctx
   const entries = await (await ctx.store()).list()
@@ -41,10 +59,10 @@ export async function run(ctx: VerbContext<'status'>): Promise<HelperValue<'stat
     if (!names.has(ctx.args.name)) throw notFound(ctx.args.name)
     for (const n of [...names]) if (n !== ctx.args.name) names.delete(n)
   }
-  const journals = new Map<string, Journal | string>()
+  const journals = new Map<string, NetworkRecord | string>()
   for (const n of names) {
-    const rec = rt.journals.includes(n) ? readRecord(deps.paths.journal(n)) : null
-    if (rec) journals.set(n, rec.ok ? rec.journal : rec.reason)
+    const rec = rt.journals.includes(n) ? readRecord(deps.paths.journal(n), { network: n, store: deps.store }) : null
+    if (rec) journals.set(n, rec.ok ? rec.record : rec.reason)
   }
   // One nft call for every running network; null when nft cannot be asked (not root).
   let tablesNow: Set<string> | null = null
@@ -67,7 +85,7 @@ export async function run(ctx: VerbContext<'status'>): Promise<HelperValue<'stat
       defined: entry !== undefined,
       autostart: entry?.autostart ?? false,
       uuid: def?.uuid ?? (typeof j === 'object' ? j.uuid : null),
-      bridge: typeof j === 'object' ? j.bridge : (def?.bridge?.name ?? null),
+      bridge: typeof j === 'object' ? (j.bridge ?? j.hostBridge) : (def?.bridge?.name ?? null),
       bridgePresent: false,
       dnsmasqPid: null,
       dnsmasqAlive: null,
@@ -79,7 +97,7 @@ export async function run(ctx: VerbContext<'status'>): Promise<HelperValue<'stat
     if (entry?.state === 'broken') s.problems.push(`definition file broken: ${entry.reason}`)
     if (typeof j === 'string') {
       s.state = 'broken'
-      s.problems.push(`journal unreadable (${j}): run guestnet reconcile`)
+      s.problems.push(`journal not usable (${j}): run guestnet reconcile`)
     } else if (j) {
       const pieces = await observePieces(j, deps, tablesNow ?? undefined)
       s.tables = Object.entries(pieces.tables).map(([table, present]) => ({
@@ -101,5 +119,5 @@ export async function run(ctx: VerbContext<'status'>): Promise<HelperValue<'stat
     if (!s.defined && s.state !== 'inactive') s.problems.push('running, but no longer defined')
     out.push(s)
   }
-  return { networks: out, storeProblems: [] }
+  return { networks: out, storeProblems: ledgerProblems(deps) }
 }

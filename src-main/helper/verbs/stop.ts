@@ -1,13 +1,13 @@
 /**
- * stop: replay the network's journal. What was already gone is not a failure; what is still
- * there afterwards is (the journal is kept so stop or reconcile can retry).
+ * stop: undo the network from its journal's facts. What was already gone is not a failure; what is
+ * still there afterwards is (the journal is kept so stop or reconcile can retry).
  */
 import type { HelperValue } from '../../contract/helper-protocol'
-import { removeNetworkDir, teardown } from '../ops/teardown'
 import { HelperError } from '../../contract/helper-protocol'
-import { removePathSync } from '../../store/safe-fs'
-import { readRecord } from '../state/journal-file'
 import { mark } from '../../diagnostics/timing'
+import { removePathSync } from '../../store/safe-fs'
+import { removeNetworkDir, teardown } from '../ops/teardown'
+import { readRecord } from '../state/journal'
 import type { VerbContext } from './context'
 import { notFound } from './context'
 
@@ -16,11 +16,12 @@ export type StopValue = HelperValue<'stop'>
 export async function stopNetwork(ctx: VerbContext<'stop' | 'apply'>, name: string): Promise<StopValue> {
   const { deps } = ctx
   const { paths } = deps
-  const rec = readRecord(paths.journal(name))
+  const expect = { network: name, store: deps.store }
+  const rec = readRecord(paths.journal(name), expect)
   if (rec === null) {
-    const intent = readRecord(paths.intent(name))
+    const intent = readRecord(paths.intent(name), expect)
     if (intent?.ok) {
-      const report = await teardown(intent.journal, deps)
+      const report = await teardown(intent.record, deps)
       if (report.remaining.length > 0) {
         throw new HelperError(
           'STOP_INCOMPLETE',
@@ -43,25 +44,25 @@ export async function stopNetwork(ctx: VerbContext<'stop' | 'apply'>, name: stri
     })
   }
   if (!rec.ok) {
-    throw new HelperError('STORE', `the journal of network ${name} is unreadable (${rec.reason})`, {
-      fix: 'run guestnet reconcile: it sets the journal aside and removes the leftovers'
+    throw new HelperError('STORE', `the journal of network ${name} is not one guestnet can act on (${rec.reason})`, {
+      fix: 'run guestnet reconcile: it sets the journal aside and removes what is this network’s'
     })
   }
-  const j = rec.journal
-  if (j.nsId !== null && deps.nsId !== null && j.nsId !== deps.nsId) {
+  const r = rec.record
+  if (r.nsId !== null && deps.nsId !== null && r.nsId !== deps.nsId) {
     throw new HelperError(
       'FOREIGN_NAMESPACE',
-      `network ${name} was started in another network namespace (${j.netns ?? j.nsId})`,
+      `network ${name} was started in another network namespace (${r.netns ?? r.nsId})`,
       {
         field: 'args.netns',
-        fix: j.netns
-          ? `stop it there: guestnet --netns ${j.netns} net-destroy ${name}`
+        fix: r.netns
+          ? `stop it there: guestnet --netns ${r.netns} net-destroy ${name}`
           : 'stop it from the namespace it runs in'
       }
     )
   }
   mark('journal-read')
-  const report = await teardown(j, deps, { concurrent: true })
+  const report = await teardown(r, deps, { concurrent: true })
   mark('torn-down')
   if (report.remaining.length > 0) {
     throw new HelperError('STOP_INCOMPLETE', `stopping network ${name} left ${report.remaining.join(', ')}`, {
@@ -75,6 +76,6 @@ export async function stopNetwork(ctx: VerbContext<'stop' | 'apply'>, name: stri
   return { network: name, state: 'inactive', warnings: report.errors, message: `network ${name} stopped` }
 }
 
-export async function run(ctx: VerbContext<'stop'>): Promise<HelperValue<'stop'>> {
+export async function run(ctx: VerbContext<'stop'>): Promise<StopValue> {
   return stopNetwork(ctx, ctx.args.name)
 }

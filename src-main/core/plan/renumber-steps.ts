@@ -12,8 +12,10 @@
  * The lease file is kept: dnsmasq is authoritative, so a guest asking to renew an old address
  * (outside every range now) gets a DHCPNAK and starts over, and dnsmasq replaces its old lease.
  */
-import type { Argv, PlanStep } from '../../core/model/plan'
-import type { NetworkPaths } from '../../core/plan/network-paths'
+import type { Argv, NftTableRef, PlanStep } from '../model/plan'
+import type { ArtifactKey } from './build-plan'
+import { ARTIFACT_KEYS, artifactPath, undoDnsmasq } from './build-plan'
+import type { NetworkPaths } from './network-paths'
 
 export interface BridgeAddress {
   address: string
@@ -32,8 +34,8 @@ export interface RenumberStepsInput {
   newArtifacts: Readonly<Record<string, string>>
   /** What those files hold now, by artifact key (null: no such file). */
   oldFiles: Readonly<Record<string, string | null>>
-  /** The network's nft table (`guestnet_lab`), or null when it has no firewall. */
-  table: string | null
+  /** The network's nft tables (checked to be its own before the renumber), none without a firewall. */
+  tables: readonly NftTableRef[]
   /** The network runs dnsmasq. */
   dnsmasq: boolean
 }
@@ -46,22 +48,9 @@ export interface RenumberSteps {
   scratch: string[]
 }
 
-/** Where each artifact of a plan lives (build-plan.ts writes the same keys to the same paths). */
-export function artifactPath(paths: NetworkPaths, key: string): string | null {
-  const map: Record<string, string> = {
-    'ip.batch': paths.ipBatch,
-    'ip6.batch': paths.ip6Batch,
-    nft: paths.ruleset,
-    'dnsmasq.conf': paths.dnsmasqConf,
-    hostsfile: paths.hostsfile,
-    addnhosts: paths.addnhosts
-  }
-  return Object.hasOwn(map, key) ? map[key] : null
-}
-
-/** `table inet T` first, so `delete table` never fails, then the ruleset: one atomic `nft -f`. */
-export function nftReplace(table: string, ruleset: string): string {
-  return `table inet ${table}\ndelete table inet ${table}\n${ruleset}`
+/** The tables deleted and the ruleset loaded (it creates them again) in one atomic `nft -f`. */
+export function nftReplace(tables: readonly NftTableRef[], ruleset: string): string {
+  return `${tables.map((t) => `delete table ${t.family} ${t.name}\n`).join('')}${ruleset}`
 }
 
 function addressArgv(a: BridgeAddress, family: 4 | 6, bridge: string): Argv {
@@ -82,8 +71,8 @@ export function renumberSteps(i: RenumberStepsInput): RenumberSteps {
   const apply: Argv[] = []
   const undo: Argv[] = []
   for (const [key, content] of Object.entries(i.newArtifacts)) {
-    const path = artifactPath(i.paths, key)
-    if (path === null) continue
+    if (!(ARTIFACT_KEYS as readonly string[]).includes(key)) continue
+    const path = artifactPath(i.paths, key as ArtifactKey)
     artifacts[key] = content
     apply.push(['@write', path, key])
     const old = i.oldFiles[key]
@@ -100,17 +89,17 @@ export function renumberSteps(i: RenumberStepsInput): RenumberSteps {
     steps.push({
       id: 'dnsmasq-stop',
       title: 'Stop dnsmasq (it restarts with the new range)',
-      apply: [['@kill-pidfile', i.paths.pidfile]],
+      apply: undoDnsmasq(i.paths.pidfile).slice(0, 1),
       rollback: [['dnsmasq', conf]]
     })
   }
   let reload: string | null = null
   let restore: string | null = null
-  if (i.table !== null && i.newArtifacts.nft !== undefined) {
+  if (i.tables.length > 0 && i.newArtifacts.nft !== undefined) {
     reload = `${i.paths.dir}/renumber.nft`
     restore = `${i.paths.dir}/renumber-undo.nft`
-    artifacts['renumber.nft'] = nftReplace(i.table, i.newArtifacts.nft)
-    artifacts['renumber-undo.nft'] = nftReplace(i.table, i.oldFiles.nft ?? '')
+    artifacts['renumber.nft'] = nftReplace(i.tables, i.newArtifacts.nft)
+    artifacts['renumber-undo.nft'] = nftReplace(i.tables, i.oldFiles.nft ?? '')
     apply.push(['@write', reload, 'renumber.nft'], ['@write', restore, 'renumber-undo.nft'])
     undo.push(['@remove', reload], ['@remove', restore])
     scratch.push(reload, restore)
@@ -127,10 +116,10 @@ export function renumberSteps(i: RenumberStepsInput): RenumberSteps {
     apply: [flushArgv(i.family, i.bridge), ...i.newAddresses.map((a) => addressArgv(a, i.family, i.bridge))],
     rollback: [flushArgv(i.family, i.bridge), ...i.oldAddresses.map((a) => addressArgv(a, i.family, i.bridge))]
   })
-  if (reload !== null && restore !== null && i.table !== null) {
+  if (reload !== null && restore !== null) {
     steps.push({
       id: 'firewall',
-      title: `Replace firewall table inet ${i.table} for the new range`,
+      title: `Replace firewall ${i.tables.map((t) => `${t.family} ${t.name}`).join(', ')} for the new range`,
       apply: [['nft', '-f', reload]],
       rollback: [['nft', '-f', restore]]
     })
@@ -140,7 +129,7 @@ export function renumberSteps(i: RenumberStepsInput): RenumberSteps {
       id: 'dnsmasq',
       title: 'Start dnsmasq with the new range (old addresses are refused at renewal)',
       apply: [['dnsmasq', conf]],
-      rollback: [['@kill-pidfile', i.paths.pidfile]]
+      rollback: undoDnsmasq(i.paths.pidfile).slice(0, 1)
     })
   }
   return { steps, artifacts, scratch }

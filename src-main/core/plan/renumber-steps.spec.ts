@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { networkPaths } from '../../core/plan/network-paths'
-import { undoFor } from '../apply-plan'
+import { networkPaths } from './network-paths'
 import type { RenumberStepsInput } from './renumber-steps'
 import { nftReplace, renumberSteps } from './renumber-steps'
 
@@ -26,7 +25,7 @@ const input: RenumberStepsInput = {
     hostsfile: 'OLD-HOSTS',
     addnhosts: null
   },
-  table: 'guestnet_lab',
+  tables: [{ family: 'inet', name: 'guestnet_lab' }],
   dnsmasq: true
 }
 
@@ -45,7 +44,7 @@ describe('renumberSteps', () => {
   })
 
   it('undoes in reverse, so dnsmasq restarts last, with the old files back', () => {
-    const undo = undoFor(steps).map((u) => u.step)
+    const undo = [...steps].reverse().map((u) => u.id)
     expect(undo).toEqual(['dnsmasq', 'firewall', 'addresses', 'files', 'dnsmasq-stop'])
     expect(steps[1].rollback).toContainEqual(['@write', paths.dnsmasqConf, 'old:dnsmasq.conf'])
     expect(steps[1].rollback).toContainEqual(['@remove', paths.addnhosts])
@@ -57,8 +56,8 @@ describe('renumberSteps', () => {
       apply: [['nft', '-f', `${paths.dir}/renumber.nft`]],
       rollback: [['nft', '-f', `${paths.dir}/renumber-undo.nft`]]
     })
-    expect(artifacts['renumber.nft']).toBe('table inet guestnet_lab\ndelete table inet guestnet_lab\nNEW-NFT')
-    expect(artifacts['renumber-undo.nft']).toBe(nftReplace('guestnet_lab', 'OLD-NFT'))
+    expect(artifacts['renumber.nft']).toBe('delete table inet guestnet_lab\nNEW-NFT')
+    expect(artifacts['renumber-undo.nft']).toBe(nftReplace(input.tables, 'OLD-NFT'))
     expect(scratch).toEqual([`${paths.dir}/renumber.nft`, `${paths.dir}/renumber-undo.nft`])
     for (const argv of steps.flatMap((s) => [...s.apply, ...s.rollback])) {
       if (argv[0] === '@write') expect(Object.hasOwn(artifacts, argv[2])).toBe(true)
@@ -71,7 +70,7 @@ describe('renumberSteps', () => {
       family: 6,
       newAddresses: [{ address: 'fd00:2::1', prefix: 64 }],
       oldAddresses: [],
-      table: null,
+      tables: [],
       dnsmasq: false,
       newArtifacts: { 'ip.batch': 'x' }
     })
