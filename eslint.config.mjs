@@ -1,5 +1,89 @@
 import tseslint from 'typescript-eslint'
 
+/** A layer may not import from the folders `regex` names (relative import strings). */
+const forbid = (regex, message) => ({ regex, message })
+
+const callersOnly = forbid(
+  '^(\\.\\./)+helper/',
+  'callers reach the helper through src-main/helper-client, never its internals.'
+)
+
+/**
+ * Who may import whom (docs/architecture.md, "Layout"). The helper's internals are the root side:
+ * callers reach it only through helper-client/ (whose in-process transport loads helper/in-process
+ * by a dynamic import), the doctor through the one transaction engine (helper/apply-plan).
+ */
+const LAYERS = [
+  {
+    files: ['src-main/core/**/*.ts'],
+    ignores: ['src-main/core/**/*.spec.ts'],
+    paths: ['electron', 'child_process', 'node:child_process'],
+    patterns: [forbid('^(\\.\\./){2,}', 'src-main/core is pure: it imports only core/ and npm libraries.')]
+  },
+  {
+    files: ['src-main/contract/**/*.ts'],
+    paths: ['electron', 'child_process', 'node:child_process'],
+    patterns: [forbid('^\\.\\./(?!core/)', 'the contract imports only itself and the core (types and pure rules).')]
+  },
+  {
+    files: ['src-main/store/**/*.ts'],
+    paths: ['electron', 'child_process', 'node:child_process'],
+    patterns: [forbid('^\\.\\./(?!core/)', 'the store imports only the core.')]
+  },
+  {
+    files: ['src-main/helper/**/*.ts'],
+    paths: ['electron'],
+    patterns: [
+      forbid(
+        '^(\\.\\./)+(app|cli|helper-client|sandbox|watch|preload)/',
+        'the helper is the root side: it imports core, contract, store, host, doctor, never its callers.'
+      )
+    ]
+  },
+  {
+    files: ['src-main/doctor/**/*.ts'],
+    paths: ['electron'],
+    patterns: [
+      forbid('^(\\.\\./)+(app|cli|helper-client|sandbox|watch|preload)/', 'the doctor runs on the root side.'),
+      forbid(
+        '^(\\.\\./)+helper/(?!apply-plan$)',
+        'the doctor uses the helper only through its transaction engine (helper/apply-plan).'
+      )
+    ]
+  },
+  {
+    files: ['src-main/helper-client/**/*.ts'],
+    paths: ['electron'],
+    patterns: [
+      forbid('^\\.\\./(app|cli|store|doctor|sandbox|watch|preload)/', 'the helper client knows only the contract.'),
+      forbid('^\\.\\./helper/', "the helper's code is loaded only by the in-process transport (a dynamic import).")
+    ]
+  },
+  {
+    files: ['src-main/{app,preload}/**/*.ts'],
+    patterns: [callersOnly]
+  },
+  {
+    files: ['src-main/{cli,host,watch,sandbox}/**/*.ts'],
+    paths: ['electron'],
+    patterns: [callersOnly]
+  }
+]
+
+const layerRules = LAYERS.map(({ files, ignores = [], paths = [], patterns = [] }) => ({
+  files,
+  ignores,
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: paths.map((name) => ({ name, message: `${files[0]} may not import ${name}.` })),
+        patterns
+      }
+    ]
+  }
+}))
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'reports/**', '**/*.svelte'] },
   ...tseslint.configs.recommended,
@@ -10,22 +94,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }]
     }
   },
-  {
-    // The core is pure: no Electron, no child processes. The helper and the CLI do the I/O.
-    files: ['src-main/core/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            { name: 'electron', message: 'src-main/core is pure: no electron.' },
-            { name: 'child_process', message: 'src-main/core is pure: no child processes.' },
-            { name: 'node:child_process', message: 'src-main/core is pure: no child processes.' }
-          ]
-        }
-      ]
-    }
-  },
+  ...layerRules,
   {
     files: ['**/*.mjs', 'scripts/**'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } }

@@ -35,21 +35,39 @@ const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0
 const policy = read('org.guestnet.helper.policy')
 check(XMLValidator.validate(policy) === true, 'polkit action is well-formed XML')
 const tree = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_' }).parse(policy)
-const action = tree.policyconfig?.action
-check(action?.['@_id'] === 'org.guestnet.helper', 'polkit action id is org.guestnet.helper')
+const actions = [tree.policyconfig?.action].flat().filter(Boolean)
+const actionOf = (id) => actions.find((a) => a['@_id'] === id)
+const pathOf = (a) =>
+  [a?.annotate].flat().find((x) => x?.['@_key'] === 'org.freedesktop.policykit.exec.path')?.['#text']
+const manage = actionOf('org.guestnet.helper')
+const inspect = actionOf('org.guestnet.helper.inspect')
 check(
-  action?.defaults?.allow_active === 'auth_admin_keep',
-  'polkit: allow_active is auth_admin_keep (one prompt per few minutes)'
+  manage !== undefined && inspect !== undefined,
+  'polkit actions org.guestnet.helper and org.guestnet.helper.inspect'
 )
-check(typeof action?.message === 'string' && action.message.length > 20, 'polkit: the prompt has a clear message')
-const annotate = [action?.annotate].flat().find((a) => a?.['@_key'] === 'org.freedesktop.policykit.exec.path')
-const helperPath = annotate?.['#text']
+check(
+  manage?.defaults?.allow_active === 'auth_admin_keep',
+  'polkit: changing networks is auth_admin_keep (one prompt per few minutes)'
+)
+check(
+  inspect?.defaults?.allow_active === 'yes' && inspect?.defaults?.allow_any === 'auth_admin',
+  'polkit: reading is allowed to the active session, a password elsewhere'
+)
+for (const a of [manage, inspect])
+  check(typeof a?.message === 'string' && a.message.length > 20, `polkit: ${a?.['@_id']} has a clear message`)
+const helperPath = pathOf(manage)
+const inspectPath = pathOf(inspect)
 check(helperPath === '/usr/lib/guestnet/guestnet-helper', 'polkit: exec.path is /usr/lib/guestnet/guestnet-helper')
-const client = readFileSync(join(repo, 'src-main/app/helper-client.ts'), 'utf8')
 check(
-  client.includes(`INSTALLED_HELPER = '${helperPath}'`),
-  'the app runs the helper at the path the polkit action names'
+  inspectPath === '/usr/lib/guestnet/guestnet-inspect',
+  'polkit: inspect exec.path is /usr/lib/guestnet/guestnet-inspect'
 )
+const launch = readFileSync(join(repo, 'src-main/helper-client/launch.ts'), 'utf8')
+check(
+  launch.includes(`INSTALLED_HELPER = '${helperPath}'`) && launch.includes(`INSTALLED_INSPECTOR = '${inspectPath}'`),
+  'the app runs the helper at the paths the polkit actions name'
+)
+check(/helper\.js --read-only$/m.test(read('guestnet-inspect')), 'guestnet-inspect runs the helper with --read-only')
 
 // 2. The desktop entry and the systemd unit.
 const desktop = read('guestnet.desktop')
@@ -97,16 +115,20 @@ if (has('systemd-analyze')) {
 }
 
 // 3. Scripts parse, wrappers are executable and hand nothing of the caller's environment to root.
-for (const f of ['guestnet-helper', 'guestnet-cli']) {
+for (const f of ['guestnet-helper', 'guestnet-inspect', 'guestnet-cli']) {
   check(spawnSync('sh', ['-n', join(pkg, f)]).status === 0, `${f} is valid sh`)
   check((statSync(join(pkg, f)).mode & 0o111) !== 0, `${f} is executable`)
 }
-check(/env -i /.test(read('guestnet-helper')), 'guestnet-helper clears the environment (env -i)')
+for (const f of ['guestnet-helper', 'guestnet-inspect']) {
+  check(/env -i /.test(read(f)), `${f} clears the environment (env -i)`)
+  check(/PKEXEC_UID/.test(read(f)), `${f} passes pkexec's PKEXEC_UID on (the helper then restricts the caller)`)
+}
 for (const f of ['deb/after-install.tpl', 'deb/after-remove.tpl'])
   check(spawnSync('bash', ['-n', join(pkg, f)]).status === 0, `${f} is valid bash`)
 const postinst = read('deb/after-install.tpl')
 for (const dest of [
   '/usr/lib/guestnet/guestnet-helper',
+  '/usr/lib/guestnet/guestnet-inspect',
   '/usr/share/polkit-1/actions/org.guestnet.helper.policy',
   '/usr/bin/guestnet',
   '/lib/systemd/system/guestnet-autostart.service',
@@ -187,6 +209,7 @@ if (!args.includes('--skip-build')) {
         }
         for (const f of [
           'guestnet-helper',
+          'guestnet-inspect',
           'guestnet-cli',
           'org.guestnet.helper.policy',
           'guestnet-autostart.service',

@@ -23,6 +23,7 @@ fi
 
 pkg='/opt/${sanitizedProductName}/resources/packaging'
 install -D -o root -g root -m 0755 "$pkg/guestnet-helper" /usr/lib/guestnet/guestnet-helper
+install -D -o root -g root -m 0755 "$pkg/guestnet-inspect" /usr/lib/guestnet/guestnet-inspect
 install -D -o root -g root -m 0644 "$pkg/org.guestnet.helper.policy" /usr/share/polkit-1/actions/org.guestnet.helper.policy
 install -D -o root -g root -m 0755 "$pkg/guestnet-cli" /usr/bin/guestnet
 install -D -o root -g root -m 0644 "$pkg/guestnet-autostart.service" /lib/systemd/system/guestnet-autostart.service

@@ -26,7 +26,7 @@ const report = buildReport(
       title: 't',
       appliedAt: 'now',
       commands: [],
-      undo: [['@doctor-sysctl-restore', 'net.ipv4.ip_forward', '0', '1']]
+      facts: [{ kind: 'sysctl', key: 'net.ipv4.ip_forward' }]
     }
   ],
   []

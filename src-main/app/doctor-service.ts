@@ -19,7 +19,8 @@ export interface DoctorDeps {
 
 export function doctorHandlers(deps: DoctorDeps): Pick<Handlers, DoctorChannel> {
   async function call(extra: Pick<HelperArgs<'doctor'>, 'fix' | 'undo'>, privileged: boolean): Promise<Report> {
-    const r = await deps.helper({ verb: 'doctor', args: { ...deps.helperArgs, ...extra } }, { privileged })
+    const readOnly = extra.fix === undefined && extra.undo === undefined
+    const r = await deps.helper({ verb: 'doctor', args: { ...deps.helperArgs, ...extra } }, { privileged, readOnly })
     if (!r.ok) throw helperError(r.error)
     return r.value
   }

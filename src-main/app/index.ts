@@ -14,7 +14,7 @@ import type { AppConfig } from './app-config'
 import { resolveConfig } from './app-config'
 import { showClashNotification } from './clash-notification'
 import { createAppService } from './create-service'
-import { INSTALLED_HELPER } from '../helper-client/launch'
+import { INSTALLED_HELPER, INSTALLED_INSPECTOR } from '../helper-client/launch'
 import { dispatch } from './ipc/dispatch'
 import { registerHandlers, sendEvent } from './ipc/handle'
 import type { TrustedOrigins } from './ipc/trusted-sender'
@@ -55,6 +55,7 @@ const service = createAppService({
   launch: {
     helperScript: join(__dirname, 'helper.js'),
     installedHelper: app.isPackaged && existsSync(INSTALLED_HELPER) ? INSTALLED_HELPER : null,
+    installedInspector: app.isPackaged && existsSync(INSTALLED_INSPECTOR) ? INSTALLED_INSPECTOR : null,
     execPath: process.execPath,
     isElectron: true
   }

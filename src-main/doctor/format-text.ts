@@ -12,9 +12,9 @@ export function shellWord(arg: string): string {
 
 /** A command as shown to a person: the helper's sysctl built-ins as the sysctl(8) call they amount to. */
 export function commandText(argv: readonly string[]): string {
-  if (argv[0] === '@doctor-sysctl' && argv.length === 3) return `sysctl -w ${argv[1]}=${argv[2]}`
-  if (argv[0] === '@doctor-sysctl-restore' && argv.length === 4)
-    return `sysctl -w ${argv[1]}=${argv[2]}  # only while it is ${argv[3]}`
+  if (argv[0] === '@sysctl' && argv.length === 3) return `sysctl -w ${argv[1]}=${argv[2]}`
+  if (argv[0] === '@sysctl-restore' && argv.length === 2)
+    return `sysctl ${argv[1]}: its value before, unless a guestnet network still needs it or it was changed since`
   return argv.map(shellWord).join(' ')
 }
 

@@ -4,6 +4,8 @@
  * (`DoctorReport`, version 1) is the stable `guestnet doctor --json` output described in README.md.
  */
 
+import type { FixFact } from './fix/fix-facts'
+
 export type Argv = readonly string[]
 
 export const CHECK_IDS = [
@@ -159,8 +161,8 @@ export interface FixRecord {
   appliedAt: string
   /** The commands that ran. */
   commands: string[][]
-  /** What undo runs, in order. */
-  undo: string[][]
+  /** What they made, in order (fix/fix-facts.ts): undo is derived from these, last first. */
+  facts: FixFact[]
 }
 
 export interface DoctorAction {
@@ -180,7 +182,7 @@ export interface DoctorReport {
   unavailable: string[]
   checks: CheckStatus[]
   findings: Array<Omit<Finding, 'fix'> & { fix: { summary: string; commands: string[][]; undo: string[][] } | null }>
-  applied: Array<Pick<FixRecord, 'id' | 'check' | 'title' | 'appliedAt' | 'undo'>>
+  applied: Array<Pick<FixRecord, 'id' | 'check' | 'title' | 'appliedAt'> & { undo: string[][] }>
   actions: DoctorAction[]
 }
 

@@ -58,7 +58,7 @@ describe('the report', () => {
     expect(text).toContain('fix (guestnet doctor --fix nft-drop/forward-inet-killswitch-forward)')
     expect(text).toMatch(/\$ nft -j --echo --handle '\{"nftables"/)
     expect(text).toMatch(/^ {2}problem +nft-drop +other nftables tables/m)
-    expect(commandText(['@doctor-sysctl', 'net.ipv4.ip_forward', '1'])).toBe('sysctl -w net.ipv4.ip_forward=1')
+    expect(commandText(['@sysctl', 'net.ipv4.ip_forward', '1'])).toBe('sysctl -w net.ipv4.ip_forward=1')
     const clean = formatDoctorText(buildReport(observation({ netns: 'ns1' }), diagnose(observation()), [], []))
     expect(clean).toMatch(/^guestnet doctor \(network namespace ns1\): no problems found$/m)
   })

@@ -1,5 +1,6 @@
 /** The stable `--json` report (version 1, see README.md) from a diagnosis, the fix records and what this run did. Pure. */
 import type { Diagnosis } from './diagnose'
+import { undoOfRecord } from './fix/apply-fixes'
 import type { DoctorAction, DoctorObservation, DoctorReport, FixCommand, FixRecord } from './model'
 
 /** What undo will run, as far as it is known before the fix: nft handles are only known after. */
@@ -43,7 +44,13 @@ export function buildReport(
           }
         : null
     })),
-    applied: records.map((r) => ({ id: r.id, check: r.check, title: r.title, appliedAt: r.appliedAt, undo: r.undo })),
+    applied: records.map((r) => ({
+      id: r.id,
+      check: r.check,
+      title: r.title,
+      appliedAt: r.appliedAt,
+      undo: undoOfRecord(r)
+    })),
     actions: [...actions]
   }
 }

@@ -14,6 +14,8 @@ function host(): { observe(): Promise<DoctorObservation>; runner: DoctorRunner; 
     ran,
     observe: async () => observation({ iptables: [{ family: 4, backend: 'nft', program: 'iptables-nft', rules }] }),
     runner: {
+      notes: () => [],
+      ruleComments: async () => new Map(),
       async run(argv) {
         ran.push(argv.join(' '))
         const spec = argv.slice(3).join(' ')

@@ -27,6 +27,17 @@ describe('helperLaunch', () => {
     })
   })
 
+  it('reads as root through the read-only helper when it is installed (its own polkit action)', () => {
+    const cfg = { ...base, installedInspector: '/usr/lib/guestnet/guestnet-inspect' }
+    expect(helperLaunch(cfg, true, true).argv).toEqual([
+      '/usr/bin/pkexec',
+      '--disable-internal-agent',
+      '/usr/lib/guestnet/guestnet-inspect'
+    ])
+    // A change never goes through it.
+    expect(helperLaunch(cfg, true, false).argv.at(-1)).toBe('/usr/lib/guestnet/guestnet-helper')
+  })
+
   it('reads without privileges: no pkexec', () => {
     expect(helperLaunch(base, false)).toMatchObject({ argv: ['/usr/lib/guestnet/guestnet-helper'], via: 'direct' })
   })

@@ -14,6 +14,8 @@ import { spawnHelper } from './spawn-helper'
 export interface RunOptions {
   /** Needs root: goes through pkexec unless the app is root or sandboxed. */
   privileged: boolean
+  /** Reads only: as root, through the read-only helper's polkit action (no password in an active session). */
+  readOnly?: boolean
   onEvent?: (e: StepEvent) => void
 }
 
@@ -21,7 +23,7 @@ export type RunHelper = <V extends HelperVerb>(req: RequestOf<V>, opts: RunOptio
 
 export function createHelperRunner(cfg: LaunchConfig, spawn?: SpawnFn): RunHelper {
   return (req, opts) =>
-    spawnHelper(helperLaunch(cfg, opts.privileged), req, {
+    spawnHelper(helperLaunch(cfg, opts.privileged, opts.readOnly === true), req, {
       ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
       ...(spawn ? { spawn } : {})
     })

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest'
 
-import { helloFrame } from '../helper/service/service-frames'
+import type { ServiceHello } from '../contract/helper-protocol'
 import { helloMatches, parseHello } from './service-transport'
+
+const helloFrame = (nsId: string | null, root: string | undefined, pid: number): ServiceHello => ({
+  type: 'hello',
+  service: 'guestnet-helper',
+  protocol: 2,
+  nsId,
+  root: root ?? null,
+  pid
+})
 
 describe('the service hello', () => {
   it('round-trips, and anything else is not a hello', () => {

@@ -5,7 +5,7 @@
  * beside this file and docs/security.md for who may ask for what.
  */
 import type { HelperErrorBody, HelperRequest, StepEvent } from '../contract/helper-protocol'
-import { exitCodeFor, HELPER_EXIT, HelperError, partialFailure } from '../contract/helper-protocol'
+import { exitCodeFor, HELPER_EXIT, HelperError, isReadOnly, partialFailure } from '../contract/helper-protocol'
 import { printMarks } from '../diagnostics/timing'
 import type { Caller } from './caller'
 import { callerOfProcess, isTrusted, TEST_SWITCHES } from './caller'
@@ -25,6 +25,8 @@ const activation = { pid: process.env.LISTEN_PID, fds: process.env.LISTEN_FDS }
 const pkexecUid = process.env.PKEXEC_UID
 const switches = TEST_SWITCHES.filter((k) => process.env[k] !== undefined)
 const isChild = process.env[NETNS_CHILD_ENV] === '1'
+/** Started as guestnet-inspect (the read-only polkit action): anything but a read is refused. */
+const readOnlyDoor = process.argv.slice(2).includes('--read-only')
 const rootCaller = pkexecUid === undefined && (process.getuid?.() ?? 0) === 0
 for (const key of Object.keys(process.env)) {
   const kept =
@@ -93,6 +95,13 @@ async function main(): Promise<void> {
     throw e
   }
   phase = 'running'
+  if (readOnlyDoor && !isReadOnly(request)) {
+    return fail({
+      code: 'NOT_AUTHORISED',
+      message: `'${request.verb}' changes the system: this helper (the read-only polkit action org.guestnet.helper.inspect) only reads`,
+      fix: 'ask through the changing action (/usr/lib/guestnet/guestnet-helper)'
+    })
+  }
   const netns = (request.args as { netns?: string }).netns
   if (netns !== undefined && isTrusted(caller)) {
     const decision = decideNetns(netns, readNsIdentities(netns), isChild)
@@ -130,7 +139,10 @@ async function main(): Promise<void> {
   }
 }
 
-const serveArgs = parseServeArgs(process.argv.slice(2), activation)
+const serveArgs = parseServeArgs(
+  process.argv.slice(2).filter((a) => a !== '--read-only'),
+  activation
+)
 if (serveArgs === null) {
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, onSignal)
   main().catch((e: unknown) => {
@@ -139,7 +151,7 @@ if (serveArgs === null) {
 } else if ('error' in serveArgs) {
   process.stderr.write(`guestnet-helper: ${serveArgs.error}\n`)
   process.exitCode = HELPER_EXIT.invalid
-} else if (pkexecUid !== undefined || (process.getuid?.() ?? 0) !== 0) {
+} else if (readOnlyDoor || pkexecUid !== undefined || (process.getuid?.() ?? 0) !== 0) {
   process.stderr.write('guestnet-helper: --serve is for root (systemd starts it); not through pkexec\n')
   process.exitCode = HELPER_EXIT.environment
 } else {

@@ -64,9 +64,11 @@ describe.skipIf(skip !== null)(`doctor: host settings${skip ? ` (skipped: ${skip
       await expectAction(world, '--fix', 'forwarding/ipv4')
       expect(await sysctl(world, 'net.ipv4.ip_forward')).toBe('1')
       expect(await reachesInternet(g1)).toBe(true)
-      await expectAction(world, '--undo', 'forwarding/ipv4')
-      expect(await sysctl(world, 'net.ipv4.ip_forward')).toBe('0')
-      expect(await reachesInternet(g1)).toBe(false)
+      // Undo leaves the fix, but forwarding stays on: natnet, running, needs it (the namespace's ledger).
+      const undo = await expectAction(world, '--undo', 'forwarding/ipv4')
+      expect(undo.actions[0].message).toMatch(/stays 1: network natnet still needs it/)
+      expect(await sysctl(world, 'net.ipv4.ip_forward')).toBe('1')
+      expect(await reachesInternet(g1)).toBe(true)
     } finally {
       await setSysctl(world, 'net.ipv4.ip_forward', '1')
     }
@@ -82,7 +84,8 @@ describe.skipIf(skip !== null)(`doctor: host settings${skip ? ` (skipped: ${skip
       await expectAction(world, '--fix', 'forwarding/ipv6')
       expect(await reaches6()).toBe(true)
       await expectAction(world, '--undo', 'forwarding/ipv6')
-      expect(await sysctl(world, 'net.ipv6.conf.all.forwarding')).toBe('0')
+      // natnet runs with IPv6: forwarding stays on for it.
+      expect(await sysctl(world, 'net.ipv6.conf.all.forwarding')).toBe('1')
     } finally {
       await setSysctl(world, 'net.ipv6.conf.all.forwarding', '1')
     }
@@ -106,7 +109,7 @@ describe.skipIf(skip !== null)(`doctor: host settings${skip ? ` (skipped: ${skip
     try {
       const f = finding((await doctor(world)).report, 'accept-ra/uplink0')
       expect(f).toMatchObject({ severity: 'warning' })
-      expect(f.fix?.commands).toEqual([['@doctor-sysctl', 'net.ipv6.conf.uplink0.accept_ra', '2']])
+      expect(f.fix?.commands).toEqual([['@sysctl', 'net.ipv6.conf.uplink0.accept_ra', '2']])
       await expectAction(world, '--fix', 'accept-ra')
       expect(await sysctl(world, 'net.ipv6.conf.uplink0.accept_ra')).toBe('2')
       expect(findingIds((await doctor(world)).report)).not.toContain('accept-ra/uplink0')

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { networkPaths } from '../../core/plan/network-paths'
+import { networkPaths } from '../plan/network-paths'
 import { helperPaths } from './helper-paths'
 
 describe('helperPaths', () => {

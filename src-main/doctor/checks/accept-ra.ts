@@ -38,7 +38,7 @@ export function checkAcceptRa(obs: DoctorObservation): Finding[] {
         `With accept_ra=1 a forwarding host ignores new advertisements, so when the learned routes expire the host loses IPv6 on ${dev}. ` +
         'The fix sets accept_ra to 2 (accept them even while forwarding); undo sets it back to 1.',
       evidence: [`${raKey} = 1`, 'IPv6 forwarding = 1', `routes with proto ra on ${dev}`],
-      fix: { summary: `set ${raKey} to 2`, commands: [sysctlFix(raKey, '1', '2')] },
+      fix: { summary: `set ${raKey} to 2`, commands: [sysctlFix(raKey, '2')] },
       advice: null
     })
   }

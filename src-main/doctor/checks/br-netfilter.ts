@@ -37,7 +37,7 @@ export function checkBrNetfilter(obs: DoctorObservation, others: readonly Findin
         'The fix sets it to 0 in this network namespace. Trade-off: Docker and Kubernetes rely on 1 to filter between their ' +
         'containers; where they run, prefer fixing the forward drop itself and leave this as it is.',
       evidence: on.map((k) => `${k} = 1`),
-      fix: { summary: `set ${on.join(' and ')} to 0`, commands: on.map((k) => sysctlFix(k, '1', '0')) },
+      fix: { summary: `set ${on.join(' and ')} to 0`, commands: on.map((k) => sysctlFix(k, '0')) },
       advice: null
     }
   ]

@@ -41,7 +41,7 @@ export function checkForwarding(obs: DoctorObservation): Finding[] {
         'when the network started; something turned it off since (a VPN client, a network manager, sysctl settings applied again). ' +
         'The fix turns it back on; undo turns it off again if it is still on.',
       evidence: [`${key} = 0`, `running: ${names}`],
-      fix: { summary: `set ${key} to 1`, commands: [sysctlFix(key, '0', '1')] },
+      fix: { summary: `set ${key} to 1`, commands: [sysctlFix(key, '1')] },
       advice:
         'if it keeps being turned off, look for net.ipv4.ip_forward / net.ipv6.conf.all.forwarding in /etc/sysctl.conf, /etc/sysctl.d and your VPN client'
     })

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 
 import { killSwitchRuleset, natNetwork, observation } from '../fixtures/observation.fixture'
-import { checkNftDrop, undoFromEcho } from './nft-drop'
+import { checkNftDrop } from './nft-drop'
+import { rulesFromEcho, undoOfFact } from '../fix/fix-facts'
 
 const iif = (right: string): unknown => ({ match: { op: '==', left: { meta: { key: 'iifname' } }, right } })
 const oif = (right: string): unknown => ({ match: { op: '==', left: { meta: { key: 'oifname' } }, right } })
@@ -120,7 +121,7 @@ describe('nft-drop', () => {
         { insert: { rule: { family: 'inet', table: 'killswitch', chain: 'forward', expr: [], handle: 8 } } }
       ]
     })
-    expect(undoFromEcho(echo)).toEqual([
+    expect(undoOfFact({ kind: 'nft-rules', rules: rulesFromEcho(echo) })[0]).toEqual([
       'nft',
       '-j',
       JSON.stringify({
@@ -130,7 +131,7 @@ describe('nft-drop', () => {
         ]
       })
     ])
-    expect(undoFromEcho('not json')).toBeNull()
-    expect(undoFromEcho('{"nftables":[]}')).toBeNull()
+    expect(rulesFromEcho('not json')).toEqual([])
+    expect(rulesFromEcho('{"nftables":[]}')).toEqual([])
   })
 })

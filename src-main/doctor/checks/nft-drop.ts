@@ -177,25 +177,3 @@ export function checkNftDrop(obs: DoctorObservation): Finding[] {
   }
   return out
 }
-
-/** Pure: the undo of an applied insert, from `nft -j --echo --handle` output: delete each new rule by handle. */
-export function undoFromEcho(stdout: string): string[] | null {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(stdout)
-  } catch {
-    return null
-  }
-  const items = (parsed as { nftables?: unknown } | null)?.nftables
-  if (!Array.isArray(items)) return null
-  const deletes: unknown[] = []
-  for (const item of items) {
-    const r = item as { insert?: { rule?: Record<string, unknown> }; add?: { rule?: Record<string, unknown> } } | null
-    const rule = r?.insert?.rule ?? r?.add?.rule
-    if (!rule || typeof rule.handle !== 'number') continue
-    deletes.push({
-      delete: { rule: { family: rule.family, table: rule.table, chain: rule.chain, handle: rule.handle } }
-    })
-  }
-  return deletes.length ? ['nft', '-j', JSON.stringify({ nftables: deletes })] : null
-}

@@ -13,8 +13,8 @@ describe('forwarding', () => {
     expect(f).toMatchObject({ id: 'forwarding/ipv4', severity: 'error' })
     expect(f.fix?.commands).toEqual([
       {
-        argv: ['@doctor-sysctl', 'net.ipv4.ip_forward', '1'],
-        undo: ['@doctor-sysctl-restore', 'net.ipv4.ip_forward', '0', '1']
+        argv: ['@sysctl', 'net.ipv4.ip_forward', '1'],
+        undo: ['@sysctl-restore', 'net.ipv4.ip_forward']
       }
     ])
   })
@@ -50,8 +50,8 @@ describe('br-netfilter', () => {
     expect(alone).toMatchObject({ id: 'br-netfilter', severity: 'info' })
     expect(alone.fix?.commands).toEqual([
       {
-        argv: ['@doctor-sysctl', 'net.bridge.bridge-nf-call-iptables', '0'],
-        undo: ['@doctor-sysctl-restore', 'net.bridge.bridge-nf-call-iptables', '1', '0']
+        argv: ['@sysctl', 'net.bridge.bridge-nf-call-iptables', '0'],
+        undo: ['@sysctl-restore', 'net.bridge.bridge-nf-call-iptables']
       }
     ])
     expect(alone.explanation).toMatch(/Trade-off: Docker and Kubernetes rely on 1/)
@@ -71,7 +71,7 @@ describe('accept-ra', () => {
     const sysctls = { 'net.ipv6.conf.all.forwarding': '1', 'net.ipv6.conf.wlan0.accept_ra': '1' }
     const [f] = checkAcceptRa(observation({ routes, sysctls }))
     expect(f).toMatchObject({ id: 'accept-ra/wlan0', severity: 'warning' })
-    expect(f.fix?.commands[0].argv).toEqual(['@doctor-sysctl', 'net.ipv6.conf.wlan0.accept_ra', '2'])
+    expect(f.fix?.commands[0].argv).toEqual(['@sysctl', 'net.ipv6.conf.wlan0.accept_ra', '2'])
   })
 
   it('uses the slash form for a VLAN name, and is quiet without forwarding or with 0 or 2', () => {

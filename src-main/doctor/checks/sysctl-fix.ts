@@ -1,9 +1,10 @@
-/** A sysctl change as a fix: set the new value; undo puts the old one back only if ours is still there. */
+/**
+ * A sysctl change as a fix: the helper's one sysctl built-in (core/plan/sysctl-keys.ts rules), held
+ * in the namespace's ledger by the fix; undo leaves the ledger, and the value goes back only if no
+ * guestnet network still needs it and it is still the one set.
+ */
 import type { FixCommand } from '../model'
 
-export const SYSCTL_SET = '@doctor-sysctl'
-export const SYSCTL_RESTORE = '@doctor-sysctl-restore'
-
-export function sysctlFix(key: string, from: string, to: string): FixCommand {
-  return { argv: [SYSCTL_SET, key, to], undo: [SYSCTL_RESTORE, key, from, to] }
+export function sysctlFix(key: string, to: string): FixCommand {
+  return { argv: ['@sysctl', key, to], undo: ['@sysctl-restore', key] }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 
 import type { Finding, FixRecord } from '../model'
 import type { DoctorRunner, RecordStore } from './apply-fixes'
-import { applyFix, undoFixes } from './apply-fixes'
+import { applyFix, undoFixes, undoOfRecord } from './apply-fixes'
 
 function memoryStore(initial: FixRecord[] = []): RecordStore & { saves: FixRecord[][] } {
   let records = initial
@@ -17,10 +17,15 @@ function memoryStore(initial: FixRecord[] = []): RecordStore & { saves: FixRecor
   }
 }
 
-function fakeRunner(failOn?: string): DoctorRunner & { ran: string[] } {
+function fakeRunner(
+  failOn?: string,
+  comments = new Map<number, string | null>([[9, 'guestnet-doctor']])
+): DoctorRunner & { ran: string[] } {
   const ran: string[] = []
   return {
     ran,
+    notes: () => [],
+    ruleComments: async () => comments,
     async run(argv) {
       ran.push(argv.join(' '))
       if (failOn && argv.join(' ').includes(failOn)) throw new Error(`${argv[0]} failed (exit 1): boom`)
@@ -67,7 +72,9 @@ describe('applying and undoing fixes', () => {
     expect(store.saves).toHaveLength(3)
     const [rec] = store.load()
     expect(rec).toMatchObject({ id: finding.id, appliedAt: '2030-01-02T03:04:05.000Z' })
-    expect(rec.undo.map((u) => u.slice(0, 5).join(' '))).toEqual([
+    // Facts, not commands: the undo is derived from them.
+    expect(rec.facts.map((f) => f.kind)).toEqual(['iptables', 'iptables', 'nft-rules'])
+    expect(undoOfRecord(rec).map((u) => u.slice(0, 5).join(' '))).toEqual([
       'nft -j {"nftables":[{"delete":{"rule":{"family":"inet","table":"k","chain":"forward","handle":9}}}]}',
       'iptables-nft -D DOCKER-USER -o virbr0',
       'iptables-nft -D DOCKER-USER -i virbr0'
@@ -99,7 +106,7 @@ describe('applying and undoing fixes', () => {
       title: 'fw',
       appliedAt: 'x',
       commands: [],
-      undo: [['@doctor-sysctl-restore', 'net.ipv4.ip_forward', '0', '1']]
+      facts: [{ kind: 'sysctl', key: 'net.ipv4.ip_forward' }]
     }
     store.save([...store.load(), second])
     runner.ran.length = 0
@@ -108,23 +115,32 @@ describe('applying and undoing fixes', () => {
       ['forwarding/ipv4', true],
       [finding.id, true]
     ])
-    expect(runner.ran[0]).toBe('@doctor-sysctl-restore net.ipv4.ip_forward 0 1')
+    expect(runner.ran[0]).toBe('@sysctl-restore net.ipv4.ip_forward')
     expect(store.load()).toEqual([])
   })
 
-  it('does not run a recorded undo of an unexpected shape', async () => {
+  it('does not undo a fact of an unexpected shape', async () => {
     const bad: FixRecord = {
-      id: 'nft-drop/x',
-      check: 'nft-drop',
+      id: 'iptables-drop/x',
+      check: 'iptables-drop',
       title: 't',
       appliedAt: 'x',
       commands: [],
-      undo: [['nft', 'flush', 'ruleset']]
+      facts: [{ kind: 'iptables', program: 'iptables-nft', op: '-I', chain: 'FORWARD', spec: ['-j', 'DROP'] }]
     }
     const runner = fakeRunner()
     const [a] = await undoFixes([bad], runner, memoryStore([bad]))
     expect(runner.ran).toEqual([])
     expect(a.ok).toBe(false)
-    expect(a.errors[0]).toMatch(/^not run: nft flush ruleset/)
+    expect(a.errors[0]).toMatch(/^not undone: /)
+  })
+
+  it('deletes an nft rule only if it still carries the doctor comment (positive control above)', async () => {
+    const store = memoryStore()
+    await applyFix(finding, fakeRunner(), store, now)
+    const runner = fakeRunner(undefined, new Map([[9, 'someone-elses']]))
+    const [a] = await undoFixes(store.load(), runner, store)
+    expect(runner.ran.some((r) => r.startsWith('nft'))).toBe(false)
+    expect(a.errors.join(' ')).toMatch(/not the doctor's/)
   })
 })

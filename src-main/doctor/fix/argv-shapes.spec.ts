@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest'
 
 import { checkIptablesDrop } from '../checks/iptables-drop'
 import { checkFirewalld } from '../checks/firewalld'
-import { undoFromEcho } from '../checks/nft-drop'
 import { DOCKER_IPTABLES, observation, UFW_IPTABLES } from '../fixtures/observation.fixture'
 import { undoArgvProblem } from './argv-shapes'
+import { rulesFromEcho, undoOfFact } from './fix-facts'
 
 describe('undo argv shapes', () => {
   it('accepts every undo the checks produce', () => {
@@ -28,11 +28,14 @@ describe('undo argv shapes', () => {
       .flatMap((c) => (c.undo ? [c.undo] : []))
     expect(undos.length).toBeGreaterThan(8)
     for (const u of undos) expect(undoArgvProblem(u)).toBeNull()
-    const nft = undoFromEcho(
-      '{"nftables":[{"insert":{"rule":{"family":"inet","table":"k","chain":"forward","handle":3}}}]}'
-    )
-    expect(undoArgvProblem(nft ?? [])).toBeNull()
-    expect(undoArgvProblem(['@doctor-sysctl-restore', 'net.ipv4.ip_forward', '0', '1'])).toBeNull()
+    const nft = undoOfFact({
+      kind: 'nft-rules',
+      rules: rulesFromEcho(
+        '{"nftables":[{"insert":{"rule":{"family":"inet","table":"k","chain":"forward","handle":3}}}]}'
+      )
+    })
+    expect(undoArgvProblem(nft[0])).toBeNull()
+    expect(undoArgvProblem(['@sysctl-restore', 'net.ipv4.ip_forward'])).toBeNull()
   })
 
   it('refuses anything else a tampered record could hold', () => {
@@ -48,9 +51,9 @@ describe('undo argv shapes', () => {
       ['iptables-nft', '-D', 'INPUT', '-i', 'x;y', '-j', 'ACCEPT'],
       ['firewall-cmd', '--panic-on'],
       ['firewall-cmd', '--zone=trusted', '--add-interface=eth0'],
-      ['@doctor-sysctl-restore', 'kernel.modprobe', '0', '1'],
-      ['@doctor-sysctl-restore', 'net.ipv4.ip_forward', '/bin/sh', '1'],
-      ['@doctor-sysctl', 'net.ipv4.ip_forward', '1'],
+      ['@sysctl-restore', 'kernel.modprobe'],
+      ['@sysctl-restore', 'net.ipv4.ip_forward', '/bin/sh'],
+      ['@sysctl', 'net.ipv4.ip_forward', '1'],
       ['ip', 'link', 'del', 'eth0'],
       ['sh', '-c', 'id']
     ]

@@ -1,9 +1,10 @@
 /**
  * The only command shapes the doctor runs as root. A fix is computed by the helper itself, but an
  * undo is read back from a file under the runtime directory, so it is checked against these shapes
- * before it runs: deleting our own rules, restoring a sysctl, moving a bridge between firewalld zones.
+ * (fix-facts.ts derives the undo from what a fix made, then checks it here): deleting our own rules,
+ * leaving a sysctl, moving a bridge between firewalld zones.
  */
-import { doctorSysctlKeyProblem, doctorSysctlValueProblem } from './doctor-sysctl'
+import { hostSysctlProblem } from '../../core/plan/sysctl-keys'
 
 export const IPTABLES_PROGRAMS = ['iptables-nft', 'ip6tables-nft', 'iptables-legacy', 'ip6tables-legacy'] as const
 const NAME = /^[A-Za-z0-9_.:@+-]{1,64}$/
@@ -56,9 +57,9 @@ function firewalldUndoProblem(argv: readonly string[]): string | null {
 /** Why a recorded undo command may not run, or null. */
 export function undoArgvProblem(argv: readonly string[]): string | null {
   const [prog] = argv
-  if (prog === '@doctor-sysctl-restore') {
-    if (argv.length !== 4) return '@doctor-sysctl-restore takes KEY OLD EXPECTED'
-    return doctorSysctlKeyProblem(argv[1]) ?? doctorSysctlValueProblem(argv[2]) ?? doctorSysctlValueProblem(argv[3])
+  if (prog === '@sysctl-restore') {
+    if (argv.length !== 2) return '@sysctl-restore takes KEY'
+    return hostSysctlProblem(argv[1], '0')
   }
   if ((IPTABLES_PROGRAMS as readonly string[]).includes(prog)) return iptablesUndoProblem(argv)
   if (prog === 'nft') return nftUndoProblem(argv)

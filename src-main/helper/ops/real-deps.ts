@@ -73,7 +73,7 @@ export function realDeps(opts: RealDepsOptions): OpsDeps {
           allowedDirs: [paths.plan.runtimeDir, paths.plan.stateDir],
           runtimeDir: paths.plan.runtimeDir,
           ledgerFile: paths.ledgerFile(nsId),
-          isLive: ownerIsLive,
+          isLive: (o) => o.network.startsWith('doctor/') || ownerIsLive(o),
           note
         },
         { ipSession: opts.ipSession, nft: opts.nft }

@@ -86,8 +86,16 @@ export function releaseSysctl(
   const entry = ledger[key]
   if (!entry) return { ledger, restore: null, note: null }
   const others = entry.owners.filter((o) => !sameOwner(o, owner) && isLive(o))
-  if (others.length > 0)
-    return { ledger: { ...ledger, [key]: { ...entry, owners: others } }, restore: null, note: null }
+  if (others.length > 0) {
+    const who = others.map((o) =>
+      o.network.startsWith('doctor/') ? `the doctor's fix ${o.network.slice(7)}` : `network ${o.network}`
+    )
+    return {
+      ledger: { ...ledger, [key]: { ...entry, owners: others } },
+      restore: null,
+      note: `${key} stays ${entry.value}: ${who.join(', ')} still need${others.length === 1 ? 's' : ''} it`
+    }
+  }
   const rest = { ...ledger }
   delete rest[key]
   // null: the key is gone (an uplink that went away): nothing to put back.

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs'
 
 import { selectorProblem } from '../../doctor/diagnose'
 import { readFixRecords, writeFixRecords } from '../../doctor/fix/fix-records'
-import { realDoctorRunner } from '../../doctor/fix/real-runner'
+import { doctorRunner } from '../ops/doctor-runner'
 import { observe } from '../../doctor/observe/observe'
 import { runDoctor } from '../../doctor/run-doctor'
 import { HelperError } from '../../contract/helper-protocol'
@@ -75,7 +75,7 @@ export async function run(ctx: VerbContext<'doctor'>): Promise<HelperValue<'doct
           findProgram,
           readFile
         }),
-      runner: realDoctorRunner(),
+      runner: doctorRunner(ctx.deps),
       records: { load: () => readFixRecords(runtimeDir), save: (r) => writeFixRecords(runtimeDir, r) },
       now: () => ctx.deps.now()
     }
