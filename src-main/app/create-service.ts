@@ -18,6 +18,7 @@ import type { AppConfig } from './app-config'
 import type { RunHelper } from '../helper-client/app-runner'
 import { createHelperRunner } from '../helper-client/app-runner'
 import type { LaunchConfig } from '../helper-client/launch'
+import type { SpawnFn } from '../helper-client/spawn-helper'
 import type { Handlers } from './ipc/dispatch'
 import type { Emit } from './network-service'
 import { createNetworkService } from './network-service'
@@ -29,6 +30,8 @@ import type { WatchDeps } from './watchers'
 export interface ServiceSetup {
   config: AppConfig
   launch: Omit<LaunchConfig, 'elevation'>
+  /** How helper processes are started (default: node's spawn; the benchmark counts them). */
+  spawn?: SpawnFn
   version: string
   emit: Emit
   /** How long host facts are reused (validation runs on every keystroke). */
@@ -57,11 +60,14 @@ export function createAppService(setup: ServiceSetup): AppService {
   const { config } = setup
   const store = new NetworkStore(config.root !== undefined ? { root: config.root } : {})
   const paths = helperPaths(config.root, config.netns)
-  const helper = createHelperRunner({
-    ...setup.launch,
-    elevation: config.elevation,
-    ...(config.elevation === 'direct' && config.netns !== undefined ? { netns: config.netns } : {})
-  })
+  const helper = createHelperRunner(
+    {
+      ...setup.launch,
+      elevation: config.elevation,
+      ...(config.elevation === 'direct' && config.netns !== undefined ? { netns: config.netns } : {})
+    },
+    setup.spawn
+  )
   const helperArgs = {
     ...(config.root !== undefined ? { root: config.root } : {}),
     ...(config.netns !== undefined ? { netns: config.netns } : {})

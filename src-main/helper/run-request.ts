@@ -69,6 +69,7 @@ export interface RunOptions {
 export interface WarmPrograms {
   takeIpSession(): IpSession | null
   takeNft(): NftLoader | null
+  takeLister(): NftLoader | null
 }
 
 /**
@@ -80,11 +81,19 @@ export interface WarmPrograms {
 function earlyPrograms(
   verb: HelperVerb,
   warm: WarmPrograms | undefined
-): { session: IpSession | null; nft: NftLoader | null } {
-  if (verb === 'stop') return { session: warm?.takeIpSession() ?? null, nft: warm?.takeNft() ?? null }
+): { session: IpSession | null; nft: NftLoader | null; lister: NftLoader | null } {
+  // A stop deletes its tables with one nft, checking each table's owner with the other first; started
+  // now, their start-up overlaps the helper's own.
+  if (verb === 'stop') {
+    return {
+      session: warm?.takeIpSession() ?? null,
+      nft: warm?.takeNft() ?? prestartNft(),
+      lister: warm?.takeLister() ?? prestartNft()
+    }
+  }
   const session = FACT_VERBS.has(verb) ? (warm?.takeIpSession() ?? openIpSession()) : null
   const nft = verb === 'start' || verb === 'apply' ? (warm?.takeNft() ?? prestartNft()) : null
-  return { session, nft }
+  return { session, nft, lister: null }
 }
 
 /**
@@ -123,6 +132,7 @@ export async function runRequest<V extends HelperVerb>(
 ): Promise<HelperResult<V>> {
   let session: IpSession | null = null
   let nft: NftLoader | null = null
+  let lister: NftLoader | null = null
   try {
     const refusal = callerRefusal(req, opts.caller, opts.switches)
     if (refusal) throw refusal
@@ -141,6 +151,7 @@ export async function runRequest<V extends HelperVerb>(
     const early = earlyPrograms(req.verb, opts.warm)
     session = early.session
     nft = early.nft
+    lister = early.lister
     const deps = realDeps({
       paths,
       root: root ?? null,
@@ -149,6 +160,7 @@ export async function runRequest<V extends HelperVerb>(
       shouldStop: opts.shouldStop,
       ipSession: session,
       nft,
+      lister,
       faults: isTrusted(opts.caller)
     })
     let facts: Promise<HostFacts> | undefined = FACT_VERBS.has(req.verb) ? liveHostFacts(session) : undefined
@@ -172,5 +184,6 @@ export async function runRequest<V extends HelperVerb>(
   } finally {
     session?.close()
     nft?.discard()
+    lister?.discard()
   }
 }

@@ -27,7 +27,7 @@ const realFs: RootFs = {
 }
 
 /** Kernel views whose paths mean other things than files of ours. */
-const PSEUDO = ['/proc', '/sys', '/dev']
+const PSEUDO = ['/proc', '/sys']
 
 function badRoot(root: string, why: string, fix?: string): HelperError {
   return new HelperError('BAD_ROOT', `--root ${root}: ${why}`, {

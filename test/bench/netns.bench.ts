@@ -28,7 +28,10 @@ import {
   timedInNs,
   timedRun
 } from './support/bench-world'
+import type { NetworkDef } from '../../src-main/core/model/network'
 import type { AttachedGuest } from './support/guest-timing'
+import type { ApplyCost } from './support/wizard-apply'
+import { wizardApplyCost } from './support/wizard-apply'
 import { attachTimedGuest } from './support/guest-timing'
 import { iperf, plainVethPair } from './support/iperf'
 import type { Row } from './table'
@@ -288,6 +291,43 @@ async function throughput(w: BenchWorld, guest: AttachedGuest): Promise<Row[]> {
   ]
 }
 
+/** The desktop app's wizard apply through its real handlers: helper processes and password prompts. */
+async function applyRows(w: BenchWorld): Promise<Row[]> {
+  const def: NetworkDef = {
+    name: 'wizard',
+    forward: { mode: 'nat' },
+    bridge: { name: 'virbr9', stp: false, delay: 0 },
+    ips: [
+      {
+        family: 'ipv4',
+        address: '192.168.129.1',
+        prefix: 24,
+        dhcp: { ranges: [{ start: '192.168.129.10', end: '192.168.129.99' }], hosts: [] }
+      },
+      { family: 'ipv6', address: 'fd42:b3:0:9::1', prefix: 64 }
+    ]
+  }
+  const runs: ApplyCost[] = []
+  for (let i = 0; i < 3; i++) runs.push(await wizardApplyCost(w, def))
+  const last = runs[runs.length - 1]
+  return [
+    {
+      what: 'wizard apply: helper processes (create + autostart + start)',
+      value: String(last.processes),
+      target: '1',
+      verdict: verdict(last.processes === 1),
+      compare: '6–8 before'
+    },
+    {
+      what: 'wizard apply: pkexec password prompts',
+      value: String(last.prompts),
+      target: '1',
+      verdict: verdict(last.prompts === 1)
+    },
+    { what: 'wizard apply: time in the handler (median of 3)', value: ms(median(runs.map((r) => r.ms))) }
+  ]
+}
+
 async function main(): Promise<void> {
   const reason = benchSkipReason()
   if (reason) {
@@ -298,12 +338,13 @@ async function main(): Promise<void> {
   const w = await createBenchWorld()
   try {
     const lat = await latency(w)
+    const apply = await applyRows(w)
     const g = await guests(w)
     const tp = await throughput(w, g.keep)
     await guestnet(w, ['net-destroy', NET.name])
     printTable(
       `netns: guestnet in network namespaces (load average ${load.toFixed(2)} at start)`,
-      [...lat.rows, ...g.rows, ...tp],
+      [...lat.rows, ...apply, ...g.rows, ...tp],
       { compareHeader: 'libvirt 9.0' }
     )
     printTable('netns: phases with GUESTNET_TIMING=1 (ms since process start, median)', lat.phases)

@@ -50,6 +50,8 @@ export interface RealDepsOptions {
   ipSession?: IpSession | null
   /** An `nft -f -` started early, for the first ruleset (run/nft-loader.ts). */
   nft?: NftLoader | null
+  /** Another, for the first table listing (an owner check before a deletion). */
+  lister?: NftLoader | null
   /** Collects notes for the verb's result. */
   note?: (line: string) => void
 }
@@ -76,7 +78,7 @@ export function realDeps(opts: RealDepsOptions): OpsDeps {
           isLive: (o) => o.network.startsWith('doctor/') || ownerIsLive(o),
           note
         },
-        { ipSession: opts.ipSession, nft: opts.nft }
+        { ipSession: opts.ipSession, nft: opts.nft, lister: opts.lister }
       ),
     interfaces: listInterfaces,
     linkMark: (ifname) => linkMark(ifname),

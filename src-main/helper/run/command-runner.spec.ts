@@ -33,9 +33,10 @@ function fakeNft(format: (file: string, text: string) => string = (f, t) => `${f
   return {
     loads,
     canLoad: () => !used,
-    async load(text: string, f: string): Promise<void> {
+    async load(text: string, f: string): Promise<string> {
       used = true
       loads.push(format(f, text))
+      return ''
     }
   }
 }
@@ -134,8 +135,9 @@ describe('createCommandRunner: a stop’s undo through warm processes', () => {
     let calls = 0
     const nft = {
       canLoad: () => false,
-      async load(): Promise<void> {
+      async load(): Promise<string> {
         calls++
+        return ''
       }
     }
     // `nft --version`-like argv is not plain: nft itself would run; here `nft -v` is harmless and real.

@@ -20,6 +20,8 @@ export interface EarlyPrograms {
   ipSession?: Pick<IpSession, 'alive' | 'runBatch' | 'close'> | null
   /** An `nft -f -` started early, for the first `nft -f FILE` (run/nft-loader.ts). */
   nft?: Pick<NftLoader, 'canLoad' | 'load'> | null
+  /** Another, for the first `nft -a list table F N` (a table's owner check before its deletion). */
+  lister?: Pick<NftLoader, 'canLoad' | 'load'> | null
 }
 
 export function createCommandRunner(base: Omit<BuiltinEnv, 'programs'>, early: EarlyPrograms = {}): CommandRunner {
@@ -71,7 +73,17 @@ export function createCommandRunner(base: Omit<BuiltinEnv, 'programs'>, early: E
   }
   const env: BuiltinEnv = {
     ...base,
-    programs: { run: (argv) => runner.run(argv), output: async (argv) => (await execProgram(argv)).stdout }
+    programs: {
+      run: (argv) => runner.run(argv),
+      output: async (argv) => {
+        const lister = early.lister
+        if (lister && isNftTableListing(argv)) {
+          const line = `list table ${argv[4]} ${argv[5]}\n`
+          if (lister.canLoad(line)) return lister.load(line, argv.join(' '))
+        }
+        return (await execProgram(argv)).stdout
+      }
+    }
   }
   return runner
 }
@@ -87,6 +99,18 @@ export function isPlainCommand(argv: Argv): boolean {
 /** `ip -batch FILE`: the same lines, run by the request's ip session (run/ip-session.ts). */
 function isIpBatch(argv: Argv): boolean {
   return argv.length === 3 && argv[0] === 'ip' && argv[1] === '-batch'
+}
+
+/** `nft -a list table FAMILY NAME`, words only: the same listing from the nft started early. */
+function isNftTableListing(argv: Argv): boolean {
+  return (
+    argv.length === 6 &&
+    argv[0] === 'nft' &&
+    argv[1] === '-a' &&
+    argv[2] === 'list' &&
+    argv[3] === 'table' &&
+    isPlainCommand(argv)
+  )
 }
 
 /** `nft -f FILE`: the same ruleset, fed to the nft started early (run/nft-loader.ts). */

@@ -26,16 +26,21 @@ export function relabelStdin(stderr: string, file: string): string {
 export class NftLoader {
   private readonly child: ChildProcess
   private stderr = ''
+  private stdout = ''
   private used = false
   private ended = false
   private readonly exited: Promise<{ code: number | null; error?: string }>
 
   constructor() {
-    this.child = spawn(resolveProgram('nft'), ['-f', '-'], {
+    // -a: a listing fed to it (a table's owner check, run/builtins.ts) shows the handles.
+    this.child = spawn(resolveProgram('nft'), ['-a', '-f', '-'], {
       shell: false,
       env: childEnv(),
       cwd: '/',
-      stdio: ['pipe', 'ignore', 'pipe']
+      stdio: ['pipe', 'pipe', 'pipe']
+    })
+    this.child.stdout?.setEncoding('utf8').on('data', (d: string) => {
+      if (this.stdout.length < 1024 * 1024) this.stdout += d
     })
     this.child.stderr?.setEncoding('utf8').on('data', (d: string) => {
       if (this.stderr.length < 64 * 1024) this.stderr += d
@@ -60,8 +65,8 @@ export class NftLoader {
     return !this.used && Buffer.byteLength(text) <= MAX_PRESTARTED_RULESET
   }
 
-  /** Feeds the ruleset of `file` and waits for nft; rejects like `nft -f FILE` would. */
-  async load(text: string, file: string): Promise<void> {
+  /** Feeds the ruleset (or commands) of `file` and waits for nft; rejects like `nft -f FILE` would; resolves with what it printed. */
+  async load(text: string, file: string): Promise<string> {
     this.used = true
     const timer = setTimeout(() => this.child.kill('SIGKILL'), TIMEOUT_MS)
     timer.unref()
@@ -75,6 +80,7 @@ export class NftLoader {
         relabelStdin(this.stderr, file),
         error ?? (code === null ? 'killed' : undefined)
       )
+    return this.stdout
   }
 
   /** An empty input: nft exits without changing anything. */

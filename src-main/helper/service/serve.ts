@@ -226,9 +226,9 @@ export async function serve(opts: ServeOptions): Promise<number> {
     sock.on('error', () => undefined)
     try {
       if (stopping) return void sock.destroy()
-      // Who is on the other end, from the kernel's socket table: asked now, while the client talks.
-      const pair = peerSocket(sock).catch(() => null)
       send(sock, helloFrame(nsId, root, process.pid))
+      // Who is on the other end, from the kernel's socket table: asked now, while the client answers.
+      const pair = peerSocket(sock).catch(() => null)
       reading.add(sock)
       const lines = new LineReader(sock)
       const first = await lines.next(256, REQUEST_TIMEOUT_MS)

@@ -34,8 +34,10 @@ describe('WarmPool', () => {
     expect(pool.takeIpSession()).toBeNull()
     expect(pool.takeNft()).not.toBeNull()
     expect(pool.takeNft()).toBeNull()
+    expect(pool.takeLister()).not.toBeNull()
+    expect(pool.takeLister()).toBeNull()
     pool.refill()
-    expect(log).toEqual(['start ip1', 'start nft2', 'start ip3', 'start nft4'])
+    expect(log).toEqual(['start ip1', 'start nft2', 'start nft3', 'start ip4', 'start nft5', 'start nft6'])
   })
 
   it('replaces a process that died while waiting, and never hands out a dead one', () => {
@@ -56,7 +58,8 @@ describe('WarmPool', () => {
     const pool = new WarmPool(make)
     pool.refill()
     pool.dispose()
-    expect(log).toEqual(['start ip1', 'start nft2', 'close ip1', 'discard nft2'])
+    expect(log).toEqual(['start ip1', 'start nft2', 'start nft3', 'close ip1', 'discard nft2', 'discard nft3'])
     expect(pool.takeIpSession()).toBeNull()
+    expect(pool.takeLister()).toBeNull()
   })
 })

@@ -1,5 +1,6 @@
 /**
- * The service keeps one `ip -j -batch -` and one `nft -f -` started and idle, so a request does not
+ * The service keeps one `ip -j -batch -` and two `nft -f -` started and idle (one loads or deletes, the
+ * other lists a table to check its owner before it goes), so a request does not
  * wait for them: starting a program costs a fork and exec of several milliseconds on these machines,
  * and nft spends more loading its libraries. Each is handed to one request only and never reused
  * (a used ip session caches interface indexes; nft applies one input as one transaction). They have
@@ -21,6 +22,7 @@ const REAL: WarmFactories = { ip: openIpSession, nft: prestartNft }
 export class WarmPool implements WarmPrograms {
   private ip: IpSession | null = null
   private nft: NftLoader | null = null
+  private lister: NftLoader | null = null
 
   constructor(private readonly make: WarmFactories = REAL) {}
 
@@ -28,6 +30,7 @@ export class WarmPool implements WarmPrograms {
   refill(): void {
     if (!this.ip?.alive) this.ip = this.make.ip()
     if (!this.nft?.alive) this.nft = this.make.nft()
+    if (!this.lister?.alive) this.lister = this.make.nft()
   }
 
   takeIpSession(): IpSession | null {
@@ -42,11 +45,19 @@ export class WarmPool implements WarmPrograms {
     return n?.alive ? n : null
   }
 
-  /** Ends both (closed input: each exits having done nothing). */
+  takeLister(): NftLoader | null {
+    const n = this.lister
+    this.lister = null
+    return n?.alive ? n : null
+  }
+
+  /** Ends them all (closed input: each exits having done nothing). */
   dispose(): void {
     this.ip?.close()
     this.nft?.discard()
+    this.lister?.discard()
     this.ip = null
     this.nft = null
+    this.lister = null
   }
 }
