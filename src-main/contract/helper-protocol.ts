@@ -62,6 +62,9 @@ export const helperErrorBodySchema = object({
 })
 export type HelperErrorBody = Infer<typeof helperErrorBodySchema>
 
+/** What the host keeps as it is and why ('net.ipv4.ip_forward stays 1: network lab still needs it'). */
+const notes = optional(array(text))
+
 const resolvedOutcomeSchema = object({ registered: boolean(), message, notable: boolean() })
 
 const startValueSchema = object({
@@ -75,7 +78,8 @@ const startValueSchema = object({
   repaired: array(text),
   /** It runs, but something will not work as defined. */
   warnings: optional(array(text)),
-  resolved: optional(nullable(resolvedOutcomeSchema))
+  resolved: optional(nullable(resolvedOutcomeSchema)),
+  notes
 })
 
 const stopValueSchema = object({
@@ -83,7 +87,8 @@ const stopValueSchema = object({
   state: literal('inactive'),
   /** Undo commands that failed on pieces that turned out to be gone already. */
   warnings: array(text),
-  message
+  message,
+  notes
 })
 
 const defineValueSchema = object({
@@ -183,7 +188,8 @@ const applyValueSchema = object({
   started: nullable(startValueSchema),
   /** It stopped the running network first (to restart it with the new definition, or to delete it). */
   stopped: boolean(),
-  message
+  message,
+  notes
 })
 
 interface VerbSpec<A, V> {

@@ -63,7 +63,7 @@ export async function sendRequest<V extends HelperVerb>(
   const uid = process.getuid?.() ?? 0
   const args: { root?: string; netns?: string } = req.args
   if (serviceWanted(args, uid)) {
-    // The service names its root resolved (helper/store-root.ts): so does the request to it.
+    // The service names its root resolved (store/store-root.ts): so does the request to it.
     const root = args.root === undefined ? undefined : realRoot(args.root)
     const target = {
       socketPath: helperPaths(root, undefined).serviceSocket,

@@ -17,7 +17,7 @@ import { readRequest } from './read-request'
 import { runRequest } from './run-request'
 import { KEPT_ENV, SAFE_ENV } from './run/safe-env'
 import { parseServeArgs } from './service/serve-args'
-import { resolveTestRoot } from './store-root'
+import { resolveTestRoot } from './test-root'
 
 // Read before the environment is cleared below: systemd's socket activation pair, pkexec's caller,
 // and which test switches a caller set (honoured for root callers only: caller.ts).

@@ -1,16 +1,16 @@
 /**
  * Runs one checked request in this process: who may ask for it (caller.ts), the namespace guard, the
- * store root (store-root.ts), the verb (each loaded on demand), the lock for verbs that change
+ * store root (store/store-root.ts), the verb (each loaded on demand), the lock for verbs that change
  * anything. Used by the one-shot helper (main.ts), the warm service (service/serve.ts) and, when the
  * CLI already runs as root, by the CLI itself (in-process.ts).
  */
 import type { HelperRequest, HelperResult, HelperValue, HelperVerb, StepEvent } from '../contract/helper-protocol'
-import { errorBody, isReadOnly } from '../contract/helper-protocol'
+import { errorBody, HelperError, isReadOnly } from '../contract/helper-protocol'
 import type { HostFacts } from '../core/model/host-facts'
 import { helperPaths } from '../core/store/helper-paths'
 import { FACTS_BATCH } from '../host/read-host-facts'
 import type { NetworkStore } from '../store/network-store'
-import { ensureOwnDirs } from '../store/safe-fs'
+import { ensureOwnDirs, UnsafePathError } from '../store/safe-fs'
 import type { Caller } from './caller'
 import { actsAsRoot, callerRefusal, isTrusted } from './caller'
 import { assertInNetns } from './netns'
@@ -21,7 +21,7 @@ import { openIpSession } from './run/ip-session'
 import type { NftLoader } from './run/nft-loader'
 import { prestartNft } from './run/nft-loader'
 import { withLock } from './state/lock'
-import { resolveTestRoot } from './store-root'
+import { resolveTestRoot } from './test-root'
 import type { VerbContext, VerbRun } from './verbs/context'
 
 type VerbModules = { [V in HelperVerb]: () => Promise<{ run: VerbRun<V> }> }
@@ -126,6 +126,22 @@ function storeRootOf(root: string | undefined, caller: Caller): string | undefin
   return isTrusted(caller) ? resolveTestRoot(root) : root
 }
 
+/** A store file that is a link, a FIFO or too large is the store's problem, said as such (not INTERNAL). */
+function storeError(e: unknown): unknown {
+  if (!(e instanceof UnsafePathError)) return e
+  return new HelperError('STORE', `refusing a file in the store: ${e.message}`, {
+    fix: 'remove or replace that file (guestnet never follows links or reads special files there)'
+  })
+}
+
+const NOTED: ReadonlySet<HelperVerb> = new Set(['start', 'stop', 'apply'])
+
+/** The built-ins' notes (a sysctl another network still needs) in the values that carry them. */
+function withNotes<V extends HelperVerb>(verb: V, value: HelperValue<V>, notes: readonly string[]): HelperValue<V> {
+  if (notes.length === 0 || !NOTED.has(verb)) return value
+  return { ...value, notes: [...notes] }
+}
+
 export async function runRequest<V extends HelperVerb>(
   req: Extract<HelperRequest, { verb: V }>,
   opts: RunOptions
@@ -152,7 +168,9 @@ export async function runRequest<V extends HelperVerb>(
     session = early.session
     nft = early.nft
     lister = early.lister
+    const notes: string[] = []
     const deps = realDeps({
+      note: (line) => notes.push(line),
       paths,
       root: root ?? null,
       netns: args.netns ?? null,
@@ -178,9 +196,9 @@ export async function runRequest<V extends HelperVerb>(
       hostFacts: () => (facts ??= liveHostFacts(null))
     }
     const value: HelperValue<V> = readOnly ? await verb.run(ctx) : await withLock(paths.lockFile, () => verb.run(ctx))
-    return { ok: true, value }
+    return { ok: true, value: withNotes(req.verb, value, notes) }
   } catch (e) {
-    return { ok: false, error: errorBody(e) }
+    return { ok: false, error: errorBody(storeError(e)) }
   } finally {
     session?.close()
     nft?.discard()

@@ -3,7 +3,7 @@
  * symbolic link at the last component, never use a predictable temporary name, create files with
  * their final mode (no chmod by path afterwards), and check every directory made or used is a real
  * directory owned by this process's user and writable by no one else. The directories above are
- * checked once, when the store's root is resolved (helper/store-root.ts), so a path below a checked
+ * checked once, when the store's root is resolved (store/store-root.ts), so a path below a checked
  * directory cannot be swapped by anyone but root.
  */
 import { randomBytes } from 'node:crypto'

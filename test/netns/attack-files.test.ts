@@ -160,11 +160,12 @@ describe.skipIf(skip !== null)(`attacks through store files${skip ? ` (skipped: 
       try {
         for (const name of [NET.name, 'stray']) {
           const out = await helper('leases', { name })
-          expect(out.result, name).toMatchObject({ ok: false })
+          expect(out.result, name).toMatchObject({ ok: false, error: { code: 'STORE' } })
           expect(out.result?.error?.message, name).toMatch(/refusing .*\.leases: it is a symbolic link/)
+          expect(out.code, name).toBe(1)
           expectNoShadow(JSON.stringify(out.events) + out.stderr, `leases ${name}`)
           const cli = await world.guestnet(['net-dhcp-leases', name, '--json'])
-          expect(cli.code, name).not.toBe(0)
+          expect(cli.code, name).toBe(1)
           expectNoShadow(cli.stdout + cli.stderr, `net-dhcp-leases ${name}`)
         }
         for (const [verb, args] of [
@@ -189,7 +190,7 @@ describe.skipIf(skip !== null)(`attacks through store files${skip ? ` (skipped: 
       await world.x.inNs(world.host, ['mkfifo', '-m', '0600', leases()])
       try {
         const out = await helper('leases', { name: NET.name })
-        expect(out.result).toMatchObject({ ok: false })
+        expect(out.result).toMatchObject({ ok: false, error: { code: 'STORE' } })
         expect(out.result?.error?.message).toMatch(/not a regular file/)
         expect(out.ms).toBeLessThan(5000)
       } finally {

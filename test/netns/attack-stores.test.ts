@@ -204,6 +204,9 @@ describe.skipIf(skip !== null)(`two stores in one namespace${skip ? ` (skipped: 
         /the sysctl ledger .* does not read .*run guestnet reconcile/
       )
     }
+    const list = await inA(['net-list', '--all'])
+    expect(list.code).toBe(0)
+    expect(list.stderr).toMatch(/guestnet net-list: warning: the sysctl ledger .* does not read/)
     const reconcile = await helper(world.root, 'reconcile')
     expect(reconcile.result, reconcile.stderr).toMatchObject({ ok: true, value: { failed: [] } })
     expect((reconcile.result?.value?.repaired ?? []).join('\n')).toMatch(
@@ -228,6 +231,34 @@ describe.skipIf(skip !== null)(`two stores in one namespace${skip ? ` (skipped: 
     await expectAWorks()
   })
 
+  it("one store's repair counts the other store's running networks: forwarding stays on for them", async () => {
+    expectOk(await inB(['net-start', B_NET.name]))
+    await writeFile(ledger, GARBAGE)
+    const reconcile = await helper(world.root, 'reconcile')
+    expect((reconcile.result?.value?.repaired ?? []).join('\n')).toMatch(/repair-ledger/)
+    const rebuilt = JSON.parse(readFileSync(ledger, 'utf8')) as {
+      entries: Record<string, { original: string | null; owners: Array<{ store: string; bridge: string }> }>
+    }
+    expect(rebuilt.entries['net.ipv4.ip_forward'].owners).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ store: storeIdOf(realpathSync(world.root)), bridge: A_NET.bridge }),
+        expect.objectContaining({ store: storeIdOf(realpathSync(rootB)), network: B_NET.name, bridge: B_NET.bridge })
+      ])
+    )
+    // A's stop, the one store that repaired, leaves forwarding on for B's network, and says so.
+    const stop = await helper(world.root, 'stop', { name: A_NET.name })
+    expect(stop.result, stop.stderr).toMatchObject({ ok: true })
+    expect((stop.result?.value?.notes as string[] | undefined)?.join('\n')).toMatch(
+      new RegExp(`net\\.ipv4\\.ip_forward stays 1: network ${B_NET.name} still needs it`)
+    )
+    expect(await forwarding()).toBe('1')
+    expectOk(await inA(['net-start', A_NET.name]))
+    await world.x.ip(world.host, ['link', 'set', guest.hostIf, 'master', A_NET.bridge])
+    expectOk(await inB(['net-destroy', B_NET.name]))
+    expect(await forwarding()).toBe('1')
+    await expectAWorks()
+  })
+
   it('a corrupt ledger is never read as empty: a stop leaves it as it is, says so, and reconcile repairs it', async () => {
     await writeFile(ledger, GARBAGE)
     const stop = await helper(world.root, 'stop', { name: A_NET.name })
@@ -237,7 +268,41 @@ describe.skipIf(skip !== null)(`two stores in one namespace${skip ? ` (skipped: 
     expect(await links()).not.toContain(A_NET.bridge)
     const reconcile = await helper(world.root, 'reconcile')
     expect((reconcile.result?.value?.repaired ?? []).join('\n')).toMatch(/repair-ledger/)
-    expect(brokenLedgers()).toHaveLength(2)
+    expect(brokenLedgers()).toHaveLength(3)
+    expect(existsSync(ledger)).toBe(false)
+  })
+
+  it("a ledger a namespace that is gone left at this one's name is not inherited: an admin's forwarding stays", async () => {
+    expect(existsSync(ledger)).toBe(false)
+    const alias = async (): Promise<string> =>
+      (await world.x.inNs(world.host, ['cat', '/sys/class/net/lo/ifalias'])).stdout.trim()
+    const ours = await alias()
+    expect(ours).toMatch(/^guestnet-ns:[0-9a-f]{32}$/)
+    await world.x.inNs(world.host, ['sysctl', '-qw', 'net.ipv4.ip_forward=1'])
+    // What a dead namespace of the same inode would have left: forwarding was 0 before it, it set 1.
+    const dead = `guestnet-ns:${'d'.repeat(32)}`
+    const owner = { store: 'system', network: 'gone', bridge: A_NET.bridge }
+    const forwardingSetIn = (namespace: string): string =>
+      JSON.stringify({
+        version: 2,
+        namespace,
+        entries: { 'net.ipv4.ip_forward': { original: '0', value: '1', owners: [owner] } }
+      })
+    await writeFile(ledger, forwardingSetIn(dead))
+    expectOk(await inA(['net-start', A_NET.name]))
+    const written = JSON.parse(readFileSync(ledger, 'utf8')) as {
+      namespace: string
+      entries: Record<string, { original: string; owners: unknown[] }>
+    }
+    expect(written.namespace).toBe(ours)
+    expect(written.entries['net.ipv4.ip_forward']).toMatchObject({ original: '1', owners: [{ network: A_NET.name }] })
+    expectOk(await inA(['net-destroy', A_NET.name]))
+    expect(await forwarding()).toBe('1')
+    // Positive control: this namespace's own ledger, with the same facts, is honoured (the original comes back).
+    await writeFile(ledger, forwardingSetIn(ours))
+    expectOk(await inA(['net-start', A_NET.name]))
+    expectOk(await inA(['net-destroy', A_NET.name]))
+    expect(await forwarding()).toBe('0')
     expect(existsSync(ledger)).toBe(false)
   })
 })

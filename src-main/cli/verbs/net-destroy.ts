@@ -11,6 +11,7 @@ export const verb: Verb = {
     if (!r.ok) return r.exit
     if (args.flags.has('verbose')) for (const w of r.value.warnings) io.err(`guestnet net-destroy: note: ${w}`)
     io.out(`Network ${name} destroyed`)
+    for (const n of r.value.notes ?? []) io.err(`guestnet net-destroy: note: ${n}`)
     return EXIT.ok
   }
 }

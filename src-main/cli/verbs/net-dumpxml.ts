@@ -1,4 +1,5 @@
 import { NetworkStore } from '../../store/network-store'
+import { offlineRoot } from '../offline-root'
 import type { Verb } from '../verb'
 import { EXIT } from '../verb'
 import { oneName } from './net-call'
@@ -8,7 +9,7 @@ export const verb: Verb = {
   summary: "print a network's stored XML, like virsh net-dumpxml",
   async run(args, io) {
     const name = oneName(args, 'net-dumpxml')
-    const root = args.options.get('root')
+    const root = offlineRoot(args)
     const store = new NetworkStore(root === undefined ? {} : { root })
     const entry = await store.get(name)
     if (!entry) {

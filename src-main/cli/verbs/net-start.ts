@@ -15,6 +15,7 @@ export const verb: Verb = {
     io.out(r.value.alreadyActive ? `Network ${name} is already active` : `Network ${name} started`)
     if (r.value.resolved?.notable) io.err(`guestnet net-start: ${r.value.resolved.message}`)
     for (const w of r.value.warnings ?? []) io.err(`guestnet net-start: warning: ${w}`)
+    for (const n of r.value.notes ?? []) io.err(`guestnet net-start: note: ${n}`)
     return EXIT.ok
   }
 }

@@ -1,8 +1,28 @@
 import { describe, expect, it } from 'vitest'
 
+import type { HelperValue } from '../../contract/helper-protocol'
 import { formatLeases } from './net-dhcp-leases'
-import { formatNetList } from './net-list'
+import { brokenLines, formatNetList } from './net-list'
 import { formatExpiry, formatFields, formatTable } from './net-table'
+
+type NetworkStatus = HelperValue<'status'>['networks'][number]
+
+function status(patch: Partial<NetworkStatus> & Pick<NetworkStatus, 'name' | 'state'>): NetworkStatus {
+  return {
+    problems: [],
+    defined: true,
+    autostart: false,
+    uuid: null,
+    bridge: null,
+    bridgePresent: false,
+    dnsmasqPid: null,
+    dnsmasqAlive: null,
+    tables: [],
+    startedAt: null,
+    netns: null,
+    ...patch
+  }
+}
 
 describe('virsh-style output', () => {
   it('lays out a table like virsh net-list', () => {
@@ -15,39 +35,24 @@ describe('virsh-style output', () => {
 
   it('prints net-list rows from status', () => {
     const text = formatNetList([
-      {
-        name: 'default',
-        state: 'active',
-        problems: [],
-        defined: true,
-        autostart: true,
-        uuid: null,
-        bridge: 'virbr0',
-        bridgePresent: true,
-        dnsmasqPid: 1,
-        dnsmasqAlive: true,
-        tables: [],
-        startedAt: null,
-        netns: null
-      },
-      {
-        name: 'lab',
-        state: 'broken',
-        problems: [],
-        defined: false,
-        autostart: false,
-        uuid: null,
-        bridge: 'virbr1',
-        bridgePresent: false,
-        dnsmasqPid: null,
-        dnsmasqAlive: null,
-        tables: [],
-        startedAt: null,
-        netns: null
-      }
+      status({ name: 'default', state: 'active', autostart: true, bridge: 'virbr0', bridgePresent: true }),
+      status({ name: 'lab', state: 'broken', defined: false, bridge: 'virbr1' })
     ])
     expect(text.split('\n')[2]).toBe(' default   active   yes         yes')
     expect(text.split('\n')[3]).toBe(' lab       broken   no          no')
+  })
+
+  it('names each broken network with its reasons, for stderr beside the table', () => {
+    expect(
+      brokenLines([
+        status({ name: 'ok', state: 'active' }),
+        status({ name: 'my-lab', state: 'broken', problems: ['bridge gnlab0 is missing', 'dnsmasq is not running'] }),
+        status({ name: 'bare', state: 'broken' })
+      ])
+    ).toEqual([
+      'network my-lab is broken: bridge gnlab0 is missing; dnsmasq is not running',
+      'network bare is broken: no reason given'
+    ])
   })
 
   it('prints leases with prefix, none as -, and infinite as never', () => {

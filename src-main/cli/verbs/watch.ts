@@ -19,6 +19,7 @@ import { uplinksOf } from '../../watch/host-changes'
 import type { MonitorEvent } from '../../watch/monitor-line'
 import type { CliArgs } from '../args'
 import { UsageError } from '../args'
+import { offlineRoot } from '../offline-root'
 import type { Verb } from '../verb'
 import { EXIT } from '../verb'
 import { globalArgs } from './net-call'
@@ -121,7 +122,7 @@ export const verb: Verb = {
     const json = args.flags.has('json')
     const once = args.flags.has('once')
     const netns = args.options.get('netns')
-    const root = args.options.get('root')
+    const root = offlineRoot(args)
     const store = new NetworkStore(root !== undefined ? { root } : {})
     const print = (l: WatchLine): void =>
       (l.type === 'error' ? io.err : io.out)(json ? JSON.stringify(l) : formatWatchLine(l))

@@ -25,7 +25,15 @@ export interface StoreLayout {
   defaultDeletedFile: string
 }
 
-export class StoreRootError extends Error {}
+export class StoreRootError extends Error {
+  constructor(
+    message: string,
+    /** What to do instead, when there is more to say than the message. */
+    readonly fix?: string
+  ) {
+    super(message)
+  }
+}
 
 /**
  * The store's paths, under `root` when given. A root must be absolute: a relative one would

@@ -8,6 +8,7 @@ import type { HelperPaths } from '../../core/store/helper-paths'
 import type { CommandRunner } from '../apply-plan'
 import type { PidfileProcess } from '../run/dnsmasq-process'
 import type { LinkMark, TableMark } from '../state/live-state'
+import type { NamespaceTagger } from '../state/namespace-tag'
 
 export interface RunnerScope {
   /** The plan's generated files, for `@write`. */
@@ -34,6 +35,8 @@ export interface OpsDeps {
   /** Checks every program a plan runs is installed, before anything changes. */
   checkPrograms(programs: readonly string[]): void
   nsId: string | null
+  /** Tells this namespace's sysctl ledger from one a namespace that is gone left at its name. */
+  namespace: NamespaceTagger
   netns: string | null
   now(): Date
   emit(event: StepEvent): void

@@ -44,6 +44,7 @@ export function doctorRunner(deps: OpsDeps): DoctorRunner {
           allowedDirs: [deps.paths.plan.runtimeDir],
           runtimeDir: deps.paths.plan.runtimeDir,
           ledgerFile: deps.paths.ledgerFile(deps.nsId),
+          namespace: deps.namespace,
           isLive: (o) => doctorOwner(o) || ownerIsLive(o),
           note: (line) => notes.push(line)
         })

@@ -10,6 +10,7 @@ import type { IpSession } from '../run/ip-session'
 import type { NftLoader } from '../run/nft-loader'
 import { resolveProgram } from '../run/programs'
 import { currentNsId, linkMark, listInterfaces, listNftTables, listTableMarks } from '../state/live-state'
+import { sysfsTagger } from '../state/namespace-tag'
 import type { LedgerOwner } from '../state/sysctl-ledger'
 import type { OpsDeps } from './deps'
 
@@ -34,7 +35,7 @@ export function parseIpLinkNames(json: string): Set<string> {
 /** A ledger owner still runs while its bridge is there, in guestnet's group, bearing its mark. */
 export function ownerIsLive(owner: LedgerOwner): boolean {
   const mark = linkMark(owner.bridge)
-  return mark !== null && mark.inGroup && mark.alias === ownerMark(owner.store, owner.network)
+  return mark !== null && mark.inGroup && mark.alias === (owner.mark ?? ownerMark(owner.store, owner.network))
 }
 
 export interface RealDepsOptions {
@@ -61,6 +62,7 @@ export function realDeps(opts: RealDepsOptions): OpsDeps {
   const store = storeIdOf(opts.root)
   const nsId = currentNsId()
   const note = opts.note ?? (() => undefined)
+  const namespace = sysfsTagger()
   return {
     paths,
     store,
@@ -75,6 +77,7 @@ export function realDeps(opts: RealDepsOptions): OpsDeps {
           allowedDirs: [paths.plan.runtimeDir, paths.plan.stateDir],
           runtimeDir: paths.plan.runtimeDir,
           ledgerFile: paths.ledgerFile(nsId),
+          namespace,
           isLive: (o) => o.network.startsWith('doctor/') || ownerIsLive(o),
           note
         },
@@ -91,6 +94,7 @@ export function realDeps(opts: RealDepsOptions): OpsDeps {
       for (const p of programs) resolveProgram(p)
     },
     nsId,
+    namespace,
     netns: opts.netns,
     now: () => new Date(),
     emit: opts.emit,

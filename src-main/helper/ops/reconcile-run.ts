@@ -7,7 +7,8 @@ import { ARTIFACT_KEYS, artifactPath, undoBridge, undoTable } from '../../core/p
 import { networkPaths } from '../../core/plan/network-paths'
 import { decodeNftName, NFT_TABLE_PREFIX } from '../../core/plan/nft-names'
 import { sysctlFile } from '../../core/plan/sysctl-keys'
-import { readTextNoFollow, removePathSync, UnsafePathError, writeFileAtomicSync } from '../../store/safe-fs'
+import { networkOfMark, storeOfMark } from '../../core/store/store-id'
+import { readTextNoFollow, removePathSync, writeFileAtomicSync } from '../../store/safe-fs'
 import { checkNetworkName } from '../policy'
 import { killPidfile } from '../run/dnsmasq-process'
 import type { RecordState } from '../state/journal'
@@ -15,7 +16,9 @@ import { readRecord } from '../state/journal'
 import type { LinkMark } from '../state/live-state'
 import { tableKey } from '../state/live-state'
 import type { LedgerOwner } from '../state/sysctl-ledger'
-import { formatLedger, parseLedger, rebuildLedger } from '../state/sysctl-ledger'
+import { readLedgerFile } from '../state/ledger-file'
+import { ledgerTagOf } from '../state/namespace-tag'
+import { formatLedger, rebuildLedger } from '../state/sysctl-ledger'
 import type { OpsDeps } from './deps'
 import type { ReconcileAction, ReconcileObservation } from './reconcile-decide'
 import { decideReconcile } from './reconcile-decide'
@@ -61,17 +64,9 @@ function listRuntime(dir: string): { files: string[]; dirs: string[] } {
   }
 }
 
-function readLedgerState(file: string): ReconcileObservation['ledger'] {
-  let text: string | null
-  try {
-    text = readTextNoFollow(file, 1024 * 1024)
-  } catch (e) {
-    if (e instanceof UnsafePathError) return { ok: false, reason: e.message }
-    throw e
-  }
-  if (text === null) return { ok: true, owners: [] }
-  const parsed = parseLedger(text)
-  return parsed.ok ? { ok: true, owners: Object.values(parsed.ledger).flatMap((e) => e.owners) } : parsed
+function readLedgerState(deps: OpsDeps): ReconcileObservation['ledger'] {
+  const read = readLedgerFile(deps.paths.ledgerFile(deps.nsId), deps.namespace.read())
+  return read.ok ? { ok: true, owners: Object.values(read.ledger).flatMap((e) => e.owners) } : read
 }
 
 export async function observe(deps: OpsDeps, defs: readonly NetworkDef[]): Promise<ReconcileObservation> {
@@ -121,7 +116,7 @@ export async function observe(deps: OpsDeps, defs: readonly NetworkDef[]): Promi
     links,
     tables,
     pidfiles,
-    ledger: readLedgerState(paths.ledgerFile(deps.nsId)),
+    ledger: readLedgerState(deps),
     networkDirs,
     nsId: deps.nsId
   }
@@ -134,7 +129,14 @@ function removeGeneratedFiles(network: string, deps: OpsDeps): void {
   removeNetworkDir(network, deps)
 }
 
-/** The ledger set aside and rebuilt from what runs: this store's running networks' keys, originals unknown. */
+/** Host keys a network of another store may hold: its records are not ours to read, its bridge is there. */
+const FORWARDING_KEYS = ['net.ipv4.ip_forward', 'net.ipv6.conf.all.forwarding']
+
+/**
+ * The ledger set aside and rebuilt from what runs, originals unknown: this store's running networks
+ * with the keys their records list, and every live bridge of another guestnet store (in the group,
+ * with its mark) as a holder of forwarding, so the repair cannot switch it off under them.
+ */
 function repairLedger(o: ReconcileObservation, deps: OpsDeps): void {
   const file = deps.paths.ledgerFile(deps.nsId)
   renameSync(file, `${file}.broken-${deps.now().getTime()}`)
@@ -144,6 +146,12 @@ function repairLedger(o: ReconcileObservation, deps: OpsDeps): void {
       running.push({ owner: { store: deps.store, network, bridge: rec.record.bridge }, keys: rec.record.sysctls })
     }
   }
+  for (const [bridge, link] of o.links) {
+    const store = storeOfMark(link.alias)
+    if (!link.inGroup || link.alias === null || store === null || store === deps.store) continue
+    const network = networkOfMark(link.alias) ?? ''
+    running.push({ owner: { store, network, bridge, mark: link.alias }, keys: FORWARDING_KEYS })
+  }
   const read = (key: string): string | null => {
     try {
       return readFileSync(sysctlFile('/proc/sys', key), 'utf8')
@@ -152,7 +160,9 @@ function repairLedger(o: ReconcileObservation, deps: OpsDeps): void {
     }
   }
   const ledger = rebuildLedger(running, read)
-  if (Object.keys(ledger).length > 0) writeFileAtomicSync(file, formatLedger(ledger), 0o644)
+  let here = deps.namespace.read()
+  if (here.kind === 'untagged') here = { kind: 'tagged', tag: deps.namespace.tag() }
+  if (Object.keys(ledger).length > 0) writeFileAtomicSync(file, formatLedger(ledger, ledgerTagOf(here)), 0o644)
 }
 
 async function act(a: ReconcileAction, o: ReconcileObservation, deps: OpsDeps): Promise<void> {

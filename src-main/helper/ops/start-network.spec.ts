@@ -14,6 +14,7 @@ import { SYSTEM_STORE } from '../../core/store/store-id'
 import type { OpsDeps } from './deps'
 import { applyStart } from './start-network'
 import { teardown } from './teardown'
+import { UNTAGGED_TESTS } from '../state/namespace-tag'
 
 let root: string
 let paths: HelperPaths
@@ -78,6 +79,7 @@ function deps(patch: Partial<OpsDeps> = {}): OpsDeps {
     tables: async () => [],
     tableMarks: async () => [],
     note: () => undefined,
+    namespace: UNTAGGED_TESTS,
     groupBridges: async () => new Set(),
     inspectPidfile: () => ({ state: 'none' }),
     checkPrograms: () => undefined,

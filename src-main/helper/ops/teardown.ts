@@ -11,10 +11,10 @@ import { networkPaths } from '../../core/plan/network-paths'
 import type { NetworkRecord } from '../../core/plan/network-record'
 import { undoOfRecord } from '../../core/plan/network-record'
 import { undoSysctl } from '../../core/plan/build-plan'
-import { readTextOrNull } from '../../store/safe-fs'
 import { replayUndo } from '../apply-plan'
 import { tableKey } from '../state/live-state'
-import { keysOf, parseLedger } from '../state/sysctl-ledger'
+import { readLedgerFile } from '../state/ledger-file'
+import { keysOf } from '../state/sysctl-ledger'
 import type { OpsDeps } from './deps'
 
 export interface Pieces {
@@ -57,8 +57,8 @@ export function piecesMissing(p: Pieces, r: NetworkRecord): string[] {
 
 /** Releases every sysctl the namespace's ledger still lists for `network` of this store. */
 export async function releaseAllSysctls(network: string, bridge: string | null, deps: OpsDeps): Promise<string[]> {
-  const parsed = parseLedger(readTextOrNull(deps.paths.ledgerFile(deps.nsId)) ?? '{"version":2,"entries":{}}')
-  if (!parsed.ok) return [`the sysctl ledger does not read (${parsed.reason}): run guestnet reconcile`]
+  const parsed = readLedgerFile(deps.paths.ledgerFile(deps.nsId), deps.namespace.read())
+  if (!parsed.ok) return [parsed.reason]
   const runner = deps.runnerFor(network, { bridge })
   const errors: string[] = []
   for (const key of keysOf(parsed.ledger, { store: deps.store, network })) {

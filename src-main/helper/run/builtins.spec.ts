@@ -8,6 +8,8 @@ import type { Argv } from '../../core/model/plan'
 import { GUESTNET_DEVGROUP } from '../../core/plan/devgroup'
 import type { BuiltinEnv } from './builtins'
 import { ForeignObjectError, isPathUnder, LedgerCorruptError, runBuiltin } from './builtins'
+import type { NamespaceTagger } from '../state/namespace-tag'
+import { tagOfAlias } from '../state/namespace-tag'
 import { CommandError } from './exec-program'
 
 let dir: string
@@ -164,6 +166,57 @@ describe('@sysctl and @sysctl-restore: one ledger per namespace, live owners cou
     await expect(runBuiltin(['@sysctl-restore', FWD], env)).rejects.toThrow(/run guestnet reconcile/)
     expect(read(sysctlFile(FWD))).toBe('0')
     expect(readFileSync(env.ledgerFile, 'utf8')).toBe('{ not json')
+  })
+
+  describe('a ledger left by a namespace that is gone (its inode reused)', () => {
+    function tagger(alias: { value: string }): NamespaceTagger {
+      return {
+        read: () => tagOfAlias(alias.value),
+        tag: () => (alias.value = `guestnet-ns:${'a'.repeat(32)}`)
+      }
+    }
+    const DEAD = JSON.stringify({
+      version: 2,
+      namespace: `guestnet-ns:${'d'.repeat(32)}`,
+      entries: { [FWD]: { original: '1', value: '1', owners: [{ store: 'system', network: 'x', bridge: 'gnx' }] } }
+    })
+
+    it("is not this namespace's: an untagged namespace is tagged, and its own original recorded", async () => {
+      setSysctl(FWD, '1')
+      mkdirSync(dirname(env.ledgerFile), { recursive: true })
+      writeFileSync(env.ledgerFile, DEAD)
+      const alias = { value: '' }
+      const here = { ...env, namespace: tagger(alias), isLive: () => true }
+      await runBuiltin(['@sysctl', FWD, '1'], here)
+      expect(alias.value).toMatch(/^guestnet-ns:a{32}$/)
+      const written = JSON.parse(readFileSync(env.ledgerFile, 'utf8'))
+      expect(written.namespace).toBe(alias.value)
+      expect(written.entries[FWD].owners).toEqual([{ store: 'system', network: 'a', bridge: 'gnbr-a' }])
+      // A garbled ledger of a dead namespace does not block this one either.
+      writeFileSync(env.ledgerFile, '{ not json')
+      alias.value = ''
+      await runBuiltin(['@sysctl', FWD, '1'], { ...here, namespace: tagger(alias) })
+      expect(JSON.parse(readFileSync(env.ledgerFile, 'utf8')).namespace).toBe(alias.value)
+    })
+
+    it('positive control: a ledger with this namespace’s tag is read, its other owners kept', async () => {
+      setSysctl(FWD, '1')
+      mkdirSync(dirname(env.ledgerFile), { recursive: true })
+      const alias = { value: `guestnet-ns:${'d'.repeat(32)}` }
+      writeFileSync(env.ledgerFile, DEAD)
+      await runBuiltin(['@sysctl', FWD, '1'], { ...env, namespace: tagger(alias), isLive: () => true })
+      const owners = JSON.parse(readFileSync(env.ledgerFile, 'utf8')).entries[FWD].owners
+      expect(owners.map((o: { network: string }) => o.network)).toEqual(['x', 'a'])
+      expect(alias.value).toBe(`guestnet-ns:${'d'.repeat(32)}`)
+    })
+
+    it("a loopback alias that is not guestnet's is left as it is", async () => {
+      setSysctl(FWD, '0')
+      const alias = { value: 'set by the admin' }
+      await runBuiltin(['@sysctl', FWD, '1'], { ...env, namespace: tagger(alias) })
+      expect(alias.value).toBe('set by the admin')
+      expect(JSON.parse(readFileSync(env.ledgerFile, 'utf8')).namespace).toBeNull()
+    })
   })
 
   it('refuses keys outside guestnet’s rules, odd values and a sysctl that does not exist', async () => {

@@ -15,19 +15,15 @@ import { networkPaths } from '../../core/plan/network-paths'
 import { nftTableName } from '../../core/plan/nft-names'
 import { bridgeSysctlProblem, hostSysctlProblem, sysctlFile } from '../../core/plan/sysctl-keys'
 import { describeOwner } from '../../core/store/store-id'
-import {
-  ensureOwnDirs,
-  errnoCode,
-  readTextNoFollow,
-  removePathSync,
-  UnsafePathError,
-  writeFileAtomicSync
-} from '../../store/safe-fs'
+import { ensureOwnDirs, errnoCode, removePathSync, writeFileAtomicSync } from '../../store/safe-fs'
 import type { LinkMark } from '../state/live-state'
 import { linkMark, parseTableMarks } from '../state/live-state'
 import { withLock } from '../state/lock'
+import { readLedgerFile } from '../state/ledger-file'
+import type { NamespaceTagger } from '../state/namespace-tag'
+import { ledgerTagOf, UNTAGGED_TESTS } from '../state/namespace-tag'
 import type { IsLive, Ledger, LedgerOwner } from '../state/sysctl-ledger'
-import { acquireSysctl, formatLedger, parseLedger, releaseSysctl } from '../state/sysctl-ledger'
+import { acquireSysctl, formatLedger, releaseSysctl } from '../state/sysctl-ledger'
 import { killPidfile } from './dnsmasq-process'
 import { CommandError } from './exec-program'
 
@@ -53,6 +49,8 @@ export interface BuiltinEnv {
   ledgerFile: string
   /** A checked directory above it, from which missing directories are made (`/`; a temporary directory in tests). */
   ledgerBase?: string
+  /** Tells this namespace's ledger from a dead one's at the same name (none in unit tests). */
+  namespace?: NamespaceTagger
   programs: ProgramRunner
   /** Does a ledger owner still run? (its bridge there with its mark) */
   isLive?: IsLive
@@ -108,37 +106,29 @@ function ledgerOwner(env: BuiltinEnv): LedgerOwner {
 let ledgerQueue: Promise<unknown> = Promise.resolve()
 
 /** Reads, changes and writes the namespace's ledger under its own lock (stores of one namespace share it). */
-function withLedger<T>(env: BuiltinEnv, fn: (ledger: Ledger) => Promise<{ ledger: Ledger; value: T }>): Promise<T> {
+type LedgerChange<T> = (ledger: Ledger, write: (ledger: Ledger) => void) => Promise<{ ledger: Ledger; value: T }>
+
+function withLedger<T>(env: BuiltinEnv, fn: LedgerChange<T>): Promise<T> {
   const mine = ledgerQueue.then(() => changeLedger(env, fn))
   ledgerQueue = mine.catch(() => undefined)
   return mine
 }
 
-async function changeLedger<T>(
-  env: BuiltinEnv,
-  fn: (ledger: Ledger) => Promise<{ ledger: Ledger; value: T }>
-): Promise<T> {
+async function changeLedger<T>(env: BuiltinEnv, fn: LedgerChange<T>): Promise<T> {
   ensureOwnDirs(env.ledgerBase ?? '/', dirname(env.ledgerFile))
   let empty = false
   const value = await withLock(`${env.ledgerFile}.lock`, async () => {
-    let text: string | null
-    try {
-      text = readTextNoFollow(env.ledgerFile, 1024 * 1024)
-    } catch (e) {
-      if (e instanceof UnsafePathError)
-        throw new LedgerCorruptError(`the sysctl ledger ${e.message}: run guestnet reconcile`)
-      throw e
-    }
-    const parsed = text === null ? { ok: true as const, ledger: {} } : parseLedger(text)
-    if (!parsed.ok) {
-      throw new LedgerCorruptError(
-        `the sysctl ledger ${env.ledgerFile} does not read (${parsed.reason}): run guestnet reconcile, which repairs it`
-      )
-    }
-    const out = await fn(parsed.ledger)
+    const tagger = env.namespace ?? UNTAGGED_TESTS
+    let here = tagger.read()
+    const read = readLedgerFile(env.ledgerFile, here)
+    if (!read.ok) throw new LedgerCorruptError(read.reason)
+    if (here.kind === 'untagged') here = { kind: 'tagged', tag: tagger.tag() }
+    const write = (ledger: Ledger): void =>
+      writeFileAtomicSync(env.ledgerFile, formatLedger(ledger, ledgerTagOf(here)), 0o644)
+    const out = await fn(read.ledger, write)
     empty = Object.keys(out.ledger).length === 0
     if (empty) removePathSync(env.ledgerFile)
-    else writeFileAtomicSync(env.ledgerFile, formatLedger(out.ledger), 0o644)
+    else write(out.ledger)
     return out.value
   })
   // The last guestnet network of the namespace is gone: no ledger directory (nor an empty /run/guestnet) stays.
@@ -162,12 +152,12 @@ async function sysctlSet(argv: Argv, env: BuiltinEnv): Promise<void> {
   const problem = hostSysctlProblem(key, value)
   if (problem) throw new BuiltinError(problem)
   const path = sysctlFile(env.procSys ?? '/proc/sys', key)
-  await withLedger(env, async (ledger) => {
+  await withLedger(env, async (ledger, write) => {
     const current = readSysctl(path)
     if (current === null) throw new BuiltinError(`sysctl ${key} does not exist (${path})`)
     const d = acquireSysctl(ledger, key, ledgerOwner(env), current, value, liveOf(env))
     // Recorded first: a crash in between leaves a record reconcile can undo, never an unrecorded change.
-    writeFileAtomicSync(env.ledgerFile, formatLedger(d.ledger), 0o644)
+    write(d.ledger)
     if (d.write) await writeFile(path, `${value}\n`)
     return { ledger: d.ledger, value: undefined }
   })

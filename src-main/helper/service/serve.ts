@@ -20,7 +20,7 @@ import type { HelperErrorBody, HelperRequest, ServiceHello, StepEvent } from '..
 import { errorBody, HelperError, MAX_REQUEST_BYTES, serviceClientSchema } from '../../contract/helper-protocol'
 import { ensureOwnDirs } from '../../store/safe-fs'
 import type { Caller } from '../caller'
-import { resolveTestRoot } from '../store-root'
+import { resolveTestRoot } from '../test-root'
 import { peerSocket, verifyPeer } from './peer-creds'
 import { runRequest } from '../run-request'
 import type { HelperPaths } from '../../core/store/helper-paths'

@@ -60,7 +60,8 @@ describe('the namespace sysctl ledger', () => {
 
   it('parses only what it writes, and says why not: never an empty ledger instead', () => {
     const l = acquireSysctl({}, FWD, a, '0', '1', everyone).ledger
-    expect(parseLedger(formatLedger(l))).toEqual({ ok: true, ledger: l })
+    expect(parseLedger(formatLedger(l, null))).toEqual({ ok: true, ledger: l, namespace: null })
+    expect(parseLedger(formatLedger(l, 'guestnet-ns:ab'))).toEqual({ ok: true, ledger: l, namespace: 'guestnet-ns:ab' })
     for (const bad of ['', '{', '[]', '{"version":1,"entries":{}}', '{"version":2,"entries":{"k":{"value":"1"}}}']) {
       expect(parseLedger(bad).ok, bad).toBe(false)
     }

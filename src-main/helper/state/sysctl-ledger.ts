@@ -16,6 +16,11 @@ export interface LedgerOwner {
   store: string
   network: string
   bridge: string
+  /**
+   * The bridge's owner mark, when it was read from the bridge rather than derived from store and
+   * network: a repaired ledger's owners of another store, whose network name may be hashed in it.
+   */
+  mark?: string
 }
 
 export interface LedgerEntry {
@@ -28,7 +33,14 @@ export interface LedgerEntry {
 
 export type Ledger = Record<string, LedgerEntry>
 
-export type ParsedLedger = { ok: true; ledger: Ledger } | { ok: false; reason: string }
+export type ParsedLedger =
+  | {
+      ok: true
+      ledger: Ledger
+      /** The tag of the namespace it was written in (namespace-tag.ts); null when it was not tagged. */
+      namespace: string | null
+    }
+  | { ok: false; reason: string }
 
 /** Does this owner still run (its bridge is there with its mark)? Injected: live-state.ts. */
 export type IsLive = (owner: LedgerOwner) => boolean
@@ -38,7 +50,8 @@ export function normalizeSysctlValue(text: string): string {
   return text.trim().split(/\s+/).join(' ')
 }
 
-const sameOwner = (a: LedgerOwner, b: LedgerOwner): boolean => a.store === b.store && a.network === b.network
+const sameOwner = (a: LedgerOwner, b: LedgerOwner): boolean =>
+  a.store === b.store && a.network === b.network && a.mark === b.mark
 
 export interface AcquireDecision {
   ledger: Ledger
@@ -122,9 +135,11 @@ const isString = (v: unknown): v is string => typeof v === 'string'
 
 function parseOwner(v: unknown): LedgerOwner | null {
   const o = v as Partial<LedgerOwner> | null
-  return o && isString(o.store) && isString(o.network) && isString(o.bridge)
-    ? { store: o.store, network: o.network, bridge: o.bridge }
-    : null
+  if (!o || !isString(o.store) || !isString(o.network) || !isString(o.bridge)) return null
+  if (o.mark !== undefined && !isString(o.mark)) return null
+  const owner: LedgerOwner = { store: o.store, network: o.network, bridge: o.bridge }
+  if (o.mark !== undefined) owner.mark = o.mark
+  return owner
 }
 
 /** Pure: the ledger in a file's text, or why it does not read (never an empty ledger instead). */
@@ -135,8 +150,11 @@ export function parseLedger(text: string): ParsedLedger {
   } catch (e) {
     return { ok: false, reason: `not JSON (${(e as Error).message})` }
   }
-  const r = raw as { version?: unknown; entries?: unknown } | null
+  const r = raw as { version?: unknown; namespace?: unknown; entries?: unknown } | null
   if (!r || typeof r !== 'object' || r.version !== 2) return { ok: false, reason: 'not a version 2 sysctl ledger' }
+  if (r.namespace !== undefined && r.namespace !== null && !isString(r.namespace)) {
+    return { ok: false, reason: 'its namespace tag is not a string' }
+  }
   if (typeof r.entries !== 'object' || r.entries === null || Array.isArray(r.entries)) {
     return { ok: false, reason: 'its entries are not an object' }
   }
@@ -155,16 +173,17 @@ export function parseLedger(text: string): ParsedLedger {
     }
     out[key] = { original: e.original, value: e.value, owners: owners as LedgerOwner[] }
   }
-  return { ok: true, ledger: out }
+  return { ok: true, ledger: out, namespace: isString(r.namespace) ? r.namespace : null }
 }
 
-export function formatLedger(ledger: Ledger): string {
-  return `${JSON.stringify({ version: 2, entries: ledger }, null, 2)}\n`
+export function formatLedger(ledger: Ledger, namespace: string | null): string {
+  return `${JSON.stringify({ version: 2, namespace, entries: ledger }, null, 2)}\n`
 }
 
 /**
  * The ledger rebuilt after it would not read: every key `running` networks hold, with the value it has
- * now and an unknown original (the last one out then leaves it as it is, and says so).
+ * now and an unknown original (the last one out then leaves it as it is, and says so). A key whose
+ * value is 0 now is left out: nobody holds it on.
  */
 export function rebuildLedger(
   running: ReadonlyArray<{ owner: LedgerOwner; keys: readonly string[] }>,
@@ -174,7 +193,7 @@ export function rebuildLedger(
   for (const { owner, keys } of running) {
     for (const key of keys) {
       const value = current(key)
-      if (value === null) continue
+      if (value === null || normalizeSysctlValue(value) === '0') continue
       const entry = out[key] ?? { original: null, value: normalizeSysctlValue(value), owners: [] }
       entry.owners.push(owner)
       out[key] = entry

@@ -17,6 +17,7 @@ import type { HelperArgs, HelperVerb } from '../../contract/helper-protocol'
 import type { VerbContext } from './context'
 import { run as defineRun } from './define'
 import { run as startRun } from './start'
+import { UNTAGGED_TESTS } from '../state/namespace-tag'
 
 let root: string
 let calls: string[]
@@ -38,6 +39,7 @@ function ctx<V extends HelperVerb>(_verb: V, args: HelperArgs<V>): VerbContext<V
     tables: async () => [],
     tableMarks: async () => [],
     note: () => undefined,
+    namespace: UNTAGGED_TESTS,
     groupBridges: async () => new Set(),
     inspectPidfile: () => ({ state: 'none' }),
     checkPrograms: () => undefined,

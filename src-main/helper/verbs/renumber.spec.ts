@@ -13,6 +13,7 @@ import { helperPaths } from '../../core/store/helper-paths'
 import type { HelperArgs, HelperVerb } from '../../contract/helper-protocol'
 import type { VerbContext } from './context'
 import { run } from './renumber'
+import { UNTAGGED_TESTS } from '../state/namespace-tag'
 
 let root: string
 let calls: string[]
@@ -33,6 +34,7 @@ function ctx<V extends HelperVerb>(_verb: V, args: HelperArgs<V>): VerbContext<V
     tables: async () => [],
     tableMarks: async () => [],
     note: () => undefined,
+    namespace: UNTAGGED_TESTS,
     groupBridges: async () => new Set(),
     inspectPidfile: () => ({ state: 'none' }),
     checkPrograms: () => undefined,

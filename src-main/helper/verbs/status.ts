@@ -3,8 +3,7 @@
  * piece present), `inactive` (no journal), `broken` (a journal with pieces missing, an interrupted
  * start, or a definition file that does not read). Read-only; works without root with less detail.
  */
-import { readTextNoFollow } from '../../store/safe-fs'
-import { parseLedger } from '../state/sysctl-ledger'
+import { readLedgerFile } from '../state/ledger-file'
 import type { HelperValue } from '../../contract/helper-protocol'
 import { readdirSync } from 'node:fs'
 
@@ -36,18 +35,8 @@ function runtimeNames(dir: string): { journals: string[]; intents: string[] } {
 
 /** What is wrong with the namespace's sysctl ledger (it is never read as empty when it does not read). */
 export function ledgerProblems(deps: VerbContext<'status'>['deps']): string[] {
-  const file = deps.paths.ledgerFile(deps.nsId)
-  let text: string | null
-  try {
-    text = readTextNoFollow(file, 1024 * 1024)
-  } catch (e) {
-    return [`the sysctl ledger ${(e as Error).message}: run guestnet reconcile`]
-  }
-  if (text === null) return []
-  const parsed = parseLedger(text)
-  return parsed.ok
-    ? []
-    : [`the sysctl ledger ${file} does not read (${parsed.reason}): run guestnet reconcile, which repairs it`]
+  const read = readLedgerFile(deps.paths.ledgerFile(deps.nsId), deps.namespace.read())
+  return read.ok ? [] : [read.reason]
 }
 
 export async function run(ctx: VerbContext<'status'>): Promise<HelperValue<'status'>> {

@@ -2,9 +2,9 @@ import type { Stats } from 'node:fs'
 
 import { describe, expect, it } from 'vitest'
 
-import { HelperError } from '../contract/helper-protocol'
+import { StoreRootError } from '../core/store/store-layout'
 import type { RootFs } from './store-root'
-import { resolveTestRoot } from './store-root'
+import { resolveStoreRoot } from './store-root'
 
 interface Node {
   uid: number
@@ -61,35 +61,35 @@ const base: Record<string, Node> = {
   '/tmp/open': { uid: 0, mode: 0o40777 }
 }
 
-function refused(root: string, fs: RootFs): HelperError {
+function refused(root: string, fs: RootFs): StoreRootError {
   try {
-    resolveTestRoot(root, fs)
+    resolveStoreRoot(root, fs)
   } catch (e) {
-    if (e instanceof HelperError) return e
+    if (e instanceof StoreRootError) return e
     throw e
   }
   throw new Error(`accepted ${root}`)
 }
 
-describe('resolveTestRoot', () => {
+describe('resolveStoreRoot', () => {
   it('accepts a root-owned directory under the sticky /tmp (positive control)', () => {
-    expect(resolveTestRoot('/tmp/r', fakeFs({ ...base }))).toBe('/tmp/r')
+    expect(resolveStoreRoot('/tmp/r', fakeFs({ ...base }))).toBe('/tmp/r')
   })
 
   it('resolves ../ and links first, then checks the real path: the L/../lib trick reaches the user-owned /tmp/u', () => {
     // Textually /tmp/u/L/../lib is /tmp/u/lib; with L → /usr/bin it is /usr/lib. Either way the
     // helper checks and uses the one real path, and /tmp/u (the user's) fails the check.
     const e = refused('/tmp/u/lib', fakeFs({ ...base }))
-    expect(e.code).toBe('BAD_ROOT')
     expect(e.message).toMatch(/\/tmp\/u .*owned by uid 1000/)
   })
 
   it('uses the resolved path, not the text it was given', () => {
-    expect(resolveTestRoot('/tmp/u/L/../lib', fakeFs({ ...base }))).toBe('/usr/lib')
+    expect(resolveStoreRoot('/tmp/u/L/../lib', fakeFs({ ...base }))).toBe('/usr/lib')
   })
 
   it('refuses a world-writable root, and kernel views', () => {
     expect(refused('/tmp/open', fakeFs({ ...base })).message).toMatch(/writable by everyone/)
+    expect(refused('/tmp/open', fakeFs({ ...base })).fix).toMatch(/chmod go-w \/tmp\/open/)
     expect(
       refused(
         '/proc/1/root/tmp',
@@ -107,15 +107,15 @@ describe('resolveTestRoot', () => {
 
   it('creates only the last component, under a checked parent', () => {
     const made: string[] = []
-    expect(resolveTestRoot('/tmp/new', fakeFs({ ...base }, made))).toBe('/tmp/new')
+    expect(resolveStoreRoot('/tmp/new', fakeFs({ ...base }, made))).toBe('/tmp/new')
     expect(made).toEqual(['/tmp/new'])
-    expect(refused('/tmp/u/new', fakeFs({ ...base }, made)).code).toBe('BAD_ROOT')
+    expect(refused('/tmp/u/new', fakeFs({ ...base }, made)).message).toMatch(/\/tmp\/u /)
     expect(made).toEqual(['/tmp/new'])
     expect(refused('/tmp/no/such/dir', fakeFs({ ...base })).message).toMatch(/neither it nor its parent exists/)
   })
 
   it('refuses / itself and relative paths', () => {
     expect(refused('/', fakeFs({ ...base })).message).toMatch(/system store/)
-    expect(refused('tmp/r', fakeFs({ ...base })).code).toBe('BAD_ROOT')
+    expect(refused('tmp/r', fakeFs({ ...base })).message).toMatch(/absolute/)
   })
 })

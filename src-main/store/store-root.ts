@@ -1,18 +1,19 @@
 /**
- * The store a request acts on. Without `--root`, the system's own directories. With `--root DIR`
- * (root callers in tests only, caller.ts), the directory is resolved with realpath first — symbolic
- * links, `..` and /proc/PID/root paths all become the one real path in the helper's own view — then
- * every directory from `/` down to it must be root's alone: owned by root and writable by no one else
- * (a root-owned directory with the sticky bit, such as /tmp, may be passed through). Only the resolved
- * path is used afterwards, so nobody but root can swap anything under it while root works there.
- * A missing DIR is created, the last component only, under a parent that passed the same check.
+ * The store root a process running as root acts on. Without `--root`, the system's own directories.
+ * With `--root DIR` (root callers in tests only, helper/caller.ts; the CLI's offline verbs run by
+ * root), the directory is resolved with realpath first — symbolic links, `..` and /proc/PID/root
+ * paths all become the one real path in this process's own view — then every directory from `/`
+ * down to it must be root's alone: owned by root and writable by no one else (a root-owned directory
+ * with the sticky bit, such as /tmp, may be passed through). Only the resolved path is used
+ * afterwards, so nobody but root can swap anything under it while root works there. A missing DIR
+ * is created, the last component only, under a parent that passed the same check.
  */
 import type { Stats } from 'node:fs'
 import { lstatSync, mkdirSync, realpathSync } from 'node:fs'
 import { basename, dirname } from 'node:path'
 
-import { HelperError } from '../contract/helper-protocol'
-import { errnoCode, unsafeDirReason } from '../store/safe-fs'
+import { StoreRootError } from '../core/store/store-layout'
+import { errnoCode, unsafeDirReason } from './safe-fs'
 
 export interface RootFs {
   realpath(path: string): string
@@ -29,11 +30,11 @@ const realFs: RootFs = {
 /** Kernel views whose paths mean other things than files of ours. */
 const PSEUDO = ['/proc', '/sys']
 
-function badRoot(root: string, why: string, fix?: string): HelperError {
-  return new HelperError('BAD_ROOT', `--root ${root}: ${why}`, {
-    field: 'args.root',
-    fix: fix ?? 'give a directory only root can change, e.g. one made by mktemp -d as root'
-  })
+function badRoot(root: string, why: string, fix?: string): StoreRootError {
+  return new StoreRootError(
+    `--root ${root}: ${why}`,
+    fix ?? 'give a directory only root can change, e.g. one made by mktemp -d as root'
+  )
 }
 
 /** `/a/b/c` → `/`, `/a`, `/a/b`, `/a/b/c`. */
@@ -76,14 +77,16 @@ function checkChain(root: string, real: string, fs: RootFs, ancestorsOnly = fals
   })
 }
 
-/** The checked, resolved `--root`; throws BAD_ROOT with the directory at fault and a fix. */
-export function resolveTestRoot(root: string, fs: RootFs = realFs): string {
+/** The checked, resolved `--root`; throws StoreRootError naming the directory at fault, with a fix. */
+/** `create`: make a missing DIR (false for readers: a root that is not there is refused). */
+export function resolveStoreRoot(root: string, fs: RootFs = realFs, create = true): string {
   if (!root.startsWith('/') || root.includes('\0')) throw badRoot(root, 'it must be an absolute directory')
   let real: string
   try {
     real = fs.realpath(root)
   } catch (e) {
     if (errnoCode(e) !== 'ENOENT') throw badRoot(root, `it cannot be resolved (${errnoCode(e) ?? String(e)})`)
+    if (!create) throw badRoot(root, 'it does not exist', 'give the directory the store was made in')
     real = createRoot(root, fs)
   }
   if (PSEUDO.some((p) => real === p || real.startsWith(`${p}/`))) {
