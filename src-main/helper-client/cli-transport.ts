@@ -71,7 +71,8 @@ export async function sendRequest<V extends HelperVerb>(
       root: root ?? null
     }
     const sent = root === undefined ? req : ({ ...req, args: { ...req.args, root } } as RequestOf<V>)
-    const viaService = await callService(target, sent, opts)
+    // No socket, no service: a connect attempt would cost a few milliseconds of an event-loop turn.
+    const viaService = existsSync(target.socketPath) ? await callService(target, sent, opts) : null
     if (viaService !== null) return viaService
   }
   if (args.netns !== undefined) {

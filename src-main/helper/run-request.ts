@@ -75,20 +75,20 @@ export interface WarmPrograms {
 /**
  * The request's own `ip` session and early `nft` (both fed by run/command-runner.ts). The facts
  * verbs need ip, a start nft too: warm ones when the service has them, else started now. A stop
- * takes warm ones only (its `ip link del` and `nft delete table` then start no program); started
- * now they would save nothing.
+ * takes warm ones only (its `ip link del` and `nft delete table` then start no program). Started
+ * now they would delay the stop: its slowest part is the kernel deleting the bridge, which should
+ * begin as soon as the journal is read; the nft programs it needs start while the kernel works.
  */
 function earlyPrograms(
   verb: HelperVerb,
   warm: WarmPrograms | undefined
 ): { session: IpSession | null; nft: NftLoader | null; lister: NftLoader | null } {
-  // A stop deletes its tables with one nft, checking each table's owner with the other first; started
-  // now, their start-up overlaps the helper's own.
+  // A stop deletes its tables with one nft, checking each table's owner with the other first.
   if (verb === 'stop') {
     return {
       session: warm?.takeIpSession() ?? null,
-      nft: warm?.takeNft() ?? prestartNft(),
-      lister: warm?.takeLister() ?? prestartNft()
+      nft: warm?.takeNft() ?? null,
+      lister: warm?.takeLister() ?? null
     }
   }
   const session = FACT_VERBS.has(verb) ? (warm?.takeIpSession() ?? openIpSession()) : null
