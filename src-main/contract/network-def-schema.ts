@@ -60,6 +60,8 @@ export const dnsSchema = object({
   txts: array(object({ name: text(253), value: text(4096) }), { max: 256 })
 })
 
+const guestnetSettingsSchema = object({})
+
 export const networkDefSchema = object({
   name: string({ min: 1, max: 200 }),
   uuid: optional(text(64)),
@@ -107,7 +109,9 @@ export const networkDefSchema = object({
       }),
       { max: 256 }
     )
-  )
+  ),
+  /** guestnet's own settings (core/model/guestnet-settings.ts); each feature adds its key. */
+  guestnet: optional(guestnetSettingsSchema)
 })
 
 type SchemaDef = Infer<typeof networkDefSchema>

@@ -4,6 +4,8 @@
  * by `core/xml`; checked by `core/validate`; turned into privileged steps by `core/plan`.
  */
 
+import type { GuestnetSettings } from './guestnet-settings'
+
 /**
  * `none` is an isolated network: no `<forward>` element. `bridge` hands guests to a bridge the host
  * already has (`<bridge name>`, e.g. br0 with the wired NIC in it): guestnet creates and changes
@@ -163,6 +165,8 @@ export interface IpConfig {
   dhcp?: DhcpConfig
 }
 
+export type { GuestnetSettings } from './guestnet-settings'
+
 export interface NetworkDef {
   name: string
   uuid?: string
@@ -179,4 +183,6 @@ export interface NetworkDef {
   port?: PortConfig
   ips: IpConfig[]
   routes?: StaticRoute[]
+  /** guestnet's own settings, kept in `<metadata>` (guestnet-settings.ts). */
+  guestnet?: GuestnetSettings
 }

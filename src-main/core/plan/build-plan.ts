@@ -165,7 +165,7 @@ export function buildPlan(def: NetworkDef, ctx: PlanContext): Plan {
     const [family, name] = t.split(' ')
     return { family, name }
   })
-  const nftRuleset = tables.length > 0 ? renderNftRuleset(shape, owner) : ''
+  const nftRuleset = tables.length > 0 ? renderNftRuleset(shape, owner, { hostFacts: ctx.hostFacts }) : ''
   if (tables.length > 0) artifacts.nft = nftRuleset
   let dnsmasqConf = ''
   if (shape.needsDnsmasq) {

@@ -141,3 +141,34 @@ describe('renderNftRuleset', () => {
     expect(rules(def, 'from_guests')).toContain('ip saddr 192.168.128.0/24 accept')
   })
 })
+
+describe("features' additions (nft-extras.ts)", () => {
+  const feature = () => ({
+    input: ['tcp dport 4789 accept'],
+    forward: ['tcp flags syn tcp option maxseg size set rt mtu'],
+    fromGuests: ['ip daddr 198.51.100.7 accept'],
+    toGuests: ['ct status dnat accept'],
+    postrouting: ['ct status dnat masquerade'],
+    chains: [{ name: 'prerouting', base: 'type nat hook prerouting priority dstnat; policy accept;', lines: ['x'] }]
+  })
+
+  it('go where each says, inside the one table, and around the base rules', () => {
+    const chains = nftChains(analyseNetwork(defaultNet()), {}, [feature])
+    const of = (name: string): string[] => chains.find((c) => c.name === name)?.lines ?? []
+    expect(of('input').at(-1)).toBe('tcp dport 4789 accept')
+    expect(of('forward')[0]).toMatch(/maxseg/)
+    expect(of('from_guests').slice(-2)).toEqual(['ip daddr 198.51.100.7 accept', 'reject'])
+    const to = of('to_guests')
+    expect(to.indexOf('ct status dnat accept')).toBe(to.findIndex((l) => l.startsWith('iifgroup')) + 1)
+    expect(of('postrouting')[0]).toBe('ct status dnat masquerade')
+    expect(chains.at(-1)?.name).toBe('prerouting')
+  })
+
+  it('make a postrouting chain on a network without NAT of its own, and none when no one adds to it', () => {
+    const routed = analyseNetwork(defaultNet({ forward: { mode: 'route' } }))
+    expect(nftChains(routed, {}, []).some((c) => c.name === 'postrouting')).toBe(false)
+    expect(nftChains(routed, {}, [feature]).find((c) => c.name === 'postrouting')?.lines).toEqual([
+      'ct status dnat masquerade'
+    ])
+  })
+})

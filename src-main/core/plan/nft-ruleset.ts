@@ -24,22 +24,21 @@
  * fails and the network does not start, rather than starting unisolated. In the inet table the
  * same-bridge rule drops too, for traffic that br_netfilter hands to the IP hooks.
  */
+import type { NftChain, NftExtras, NftFeature, NftFeatureContext } from './nft-extras'
+import { mergeExtras } from './nft-extras'
+import { NFT_FEATURES } from './nft-features'
 import type { AddressBlock, NetworkShape } from './network-shape'
 import { GUESTNET_DEVGROUP } from './devgroup'
 import { nftTableName } from './nft-names'
 import { canonicalIp } from '../net/ip'
 
-interface Chain {
-  name: string
-  /** Base-chain header, e.g. `type filter hook input priority filter; policy accept;`. */
-  base?: string
-  /** Lines: a rule, or `# comment`. */
-  lines: string[]
-}
+type Chain = NftChain
 
 const quote = (ifname: string): string => `"${ifname}"`
 
-function inputChain(shape: NetworkShape): Chain {
+type Extras = Required<NftExtras>
+
+function inputChain(shape: NetworkShape, extras: Extras): Chain {
   const br = quote(shape.bridge)
   const lines = [
     "# What guests need from the host. An accept only ends this table's verdict: a drop in any other",
@@ -54,15 +53,16 @@ function inputChain(shape: NetworkShape): Chain {
   if (shape.ipv6.length > 0) {
     lines.push(`iifname ${br} icmpv6 type { nd-router-solicit, nd-neighbor-solicit, nd-neighbor-advert } accept`)
   }
+  lines.push(...extras.input)
   return { name: 'input', base: 'type filter hook input priority filter; policy accept;', lines }
 }
 
-function forwardChain(shape: NetworkShape): Chain {
+function forwardChain(shape: NetworkShape, extras: Extras): Chain {
   const br = quote(shape.bridge)
   return {
     name: 'forward',
     base: 'type filter hook forward priority filter; policy accept;',
-    lines: [`iifname ${br} jump from_guests`, `oifname ${br} jump to_guests`]
+    lines: [...extras.forward, `iifname ${br} jump from_guests`, `oifname ${br} jump to_guests`]
   }
 }
 
@@ -79,7 +79,7 @@ export function hasIsolatedPorts(shape: NetworkShape): boolean {
   return shape.def.port?.isolated === true
 }
 
-function fromGuestsChain(shape: NetworkShape): Chain {
+function fromGuestsChain(shape: NetworkShape, extras: Extras): Chain {
   const { forward } = shape.def
   const out = forward.dev ? ` oifname ${quote(forward.dev)}` : ''
   const lines = hasIsolatedPorts(shape)
@@ -94,17 +94,18 @@ function fromGuestsChain(shape: NetworkShape): Chain {
   for (const block of forwardedBlocks(shape)) {
     lines.push(`${familyOf(block)} saddr ${block.subnetText}${out} accept`)
   }
-  lines.push('reject')
+  lines.push(...extras.fromGuests, 'reject')
   return { name: 'from_guests', lines }
 }
 
-function toGuestsChain(shape: NetworkShape): Chain {
+function toGuestsChain(shape: NetworkShape, extras: Extras): Chain {
   const { forward } = shape.def
   const inn = forward.dev ? `iifname ${quote(forward.dev)} ` : ''
   const lines: string[] = []
   if (!shape.isolated && forward.mode !== 'route') {
     lines.push('# nothing from another guestnet network', `iifgroup ${GUESTNET_DEVGROUP} reject`)
   }
+  lines.push(...extras.toGuests)
   for (const block of forwardedBlocks(shape)) {
     const daddr = `${familyOf(block)} daddr ${block.subnetText}`
     if (forward.mode === 'route') {
@@ -151,15 +152,12 @@ function natRules(shape: NetworkShape, block: AddressBlock): string[] {
   return lines
 }
 
-function postroutingChain(shape: NetworkShape): Chain | null {
-  if (shape.def.forward.mode !== 'nat') return null
-  const blocks = [...shape.ipv4, ...(shape.def.forward.nat?.ipv6 ? shape.ipv6 : [])]
-  if (blocks.length === 0) return null
-  return {
-    name: 'postrouting',
-    base: 'type nat hook postrouting priority srcnat; policy accept;',
-    lines: blocks.flatMap((b) => natRules(shape, b))
-  }
+function postroutingChain(shape: NetworkShape, extras: Extras): Chain | null {
+  const nat = shape.def.forward.mode === 'nat'
+  const blocks = nat ? [...shape.ipv4, ...(shape.def.forward.nat?.ipv6 ? shape.ipv6 : [])] : []
+  const lines = [...extras.postrouting, ...blocks.flatMap((b) => natRules(shape, b))]
+  if (lines.length === 0) return null
+  return { name: 'postrouting', base: 'type nat hook postrouting priority srcnat; policy accept;', lines }
 }
 
 function renderChain(chain: Chain): string {
@@ -167,11 +165,21 @@ function renderChain(chain: Chain): string {
   return `\tchain ${chain.name} {\n${body}\t}\n`
 }
 
-/** The chains of the network's table, in file order. */
-export function nftChains(shape: NetworkShape): Chain[] {
-  const chains = [inputChain(shape), forwardChain(shape), fromGuestsChain(shape), toGuestsChain(shape)]
-  const nat = postroutingChain(shape)
-  return nat ? [...chains, nat] : chains
+/** The chains of the network's table, in file order: the base ones with every feature's rules. */
+export function nftChains(
+  shape: NetworkShape,
+  ctx: NftFeatureContext = {},
+  features: readonly NftFeature[] = NFT_FEATURES
+): Chain[] {
+  const extras = mergeExtras(features, shape, ctx)
+  const chains = [
+    inputChain(shape, extras),
+    forwardChain(shape, extras),
+    fromGuestsChain(shape, extras),
+    toGuestsChain(shape, extras)
+  ]
+  const nat = postroutingChain(shape, extras)
+  return [...chains, ...(nat ? [nat] : []), ...extras.chains]
 }
 
 function isolationChain(shape: NetworkShape): Chain {
@@ -203,10 +211,10 @@ function renderTable(table: string, chains: Chain[], owner: string): string[] {
   return [`create table ${table} { comment "${owner}"; }`, `table ${table} {`, chains.map(renderChain).join('\n') + '}']
 }
 
-export function renderNftRuleset(shape: NetworkShape, owner: string): string {
+export function renderNftRuleset(shape: NetworkShape, owner: string, ctx: NftFeatureContext = {}): string {
   const mode = shape.isolated ? 'isolated' : shape.def.forward.mode
   const body = nftTablesOf(shape).flatMap((table) =>
-    renderTable(table, table.startsWith('bridge ') ? [isolationChain(shape)] : nftChains(shape), owner)
+    renderTable(table, table.startsWith('bridge ') ? [isolationChain(shape)] : nftChains(shape, ctx), owner)
   )
   return [
     `# guestnet firewall for network ${JSON.stringify(shape.def.name)}, bridge ${shape.bridge}, mode ${mode}`,

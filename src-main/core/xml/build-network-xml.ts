@@ -5,6 +5,7 @@
  * stp/delay on managed bridges, `forward dev` mirrored as `<interface dev>`, no `ipv6='no'`).
  * Inside `<ip>`: tftp, then dhcp (ranges, hosts, bootp), as virNetworkIPDefFormat writes them.
  */
+import { buildGuestnetSettings } from './guestnet-metadata'
 import type {
   DhcpConfig,
   DnsConfig,
@@ -245,12 +246,19 @@ function buildIp(ip: IpConfig): XmlElement {
   )
 }
 
+/** `<metadata>` holding guestnet's settings; the doc merge puts another application's back beside them. */
+function buildMetadata(def: NetworkDef): XmlElement | undefined {
+  const settings = def.guestnet ? buildGuestnetSettings(def.guestnet) : undefined
+  return settings ? element('metadata', [], [settings]) : undefined
+}
+
 export function buildNetworkElement(def: NetworkDef): XmlElement {
   const children: (XmlElement | undefined)[] = [
     textElement('name', def.name),
     def.uuid === undefined ? undefined : textElement('uuid', def.uuid),
     def.title === undefined ? undefined : textElement('title', def.title),
     def.description === undefined ? undefined : textElement('description', def.description),
+    buildMetadata(def),
     buildForward(def.forward),
     buildBridge(def),
     def.mtu === undefined ? undefined : element('mtu', attrs([['size', def.mtu]])),

@@ -1,7 +1,7 @@
 /**
  * NetworkDef → libvirt network XML. Without `doc` the output is libvirt's canonical form.
  * With `doc` (the parsed original) the same canonical form carries the admin's comments,
- * XML declaration, `<metadata>` (verbatim) and a few equivalent spellings (`family='ipv4'`, an
+ * XML declaration, `<metadata>` (another application's part verbatim) and a few equivalent spellings (`family='ipv4'`, an
  * omitted prefix); a changed field changes only its own element.
  */
 import type { NetworkDef } from '../model/network'
@@ -19,7 +19,7 @@ export function formatNetworkXml(def: NetworkDef, doc?: NetworkXmlDoc): string {
   return writeXmlDocument({
     declaration: doc.declaration,
     before: doc.before,
-    root: mergeWithDoc(canon, doc.root),
+    root: mergeWithDoc(canon, doc.root, def.guestnet),
     after: doc.after
   })
 }

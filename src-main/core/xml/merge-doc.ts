@@ -6,7 +6,11 @@
  * remaining ones by the most shared attributes, so editing one field of an element keeps the
  * comment above it, and deleting an element drops the comment that described it.
  */
+import type { GuestnetSettings } from '../model/guestnet-settings'
+import { buildGuestnetSettings, readGuestnetSettings, replaceGuestnetSettings } from './guestnet-metadata'
 import { impliedPrefix } from './parse-ip-xml'
+import { ReadContext } from './read-context'
+import { writeXmlDocument } from './write-xml-tree'
 import type { XmlAttr, XmlComment, XmlElement, XmlNode } from './xml-tree'
 import { attr, childElements, textOf } from './xml-tree'
 
@@ -123,17 +127,44 @@ function mergeElement(canon: XmlElement, orig: XmlElement): XmlElement {
 
 const BEFORE_METADATA = ['name', 'uuid', 'title', 'description']
 
-/** The canonical `<network>` with the original's comments, spellings and opaque `<metadata>`. */
-export function mergeWithDoc(canon: XmlElement, origRoot: XmlElement): XmlElement {
-  const merged = mergeElement(canon, origRoot)
+const isMetadata = (n: XmlNode): boolean => n.type === 'element' && n.name === 'metadata'
+
+/** The written form of the settings (for "did guestnet's part change?"). */
+function settingsText(settings: GuestnetSettings | undefined): string {
+  const el = settings ? buildGuestnetSettings(settings) : undefined
+  return el ? writeXmlDocument({ root: el }) : ''
+}
+
+/**
+ * The original `<metadata>`, verbatim when guestnet's settings in it are the ones being written,
+ * else with guestnet's part replaced (another application's elements kept as they were).
+ */
+function mergedMetadata(
+  orig: XmlElement,
+  origRoot: XmlElement,
+  settings: GuestnetSettings | undefined
+): XmlElement | undefined {
+  const before = readGuestnetSettings(origRoot, orig, new ReadContext())
+  if (settingsText(before) === settingsText(settings)) return orig
+  return replaceGuestnetSettings(origRoot, orig, settings)
+}
+
+/**
+ * The canonical `<network>` with the original's comments, spellings and `<metadata>`: another
+ * application's part of it verbatim, guestnet's own settings from `settings` (the definition's).
+ */
+export function mergeWithDoc(canon: XmlElement, origRoot: XmlElement, settings?: GuestnetSettings): XmlElement {
   const { items } = splitDocChildren(origRoot)
-  const metadata = items.filter((d) => d.el.name === 'metadata')
-  if (metadata.length === 0) return merged
+  const origMeta = items.find((d) => d.el.name === 'metadata')
+  if (!origMeta) return mergeElement(canon, origRoot)
+  const merged = mergeElement({ ...canon, children: canon.children.filter((n) => !isMetadata(n)) }, origRoot)
+  const metadata = mergedMetadata(origMeta.el, origRoot, settings)
+  if (!metadata) return merged
   let at = 0
   merged.children.forEach((node, i) => {
     if (node.type === 'element' && BEFORE_METADATA.includes(node.name)) at = i + 1
   })
   const children = [...merged.children]
-  children.splice(at, 0, ...metadata.flatMap((d) => [...d.comments, d.el]))
+  children.splice(at, 0, ...origMeta.comments, metadata)
   return { ...merged, children }
 }

@@ -2,12 +2,14 @@
  * libvirt network XML → NetworkDef. Only answers "can this be read into the model": every
  * element or attribute outside the model is an "unsupported" Problem with its source line, and
  * unreadable values are Problems naming the field and the fix. Semantic checks (ranges,
- * subnets, uniqueness) are core/validate's job. `<metadata>` is kept opaque in the returned doc
- * and written back verbatim by `formatNetworkXml`; it is never interpreted.
+ * subnets, uniqueness) are core/validate's job. Of `<metadata>`, only guestnet's own settings are
+ * read (guestnet/guestnet-metadata.ts); the rest is kept in the returned doc and written back
+ * verbatim by `formatNetworkXml`.
  */
 import type { BridgeConfig, DomainConfig, IpConfig, NetworkDef, PortConfig, StaticRoute } from '../model/network'
 import type { Problem } from '../model/problem'
 import { moreProblems } from '../model/problem'
+import { readGuestnetSettings } from './guestnet-metadata'
 import { readDns } from './parse-dns-xml'
 import { readForward } from './parse-forward-xml'
 import { readIp } from './parse-ip-xml'
@@ -122,7 +124,9 @@ function readNetwork(root: XmlElement, ctx: ReadContext): NetworkDef {
     const value = readText(groups, key, ctx)
     if (value !== undefined) def[key] = value
   }
-  ctx.single(groups, 'metadata', '')
+  const metadata = ctx.single(groups, 'metadata', '')
+  const settings = metadata ? readGuestnetSettings(root, metadata, ctx) : undefined
+  if (settings) def.guestnet = settings
   const ipv6 = ctx.yesNo(root, 'ipv6', '')
   if (ipv6 === true) def.ipv6 = true
 

@@ -78,7 +78,7 @@ class TreeBuilder {
     private readonly positions: ElementPosition[]
   ) {}
 
-  nodes(items: unknown, depth: number): XmlNode[] {
+  nodes(items: unknown, depth: number, inMetadata = false): XmlNode[] {
     const out: XmlNode[] = []
     if (!Array.isArray(items)) return out
     for (const item of items) {
@@ -97,19 +97,27 @@ class TreeBuilder {
         // Processing instructions carry nothing for a network definition.
         continue
       } else {
-        out.push(this.element(key, item[ATTRS_KEY], value, depth))
+        out.push(this.element(key, item[ATTRS_KEY], value, depth, inMetadata))
       }
     }
     return out
   }
 
-  private element(parsedName: string, rawAttrs: unknown, children: unknown, depth: number): XmlElement {
+  private element(
+    parsedName: string,
+    rawAttrs: unknown,
+    children: unknown,
+    depth: number,
+    inMetadata: boolean
+  ): XmlElement {
     const pos = this.positions[this.next++]
     // The scanner saw the source: prefer its spelling (the parser renames a few reserved names).
     const name = pos?.name ?? parsedName
     const el: XmlElement = { type: 'element', name, attrs: readAttrs(rawAttrs), children: [], line: pos?.line ?? 0 }
-    if (depth === 1 && name === 'metadata' && pos) el.source = this.text.slice(pos.start, pos.end)
-    el.children = this.nodes(children, depth + 1)
+    // `<metadata>` and each element in it are written back verbatim unless guestnet changes its own.
+    const metadata = depth === 1 && name === 'metadata'
+    if ((metadata || inMetadata) && pos) el.source = this.text.slice(pos.start, pos.end)
+    el.children = this.nodes(children, depth + 1, metadata)
     return el
   }
 }

@@ -16,7 +16,7 @@ export interface XmlElement {
   children: XmlNode[]
   /** 1-based line of the start tag in the source; 0 for elements the writer made. */
   line: number
-  /** The element's exact source text, kept only for opaque passthrough (`<metadata>`). */
+  /** The element's exact source text, kept only for opaque passthrough (`<metadata>` and its children). */
   source?: string
 }
 

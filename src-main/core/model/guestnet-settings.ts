@@ -1,0 +1,17 @@
+/**
+ * guestnet's own settings of a network, beyond libvirt's schema. They live in the network's file
+ * inside `<metadata>`, in guestnet's XML namespace (`urn:guestnet:network:1`), so libvirt reads
+ * the same file and keeps them untouched on import and export:
+ *
+ *   <metadata>
+ *     <gn:portForwards xmlns:gn='urn:guestnet:network:1'>…</gn:portForwards>
+ *   </metadata>
+ *
+ * One element per setting; each is read and written by its codec (core/xml/guestnet-codecs.ts).
+ */
+
+export const GUESTNET_XML_NS = 'urn:guestnet:network:1'
+
+/** Settings by element name. Each feature adds its element's value type here and a codec beside it. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by each feature's setting
+export interface GuestnetSettings {}

@@ -1,0 +1,4 @@
+/** The features that add rules to a network's table (nft-extras.ts), in the order they are merged. */
+import type { NftFeature } from './nft-extras'
+
+export const NFT_FEATURES: readonly NftFeature[] = []
