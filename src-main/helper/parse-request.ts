@@ -80,7 +80,7 @@ function checkNames(req: HelperRequest, checkName: NameCheck): void {
     if (problem) {
       throw new HelperError('INVALID_NAME', `network name ${JSON.stringify(args.name)} is refused: ${problem}`, {
         field: 'args.name',
-        fix: 'use a defined network name of letters, digits, - and _'
+        fix: "use a network name without '/' or control characters, e.g. lab-net"
       })
     }
   }

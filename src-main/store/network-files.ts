@@ -5,13 +5,14 @@
  */
 import { readTextNoFollow, UnsafePathError } from './safe-fs'
 import { readdir } from 'node:fs/promises'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 
 import type { NetworkDef } from '../core/model/network'
 import { formatProblem } from '../core/model/problem'
 import { compareNames } from '../core/store/autostart-order'
 import type { NetworkXmlDoc } from '../core/store/define-network'
-import { classifyNetworkFile } from '../core/store/network-file-name'
+import { classifyNetworkFile, nameOfFileKey } from '../core/store/network-file-name'
+import { networkKey } from '../core/store/network-key'
 import type { StoreLayout } from '../core/store/store-layout'
 import { validateNetwork } from '../core/validate/validate-network'
 import { parseNetworkXml } from '../core/xml/parse-network-xml'
@@ -97,7 +98,7 @@ export async function loadNetworkFile(file: string, name: string, autostart: boo
       name,
       file,
       autostart,
-      `the file says <name>${parsed.def.name}</name> but is named ${name}.xml: rename the file to ${parsed.def.name}.xml or change <name> to ${name}`
+      `the file says <name>${parsed.def.name}</name> but is named ${basename(file)}: rename the file to ${networkKey(parsed.def.name)}.xml or change <name> to ${name}`
     )
   }
   const problems = validateNetwork(parsed.def)
@@ -115,7 +116,7 @@ export async function loadNetworkFile(file: string, name: string, autostart: boo
 /** Names with an autostart mark (whether or not the network exists). */
 export async function readAutostartNames(layout: StoreLayout): Promise<Set<string>> {
   const names = await readDirIfExists(layout.autostartDir)
-  return new Set(names.filter((n) => !n.startsWith('.')))
+  return new Set(names.flatMap((key) => nameOfFileKey(key) ?? []))
 }
 
 async function readDirIfExists(dir: string): Promise<string[]> {

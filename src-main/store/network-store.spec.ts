@@ -135,7 +135,7 @@ describe('define', () => {
     const store = openStore()
     const r = await store.define('<network><name>x</name')
     expect(r.ok).toBe(false)
-    const badName = await store.define(netXml('.hidden', 5))
+    const badName = await store.define(netXml('..', 5))
     expect(badName).toMatchObject({ ok: false, problems: [{ field: 'name' }] })
     expect(await store.list()).toEqual([])
   })

@@ -186,7 +186,8 @@ describe('renderDnsmasqConf, guestnet additions', () => {
     expect(dnsmasqValue('/run/guestnet/plain/hostsfile')).toBe('/run/guestnet/plain/hostsfile')
     expect(dnsmasqValue('/run/a "b"/x')).toBe('"/run/a \\"b\\"/x"')
     expect(dnsmasqValue('/run/a #b')).toBe('"/run/a #b"')
-    const lines = conf(defaultNet({ name: 'q"q' }))
-    expect(lines).toContain('dhcp-hostsfile="/run/guestnet/q\\"q/hostsfile"')
+    // A network's own paths use its key (core/store/network-key.ts), which needs no quoting.
+    const lines = conf(defaultNet({ name: 'q"q #x' }))
+    expect(lines).toContain('dhcp-hostsfile=/run/guestnet/%q_22q_20_23x/hostsfile')
   })
 })

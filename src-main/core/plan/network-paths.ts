@@ -1,8 +1,12 @@
-/** Where a running network's files live. Pure path arithmetic on the given `PlanPaths`. */
+/**
+ * Where a running network's files live. Pure path arithmetic on the given `PlanPaths`, with the
+ * network's key (core/store/network-key.ts) for its name: the paths appear in dnsmasq's config.
+ */
 import type { PlanPaths } from '../model/plan'
+import { networkKey } from '../store/network-key'
 
 export interface NetworkPaths {
-  /** `${runtimeDir}/${name}`: everything generated for the running network. */
+  /** `${runtimeDir}/${key}`: everything generated for the running network. */
   dir: string
   dnsmasqConf: string
   hostsfile: string
@@ -13,12 +17,13 @@ export interface NetworkPaths {
   ipBatch: string
   /** IPv6 networks only: addresses and link up, run after the bridge's IPv6 sysctls. */
   ip6Batch: string
-  /** `${stateDir}/dnsmasq/${name}.leases`: kept across restarts, so it is not under runtimeDir. */
+  /** `${stateDir}/dnsmasq/${key}.leases`: kept across restarts, so it is not under runtimeDir. */
   leases: string
 }
 
 export function networkPaths(paths: PlanPaths, name: string): NetworkPaths {
-  const dir = `${paths.runtimeDir}/${name}`
+  const key = networkKey(name)
+  const dir = `${paths.runtimeDir}/${key}`
   return {
     dir,
     dnsmasqConf: `${dir}/dnsmasq.conf`,
@@ -28,6 +33,6 @@ export function networkPaths(paths: PlanPaths, name: string): NetworkPaths {
     pidfile: `${dir}/dnsmasq.pid`,
     ipBatch: `${dir}/ip.batch`,
     ip6Batch: `${dir}/ip6.batch`,
-    leases: `${paths.stateDir}/dnsmasq/${name}.leases`
+    leases: `${paths.stateDir}/dnsmasq/${key}.leases`
   }
 }

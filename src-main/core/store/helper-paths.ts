@@ -1,9 +1,11 @@
 /**
  * Every path the helper touches, derived from the store layout (`--root`) and the namespace
- * (`--netns`): never taken from a request. Hidden names (`.x`) cannot clash with networks, whose
- * names never start with a dot (core/store/network-file-name.ts).
+ * (`--netns`): never taken from a request. A network's files are named by its key
+ * (network-key.ts), which never starts with a dot, so hidden names (`.x`) cannot clash with them.
  */
 import type { PlanPaths } from '../model/plan'
+import { networkPaths } from '../plan/network-paths'
+import { networkKey } from './network-key'
 import type { StoreLayout } from './store-layout'
 import { storeLayout } from './store-layout'
 
@@ -11,11 +13,11 @@ export interface HelperPaths {
   layout: StoreLayout
   /** What the plan is built with: runtime files and state (leases) directories. */
   plan: PlanPaths
-  /** `<runtimeDir>/NAME.json`: the journal of a running network. */
+  /** `<runtimeDir>/KEY.json`: the journal of a running network. */
   journal(name: string): string
-  /** `<runtimeDir>/.NAME.starting.json`: written before a start's first step, removed after it ends. */
+  /** `<runtimeDir>/.KEY.starting.json`: written before a start's first step, removed after it ends. */
   intent(name: string): string
-  /** `<runtimeDir>/NAME/`: the network's generated files and dnsmasq pid file. */
+  /** `<runtimeDir>/KEY/`: the network's generated files and dnsmasq pid file. */
   networkDir(name: string): string
   leasesFile(name: string): string
   /**
@@ -45,10 +47,10 @@ export function helperPaths(root: string | undefined, netns: string | undefined)
   return {
     layout,
     plan: { runtimeDir, stateDir },
-    journal: (name) => `${runtimeDir}/${name}.json`,
-    intent: (name) => `${runtimeDir}/.${name}.starting.json`,
-    networkDir: (name) => `${runtimeDir}/${name}`,
-    leasesFile: (name) => `${stateDir}/dnsmasq/${name}.leases`,
+    journal: (name) => `${runtimeDir}/${networkKey(name)}.json`,
+    intent: (name) => `${runtimeDir}/.${networkKey(name)}.starting.json`,
+    networkDir: (name) => networkPaths({ runtimeDir, stateDir }, name).dir,
+    leasesFile: (name) => networkPaths({ runtimeDir, stateDir }, name).leases,
     ledgerFile: (nsId) =>
       `${storeLayout(undefined).runtimeDir}/.sysctl/net-${/\[(\d+)\]/.exec(nsId ?? '')?.[1] ?? 'unknown'}.json`,
     lockFile: `${runtimeDir}/.lock`,

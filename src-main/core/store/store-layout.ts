@@ -4,6 +4,8 @@
  * Pure path arithmetic (POSIX paths only): no fs here.
  */
 
+import { networkKey } from './network-key'
+
 export interface StoreLayout {
   /** `/etc/guestnet`: what the admin defines. */
   configDir: string
@@ -74,15 +76,15 @@ function normalizeRoot(root: string): string {
   return parts.length === 0 ? '' : `/${parts.join('/')}`
 }
 
-/** `networks/NAME.xml` under a layout. The name must have passed `networkNameProblem`. */
+/** `networks/KEY.xml` under a layout (network-key.ts). The name must have passed `networkNameProblem`. */
 export function networkFile(layout: StoreLayout, name: string): string {
-  return `${layout.networksDir}/${name}.xml`
+  return `${layout.networksDir}/${networkKey(name)}.xml`
 }
 
 export function autostartFile(layout: StoreLayout, name: string): string {
-  return `${layout.autostartDir}/${name}`
+  return `${layout.autostartDir}/${networkKey(name)}`
 }
 
 export function leasesFile(layout: StoreLayout, name: string): string {
-  return `${layout.leasesDir}/${name}.leases`
+  return `${layout.leasesDir}/${networkKey(name)}.leases`
 }

@@ -1,9 +1,9 @@
 /** Name, UUID, title, description, bridge, MAC and MTU of a network. */
 import type { NetworkDef } from '../model/network'
 import type { Problems } from './problems'
-import { firstControlChar, ifnameProblem, MAX_NAME_LENGTH, macProblem, networkNameProblem, uuidProblem } from './syntax'
+import { firstControlChar, ifnameProblem, macProblem, networkNameProblem, uuidProblem } from './syntax'
 
-const NAME_FIX = `use 1–${MAX_NAME_LENGTH} letters, digits and '_', '.', '+', '-', not starting with '.' or '-', e.g. 'lab-net'`
+const NAME_FIX = "use a name without '/' or control characters, short enough for a file name, e.g. 'lab-net'"
 const IFNAME_FIX = "use at most 15 letters, digits, '_', '.' and '-', e.g. 'virbr1'"
 
 export const MIN_MTU = 68

@@ -26,7 +26,10 @@ describe('syntax checks', () => {
   it('accepts the usual names and refuses the dangerous ones', () => {
     expect(networkNameProblem('default')).toBeNull()
     expect(networkNameProblem('lab_2.test+v6')).toBeNull()
-    expect(networkNameProblem('café')).toBe("'é' is not allowed in a network name")
+    expect(networkNameProblem('café')).toBeNull()
+    expect(networkNameProblem('default"with"quotes"')).toBeNull()
+    expect(networkNameProblem('a\u0007b')).toBe('control character U+0007 is not allowed in a network name')
+    expect(networkNameProblem('a/b')).toMatch(/'\/' is not allowed/)
     expect(ifnameProblem('virbr0')).toBeNull()
     expect(ifnameProblem('br-3f2a1b9c8d7e')).toBeNull()
     expect(ifnameProblem('eth0:1')).toBe("':' is not allowed in an interface name")

@@ -4,6 +4,8 @@
  * quote, `#`, space or newline would change the meaning of the line (dnsmasq reads `"` as a quote,
  * `#` after a blank as a comment, `,` as a field separator, and a newline as a new option).
  */
+import { nftTableNameProblem } from '../plan/nft-names'
+import { networkNameProblem as storeNameProblem } from '../store/network-file-name'
 
 /** The first character of `s` outside `allowed` (a single-character regex), shown readably. */
 export function firstBadChar(s: string, allowed: RegExp): string | null {
@@ -36,19 +38,17 @@ export function showChar(ch: string): string {
   return `character ${code}`
 }
 
-export const MAX_NAME_LENGTH = 50
-const NAME_CHAR = /^[A-Za-z0-9_.+-]$/
-
-/** Why `name` is not a good network name, or null. */
+/**
+ * Why `name` is not a good network name, or null. Like libvirt, any name without `/`: guestnet
+ * derives every file name and identifier from it (core/store/network-key.ts, nft-names.ts), so
+ * quotes, spaces and `#` are fine; control characters are not (they would reach terminals and logs).
+ */
 export function networkNameProblem(name: string): string | null {
   if (name.length === 0) return 'the network name is empty'
-  const bad = firstBadChar(name, NAME_CHAR)
-  if (bad) return `${bad} is not allowed in a network name`
-  if (name.length > MAX_NAME_LENGTH)
-    return `the name is ${name.length} characters long; at most ${MAX_NAME_LENGTH} are allowed`
-  if (name.startsWith('-')) return "a network name may not start with '-' (it would read as an option)"
-  if (name.startsWith('.')) return "a network name may not start with '.' (hidden and temporary files start so)"
-  return null
+  const control = firstControlChar(name)
+  if (control) return `${control} is not allowed in a network name`
+  if (name.includes('/')) return "'/' is not allowed in a network name (libvirt refuses it too)"
+  return storeNameProblem(name) ?? nftTableNameProblem(name)
 }
 
 /** Linux interface names: at most 15 bytes (IFNAMSIZ), here also limited to characters safe in nft and ip. */

@@ -20,11 +20,10 @@ const DIRS = [
 ]
 
 /**
- * Refused on purpose: a network name with quotes would land in file names and dnsmasq's config;
- * guestnet cannot isolate the ports of a host's bridge it does not manage (its uplink is a port too).
+ * Refused on purpose: guestnet cannot isolate the ports of a host's bridge it does not manage (its
+ * uplink is a port too).
  */
 const REFUSED: Record<string, string> = {
-  'nat-network-name-with-quotes.xml': 'name',
   'isolated-ports.xml': 'port.isolated'
 }
 

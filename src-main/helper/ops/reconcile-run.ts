@@ -1,5 +1,5 @@
 /** Reconcile, the acting half: observe, decide (reconcile-decide.ts), repair, report. */
-import { readdirSync, readFileSync, renameSync } from 'node:fs'
+import { readFileSync, renameSync } from 'node:fs'
 
 import type { NetworkDef } from '../../core/model/network'
 import type { NftTableRef } from '../../core/model/plan'
@@ -9,10 +9,10 @@ import { decodeNftName, NFT_TABLE_PREFIX } from '../../core/plan/nft-names'
 import { sysctlFile } from '../../core/plan/sysctl-keys'
 import { networkOfMark, storeOfMark } from '../../core/store/store-id'
 import { readTextNoFollow, removePathSync, writeFileAtomicSync } from '../../store/safe-fs'
-import { checkNetworkName } from '../policy'
 import { killPidfile } from '../run/dnsmasq-process'
 import type { RecordState } from '../state/journal'
 import { readRecord } from '../state/journal'
+import { runtimeEntries } from '../state/runtime-entries'
 import type { LinkMark } from '../state/live-state'
 import { tableKey } from '../state/live-state'
 import type { LedgerOwner } from '../state/sysctl-ledger'
@@ -52,18 +52,6 @@ export function tableOwner(t: NftTableRef): string | null {
   }
 }
 
-function listRuntime(dir: string): { files: string[]; dirs: string[] } {
-  try {
-    const entries = readdirSync(dir, { withFileTypes: true })
-    return {
-      files: entries.filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name),
-      dirs: entries.filter((e) => e.isDirectory()).map((e) => e.name)
-    }
-  } catch {
-    return { files: [], dirs: [] }
-  }
-}
-
 function readLedgerState(deps: OpsDeps): ReconcileObservation['ledger'] {
   const read = readLedgerFile(deps.paths.ledgerFile(deps.nsId), deps.namespace.read())
   return read.ok ? { ok: true, owners: Object.values(read.ledger).flatMap((e) => e.owners) } : read
@@ -72,17 +60,18 @@ function readLedgerState(deps: OpsDeps): ReconcileObservation['ledger'] {
 export async function observe(deps: OpsDeps, defs: readonly NetworkDef[]): Promise<ReconcileObservation> {
   const { paths } = deps
   const runtimeDir = paths.plan.runtimeDir
-  const { files, dirs } = listRuntime(runtimeDir)
-  const journals = new Map<string, RecordState>()
-  const intents = new Map<string, RecordState>()
-  for (const f of files) {
-    const intent = /^\.(.+)\.starting\.json$/.exec(f)
-    const name = intent ? intent[1] : f.endsWith('.json') && !f.startsWith('.') ? f.slice(0, -5) : null
-    if (name === null || checkNetworkName(name)) continue
-    const rec = readRecord(`${runtimeDir}/${f}`, { network: name, store: deps.store })
-    if (rec) (intent ? intents : journals).set(name, rec)
+  const found = runtimeEntries(runtimeDir)
+  const read = (files: Map<string, string>): Map<string, RecordState> => {
+    const out = new Map<string, RecordState>()
+    for (const [name, f] of files) {
+      const rec = readRecord(`${runtimeDir}/${f}`, { network: name, store: deps.store })
+      if (rec) out.set(name, rec)
+    }
+    return out
   }
-  const networkDirs = dirs.filter((d) => !checkNetworkName(d))
+  const journals = read(found.journals)
+  const intents = read(found.intents)
+  const networkDirs = found.dirs
   const pidfiles = networkDirs.flatMap((network) => {
     const pidfile = networkPaths(paths.plan, network).pidfile
     let exists: boolean

@@ -5,32 +5,21 @@
  */
 import { readLedgerFile } from '../state/ledger-file'
 import type { HelperValue } from '../../contract/helper-protocol'
-import { readdirSync } from 'node:fs'
 
 import { compareNames } from '../../core/store/autostart-order'
 import type { NetworkRecord } from '../../core/plan/network-record'
 import { tableKey } from '../state/live-state'
 import { readRecord } from '../state/journal'
 import { observePieces, piecesMissing } from '../ops/teardown'
-import { checkNetworkName } from '../policy'
+import { runtimeEntries } from '../state/runtime-entries'
 import type { VerbContext } from './context'
 import { notFound } from './context'
 
 export type NetworkStatus = HelperValue<'status'>['networks'][number]
 
 function runtimeNames(dir: string): { journals: string[]; intents: string[] } {
-  let files: string[] = []
-  try {
-    files = readdirSync(dir)
-  } catch {
-    // no runtime directory yet
-  }
-  const journals = files.filter((f) => f.endsWith('.json') && !f.startsWith('.')).map((f) => f.slice(0, -5))
-  const intents = files.flatMap((f) => /^\.(.+)\.starting\.json$/.exec(f)?.[1] ?? [])
-  return {
-    journals: journals.filter((n) => !checkNetworkName(n)),
-    intents: intents.filter((n) => !checkNetworkName(n))
-  }
+  const found = runtimeEntries(dir)
+  return { journals: [...found.journals.keys()], intents: [...found.intents.keys()] }
 }
 
 /** What is wrong with the namespace's sysctl ledger (it is never read as empty when it does not read). */
