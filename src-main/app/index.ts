@@ -10,6 +10,7 @@ import { app, BrowserWindow, dialog, ipcMain, session } from 'electron'
 
 import icon from '../../assets/icon.png?asset'
 import type { EventName, EventPayload } from '../contract/ipc-contract'
+import { terminalSafe } from '../core/text/terminal-safe'
 import type { AppConfig } from './app-config'
 import { resolveConfig } from './app-config'
 import { showClashNotification } from './clash-notification'
@@ -22,13 +23,13 @@ import { GuestnetTray } from './tray'
 import { startWatching } from './watchers'
 import { applyCsp, createMainWindow } from './window'
 
-const log = (line: string): void => void process.stderr.write(`guestnet: ${line}\n`)
+const log = (line: string): void => void process.stderr.write(`guestnet: ${terminalSafe(line)}\n`)
 
 let config: AppConfig
 try {
   config = resolveConfig({ argv: process.argv.slice(1), env: process.env, uid: process.getuid?.() ?? 1000 })
 } catch (e) {
-  process.stderr.write(`guestnet: ${(e as Error).message}\n`)
+  process.stderr.write(`guestnet: ${terminalSafe((e as Error).message)}\n`)
   process.exit(2)
 }
 

@@ -1,4 +1,5 @@
 import { parseCliArgs, UsageError } from './args'
+import { createCliIo } from './cli-io'
 import type { CliIo, Verb } from './verb'
 import { EXIT } from './verb'
 
@@ -27,10 +28,10 @@ const VERBS: Record<string, () => Promise<{ verb: Verb }>> = {
   service: () => import('./verbs/service')
 }
 
-const io: CliIo = {
-  out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-  err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`)
-}
+const io: CliIo = createCliIo(
+  { write: (t) => process.stdout.write(t), isTTY: process.stdout.isTTY },
+  { write: (t) => process.stderr.write(t), isTTY: process.stderr.isTTY }
+)
 
 async function printHelp(): Promise<void> {
   const lines = ['usage: guestnet [--root DIR] [--netns NAME] VERB [ARGS]', '', 'verbs:']

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 import { parseCliArgs } from './args'
+import { createCliIo } from './cli-io'
 import type { CliIo, Verb } from './verb'
 
 export interface VerbRun {
@@ -21,8 +22,8 @@ export interface VerbKit {
   cleanup(): void
 }
 
-/** `rawOut`: stdout is collected as written (no newline added), for verbs whose output is a document. */
-export function verbKit(name: string, verb: Verb, opts: { rawOut?: boolean } = {}): VerbKit {
+/** Output goes through the CLI's own io (cli-io.ts); `tty: false` as if stdout were a file. */
+export function verbKit(name: string, verb: Verb, opts: { tty?: boolean } = {}): VerbKit {
   const dir = mkdtempSync(join(tmpdir(), `guestnet-${name}-`))
   return {
     path: (fileName) => join(dir, fileName),
@@ -34,7 +35,10 @@ export function verbKit(name: string, verb: Verb, opts: { rawOut?: boolean } = {
     async run(...argv) {
       let out = ''
       let err = ''
-      const io: CliIo = { out: (t) => (out += opts.rawOut ? t : `${t}\n`), err: (t) => (err += `${t}\n`) }
+      const io: CliIo = createCliIo(
+        { write: (t) => (out += t), isTTY: opts.tty ?? true },
+        { write: (t) => (err += t), isTTY: opts.tty ?? true }
+      )
       const code = await verb.run(parseCliArgs([name, ...argv]), io)
       return { code, out, err }
     },

@@ -6,6 +6,7 @@
  */
 import type { HelperErrorBody, HelperRequest, StepEvent } from '../contract/helper-protocol'
 import { exitCodeFor, HELPER_EXIT, HelperError, isReadOnly, partialFailure } from '../contract/helper-protocol'
+import { terminalSafe } from '../core/text/terminal-safe'
 import { printMarks } from '../diagnostics/timing'
 import type { Caller } from './caller'
 import { callerOfProcess, isTrusted, TEST_SWITCHES } from './caller'
@@ -39,7 +40,7 @@ process.umask(0o022)
 process.stdout.on('error', () => undefined) // the caller went away: finish (or roll back) all the same
 
 function send(event: StepEvent | { type: 'result'; ok: boolean; value?: unknown; error?: HelperErrorBody }): void {
-  process.stdout.write(`${JSON.stringify(event)}\n`)
+  process.stdout.write(`${terminalSafe(JSON.stringify(event))}\n`)
 }
 
 function exit(code: number): void {
@@ -157,7 +158,7 @@ if (serveArgs === null) {
 } else {
   process.stdin.destroy()
   void import('./service/serve').then(async ({ serve }) => {
-    const code = await serve({ ...serveArgs, log: (line) => process.stderr.write(`${line}\n`) })
+    const code = await serve({ ...serveArgs, log: (line) => process.stderr.write(`${terminalSafe(line)}\n`) })
     process.exit(code)
   })
 }

@@ -20,7 +20,7 @@ export const verb: Verb = {
       io.err(`guestnet net-dumpxml: network ${name}'s file ${entry.file} is broken: ${entry.reason}`)
       return EXIT.failed
     }
-    io.out(entry.xml)
+    io.document(entry.xml)
     return EXIT.ok
   }
 }

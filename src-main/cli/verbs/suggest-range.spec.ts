@@ -5,21 +5,16 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 
 import { hostFactsPath } from '../../../test/fixtures/host-facts/fixtures'
-import { parseCliArgs } from '../args'
-import type { CliIo } from '../verb'
+import { verbKit } from '../verb-test-kit'
 import { EXIT } from '../verb'
 import { verb } from './suggest-range'
 
 const dir = mkdtempSync(join(tmpdir(), 'guestnet-suggest-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = ''
-  let err = ''
-  const io: CliIo = { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`) }
-  const code = await verb.run(parseCliArgs(['suggest-range', ...argv]), io)
-  return { code, out, err }
-}
+const kit = verbKit('suggest-range', verb)
+afterAll(() => kit.cleanup())
+const run = (...argv: string[]): Promise<{ code: number; out: string; err: string }> => kit.run(...argv)
 
 describe('guestnet suggest-range', () => {
   it('prints subnet, gateway and DHCP range', async () => {

@@ -4,7 +4,7 @@ import { EXIT } from '../verb'
 import { verbKit } from '../verb-test-kit'
 import { verb } from './xml-normalize'
 
-const kit = verbKit('xml-normalize', verb, { rawOut: true })
+const kit = verbKit('xml-normalize', verb, { tty: false })
 afterAll(() => kit.cleanup())
 const file = kit.file
 const run = kit.run

@@ -31,7 +31,7 @@ export const verb: Verb = {
       for (const p of result.problems) io.err(formatFileProblem(file === '-' ? '<stdin>' : file, p))
       return EXIT.invalid
     }
-    io.out(result.xml)
+    io.document(result.xml)
     return EXIT.ok
   }
 }

@@ -126,6 +126,17 @@ export function readXmlTree(text: string): ReadXmlResult {
   if (text.trim() === '') return malformed('the file is empty', 1)
   // Characters XML forbids first: the validator lets them through (or calls them a bad name).
   const scan = scanElementPositions(text)
+  if (scan.error?.limit) {
+    return {
+      ok: false,
+      problem: {
+        field: 'xml',
+        message: scan.error.message,
+        fix: 'give one network definition (libvirt network XML is tens of elements, a few thousand with long reservation lists)',
+        line: scan.error.line
+      }
+    }
+  }
   if (scan.error?.field !== undefined) return forbiddenChar(scan.error.field, scan.error.message, scan.error.line)
   const valid = XMLValidator.validate(text, { allowBooleanAttributes: false })
   if (valid !== true) return malformed(valid.err.msg, valid.err.line)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { lineAt, lineStartsOf, scanElementPositions } from './scan-element-positions'
+import { lineAt, lineStartsOf, MAX_DEPTH, MAX_ELEMENTS, scanElementPositions } from './scan-element-positions'
 
 describe('scanElementPositions', () => {
   it('gives each start tag its line, skipping comments, CDATA and processing instructions', () => {
@@ -55,5 +55,16 @@ describe('lineAt', () => {
   it('maps offsets to 1-based lines', () => {
     const starts = lineStartsOf('ab\ncd\n\nef')
     expect([0, 2, 3, 6, 7, 8].map((o) => lineAt(starts, o))).toEqual([1, 1, 2, 3, 4, 4])
+  })
+})
+
+describe('bounds on hostile input', () => {
+  it('stops at once past MAX_ELEMENTS elements or MAX_DEPTH levels, and takes a large real list', () => {
+    const many = `<network><name>h</name>${'<foo/>'.repeat(MAX_ELEMENTS)}</network>`
+    expect(scanElementPositions(many).error).toMatchObject({ limit: true, message: /more than 20000 elements/ })
+    const deep = `<network>${'<a>'.repeat(MAX_DEPTH)}${'</a>'.repeat(MAX_DEPTH)}</network>`
+    expect(scanElementPositions(deep).error).toMatchObject({ limit: true, message: /nested deeper than 32/ })
+    const hosts = Array.from({ length: 4000 }, (_, i) => `<host mac='52:54:00:00:${i >> 8}:${i & 255}'/>`).join('')
+    expect(scanElementPositions(`<network><ip><dhcp>${hosts}</dhcp></ip></network>`).error).toBeUndefined()
   })
 })

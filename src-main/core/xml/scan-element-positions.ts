@@ -23,8 +23,16 @@ export interface ScanResult {
   /** `<?xml …?>` verbatim when the text starts with one. */
   declaration?: string
   /** `field` is set for characters XML does not allow: the element (or `element.attribute`) they are in. */
-  error?: { message: string; line: number; field?: string }
+  error?: { message: string; line: number; field?: string; limit?: boolean }
 }
+
+/**
+ * Bounds on a definition's shape, checked before any tree is built: a real network has tens of
+ * elements (a few thousand with a long reservation list) and a depth of 5; hostile input past these
+ * is refused at once rather than parsed (a 1 MiB file of empty elements is 170 000 of them).
+ */
+export const MAX_ELEMENTS = 20_000
+export const MAX_DEPTH = 32
 
 const BAD_ENTITY = /&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)/
 
@@ -49,7 +57,9 @@ class ScanError extends Error {
   constructor(
     message: string,
     readonly offset: number,
-    readonly field?: string
+    readonly field?: string,
+    /** A size bound, not a syntax error: the caller stops at once. */
+    readonly limit = false
   ) {
     super(message)
   }
@@ -150,6 +160,17 @@ export function scanElementPositions(text: string): ScanResult {
       } else {
         const tag = readStartTag(text, lt, open)
         const el: ElementPosition = { name: tag.name, line: lineAt(starts, lt), start: lt, end: tag.next }
+        if (elements.length >= MAX_ELEMENTS) {
+          throw new ScanError(
+            `more than ${MAX_ELEMENTS} elements: this is not a network definition guestnet reads (nothing was parsed)`,
+            lt,
+            undefined,
+            true
+          )
+        }
+        if (open.length >= MAX_DEPTH) {
+          throw new ScanError(`elements nested deeper than ${MAX_DEPTH}: not a network definition`, lt, undefined, true)
+        }
         elements.push(el)
         if (!tag.selfClosing) open.push(el)
         i = tag.next
@@ -157,7 +178,7 @@ export function scanElementPositions(text: string): ScanResult {
     }
   } catch (e) {
     if (e instanceof ScanError) {
-      const error = { message: e.message, line: lineAt(starts, e.offset) }
+      const error = { message: e.message, line: lineAt(starts, e.offset), ...(e.limit ? { limit: true } : {}) }
       return { elements, declaration, error: e.field === undefined ? error : { ...error, field: e.field } }
     }
     throw e

@@ -3,6 +3,7 @@
  * `<empty/>` elements, text elements on one line. fast-xml-parser's builder only writes double
  * quotes, hence this small writer.
  */
+import { terminalSafe } from '../text/terminal-safe'
 import type { XmlComment, XmlElement, XmlNode } from './xml-tree'
 
 const TEXT_ESCAPES: Record<string, string> = {
@@ -15,20 +16,29 @@ const TEXT_ESCAPES: Record<string, string> = {
 }
 const ATTR_ESCAPES: Record<string, string> = { ...TEXT_ESCAPES, '\n': '&#10;', '\t': '&#9;' }
 
+/**
+ * Characters XML allows but a terminal (or a reader) could act on: DEL, C1 controls, line separators,
+ * bidirectional controls (core/text/terminal-safe.ts). Written as character references, which mean
+ * the same to any XML reader, so a document guestnet writes never holds them raw.
+ */
+const INVISIBLE = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
+const charRef = (c: string): string => `&#x${c.charCodeAt(0).toString(16)};`
+
 export function escapeText(text: string): string {
-  return text.replace(/[&<>"'\r]/g, (c) => TEXT_ESCAPES[c])
+  return text.replace(/[&<>"'\r]/g, (c) => TEXT_ESCAPES[c]).replace(INVISIBLE, charRef)
 }
 
 export function escapeAttr(value: string): string {
-  return value.replace(/[&<>"'\r\n\t]/g, (c) => ATTR_ESCAPES[c])
+  return value.replace(/[&<>"'\r\n\t]/g, (c) => ATTR_ESCAPES[c]).replace(INVISIBLE, charRef)
 }
 
 function startTag(el: XmlElement): string {
   return `<${el.name}${el.attrs.map((a) => ` ${a.name}='${escapeAttr(a.value)}'`).join('')}`
 }
 
+/** A comment cannot hold character references: the same characters are shown as `\\uXXXX` text there. */
 function comment(c: XmlComment): string {
-  return `<!--${c.text}-->`
+  return `<!--${terminalSafe(c.text)}-->`
 }
 
 /** Mixed or text content is written on one line, exactly as it is. */
