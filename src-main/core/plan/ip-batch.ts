@@ -6,7 +6,7 @@
  * long-standing complaint about libvirt's default. IPv4 addresses get `broadcast +`; IPv6 ones
  * `nodad`, so they are usable at once (the address is ours alone on a fresh bridge).
  *
- * IPv4-only networks need one file. IPv6 networks need two: the kernel refuses IPv6 addresses while
+ * IPv4-only networks need one file. IPv6 networks (link-local-only ones too) need two: the kernel refuses IPv6 addresses while
  * the new bridge's disable_ipv6 is 1 (it is copied from net.ipv6.conf.default), and that sysctl can
  * only be set once the bridge exists — so `ip.batch` creates the link, the helper sets the sysctls,
  * then `ip6.batch` adds the addresses and brings the link up.
@@ -56,6 +56,8 @@ export function renderIpBatches(shape: NetworkShape, owner: string): IpBatches {
   const up = `link set dev ${bridge} up`
   const routes = (def.routes ?? []).map((r) => routeLine(r, bridge))
   const text = (lines: string[]): string => lines.map((l) => `${l}\n`).join('')
-  if (shape.ipv6.length === 0) return { link: text([create, mark, ...addresses, up, ...routes]), addresses: null }
+  // Link-local-only IPv6 (ipv6='yes') also waits for the bridge's sysctls: its link comes up with
+  // accept_ra already 0, so no guest's RA configures the host in between.
+  if (!shape.bridgeIpv6) return { link: text([create, mark, ...addresses, up, ...routes]), addresses: null }
   return { link: text([create, mark]), addresses: text([...addresses, up, ...routes]) }
 }

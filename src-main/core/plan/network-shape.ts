@@ -23,6 +23,11 @@ export interface NetworkShape {
   bridge: string
   ipv4: AddressBlock[]
   ipv6: AddressBlock[]
+  /**
+   * The bridge speaks IPv6: it has IPv6 addresses, or `<network ipv6='yes'>` asks for link-local
+   * IPv6 alone (guests and the host reach each other over fe80::, offline too; mDNS works on it).
+   */
+  bridgeIpv6: boolean
   /** The IPv4 block with `<dhcp>` ranges or hosts (libvirt allows one per family). */
   dhcp4?: AddressBlock
   dhcp6?: AddressBlock
@@ -113,6 +118,7 @@ export function analyseNetwork(def: NetworkDef): NetworkShape {
     bridge,
     ipv4,
     ipv6,
+    bridgeIpv6: ipv6.length > 0 || def.ipv6 === true,
     dhcp4,
     dhcp6,
     tftp,

@@ -50,7 +50,7 @@ function inputChain(shape: NetworkShape, extras: Extras): Chain {
   // port pass under this chain's accept policy (only another table's drop could stop them).
   if (shape.tftp) lines.push(`iifname ${br} udp dport 69 accept`)
   if (shape.needsDnsmasq && shape.dnsEnabled) lines.push(`iifname ${br} meta l4proto { tcp, udp } th dport 53 accept`)
-  if (shape.ipv6.length > 0) {
+  if (shape.bridgeIpv6) {
     lines.push(`iifname ${br} icmpv6 type { nd-router-solicit, nd-neighbor-solicit, nd-neighbor-advert } accept`)
   }
   lines.push(...extras.input)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import type { HostFacts } from '../model/host-facts'
+import { renderIpBatches } from './ip-batch'
 import { analyseNetwork } from './network-shape'
 import { defaultNet, ULA, v4, v6 } from './plan-defs.fixture'
 import { bridgeSysctls, hostSysctls, ipv6ConfKey, raUplinks } from './sysctl-plan'
@@ -69,5 +70,19 @@ describe('bridgeSysctls', () => {
     expect(bridgeSysctls(analyseNetwork(defaultNet()), undefined)).toEqual([['net.ipv6.conf.virbr0.disable_ipv6', '1']])
     const noV6: HostFacts = { addresses: [{ ifname: 'lo', family: 4, address: '127.0.0.1', prefix: 8 }], routes: [] }
     expect(bridgeSysctls(analyseNetwork(defaultNet()), noV6)).toEqual([])
+  })
+
+  it("link-local only (ipv6='yes', no IPv6 address): IPv6 on the bridge, guests' RAs ignored, no forwarding", () => {
+    const linkLocal = analyseNetwork(defaultNet({ ipv6: true }))
+    expect(bridgeSysctls(linkLocal, FACTS)).toEqual([
+      ['net.ipv6.conf.virbr0.disable_ipv6', '0'],
+      ['net.ipv6.conf.virbr0.accept_ra', '0'],
+      ['net.ipv6.conf.virbr0.accept_dad', '0']
+    ])
+    expect(hostSysctls(linkLocal, FACTS)).toEqual([['net.ipv4.ip_forward', '1']])
+    // The link comes up only after those are set (the second ip batch).
+    const batches = renderIpBatches(linkLocal, 'guestnet:system:default')
+    expect(batches.link).not.toContain(' up')
+    expect(batches.addresses).toContain('link set dev virbr0 up')
   })
 })

@@ -35,7 +35,7 @@ function hostHasNoIpv6(facts: HostFacts | undefined): boolean {
 /** Set on the bridge right after it is created; they vanish with it, so they need no restore. */
 export function bridgeSysctls(shape: NetworkShape, facts: HostFacts | undefined): Sysctl[] {
   const br = shape.bridge
-  if (shape.ipv6.length > 0) {
+  if (shape.bridgeIpv6 && !hostHasNoIpv6(facts)) {
     return [
       [ipv6ConfKey(br, 'disable_ipv6'), '0'],
       // Guests must not be able to hand the host a default route with their own RAs (libvirt does the same).
@@ -48,8 +48,9 @@ export function bridgeSysctls(shape: NetworkShape, facts: HostFacts | undefined)
       [ipv6ConfKey(br, 'accept_dad'), '0']
     ]
   }
-  // No IPv6 on this network: keep the host off IPv6 on the bridge entirely, as libvirt does — otherwise
-  // it would autoconfigure from a guest's RA. Skipped when the kernel has no IPv6 (the key is absent).
+  // No IPv6 on this network (no address, no ipv6='yes'): keep the host off IPv6 on the bridge
+  // entirely, as libvirt does — otherwise it would autoconfigure from a guest's RA. Skipped when the
+  // kernel has no IPv6 (the key is absent).
   return hostHasNoIpv6(facts) ? [] : [[ipv6ConfKey(br, 'disable_ipv6'), '1']]
 }
 
