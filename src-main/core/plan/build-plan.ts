@@ -173,7 +173,8 @@ export function buildPlan(def: NetworkDef, ctx: PlanContext): Plan {
     artifacts['dnsmasq.conf'] = dnsmasqConf
     // Both always exist while dnsmasq runs (empty if need be), so hosts can be added at run time.
     artifacts.hostsfile = renderDhcpHostsfile(shape.dhcp4, shape.dhcp6)
-    artifacts.addnhosts = renderAddnHosts(def.dns?.hosts ?? [])
+    const reservations = [shape.dhcp4, shape.dhcp6].flatMap((b) => b?.ip.dhcp?.hosts ?? [])
+    artifacts.addnhosts = renderAddnHosts(def.dns?.hosts ?? [], reservations)
   }
 
   const onBridge = bridgeSysctls(shape, ctx.hostFacts)

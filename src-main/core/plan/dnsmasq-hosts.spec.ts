@@ -70,4 +70,17 @@ describe('renderAddnHosts', () => {
     ])
     expect(text).toBe('192.168.122.1\thost\tgateway\trouter\nfd00::1\tsix\n')
   })
+
+  it('adds each named DHCP reservation, so no other lease can take its name', () => {
+    const text = renderAddnHosts(
+      [{ ip: '192.168.122.60', hostnames: ['printer'] }],
+      [
+        { mac: '52:54:00:00:00:50', name: 'web', ip: '192.168.122.50' },
+        { mac: '52:54:00:00:00:51', ip: '192.168.122.51' },
+        { id: '0:1:0:1', name: 'web', ip: 'fd00::50' },
+        { mac: '52:54:00:00:00:52', name: 'printer', ip: '192.168.122.60' }
+      ]
+    )
+    expect(text).toBe('192.168.122.60\tprinter\n192.168.122.50\tweb\nfd00::50\tweb\n')
+  })
 })

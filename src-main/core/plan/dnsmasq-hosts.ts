@@ -48,14 +48,23 @@ export function renderDhcpHostsfile(dhcp4: AddressBlock | undefined, dhcp6: Addr
   return lines.map((l) => `${l}\n`).join('')
 }
 
-/** `/etc/hosts` format, one line per address with all its names (same address twice is merged). */
-export function renderAddnHosts(hosts: readonly DnsHost[]): string {
+/**
+ * `/etc/hosts` format, one line per address with all its names (same address twice is merged):
+ * the `<dns><host>` records, then every DHCP reservation that has a name and an address. A name in
+ * a hosts file is one dnsmasq will not give to a lease with another address ("the name exists in
+ * … with address …"), so no guest can take a reserved name by sending it as its DHCP hostname —
+ * not even another reserved guest whose own reservation has no name. The reserved name also
+ * resolves while its guest is off, like a `<dns><host>`. Re-read on SIGHUP, as the hostsfile is.
+ */
+export function renderAddnHosts(hosts: readonly DnsHost[], reservations: readonly DhcpHost[] = []): string {
   const byIp = new Map<string, string[]>()
-  for (const host of hosts) {
-    const ip = ipText(host.ip)
-    const names = byIp.get(ip) ?? []
-    names.push(...host.hostnames)
-    byIp.set(ip, names)
+  const add = (address: string, names: readonly string[]): void => {
+    const ip = ipText(address)
+    const list = byIp.get(ip) ?? []
+    for (const n of names) if (!list.includes(n)) list.push(n)
+    byIp.set(ip, list)
   }
+  for (const host of hosts) add(host.ip, host.hostnames)
+  for (const r of reservations) if (r.ip !== undefined && r.name !== undefined) add(r.ip, [r.name])
   return [...byIp].map(([ip, names]) => `${ip}\t${names.join('\t')}\n`).join('')
 }
