@@ -122,6 +122,7 @@ describe('observing', () => {
       },
       findProgram: (p) => (p === 'dnsmasq' ? null : `/usr/sbin/${p}`),
       readFile: () => null,
+      hostFile: () => null,
       sockets: () => []
     }
     const obs = await observe(deps)
@@ -157,9 +158,13 @@ describe('observing', () => {
       findProgram: (p) => `/usr/sbin/${p}`,
       readFile: (p) =>
         p === '/proc/self/net/ip6_tables_names' ? 'filter\n' : p === '/proc/sys/net/ipv4/ip_forward' ? '1\n' : null,
+      // libvirt's default network is defined in the store's own view of the host, not read from /etc.
+      hostFile: (p) => (p === '/etc/libvirt/qemu/networks/default.xml' ? '<network/>' : null),
       sockets: () => []
     }
     const obs = await observe(deps)
+    expect(obs.libvirtDefaultDefined).toBe(true)
+    expect((await observe({ ...deps, hostFile: () => null })).libvirtDefaultDefined).toBe(false)
     expect(obs.iptables.map((v) => v.program)).toEqual(['iptables-nft', 'ip6tables-legacy'])
     expect(ran).toContain('iptables-nft -t filter -S')
     expect(obs.sysctls['net.ipv4.ip_forward']).toBe('1')

@@ -25,7 +25,13 @@ export interface ObserveDeps {
   exec(argv: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }>
   /** Absolute path of an allow-listed program, or null when it is not installed. */
   findProgram(name: string): string | null
+  /** A kernel view (`/proc/...`) of the doctor's own namespace. */
   readFile(path: string): string | null
+  /**
+   * A file of the host's own configuration (`/etc/...`, what libvirt defines, say): under the store's
+   * `--root` when there is one (a sandbox or a test sees its own tree, never the machine's).
+   */
+  hostFile(path: string): string | null
   sockets?: (runtimeDir: string) => DoctorObservation['sockets']
 }
 
@@ -198,7 +204,7 @@ export async function observe(deps: ObserveDeps): Promise<DoctorObservation> {
     firewalld,
     sockets,
     programs,
-    libvirtDefaultDefined: deps.readFile('/etc/libvirt/qemu/networks/default.xml') !== null,
+    libvirtDefaultDefined: deps.hostFile('/etc/libvirt/qemu/networks/default.xml') !== null,
     unavailable
   }
 }

@@ -46,7 +46,7 @@ function readFile(path: string): string | null {
 }
 
 export async function run(ctx: VerbContext<'doctor'>): Promise<HelperValue<'doctor'>> {
-  const { fix, undo, netns } = ctx.args
+  const { fix, undo, netns, root } = ctx.args
   if (fix !== undefined && undo !== undefined)
     throw new HelperError('BAD_REQUEST', 'give either fix or undo, not both', { field: 'args.undo' })
   for (const [field, value] of [
@@ -73,7 +73,8 @@ export async function run(ctx: VerbContext<'doctor'>): Promise<HelperValue<'doct
           isRunning: (name) => existsSync(paths.journal(name)),
           exec,
           findProgram,
-          readFile
+          readFile,
+          hostFile: (path) => readFile(root === undefined ? path : `${root}${path}`)
         }),
       runner: doctorRunner(ctx.deps),
       records: { load: () => readFixRecords(runtimeDir), save: (r) => writeFixRecords(runtimeDir, r) },
