@@ -7,6 +7,7 @@
 import { lstatSync } from 'node:fs'
 
 import { ownerMark } from '../../core/store/store-id'
+import { networkFile } from '../../core/store/store-layout'
 import { readRecord } from '../state/journal'
 import { ledgerProblems } from './status'
 import type { HelperValue } from '../../contract/helper-protocol'
@@ -25,7 +26,7 @@ import { loadDefinitions } from '../state/definitions'
 import { mark } from '../../diagnostics/timing'
 import type { VerbContext } from './context'
 import { resolvedAfterStart } from './start-resolved'
-import { invalidDefinition, requireOk } from './context'
+import { invalidDefinition, notFound, requireOk } from './context'
 
 export type StartResult = HelperValue<'start'>
 
@@ -34,12 +35,23 @@ function hasHostFiles(artifacts: Readonly<Record<string, string>>): boolean {
   return (artifacts.hostsfile ?? '').trim() !== '' || (artifacts.addnhosts ?? '').trim() !== ''
 }
 
+/** Whether anything (a link too) is at `path`. */
+function existsNoFollow(path: string): boolean {
+  try {
+    return lstatSync(path) !== null
+  } catch {
+    return false
+  }
+}
+
 export async function startNetwork(
   ctx: VerbContext<'start' | 'apply' | 'autostart-all'>,
   name: string
 ): Promise<StartResult> {
   const { deps } = ctx
   mark('start')
+  // An unknown name is refused before anything is read or cached: a refusal changes nothing.
+  if (!existsNoFollow(networkFile(deps.paths.layout, name))) throw notFound(name)
   // The stored definitions without the XML parser when they did not change (state/definitions.ts).
   const definitions = loadDefinitions({
     layout: deps.paths.layout,
@@ -57,17 +69,10 @@ export async function startNetwork(
 
   // Cheap signs of an earlier life: only then look closer (nft, ip) and repair. A link, not a
   // file, counts too: a record that does not read is a trace, never taken as absent.
-  const exists = (path: string): boolean => {
-    try {
-      return lstatSync(path) !== null
-    } catch {
-      return false
-    }
-  }
   const traces =
-    exists(deps.paths.journal(name)) ||
-    exists(deps.paths.intent(name)) ||
-    exists(networkPaths(deps.paths.plan, name).pidfile) ||
+    existsNoFollow(deps.paths.journal(name)) ||
+    existsNoFollow(deps.paths.intent(name)) ||
+    existsNoFollow(networkPaths(deps.paths.plan, name).pidfile) ||
     ledgerProblems(deps).length > 0 ||
     (ownBridge !== undefined && deps.interfaces().has(ownBridge))
   let repaired: string[] = []
