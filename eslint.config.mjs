@@ -1,4 +1,7 @@
+import svelte from 'eslint-plugin-svelte'
 import tseslint from 'typescript-eslint'
+
+import svelteConfig from './svelte.config.mjs'
 
 /** A layer may not import from the folders `regex` names (relative import strings). */
 const forbid = (regex, message) => ({ regex, message })
@@ -85,8 +88,24 @@ const layerRules = LAYERS.map(({ files, ignores = [], paths = [], patterns = [] 
 }))
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'reports/**', '**/*.svelte'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'reports/**'] },
   ...tseslint.configs.recommended,
+  ...svelte.configs.recommended,
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: {
+      parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'], svelteConfig }
+    }
+  },
+  {
+    // A promise nobody awaits or catches loses its error: every call site decides, in the code.
+    files: ['src-main/**/*.ts', 'src-renderer/**/*.{ts,svelte}'],
+    languageOptions: { parserOptions: { projectService: true, extraFileExtensions: ['.svelte'] } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }]
+    }
+  },
   {
     rules: {
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'separate-type-imports' }],
@@ -95,6 +114,28 @@ export default tseslint.config(
     }
   },
   ...layerRules,
+  {
+    // The renderer knows the main process by its types; the only values it takes are the contract's.
+    files: ['src-renderer/**/*.{ts,svelte}'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['electron', 'child_process', 'node:child_process', 'fs', 'node:fs'].map((name) => ({
+            name,
+            message: 'the renderer runs sandboxed: it has no node and no electron.'
+          })),
+          patterns: [
+            {
+              regex: '^(\\.\\./)+src-main/(?!contract/)',
+              allowTypeImports: true,
+              message: 'the renderer takes only types from the main process (values only from src-main/contract).'
+            }
+          ]
+        }
+      ]
+    }
+  },
   {
     files: ['**/*.mjs', 'scripts/**'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } }

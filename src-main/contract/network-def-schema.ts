@@ -118,4 +118,5 @@ type SchemaDef = Infer<typeof networkDefSchema>
 type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
 type Assert<T extends true> = T
 // A field added to, removed from or retyped in NetworkDef (at any depth) breaks the build here.
+/** @public a compile-time check, used by nothing */
 export type NetworkDefMatchesModel = Assert<Equals<SchemaDef, NetworkDef>>

@@ -4,7 +4,7 @@
  * guest namespaces whose veth's other end is a port of a bridge in the host namespace. Shared by
  * `guestnet sandbox` and the namespace tests; every command goes through a guarded `NsExec`.
  */
-import { chmod, mkdir, rm, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 import { parseCidr, cidrContainsIp } from '../core/net/cidr'
@@ -55,11 +55,6 @@ export async function deleteNamespace(x: NsExec, name: string): Promise<void> {
 /** Writes a sysctl inside a namespace (through /proc/sys of that namespace, never the machine's). */
 export async function nsSysctl(x: NsExec, ns: string, key: string, value: string): Promise<void> {
   await x.inNs(ns, ['busybox', 'sysctl', '-q', '-w', `${key}=${value}`])
-}
-
-export async function readNsSysctl(x: NsExec, ns: string, key: string): Promise<string> {
-  const { stdout } = await x.inNs(ns, ['busybox', 'sysctl', '-n', key])
-  return stdout.trim()
 }
 
 /** The uplink veth, its addresses (no DAD wait) and the host's default routes towards the internet side. */
@@ -220,10 +215,6 @@ export async function writeNsResolvConf(ns: string, servers: string[], search?: 
     `# guestnet sandbox: resolver of network namespace ${ns}\n${lines.join('\n')}\n`
   )
   return dir
-}
-
-export async function removeNsEtc(ns: string): Promise<void> {
-  await rm(join('/etc/netns', ns), { recursive: true, force: true })
 }
 
 /** Fetches a URL from inside a namespace with busybox wget; null when it could not. */

@@ -40,7 +40,7 @@ import type { NetworkEntry, OkNetworkEntry } from './network-files'
 import { loadAllNetworks, loadNetworkFile, readAutostartNames } from './network-files'
 import { StoreError } from './store-error'
 
-export type { BrokenNetworkEntry, NetworkEntry, OkNetworkEntry } from './network-files'
+export type { NetworkEntry, OkNetworkEntry } from './network-files'
 
 export interface NetworkStoreOptions {
   /** `--root DIR`: an absolute directory holding etc/, var/lib/ and run/. */

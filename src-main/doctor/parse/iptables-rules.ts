@@ -87,13 +87,3 @@ export function jumpsTo(table: IptablesTable, chain: string, target: string): bo
 export function acceptsInterface(table: IptablesTable, chain: string, dir: '-i' | '-o', ifname: string): boolean {
   return rulesOf(table, chain).some((r) => ruleOption(r, '-j') === 'ACCEPT' && ruleOption(r, dir) === ifname)
 }
-
-/** An ACCEPT rule in `chain` from `ifname` to destination port `port` of `proto` (or with no port/proto match at all). */
-export function acceptsPort(table: IptablesTable, chain: string, ifname: string, proto: string, port: number): boolean {
-  return rulesOf(table, chain).some((r) => {
-    if (ruleOption(r, '-j') !== 'ACCEPT' || ruleOption(r, '-i') !== ifname) return false
-    const p = ruleOption(r, '-p')
-    const dport = ruleOption(r, '--dport')
-    return (p === null || p === proto) && (dport === null || dport === String(port))
-  })
-}

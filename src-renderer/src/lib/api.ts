@@ -5,13 +5,10 @@ import type { ChannelOutput, EventPayload, IpcError, IpcResult } from '../../../
 export type { GuestnetApi }
 export type { IpcError, IpcResult }
 export type NetworkSummary = ChannelOutput<'network:list'>[number]
-export type NetworkDetails = ChannelOutput<'network:get'>
 export type ValidateOutput = ChannelOutput<'network:validate'>
 export type PlanOutput = ChannelOutput<'network:plan'>
 export type LeasesOutput = ChannelOutput<'network:leases'>
 export type AppInfo = ChannelOutput<'app:info'>
-export type Suggestion = ChannelOutput<'host:suggest-range'>
-export type AddressPlan = ChannelOutput<'network:address-plan'>
 export type ApplyProgress = EventPayload<'apply:progress'>
 
 /** The words the UI shows for a failed call: a cancelled password prompt is not an error. */

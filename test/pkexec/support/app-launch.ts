@@ -12,7 +12,7 @@ import type { SpawnFn } from '../../../src-main/helper-client/spawn-helper'
 import { APP_BIN, HELPER_WRAPPER, UNPACKED_HELPER } from './paths'
 
 export type { SpawnFn }
-export { INSTALLED_HELPER, PKEXEC, PKEXEC_NOT_AUTHORISED } from '../../../src-main/helper-client/launch'
+export { PKEXEC, PKEXEC_NOT_AUTHORISED } from '../../../src-main/helper-client/launch'
 export { outcomeWithoutResult } from '../../../src-main/helper-client/spawn-helper'
 
 /** What src-main/app/index.ts passes when packaged and the wrapper is installed. */
