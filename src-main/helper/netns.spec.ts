@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
-import { decideNetns, netnsNameProblem } from './netns'
+import { netnsNameProblem } from '../core/net/netns-name'
+import { decideNetns } from './netns'
 
 const ROOT_NS = '4:4026531840'
 const TEST_NS = '4:4026532176'

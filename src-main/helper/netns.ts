@@ -8,21 +8,13 @@
 import { spawn } from 'node:child_process'
 import { constants } from 'node:os'
 
+import { netnsNameProblem } from '../core/net/netns-name'
 import { nsIdentity } from '../host/ns-identity'
 import { HelperError } from '../contract/helper-protocol'
 import { resolveProgram } from './run/programs'
 import { childEnv, keptEnv } from './run/safe-env'
 
-export const NETNS_NAME = /^[A-Za-z0-9_.-]{1,64}$/
 export const NETNS_CHILD_ENV = 'GUESTNET_HELPER_NETNS_CHILD'
-
-/** Why NAME is not an acceptable namespace name, or null. */
-export function netnsNameProblem(name: string): string | null {
-  if (!NETNS_NAME.test(name) || name === '.' || name === '..') {
-    return `'${name}' is not a network namespace name: use 1 to 64 letters, digits, '.', '_' or '-'`
-  }
-  return null
-}
 
 export interface NsIdentities {
   /** `dev:ino` of /proc/self/ns/net. */

@@ -6,7 +6,7 @@
  */
 import type { HelperRequest } from '../contract/helper-protocol'
 import { HELPER_VERBS, HelperError, helperVerbs, isHelperVerb, MAX_REQUEST_BYTES } from '../contract/helper-protocol'
-import { netnsNameProblem } from './netns'
+import { netnsNameProblem } from '../core/net/netns-name'
 
 /** Checks a network name; returns why it is refused (the core's name rules), or null. */
 export type NameCheck = (name: string) => string | null

@@ -71,7 +71,7 @@ describe('readLiveHostFacts', () => {
     const garbage: ExecFileFn = async () => 'Usage: ip ...'
     await expect(readLiveHostFacts({ exec: garbage })).rejects.toBeInstanceOf(HostFactsReadError)
     await expect(readLiveHostFacts({ netns: '-rf', exec: garbage })).rejects.toThrow(
-      "network namespace name '-rf' is not valid"
+      "'-rf' is not a network namespace name"
     )
   })
 

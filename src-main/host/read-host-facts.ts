@@ -5,6 +5,7 @@
  * array run with execFile, never through a shell.
  */
 import { execFile } from 'node:child_process'
+import { netnsNameProblem } from '../core/net/netns-name'
 
 import type { RawHostFacts } from '../core/model/host-facts'
 
@@ -37,8 +38,6 @@ export const FACTS_BATCH = [
   'route show table all root ::/0'
 ] as const
 const BATCH_INPUT = `${FACTS_BATCH.join('\n')}\n`
-
-const NETNS_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}$/
 
 const runExecFile: ExecFileFn = (file, args, input) =>
   new Promise((resolve, reject) => {
@@ -75,11 +74,8 @@ export function parseBatchOutput(stdout: string): RawHostFacts | null {
 
 export async function readLiveHostFacts(opts: ReadHostFactsOptions = {}): Promise<RawHostFacts> {
   const exec = opts.exec ?? runExecFile
-  if (opts.netns !== undefined && !NETNS_NAME.test(opts.netns)) {
-    throw new HostFactsReadError(
-      `network namespace name '${opts.netns}' is not valid: use letters, digits, '_', '.' and '-', not starting with '.' or '-'`
-    )
-  }
+  const problem = opts.netns === undefined ? null : netnsNameProblem(opts.netns)
+  if (problem !== null) throw new HostFactsReadError(problem)
   const prefix = opts.netns !== undefined ? ['-n', opts.netns] : []
   try {
     const batch = parseBatchOutput(await exec('ip', [...prefix, '-j', '-batch', '-'], BATCH_INPUT))

@@ -7,6 +7,7 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
+import { parseIpAddrJson } from '../core/host/parse-host-facts'
 import { parseCidr, cidrContainsIp } from '../core/net/cidr'
 import { parseIp } from '../core/net/ip'
 import type { NsExec } from './ns-exec'
@@ -98,25 +99,10 @@ export async function attachGuest(x: NsExec, g: GuestAttach): Promise<void> {
   await x.ip(g.guestNs, ['link', 'set', g.guestIf, 'up'])
 }
 
-interface IpAddrJson {
-  ifname?: string
-  addr_info?: {
-    family?: string
-    local?: string
-    prefixlen?: number
-    scope?: string
-    tentative?: boolean
-    dadfailed?: boolean
-  }[]
-}
-
 /** Global IPv6 addresses of an interface that finished duplicate address detection. */
 export async function globalIpv6(x: NsExec, ns: string, ifname: string): Promise<string[]> {
-  const links = await x.ipJson<IpAddrJson[]>(ns, ['-6', 'addr', 'show', 'dev', ifname, 'scope', 'global'])
-  return links
-    .flatMap((link) => link.addr_info ?? [])
-    .filter((a) => a.family === 'inet6' && a.local && !a.tentative && !a.dadfailed)
-    .map((a) => a.local as string)
+  const links = await x.ipJson<unknown>(ns, ['-6', 'addr', 'show', 'dev', ifname, 'scope', 'global'])
+  return parseIpAddrJson(links).flatMap((a) => (a.family === 6 && a.tentative !== true ? [a.address] : []))
 }
 
 /** Waits for a SLAAC address (in `prefix` when given); returns it. */

@@ -6,6 +6,8 @@
 import type { ChildProcess } from 'node:child_process'
 import { spawn as nodeSpawn } from 'node:child_process'
 
+import { netnsNameProblem } from '../core/net/netns-name'
+
 export interface MonitorHandle {
   stop(): void
 }
@@ -19,10 +21,9 @@ export interface MonitorCallbacks {
 /** Starts one monitor process. Injectable for tests. */
 export type StartMonitor = (argv: readonly string[], cb: MonitorCallbacks) => MonitorHandle
 
-const NETNS_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/
-
 export function ipMonitorArgv(netns?: string): string[] {
-  if (netns !== undefined && !NETNS_NAME.test(netns)) throw new Error(`network namespace name '${netns}' is not valid`)
+  const problem = netns === undefined ? null : netnsNameProblem(netns)
+  if (problem !== null) throw new Error(problem)
   return ['ip', ...(netns !== undefined ? ['-n', netns] : []), '-o', 'monitor', 'label', 'route', 'address', 'rule']
 }
 

@@ -18,6 +18,7 @@ import { storeLayout, StoreRootError } from '../../core/store/store-layout'
 import { lineOfField } from '../../core/validate/field-line'
 import { validateNetwork } from '../../core/validate/validate-network'
 import { parseNetworkXml } from '../../core/xml/parse-network-xml'
+import { readUserDb } from '../../host/user-db'
 import { UsageError } from '../args'
 import { HostFactsError, loadHostFacts } from '../load-host-facts'
 import type { CliIo, Verb } from '../verb'
@@ -59,9 +60,8 @@ export function formatPlanText(plan: Plan, paths: { runtimeDir: string; stateDir
   return `${out.join('\n')}\n`
 }
 
-async function readDnsmasqUser(): Promise<DnsmasqUser> {
-  const read = (f: string): Promise<string> => readFile(f, 'utf8').catch(() => '')
-  const [passwd, group] = await Promise.all([read('/etc/passwd'), read('/etc/group')])
+function readDnsmasqUser(): DnsmasqUser {
+  const { passwd, group } = readUserDb()
   return detectDnsmasqUser(passwd, group)
 }
 
@@ -111,7 +111,7 @@ export const verb: Verb = {
     }
     let plan: Plan
     try {
-      plan = buildPlan(parsed.def, { paths, hostFacts, dnsmasqUser: await readDnsmasqUser() })
+      plan = buildPlan(parsed.def, { paths, hostFacts, dnsmasqUser: readDnsmasqUser() })
     } catch (e) {
       if (!(e instanceof PlanError)) throw e
       return printProblems(io, file, [{ field: e.field, message: e.reason, ...(e.fix ? { fix: e.fix } : {}) }])

@@ -65,6 +65,23 @@ export function parseHostFacts(raw: RawHostFacts, source = 'host facts'): HostFa
   return { addresses, routes }
 }
 
+/**
+ * The addresses in `ip -j addr` output (already JSON-parsed, or its text): the one reader of
+ * `addr_info` (host facts, the doctor, live renumber and the sandbox all use it). Anything that is
+ * not a well-formed address is skipped.
+ */
+export function parseIpAddrJson(json: unknown): HostAddress[] {
+  let links = json
+  if (typeof links === 'string') {
+    try {
+      links = JSON.parse(links) as unknown
+    } catch {
+      return []
+    }
+  }
+  return Array.isArray(links) ? parseAddresses(links) : []
+}
+
 function parseAddresses(links: unknown[]): HostAddress[] {
   const out: HostAddress[] = []
   for (const link of links) {
@@ -90,6 +107,7 @@ function parseAddrInfo(ifname: string, info: unknown): HostAddress | null {
   const address: HostAddress = { ifname, family, address: formatIp(ip), prefix }
   const scope = token(info.scope)
   if (scope) address.scope = scope
+  if (info.tentative === true || info.dadfailed === true) address.tentative = true
   return address
 }
 

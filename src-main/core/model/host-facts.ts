@@ -13,6 +13,8 @@ export interface HostAddress {
   address: string
   prefix: number
   scope?: string
+  /** Still in duplicate address detection, or failed it: not usable yet. */
+  tentative?: true
 }
 
 export interface HostRoute {

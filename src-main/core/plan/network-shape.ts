@@ -8,6 +8,7 @@ import { cidrOf, formatCidr } from '../net/cidr'
 import { parseIp } from '../net/ip'
 import type { IpConfig, NetworkDef } from '../model/network'
 import { PlanError } from './plan-error'
+import { isInterfaceName } from '../net/ifname'
 
 export interface AddressBlock {
   /** Index in `def.ips`, for error messages. */
@@ -84,7 +85,7 @@ function tftpBlock(blocks: AddressBlock[]): AddressBlock | undefined {
 
 /** Interface names go into ip batch files and quoted nft strings: refuse anything that could break out. */
 export function checkIfname(field: string, name: string): void {
-  if (!/^[A-Za-z0-9_.:@+-]{1,15}$/.test(name) || name === '.' || name === '..') {
+  if (!isInterfaceName(name)) {
     throw new PlanError(field, `'${name}' is not a usable interface name`, 'use 1 to 15 letters, digits or . _ - + : @')
   }
 }

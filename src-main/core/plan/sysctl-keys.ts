@@ -5,10 +5,11 @@
  * br_netfilter's calls into iptables; a network's own bridge: its IPv6 switches. Values 0, 1 or 2.
  * Pure.
  */
+import { IFNAME_CHARS, MAX_IFNAME_LENGTH } from '../net/ifname'
 
 /** An interface name in a key (not `all` or `default`, which stand for every interface). */
-const IF = '(?!(?:all|default)[./])[A-Za-z0-9_:@+-]{1,15}'
-const IF_DOTTED = '(?!(?:all|default)/)[A-Za-z0-9_.:@+-]{1,15}'
+const IF = `(?!(?:all|default)[./])[${IFNAME_CHARS.replace('.', '')}]{1,${MAX_IFNAME_LENGTH}}`
+const IF_DOTTED = `(?!(?:all|default)/)[${IFNAME_CHARS}]{1,${MAX_IFNAME_LENGTH}}`
 
 const HOST_KEYS: readonly RegExp[] = [
   /^net\.ipv4\.ip_forward$/,

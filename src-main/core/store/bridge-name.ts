@@ -1,7 +1,6 @@
 /** Picking a bridge name for a network that did not give one (libvirt's `virbr%d` scheme). */
 
-/** Linux interface names are at most 15 bytes (IFNAMSIZ 16 with the NUL). */
-export const MAX_IFNAME_LENGTH = 15
+import { MAX_IFNAME_LENGTH } from '../net/ifname'
 
 export interface BridgeNameOptions {
   /** Name pattern with one `%d`; default `virbr%d`. */

@@ -6,6 +6,7 @@
  */
 import { nftTableNameProblem } from '../plan/nft-names'
 import { networkNameProblem as storeNameProblem } from '../store/network-file-name'
+import { MAX_IFNAME_LENGTH } from '../net/ifname'
 
 /** The first character of `s` outside `allowed` (a single-character regex), shown readably. */
 export function firstBadChar(s: string, allowed: RegExp): string | null {
@@ -51,8 +52,7 @@ export function networkNameProblem(name: string): string | null {
   return storeNameProblem(name) ?? nftTableNameProblem(name)
 }
 
-/** Linux interface names: at most 15 bytes (IFNAMSIZ), here also limited to characters safe in nft and ip. */
-export const MAX_IFNAME_LENGTH = 15
+/** Interfaces guestnet makes: within the kernel's 15 bytes, and only characters safe in nft and ip. */
 const IFNAME_CHAR = /^[A-Za-z0-9_.-]$/
 
 export function ifnameProblem(name: string): string | null {

@@ -5,6 +5,7 @@
  * leaving a sysctl, moving a bridge between firewalld zones.
  */
 import { hostSysctlProblem } from '../../core/plan/sysctl-keys'
+import { isInterfaceName } from '../../core/net/ifname'
 
 export const IPTABLES_PROGRAMS = ['iptables-nft', 'ip6tables-nft', 'iptables-legacy', 'ip6tables-legacy'] as const
 const NAME = /^[A-Za-z0-9_.:@+-]{1,64}$/
@@ -50,8 +51,10 @@ function nftUndoProblem(argv: readonly string[]): string | null {
 
 function firewalldUndoProblem(argv: readonly string[]): string | null {
   const zone = /^--zone=([A-Za-z0-9_-]{1,64})$/.exec(argv[1] ?? '')
-  const iface = /^--(remove|change)-interface=([A-Za-z0-9_.:@+-]{1,15})$/.exec(argv[2] ?? '')
-  return argv.length === 3 && zone && iface ? null : 'a firewalld undo moves one interface out of a zone'
+  const iface = /^--(?:remove|change)-interface=(.*)$/.exec(argv[2] ?? '')
+  return argv.length === 3 && zone && iface && isInterfaceName(iface[1])
+    ? null
+    : 'a firewalld undo moves one interface out of a zone'
 }
 
 /** Why a recorded undo command may not run, or null. */

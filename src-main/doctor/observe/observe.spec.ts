@@ -12,7 +12,7 @@ const IP_ADDR = JSON.stringify([
     ifname: 'virbr0',
     group: '26478',
     linkinfo: { info_kind: 'bridge' },
-    addr_info: [{ local: '192.168.150.1', prefixlen: 24 }]
+    addr_info: [{ family: 'inet', local: '192.168.150.1', prefixlen: 24 }]
   },
   { nope: 1 }
 ])

@@ -4,7 +4,7 @@
  * programs. Runs inside the helper's namespace. As a normal user it still looks at what it can and
  * lists the rest in `unavailable`; it never changes anything.
  */
-import { parseHostFacts } from '../../core/host/parse-host-facts'
+import { parseHostFacts, parseIpAddrJson } from '../../core/host/parse-host-facts'
 import type { NetworkEntry } from '../../store/network-store'
 import { confKey, raUplinkNames } from '../checks/accept-ra'
 import { BR_NF_KEYS } from '../checks/br-netfilter'
@@ -50,7 +50,7 @@ interface IpAddrJson {
   ifname?: unknown
   group?: unknown
   linkinfo?: { info_kind?: unknown }
-  addr_info?: Array<{ local?: unknown; prefixlen?: unknown }>
+  addr_info?: unknown
 }
 
 /** Pure: `ip -j -d addr show` → links. */
@@ -69,9 +69,7 @@ export function parseIpAddr(json: string): ObservedLink[] {
             ifname: l.ifname,
             group: typeof l.group === 'string' ? l.group : 'default',
             kind: typeof l.linkinfo?.info_kind === 'string' ? l.linkinfo.info_kind : null,
-            addresses: (l.addr_info ?? []).flatMap((a) =>
-              typeof a.local === 'string' && typeof a.prefixlen === 'number' ? [`${a.local}/${a.prefixlen}`] : []
-            )
+            addresses: parseIpAddrJson([l]).map((a) => `${a.address}/${a.prefix}`)
           }
         ]
       : []

@@ -9,7 +9,7 @@ import { dirname } from 'node:path'
 
 import type { DnsmasqUser } from '../../core/plan/dnsmasq-conf'
 import { userDbRows } from '../../core/plan/dnsmasq-user'
-import type { UserDb } from './user-db'
+import type { UserDb } from '../../host/user-db'
 
 export interface DirFacts {
   path: string

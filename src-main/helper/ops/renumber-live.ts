@@ -4,8 +4,8 @@
  * the old files on disk are not what the old definition says, and a rollback could not be exact.
  * After success the journal keeps its undo (same bridge, table, files) with dnsmasq's new pid.
  */
-import { readFileSync } from 'node:fs'
 
+import { parseIpAddrJson } from '../../core/host/parse-host-facts'
 import type { HostFacts } from '../../core/model/host-facts'
 import type { NetworkDef } from '../../core/model/network'
 import { canonicalIp } from '../../core/net/ip'
@@ -25,6 +25,7 @@ import { readTextOrNull, removePathSync } from '../../store/safe-fs'
 import { processStartTime } from '../run/dnsmasq-process'
 import { readRecord, writeRecord } from '../state/journal'
 import type { OpsDeps } from './deps'
+import { readUserDb } from '../../host/user-db'
 
 export interface LiveRenumberInput {
   oldDef: NetworkDef
@@ -39,33 +40,14 @@ export interface LiveRenumberInput {
 const CHECKED_ARTIFACTS = ['ip.batch', 'nft', 'dnsmasq.conf'] as const
 
 function dnsmasqUser(): ReturnType<typeof detectDnsmasqUser> {
-  const read = (f: string): string => {
-    try {
-      return readFileSync(f, 'utf8')
-    } catch {
-      return ''
-    }
-  }
-  return detectDnsmasqUser(read('/etc/passwd'), read('/etc/group'))
+  const { passwd, group } = readUserDb()
+  return detectDnsmasqUser(passwd, group)
 }
 
 /** Pure: the global addresses of one family in `ip -j addr show dev BR` output. */
 export function parseBridgeAddresses(json: string, family: 4 | 6): BridgeAddress[] {
-  let raw: unknown
-  try {
-    raw = JSON.parse(json)
-  } catch {
-    return []
-  }
-  if (!Array.isArray(raw)) return []
-  const want = family === 4 ? 'inet' : 'inet6'
-  return raw.flatMap(
-    (link: { addr_info?: { family?: string; local?: string; prefixlen?: number; scope?: string }[] }) =>
-      (link?.addr_info ?? []).flatMap((a) =>
-        a.family === want && a.scope === 'global' && typeof a.local === 'string' && typeof a.prefixlen === 'number'
-          ? [{ address: a.local, prefix: a.prefixlen }]
-          : []
-      )
+  return parseIpAddrJson(json).flatMap((a) =>
+    a.family === family && a.scope === 'global' ? [{ address: a.address, prefix: a.prefix }] : []
   )
 }
 

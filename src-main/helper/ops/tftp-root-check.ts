@@ -14,7 +14,7 @@ import { tftpRootProblem } from '../../core/validate/check-netboot'
 import { HelperError } from '../../contract/helper-protocol'
 import type { Account, DirFacts } from './dnsmasq-reach'
 import { accountOf, ancestors, canSearch, firstBlocked } from './dnsmasq-reach'
-import type { UserDb } from './user-db'
+import type { UserDb } from '../../host/user-db'
 
 export interface TftpRootFacts {
   /** The path with symlinks resolved, or null when it does not exist. */

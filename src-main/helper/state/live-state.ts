@@ -9,6 +9,7 @@ import type { NftTableRef } from '../../core/model/plan'
 import { GUESTNET_DEVGROUP } from '../../core/plan/devgroup'
 import { readTextOrNull } from '../../store/safe-fs'
 import { execProgram } from '../run/exec-program'
+import { isInterfaceName } from '../../core/net/ifname'
 
 /** Pure: interface names in the text of /proc/net/dev. */
 export function parseProcNetDev(text: string): Set<string> {
@@ -33,7 +34,7 @@ export interface LinkMark {
 
 /** An interface's group and alias from /sys/class/net, or null when there is no such interface. */
 export function linkMark(ifname: string, sysClassNet = '/sys/class/net'): LinkMark | null {
-  if (!/^[A-Za-z0-9_.:@+-]{1,15}$/.test(ifname) || ifname === '.' || ifname === '..') return null
+  if (!isInterfaceName(ifname)) return null
   const group = readTextOrNull(`${sysClassNet}/${ifname}/netdev_group`, 64)
   if (group === null) return null
   const alias = (readTextOrNull(`${sysClassNet}/${ifname}/ifalias`, 512) ?? '').trim()
