@@ -21,7 +21,9 @@ const VALUE_OPTIONS = new Set([
   'file',
   'for',
   'network',
-  'idle-timeout'
+  'idle-timeout',
+  'parent-index',
+  'keep'
 ])
 
 export class UsageError extends Error {}

@@ -25,6 +25,7 @@ const VERBS: Record<string, () => Promise<{ verb: Verb }>> = {
   sandbox: () => import('./verbs/sandbox'),
   watch: () => import('./verbs/watch'),
   'net-renumber': () => import('./verbs/net-renumber'),
+  'net-update': () => import('./verbs/net-update'),
   service: () => import('./verbs/service')
 }
 

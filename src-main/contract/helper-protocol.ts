@@ -7,6 +7,7 @@
  * client checks every answer with them. A request carries names, flags and, for define/apply, XML:
  * never paths, never commands. `root` and `netns` are for root callers in tests (docs/security.md).
  */
+import { UPDATE_COMMANDS, UPDATE_SECTIONS } from '../core/model/net-update'
 import { doctorReportSchema, doctorSelector } from './doctor-schema'
 import type { Infer, Schema } from './schema'
 import { array, boolean, byFlag, literal, nullable, number, object, oneOf, optional, string, tagged } from './schema'
@@ -192,6 +193,20 @@ const applyValueSchema = object({
   notes
 })
 
+const updateValueSchema = object({
+  network: text,
+  command: text,
+  section: text,
+  /** What changed, as libvirt would say it (`added <host mac='…' ip='…'/>`). */
+  summary: text,
+  /** The running dnsmasq was told (SIGHUP: same pid, leases kept). */
+  live: boolean(),
+  /** The stored definition was changed (comments kept). */
+  config: boolean(),
+  dnsmasqPid: nullable(number({ int: true })),
+  message
+})
+
 interface VerbSpec<A, V> {
   args: Schema<A>
   value: Schema<V>
@@ -267,6 +282,23 @@ export const helperVerbs = {
     renumberValueSchema,
     false,
     'move a network to another subnet, live'
+  ),
+  update: verb(
+    object({
+      ...common,
+      name,
+      command: oneOf(UPDATE_COMMANDS),
+      section: oneOf(UPDATE_SECTIONS),
+      /** The one element, as virsh net-update takes it: `<host mac=… ip=… name=…/>`. */
+      xml: string({ min: 1, max: 64 * 1024 }),
+      /** Neither: a running network gets both, a stopped one config only (virsh's rule). */
+      live: optional(boolean()),
+      config: optional(boolean()),
+      parentIndex: optional(number({ int: true, min: 0, max: 255 }))
+    }),
+    updateValueSchema,
+    false,
+    'change one reservation, range or DNS host, live (dnsmasq re-reads it on SIGHUP) and in the stored file'
   )
 } as const
 

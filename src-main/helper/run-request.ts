@@ -39,7 +39,8 @@ const VERBS: VerbModules = {
   reconcile: () => import('./verbs/reconcile'),
   'restore-default': () => import('./verbs/restore-default'),
   doctor: () => import('./verbs/doctor'),
-  renumber: () => import('./verbs/renumber')
+  renumber: () => import('./verbs/renumber'),
+  update: () => import('./verbs/update')
 }
 
 /** Verbs that need the live host's addresses and routes. */
@@ -49,7 +50,8 @@ const FACT_VERBS: ReadonlySet<HelperVerb> = new Set([
   'define',
   'apply',
   'restore-default',
-  'renumber'
+  'renumber',
+  'update'
 ])
 
 export interface RunOptions {

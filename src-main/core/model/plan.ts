@@ -14,6 +14,8 @@
  *   ['@delete-table', FAMILY, NAME] delete the nft table if its comment is this network's owner mark
  *   ['@kill-dnsmasq', PIDFILE, T?]  stop the pid file's process if it is the dnsmasq of this network's
  *                                   config (its executable, command line and, with T, its start time)
+ *   ['@hup-dnsmasq', PIDFILE, T]    SIGHUP that same checked dnsmasq (start time T required): it re-reads
+ *                                   its hostsfile and addn-hosts, keeping its pid and leases
  * Every other argv[0] is a program name looked up in a fixed list (ip, nft, dnsmasq).
  */
 

@@ -24,7 +24,7 @@ function readForwarder(el: XmlElement, path: string, ctx: ReadContext): DnsForwa
   return fwd
 }
 
-function readHost(el: XmlElement, path: string, ctx: ReadContext): DnsHost | undefined {
+export function readDnsHost(el: XmlElement, path: string, ctx: ReadContext): DnsHost | undefined {
   ctx.checkAttrs(el, path, ['ip'])
   const ip = ctx.required(el, 'ip', path, '192.168.122.10')
   const names = ctx.children(el, path, ['hostname']).get('hostname') ?? []
@@ -86,7 +86,7 @@ export function readDns(el: XmlElement, ctx: ReadContext): DnsConfig | undefined
   const groups = ctx.children(el, 'dns', ['forwarder', 'host', 'srv', 'txt'])
   const dns: DnsConfig = {
     forwarders: readList(groups.get('forwarder'), 'forwarder', (e, p) => readForwarder(e, p, ctx)),
-    hosts: readList(groups.get('host'), 'host', (e, p) => readHost(e, p, ctx)),
+    hosts: readList(groups.get('host'), 'host', (e, p) => readDnsHost(e, p, ctx)),
     srvs: readList(groups.get('srv'), 'srv', (e, p) => readSrv(e, p, ctx)),
     txts: readList(groups.get('txt'), 'txt', (e, p) => readTxt(e, p, ctx))
   }

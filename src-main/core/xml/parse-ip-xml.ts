@@ -44,7 +44,7 @@ function readLease(parent: XmlElement, path: string, ctx: ReadContext): Lease | 
   return { expiry, unit }
 }
 
-function readRange(el: XmlElement, path: string, ctx: ReadContext): DhcpRange | undefined {
+export function readDhcpRange(el: XmlElement, path: string, ctx: ReadContext): DhcpRange | undefined {
   ctx.checkAttrs(el, path, ['start', 'end'])
   const start = ctx.required(el, 'start', path, '192.168.122.2')
   const end = ctx.required(el, 'end', path, '192.168.122.254')
@@ -53,7 +53,7 @@ function readRange(el: XmlElement, path: string, ctx: ReadContext): DhcpRange | 
   return lease ? { start, end, lease } : { start, end }
 }
 
-function readHost(el: XmlElement, path: string, ctx: ReadContext): DhcpHost {
+export function readDhcpHost(el: XmlElement, path: string, ctx: ReadContext): DhcpHost {
   ctx.checkAttrs(el, path, ['mac', 'id', 'name', 'ip'])
   const host: DhcpHost = {}
   for (const key of ['mac', 'id', 'name', 'ip'] as const) {
@@ -87,10 +87,10 @@ function readDhcp(el: XmlElement, path: string, ctx: ReadContext): DhcpConfig | 
   const groups = ctx.children(el, path, ['range', 'host', 'bootp'])
   const ranges: DhcpRange[] = []
   ;(groups.get('range') ?? []).forEach((r, i) => {
-    const range = readRange(r, `${path}.range[${i}]`, ctx)
+    const range = readDhcpRange(r, `${path}.range[${i}]`, ctx)
     if (range) ranges.push(range)
   })
-  const hosts = (groups.get('host') ?? []).map((h, i) => readHost(h, `${path}.host[${i}]`, ctx))
+  const hosts = (groups.get('host') ?? []).map((h, i) => readDhcpHost(h, `${path}.host[${i}]`, ctx))
   const bootpEl = ctx.single(groups, 'bootp', path)
   const bootp = bootpEl ? readBootp(bootpEl, `${path}.bootp`, ctx) : undefined
   // libvirt treats an empty <dhcp/> as no DHCP at all, and does not write it back. A <bootp> alone

@@ -39,7 +39,8 @@ export interface LiveRenumberInput {
 /** Files whose content must match the stored definition's plan for an exact rollback. */
 const CHECKED_ARTIFACTS = ['ip.batch', 'nft', 'dnsmasq.conf'] as const
 
-function dnsmasqUser(): ReturnType<typeof detectDnsmasqUser> {
+/** The user dnsmasq drops to on this host (from /etc/passwd and /etc/group), as a start finds it. */
+export function dnsmasqUser(): ReturnType<typeof detectDnsmasqUser> {
   const { passwd, group } = readUserDb()
   return detectDnsmasqUser(passwd, group)
 }

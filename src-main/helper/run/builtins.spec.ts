@@ -15,6 +15,7 @@ import { CommandError } from './exec-program'
 let dir: string
 let env: BuiltinEnv
 let killed: Array<[string, number | null]>
+let hupped: Array<[string, number]>
 let ran: string[]
 /** `nft -a list table` answers, by `family name`. */
 let tables: Map<string, string>
@@ -37,6 +38,7 @@ function addLink(name: string, group: number, alias: string | null): void {
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'gn-builtins-'))
   killed = []
+  hupped = []
   ran = []
   tables = new Map()
   mkdirSync(join(dir, 'run'))
@@ -62,7 +64,8 @@ beforeEach(() => {
         return listing
       }
     },
-    killPidfile: async (p, t) => void killed.push([p, t])
+    killPidfile: async (p, t) => void killed.push([p, t]),
+    hupPidfile: (p, t) => void hupped.push([p, t])
   }
 })
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
@@ -292,5 +295,25 @@ describe('@kill-dnsmasq', () => {
       /not network a's dnsmasq pid file/
     )
     expect(killed).toEqual([])
+  })
+})
+
+describe('@hup-dnsmasq', () => {
+  it("hands this network's pid file and the recorded start time to the signaller", async () => {
+    const pidfile = join(dir, 'run', 'a', 'dnsmasq.pid')
+    await runBuiltin(['@hup-dnsmasq', pidfile, '1234'], env)
+    expect(hupped).toEqual([[pidfile, 1234]])
+  })
+
+  it("refuses another network's pid file, a path outside the store and a missing or bad start time", async () => {
+    await expect(runBuiltin(['@hup-dnsmasq', join(dir, 'run', 'b', 'dnsmasq.pid'), '1'], env)).rejects.toThrow(
+      /not network a's dnsmasq pid file/
+    )
+    await expect(runBuiltin(['@hup-dnsmasq', '/run/other.pid', '1'], env)).rejects.toThrow(/refusing path/)
+    const pidfile = join(dir, 'run', 'a', 'dnsmasq.pid')
+    await expect(runBuiltin(['@hup-dnsmasq', pidfile], env)).rejects.toThrow(/takes 2 argument/)
+    await expect(runBuiltin(['@hup-dnsmasq', pidfile, '0'], env)).rejects.toThrow(/bad start time/)
+    await expect(runBuiltin(['@hup-dnsmasq', pidfile, '12x'], env)).rejects.toThrow(/bad start time/)
+    expect(hupped).toEqual([])
   })
 })

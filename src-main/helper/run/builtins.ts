@@ -24,7 +24,7 @@ import type { NamespaceTagger } from '../state/namespace-tag'
 import { ledgerTagOf, UNTAGGED_TESTS } from '../state/namespace-tag'
 import type { IsLive, Ledger, LedgerOwner } from '../state/sysctl-ledger'
 import { acquireSysctl, formatLedger, releaseSysctl } from '../state/sysctl-ledger'
-import { killPidfile } from './dnsmasq-process'
+import { hupPidfile, killPidfile } from './dnsmasq-process'
 import { CommandError } from './exec-program'
 
 /** How the built-ins run a program (ip, nft): through the request's runner. */
@@ -59,6 +59,7 @@ export interface BuiltinEnv {
   /** `/sys/class/net`; a temporary directory in tests. */
   sysClassNet?: string
   killPidfile?: (pidfile: string, startTime: number | null) => Promise<void>
+  hupPidfile?: (pidfile: string, startTime: number) => void
   /** Notes for the result (a sysctl left alone, say). */
   note?: (line: string) => void
 }
@@ -240,14 +241,29 @@ async function deleteTable(argv: Argv, env: BuiltinEnv): Promise<void> {
 
 async function killDnsmasq(argv: Argv, env: BuiltinEnv): Promise<void> {
   arity(argv, 1, 2)
-  const pidfile = checkedPath(argv[1], env)
-  if (pidfile !== networkPaths({ runtimeDir: env.runtimeDir, stateDir: '' }, env.network).pidfile) {
-    throw new ForeignObjectError(`refusing ${pidfile}: it is not network ${env.network}'s dnsmasq pid file`)
-  }
+  const pidfile = ownPidfile(argv, env)
   const startTime = argv[2] === undefined ? null : Number(argv[2])
   if (startTime !== null && !Number.isSafeInteger(startTime))
     throw new BuiltinError(`@kill-dnsmasq: bad start time '${argv[2]}'`)
   await (env.killPidfile ?? killPidfile)(pidfile, startTime)
+}
+
+function ownPidfile(argv: Argv, env: BuiltinEnv): string {
+  const pidfile = checkedPath(argv[1], env)
+  if (pidfile !== networkPaths({ runtimeDir: env.runtimeDir, stateDir: '' }, env.network).pidfile) {
+    throw new ForeignObjectError(`refusing ${pidfile}: it is not network ${env.network}'s dnsmasq pid file`)
+  }
+  return pidfile
+}
+
+/** `@hup-dnsmasq PIDFILE T`: the start time is required, so only the recorded process is signalled. */
+function hupDnsmasq(argv: Argv, env: BuiltinEnv): void {
+  arity(argv, 2)
+  const pidfile = ownPidfile(argv, env)
+  const startTime = Number(argv[2])
+  if (!/^[1-9][0-9]*$/.test(argv[2]) || !Number.isSafeInteger(startTime))
+    throw new BuiltinError(`@hup-dnsmasq: bad start time '${argv[2]}'`)
+  ;(env.hupPidfile ?? hupPidfile)(pidfile, startTime)
 }
 
 export async function runBuiltin(argv: Argv, env: BuiltinEnv): Promise<void> {
@@ -278,6 +294,8 @@ export async function runBuiltin(argv: Argv, env: BuiltinEnv): Promise<void> {
       return deleteTable(argv, env)
     case '@kill-dnsmasq':
       return killDnsmasq(argv, env)
+    case '@hup-dnsmasq':
+      return hupDnsmasq(argv, env)
     default:
       throw new BuiltinError(`unknown built-in '${argv[0]}'`)
   }

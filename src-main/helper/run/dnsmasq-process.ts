@@ -169,3 +169,21 @@ export async function killPidfile(pidfile: string, startTime: number | null = nu
   }
   removePathSync(pidfile)
 }
+
+/**
+ * SIGHUP the pid file's dnsmasq so it re-reads its dhcp-hostsfile and addn-hosts (same process,
+ * leases kept). Only the very process the journal recorded (`startTime`) and only if it is this
+ * network's dnsmasq; anything else, or none, is an error and nothing is signalled.
+ */
+export function hupPidfile(pidfile: string, startTime: number): number {
+  const p = inspectPidfile(pidfile, startTime)
+  if (p.state === 'foreign') throw new Error(`not signalling it: ${p.why}`)
+  if (p.state !== 'ours')
+    throw new Error(
+      `the network's dnsmasq does not run (${pidfile}: ${p.state === 'dead' ? `pid ${p.pid} is gone` : 'no pid'})`
+    )
+  if (p.startTime === null)
+    throw new Error(`cannot read pid ${p.pid}'s start time, so it cannot be told from a reused pid`)
+  process.kill(p.pid, 'SIGHUP')
+  return p.pid
+}
