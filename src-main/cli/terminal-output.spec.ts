@@ -12,7 +12,7 @@ import { formatNetworkXml } from '../core/xml/format-network-xml'
 import { parseNetworkXml } from '../core/xml/parse-network-xml'
 import { verb as normalize } from './verbs/xml-normalize'
 import { verb as validate } from './verbs/validate'
-import { verbKit } from './verb-test-kit'
+import { verbKit } from '../../test/unit-support/verb-test-kit'
 
 const PAYLOADS = [
   '\u001b[2J\u001b[31m',

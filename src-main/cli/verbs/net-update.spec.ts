@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { parseCliArgs, UsageError } from '../args'
-import { verbKit } from '../verb-test-kit'
+import { verbKit } from '../../../test/unit-support/verb-test-kit'
 import { parseNetUpdateArgs, verb } from './net-update'
 
 const host = "<host mac='52:54:00:12:34:56' ip='192.168.122.10' name='vm1'/>"

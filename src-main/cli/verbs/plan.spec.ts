@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { hostFactsPath } from '../../../test/fixtures/host-facts/fixtures'
 import { UsageError } from '../args'
 import { EXIT } from '../verb'
-import { verbKit } from '../verb-test-kit'
+import { verbKit } from '../../../test/unit-support/verb-test-kit'
 import { showArgv, verb } from './plan'
 
 const kit = verbKit('plan', verb)

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 
 import { UsageError } from '../args'
-import { verbKit } from '../verb-test-kit'
+import { verbKit } from '../../../test/unit-support/verb-test-kit'
 import { EXIT } from '../verb'
 import { verb } from './service'
 

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 
 import { hostFactsPath } from '../../../test/fixtures/host-facts/fixtures'
-import { verbKit } from '../verb-test-kit'
+import { verbKit } from '../../../test/unit-support/verb-test-kit'
 import { EXIT } from '../verb'
 import { verb } from './suggest-range'
 

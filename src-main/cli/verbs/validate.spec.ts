@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 
 import { hostFactsPath } from '../../../test/fixtures/host-facts/fixtures'
 import { EXIT } from '../verb'
-import { verbKit } from '../verb-test-kit'
+import { verbKit } from '../../../test/unit-support/verb-test-kit'
 import { verb } from './validate'
 
 const kit = verbKit('validate', verb)

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 
 import { EXIT } from '../verb'
-import { verbKit } from '../verb-test-kit'
+import { verbKit } from '../../../test/unit-support/verb-test-kit'
 import { verb } from './xml-normalize'
 
 const kit = verbKit('xml-normalize', verb, { tty: false })

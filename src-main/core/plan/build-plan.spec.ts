@@ -4,7 +4,7 @@ import type { NetworkDef } from '../model/network'
 import type { Plan } from '../model/plan'
 import { buildPlan } from './build-plan'
 import { PlanError } from './plan-error'
-import { defaultNet, PATHS, ULA, v4, v6 } from './plan-defs.fixture'
+import { defaultNet, PATHS, ULA, v4, v6 } from '../../../test/unit-support/plan-defs.fixture'
 
 const plan = (def: NetworkDef): Plan => buildPlan(def, { paths: PATHS })
 const ids = (p: Plan): string[] => p.steps.map((s) => s.id)

@@ -4,7 +4,7 @@ import type { NetworkDef } from '../model/network'
 import { DEFAULT_DNSMASQ_USER, dnsmasqValue, isGuestnetExtraLine, renderDnsmasqConf } from './dnsmasq-conf'
 import { networkPaths } from './network-paths'
 import { analyseNetwork } from './network-shape'
-import { defaultNet, PATHS, ULA, v4, v6 } from './plan-defs.fixture'
+import { defaultNet, PATHS, ULA, v4, v6 } from '../../../test/unit-support/plan-defs.fixture'
 
 function conf(def: NetworkDef): string[] {
   const text = renderDnsmasqConf(analyseNetwork(def), {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 
 import { dhcpHostLine, formatLease, renderAddnHosts, renderDhcpHostsfile } from './dnsmasq-hosts'
 import { analyseNetwork } from './network-shape'
-import { defaultNet, v4, v6 } from './plan-defs.fixture'
+import { defaultNet, v4, v6 } from '../../../test/unit-support/plan-defs.fixture'
 
 describe('formatLease', () => {
   it('writes dnsmasq units and infinite for 0', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 
 import { renderIpBatches } from './ip-batch'
 import { analyseNetwork } from './network-shape'
-import { defaultNet, ULA, v4, v6 } from './plan-defs.fixture'
+import { defaultNet, ULA, v4, v6 } from '../../../test/unit-support/plan-defs.fixture'
 
 const MARK = 'guestnet:system:default'
 

@@ -8,7 +8,7 @@ import { isGuestnetExtraLine } from './dnsmasq-conf'
 import { nftChains } from './nft-ruleset'
 import { analyseNetwork } from './network-shape'
 import { PlanError } from './plan-error'
-import { defaultNet, PATHS, ULA, v4, v6 } from './plan-defs.fixture'
+import { defaultNet, PATHS, ULA, v4, v6 } from '../../../test/unit-support/plan-defs.fixture'
 
 const plan = (def: NetworkDef): Plan => buildPlan(def, { paths: PATHS })
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { NetworkDef } from '../model/network'
 import { analyseNetwork } from './network-shape'
 import { nftChains, renderNftRuleset } from './nft-ruleset'
-import { defaultNet, ULA, v4, v6 } from './plan-defs.fixture'
+import { defaultNet, ULA, v4, v6 } from '../../../test/unit-support/plan-defs.fixture'
 
 const MARK = 'guestnet:system:default'
 

@@ -5,7 +5,7 @@ import { buildPlan } from './build-plan'
 import { renderIpBatches } from './ip-batch'
 import { analyseNetwork } from './network-shape'
 import { nftTablesOf, renderNftRuleset } from './nft-ruleset'
-import { defaultNet, PATHS, ULA, v4, v6 } from './plan-defs.fixture'
+import { defaultNet, PATHS, ULA, v4, v6 } from '../../../test/unit-support/plan-defs.fixture'
 
 const MARK = 'guestnet:system:default'
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { HostFacts } from '../model/host-facts'
 import { renderIpBatches } from './ip-batch'
 import { analyseNetwork } from './network-shape'
-import { defaultNet, ULA, v4, v6 } from './plan-defs.fixture'
+import { defaultNet, ULA, v4, v6 } from '../../../test/unit-support/plan-defs.fixture'
 import { bridgeSysctls, hostSysctls, ipv6ConfKey, raUplinks } from './sysctl-plan'
 
 const FACTS: HostFacts = {

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-import { parseCliArgs } from './args'
-import { createCliIo } from './cli-io'
-import type { CliIo, Verb } from './verb'
+import { parseCliArgs } from '../../src-main/cli/args'
+import { createCliIo } from '../../src-main/cli/cli-io'
+import type { CliIo, Verb } from '../../src-main/cli/verb'
 
 export interface VerbRun {
   code: number

@@ -1,6 +1,6 @@
 /** Hand-built definitions for the plan's unit tests (no XML parser involved). */
-import type { DhcpConfig, IpConfig, NetworkDef } from '../model/network'
-import type { PlanPaths } from '../model/plan'
+import type { DhcpConfig, IpConfig, NetworkDef } from '../../src-main/core/model/network'
+import type { PlanPaths } from '../../src-main/core/model/plan'
 
 export const PATHS: PlanPaths = { runtimeDir: '/run/guestnet', stateDir: '/var/lib/guestnet' }
 
