@@ -11,6 +11,7 @@
 # sandbox (scripts/run-tests.mjs runs its "crowded" stage through this).
 # Usage: scripts/crowded-host.sh COMMAND [ARGS…]   (root; util-linux unshare, iproute2, iptables, nft)
 set -eu
+. "$(dirname "$0")/lib/bind-back.sh"
 if [ "${GUESTNET_CROWDED_INSIDE:-}" != 1 ]; then
   exec env GUESTNET_CROWDED_INSIDE=1 unshare --mount --net --propagation private "$0" "$@"
 fi
@@ -20,20 +21,7 @@ mount -n -t tmpfs -o mode=0700 gn-crowded-stage "$stage"
 mkdir "$stage/etc"
 mount -n --rbind /etc "$stage/etc"
 mount -n -t tmpfs -o mode=0755 gn-crowded-etc /etc
-for entry in "$stage"/etc/* "$stage"/etc/.[!.]* "$stage"/etc/..?*; do
-  [ -e "$entry" ] || [ -L "$entry" ] || continue
-  name=${entry##*/}
-  [ "$name" = libvirt ] && continue
-  if [ -L "$entry" ]; then
-    ln -s "$(readlink "$entry")" "/etc/$name"
-  elif [ -d "$entry" ]; then
-    mkdir "/etc/$name"
-    mount -n --rbind "$entry" "/etc/$name"
-  else
-    : >"/etc/$name"
-    mount -n --bind "$entry" "/etc/$name"
-  fi
-done
+bind_back "$stage/etc" /etc libvirt
 mkdir -p /etc/libvirt/qemu/networks/autostart
 cat >/etc/libvirt/qemu/networks/default.xml <<'XML'
 <network>

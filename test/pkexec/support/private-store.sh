@@ -6,6 +6,7 @@
 # made on that tmpfs, and gets a tmpfs of its own. Nothing here is visible outside the namespace.
 # Usage: private-store.sh STAGE (an empty directory of the test's own; left empty afterwards).
 set -eu
+. "$(dirname "$0")/../../../scripts/lib/bind-back.sh"
 stage=$1
 mount -n -t tmpfs -o mode=0700 gnpk-stage "$stage"
 for parent in /etc /var/lib /run; do
@@ -13,22 +14,8 @@ for parent in /etc /var/lib /run; do
   mkdir "$orig"
   mount -n --rbind "$parent" "$orig"
   mount -n -t tmpfs -o mode=0755 gnpk-parent "$parent"
-  for entry in "$orig"/* "$orig"/.[!.]* "$orig"/..?*; do
-    [ -e "$entry" ] || [ -L "$entry" ] || continue
-    name=${entry##*/}
-    # The machine's own store directory, if it has one, is never bound in: the test's tmpfs takes its place.
-    [ "$name" = guestnet ] && continue
-    if [ -e "$parent/$name" ] || [ -L "$parent/$name" ]; then continue; fi
-    if [ -L "$entry" ]; then
-      ln -s "$(readlink "$entry")" "$parent/$name"
-    elif [ -d "$entry" ]; then
-      mkdir "$parent/$name"
-      mount -n --rbind "$entry" "$parent/$name"
-    else
-      : >"$parent/$name"
-      mount -n --bind "$entry" "$parent/$name"
-    fi
-  done
+  # The machine's own store directory, if it has one, is never bound in: the test's tmpfs takes its place.
+  bind_back "$orig" "$parent" guestnet
   mkdir -p "$parent/guestnet"
   mount -n -t tmpfs -o mode=0755 gnpk-store "$parent/guestnet"
 done
