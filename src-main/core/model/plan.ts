@@ -16,7 +16,9 @@
  *                                   config (its executable, command line and, with T, its start time)
  *   ['@hup-dnsmasq', PIDFILE, T]    SIGHUP that same checked dnsmasq (start time T required): it re-reads
  *                                   its hostsfile and addn-hosts, keeping its pid and leases
- * Every other argv[0] is a program name looked up in a fixed list (ip, nft, dnsmasq).
+ *   ['@firewalld-zone', BR, ZONE]   put the network's own bridge BR in firewalld zone ZONE (runtime)
+ *   ['@firewalld-unzone', BR, ZONE] take BR out of ZONE if it is still there; nothing when firewalld is gone
+ * Every other argv[0] is a program name looked up in a fixed list (ip, nft, dnsmasq, dbus-send).
  */
 
 export type Argv = string[]

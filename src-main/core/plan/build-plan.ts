@@ -7,6 +7,7 @@
  *   files     write the generated files             remove them
  *   bridge    create, address and raise the bridge  delete the bridge
  *   firewall  load the network's nft table           delete the table
+ *   zone      the bridge into its firewalld zone     take it out again (only when firewalld runs)
  *   sysctls   forwarding (+ accept_ra=2 on uplinks)  restore the old values
  *   dnsmasq   start it (it daemonizes once bound)   kill it by its pid file
  */
@@ -25,6 +26,7 @@ import { analyseNetwork } from './network-shape'
 import { nftTableNameProblem } from './nft-names'
 import { nftTablesOf, renderNftRuleset } from './nft-ruleset'
 import { PlanError } from './plan-error'
+import { chooseZone } from './firewalld-zone'
 import type { Sysctl } from './sysctl-plan'
 import { bridgeSysctls, hostSysctls } from './sysctl-plan'
 
@@ -35,6 +37,8 @@ export interface PlanContext {
   owner?: string
   /** Account dnsmasq drops to; default nobody/nogroup (see detectDnsmasqUser). */
   dnsmasqUser?: DnsmasqUser
+  /** firewalld's zones when it runs; absent or null: it does not (firewalld-zone.ts). */
+  firewalldZones?: readonly string[] | null
 }
 
 /** Artifact keys, in the order the files step writes them. */
@@ -76,6 +80,17 @@ export const undoDnsmasq = (pidfile: string, startTime?: number | null): Argv[] 
   ['@remove', pidfile]
 ]
 export const undoSysctl = (key: string): Argv => ['@sysctl-restore', key]
+export const undoZone = (bridge: string, zone: string): Argv => ['@firewalld-unzone', bridge, zone]
+
+function zoneStep(bridge: string, zone: string): PlanStep {
+  return {
+    id: 'zone',
+    title: `Put bridge ${bridge} in firewalld zone ${zone}`,
+    apply: [['@firewalld-zone', bridge, zone]],
+    rollback: [undoZone(bridge, zone)],
+    after: ['bridge']
+  }
+}
 
 function bridgeStep(shape: NetworkShape, paths: NetworkPaths, sysctls: Sysctl[], twoBatches: boolean): PlanStep {
   const apply: Argv[] = [['ip', '-batch', paths.ipBatch], ...sysctls.map(bridgeSysctlArgv)]
@@ -184,6 +199,8 @@ export function buildPlan(def: NetworkDef, ctx: PlanContext): Plan {
     bridgeStep(shape, paths, onBridge, batches.addresses !== null)
   ]
   if (tables.length > 0) steps.push(firewallStep(tables, paths))
+  const { zone } = chooseZone(def, ctx.firewalldZones ?? null)
+  if (zone !== null) steps.push(zoneStep(shape.bridge, zone))
   if (onHost.length > 0) steps.push(sysctlsStep(onHost))
   if (shape.needsDnsmasq) steps.push(dnsmasqStep(shape, paths))
 

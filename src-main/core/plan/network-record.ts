@@ -9,7 +9,8 @@
  */
 import type { NftTableRef, Plan, PlanPaths, UndoStep } from '../model/plan'
 import { ifnameProblem } from '../validate/syntax'
-import { ARTIFACT_KEYS, artifactPath, undoBridge, undoDnsmasq, undoSysctl, undoTable } from './build-plan'
+import { isZoneName } from '../validate/check-bridge'
+import { ARTIFACT_KEYS, artifactPath, undoBridge, undoDnsmasq, undoSysctl, undoTable, undoZone } from './build-plan'
 import { networkPaths } from './network-paths'
 import { nftTableName } from './nft-names'
 import { hostSysctlProblem } from './sysctl-keys'
@@ -33,6 +34,8 @@ export interface NetworkRecord {
   dnsmasq: { pid: number | null; startTime: number | null } | null
   /** The host-wide sysctls it holds in the namespace's ledger. */
   sysctls: string[]
+  /** The firewalld zone it put the bridge in (absent in records of earlier versions: none). */
+  zone?: string | null
   /** `--netns` name, and the namespace's identity (`net:[4026531840]`) it was started in. */
   netns: string | null
   nsId: string | null
@@ -56,6 +59,7 @@ export function recordOfPlan(
 ): NetworkRecord {
   const makesBridge = plan.steps.some((s) => s.id === 'bridge')
   const runsDnsmasq = plan.steps.some((s) => s.id === 'dnsmasq')
+  const zone = plan.steps.find((s) => s.id === 'zone')?.apply[0]?.[2]
   return {
     version: RECORD_VERSION,
     kind,
@@ -69,7 +73,8 @@ export function recordOfPlan(
     sysctls: plan.steps.filter((s) => s.id === 'sysctls').flatMap((s) => s.apply.map((a) => a[1])),
     netns: ctx.netns,
     nsId: ctx.nsId,
-    startedAt: ctx.now.toISOString()
+    startedAt: ctx.now.toISOString(),
+    ...(zone !== undefined ? { zone } : {})
   }
 }
 
@@ -128,6 +133,10 @@ export function parseRecord(text: string, expect: { network: string; store: stri
   if (!Array.isArray(sysctls) || !sysctls.every((k) => isString(k) && hostSysctlProblem(k, '1') === null)) {
     return { ok: false, reason: "sysctls must be keys within guestnet's rules" }
   }
+  const zone = r.zone
+  if (!(zone === undefined || zone === null || (isString(zone) && isZoneName(zone) && r.bridge !== null))) {
+    return { ok: false, reason: "zone must be a firewalld zone name of the network's own bridge (or null)" }
+  }
   return { ok: true, record: r as NetworkRecord }
 }
 
@@ -146,6 +155,13 @@ export function undoOfRecord(r: NetworkRecord, paths: PlanPaths): UndoStep[] {
   }
   if (r.tables.length > 0) {
     steps.push({ step: 'firewall', title: 'Delete the firewall tables', commands: r.tables.map(undoTable) })
+  }
+  if (r.bridge !== null && r.zone) {
+    steps.push({
+      step: 'zone',
+      title: `Take ${r.bridge} out of firewalld zone ${r.zone}`,
+      commands: [undoZone(r.bridge, r.zone)]
+    })
   }
   if (r.bridge !== null)
     steps.push({ step: 'bridge', title: `Delete bridge ${r.bridge}`, commands: [undoBridge(r.bridge)] })

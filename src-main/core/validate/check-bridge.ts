@@ -6,6 +6,8 @@ import { printable } from './syntax'
 /** firewalld zone names: letters, digits, '_' and '-', at most 17 characters (firewalld's own limit). */
 const ZONE = /^[A-Za-z0-9_-]{1,17}$/
 
+export const isZoneName = (zone: string): boolean => ZONE.test(zone)
+
 export function checkBridge(def: NetworkDef, p: Problems): void {
   const zone = def.bridge?.zone
   if (zone === undefined) return

@@ -317,3 +317,17 @@ describe('@hup-dnsmasq', () => {
     expect(hupped).toEqual([])
   })
 })
+
+describe('@firewalld-zone / @firewalld-unzone', () => {
+  it("refuses another interface than the network's bridge, before any call", async () => {
+    await expect(runBuiltin(['@firewalld-zone', 'eth0', 'trusted'], env)).rejects.toThrow(ForeignObjectError)
+    await expect(runBuiltin(['@firewalld-unzone', 'virbr9', 'trusted'], env)).rejects.toThrow(ForeignObjectError)
+    expect(ran).toEqual([])
+  })
+
+  it("puts the network's own bridge in the zone", async () => {
+    await runBuiltin(['@firewalld-zone', 'gnbr-a', 'trusted'], env)
+    expect(ran).toHaveLength(1)
+    expect(ran[0]).toMatch(/^dbus-send .*zone\.changeZoneOfInterface string:trusted string:gnbr-a$/)
+  })
+})

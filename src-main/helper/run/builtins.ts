@@ -26,6 +26,7 @@ import type { IsLive, Ledger, LedgerOwner } from '../state/sysctl-ledger'
 import { acquireSysctl, formatLedger, releaseSysctl } from '../state/sysctl-ledger'
 import { hupPidfile, killPidfile } from './dnsmasq-process'
 import { CommandError } from './exec-program'
+import { putInZone, takeOutOfZone } from './firewalld-bus'
 
 /** How the built-ins run a program (ip, nft): through the request's runner. */
 export interface ProgramRunner {
@@ -266,6 +267,18 @@ function hupDnsmasq(argv: Argv, env: BuiltinEnv): void {
   ;(env.hupPidfile ?? hupPidfile)(pidfile, startTime)
 }
 
+/** `@firewalld-zone BRIDGE ZONE` / `@firewalld-unzone BRIDGE ZONE`: only ever this network's own bridge. */
+async function firewalldZone(argv: Argv, env: BuiltinEnv): Promise<void> {
+  arity(argv, 2)
+  const [verb, bridge, zone] = argv
+  if (bridge !== env.bridge)
+    throw new ForeignObjectError(
+      `refusing to change the firewalld zone of ${bridge}: network ${env.network}'s bridge is ${env.bridge ?? 'none'}`
+    )
+  if (verb === '@firewalld-zone') await putInZone(env.programs, bridge, zone)
+  else await takeOutOfZone(env.programs, bridge, zone)
+}
+
 export async function runBuiltin(argv: Argv, env: BuiltinEnv): Promise<void> {
   switch (argv[0]) {
     case '@write': {
@@ -296,6 +309,9 @@ export async function runBuiltin(argv: Argv, env: BuiltinEnv): Promise<void> {
       return killDnsmasq(argv, env)
     case '@hup-dnsmasq':
       return hupDnsmasq(argv, env)
+    case '@firewalld-zone':
+    case '@firewalld-unzone':
+      return firewalldZone(argv, env)
     default:
       throw new BuiltinError(`unknown built-in '${argv[0]}'`)
   }

@@ -16,6 +16,8 @@ export const PROGRAM_PACKAGES = {
   'iptables-legacy': 'iptables',
   'ip6tables-legacy': 'iptables',
   'firewall-cmd': 'firewalld',
+  // firewalld's D-Bus API: a network's bridge into its zone (run/firewalld-bus.ts).
+  'dbus-send': 'dbus-bin',
   // Registering a network's DNS with systemd-resolved (helper/ops/resolved.ts).
   resolvectl: 'systemd-resolved',
   // The warm service: which socket is on the other end of a connection (service/peer-creds.ts).

@@ -20,6 +20,10 @@ import { realDnsmasqReach } from '../ops/dnsmasq-reach'
 import { assertHostBridgeUsable } from '../ops/host-bridge-check'
 import { checkTftpRoots } from '../ops/tftp-root-check'
 import { readUserDb } from '../../host/user-db'
+import { chooseZone } from '../../core/plan/firewalld-zone'
+import { firewalldZones } from '../run/firewalld-bus'
+import { execProgram } from '../run/exec-program'
+import type { ProgramRunner } from '../run/builtins'
 import { applyStart, bridgeTakenError } from '../ops/start-network'
 import { HelperError } from '../../contract/helper-protocol'
 import { loadDefinitions } from '../state/definitions'
@@ -29,6 +33,14 @@ import { resolvedAfterStart } from './start-resolved'
 import { invalidDefinition, notFound, requireOk } from './context'
 
 export type StartResult = HelperValue<'start'>
+
+/** Programs run as they are, for the questions asked before a plan exists (firewalld's zones). */
+const SYSTEM_PROGRAMS: ProgramRunner = {
+  run: async (argv) => {
+    await execProgram(argv)
+  },
+  output: async (argv) => (await execProgram(argv)).stdout
+}
 
 /** Reservations or host names dnsmasq will have to read after dropping root. */
 function hasHostFiles(artifacts: Readonly<Record<string, string>>): boolean {
@@ -58,7 +70,7 @@ export async function startNetwork(
     cacheFile: deps.paths.definitionsCache,
     uid: process.getuid?.() ?? 0
   })
-  const [entries, facts] = await Promise.all([definitions, ctx.hostFacts()])
+  const [entries, facts, zones] = await Promise.all([definitions, ctx.hostFacts(), firewalldZones(SYSTEM_PROGRAMS)])
   mark('listed+facts')
   const entry = requireOk(entries, name)
   const def = entry.def
@@ -114,10 +126,12 @@ export async function startNetwork(
   if (problems.length > 0) throw invalidDefinition(name, problems)
   mark('validated')
   let plan
+  let zoneNote: string | null = null
   const db = readUserDb()
   const user = detectDnsmasqUser(db.passwd, db.group)
   try {
-    plan = buildPlan(def, { paths: deps.paths.plan, hostFacts: facts, dnsmasqUser: user, owner })
+    plan = buildPlan(def, { paths: deps.paths.plan, hostFacts: facts, dnsmasqUser: user, owner, firewalldZones: zones })
+    zoneNote = chooseZone(def, zones).note
   } catch (e) {
     if (e instanceof PlanError)
       throw new HelperError('INVALID_DEFINITION', e.message, { field: e.field, ...(e.fix ? { fix: e.fix } : {}) })
@@ -129,7 +143,8 @@ export async function startNetwork(
   const value = await applyStart(plan, def.uuid ?? null, deps)
   mark('applied')
   const unreachable = hasHostFiles(plan.artifacts) ? realDnsmasqReach(deps.paths.plan.runtimeDir, user, name, db) : null
-  return { ...value, repaired, ...(unreachable ? { warnings: [unreachable] } : {}) }
+  const warnings = [unreachable, zoneNote].filter((w): w is string => w !== null)
+  return { ...value, repaired, ...(warnings.length > 0 ? { warnings } : {}) }
 }
 
 export async function run(ctx: VerbContext<'start'>): Promise<HelperValue<'start'>> {
