@@ -114,6 +114,21 @@ if (has('systemd-analyze')) {
   )
 }
 
+// The firewalld zone a bridge goes in when the network names none (core/plan/firewalld-zone.ts).
+const zoneXml = read('guestnet-firewalld-zone.xml')
+check(XMLValidator.validate(zoneXml) === true, 'firewalld zone is well-formed XML')
+const zone = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_' }).parse(zoneXml).zone
+const zoneServices = [zone?.service].flat().map((s) => s?.['@_name'])
+check(zone?.['@_target'] === 'ACCEPT', 'firewalld zone forwards what guests send (target ACCEPT)')
+check(
+  ['dhcp', 'dhcpv6', 'dns'].every((s) => zoneServices.includes(s)),
+  'firewalld zone lets guests reach DHCP, DHCPv6 and DNS on the host'
+)
+check(
+  [zone?.rule].flat().some((r) => r?.['@_priority'] === '32767' && r?.reject !== undefined),
+  'firewalld zone refuses the rest of the host (a last reject rule)'
+)
+
 // 3. Scripts parse, wrappers are executable and hand nothing of the caller's environment to root.
 for (const f of ['guestnet-helper', 'guestnet-inspect', 'guestnet-cli']) {
   check(spawnSync('sh', ['-n', join(pkg, f)]).status === 0, `${f} is valid sh`)
@@ -133,7 +148,8 @@ for (const dest of [
   '/usr/bin/guestnet',
   '/lib/systemd/system/guestnet-autostart.service',
   '/lib/systemd/system/guestnet-helper.socket',
-  '/lib/systemd/system/guestnet-helper.service'
+  '/lib/systemd/system/guestnet-helper.service',
+  '/usr/lib/firewalld/zones/guestnet.xml'
 ]) {
   check(
     postinst.includes(dest) && read('deb/after-remove.tpl').includes(dest),
@@ -214,7 +230,8 @@ if (!args.includes('--skip-build')) {
           'org.guestnet.helper.policy',
           'guestnet-autostart.service',
           'guestnet-helper.socket',
-          'guestnet-helper.service'
+          'guestnet-helper.service',
+          'guestnet-firewalld-zone.xml'
         ]) {
           check(existsSync(join(res, 'packaging', f)), `resources/packaging/${f} is shipped for the postinst`)
         }

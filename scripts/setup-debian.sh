@@ -11,11 +11,13 @@ fi
 # Namespace tests and the demo's guests: busybox (udhcpc, nc, httpd, nslookup), ndisc6, iperf3; iptables for the doctor's Docker-style tests.
 # Real-guest tests: qemu-system-x86 (TCG; the guest kernel and static busybox are fetched with apt-get download).
 # Elevation tests (test/pkexec): pkexec, polkitd and dbus (the system bus), real ones, started by the suite when absent.
+# firewalld tests: python3-dbus and python3-gi, which firewalld imports; firewalld itself is never installed
+# (test/netns/support/firewalld.ts unpacks Debian's package into a cache and runs it in the test's namespaces).
 # GUI tests: chromium (Playwright drives Debian's build), xvfb + xauth (headed runs), fonts.
 apt-get update -q
 apt-get install -y -q --no-install-recommends \
   iproute2 nftables dnsmasq-base procps \
   busybox ndisc6 iperf3 qemu-system-x86 iptables \
-  pkexec polkitd dbus \
+  pkexec polkitd dbus python3-dbus python3-gi \
   chromium xvfb xauth fonts-dejavu-core ca-certificates
 npm ci --no-audit --no-fund

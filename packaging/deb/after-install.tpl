@@ -29,6 +29,8 @@ install -D -o root -g root -m 0755 "$pkg/guestnet-cli" /usr/bin/guestnet
 install -D -o root -g root -m 0644 "$pkg/guestnet-autostart.service" /lib/systemd/system/guestnet-autostart.service
 install -D -o root -g root -m 0644 "$pkg/guestnet-helper.socket" /lib/systemd/system/guestnet-helper.socket
 install -D -o root -g root -m 0644 "$pkg/guestnet-helper.service" /lib/systemd/system/guestnet-helper.service
+# firewalld reads its zones when it starts or reloads; no reload here (it would drop the zones of running bridges).
+install -D -o root -g root -m 0644 "$pkg/guestnet-firewalld-zone.xml" /usr/lib/firewalld/zones/guestnet.xml
 if [ -d /run/systemd/system ]; then
     systemctl daemon-reload || true
     systemctl enable guestnet-autostart.service || true

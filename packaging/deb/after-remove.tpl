@@ -13,7 +13,8 @@ if [ -d /run/systemd/system ]; then
     systemctl disable --now guestnet-helper.socket guestnet-helper.service || true
 fi
 rm -f /lib/systemd/system/guestnet-autostart.service /lib/systemd/system/guestnet-helper.socket /lib/systemd/system/guestnet-helper.service /usr/bin/guestnet \
-    /usr/share/polkit-1/actions/org.guestnet.helper.policy /usr/lib/guestnet/guestnet-helper /usr/lib/guestnet/guestnet-inspect
+    /usr/share/polkit-1/actions/org.guestnet.helper.policy /usr/lib/guestnet/guestnet-helper /usr/lib/guestnet/guestnet-inspect \
+    /usr/lib/firewalld/zones/guestnet.xml
 rmdir /usr/lib/guestnet 2>/dev/null || true
 if [ -d /run/systemd/system ]; then
     systemctl daemon-reload || true

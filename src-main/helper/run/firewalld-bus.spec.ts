@@ -19,6 +19,13 @@ let ran: string[]
 let socket: string
 let owner: boolean
 let zoneOf: string
+/** The network namespace firewalld runs in. */
+let firewalldNs: string
+const FIREWALLD_PID = 4242
+const probe = () => ({
+  busSocket: socket,
+  netnsOf: (pid: number | 'self') => (pid === 'self' ? 'net:[1]' : pid === FIREWALLD_PID ? firewalldNs : null)
+})
 
 function fake(): ProgramRunner {
   return {
@@ -27,6 +34,7 @@ function fake(): ProgramRunner {
       const method = argv[6]
       ran.push(argv.slice(6).join(' '))
       if (method.endsWith('NameHasOwner')) return boolean(owner)
+      if (method.endsWith('GetConnectionUnixProcessID')) return `method return\n   uint32 ${FIREWALLD_PID}\n`
       if (method.endsWith('getZones')) return strings('public', 'trusted', 'bad zone')
       if (method.endsWith('getZoneOfInterface')) return strings(zoneOf)
       throw new Error(`unexpected ${method}`)
@@ -38,6 +46,7 @@ beforeEach(() => {
   ran = []
   owner = true
   zoneOf = 'trusted'
+  firewalldNs = 'net:[1]'
   socket = join(mkdtempSync(join(tmpdir(), 'gn-fwbus-')), 'system_bus_socket')
   writeFileSync(socket, '')
 })
@@ -53,18 +62,26 @@ describe('dbus-send replies', () => {
 
 describe('firewalldZones', () => {
   it('lists the runtime zones, dropping what is not a zone name', async () => {
-    expect(await firewalldZones(fake(), socket)).toEqual(['public', 'trusted'])
+    expect(await firewalldZones(fake(), probe())).toEqual(['public', 'trusted'])
   })
 
   it('no system bus socket: firewalld does not run, nothing is asked', async () => {
-    expect(await firewalldZones(fake(), join(socket, '..', 'none'))).toBeNull()
+    expect(await firewalldZones(fake(), { ...probe(), busSocket: join(socket, '..', 'none') })).toBeNull()
     expect(ran).toEqual([])
   })
 
   it('nobody owns the name: not running, and it is never activated (no zone call)', async () => {
     owner = false
-    expect(await firewalldZones(fake(), socket)).toBeNull()
+    expect(await firewalldZones(fake(), probe())).toBeNull()
     expect(ran).toEqual(['org.freedesktop.DBus.NameHasOwner string:org.fedoraproject.FirewallD1'])
+  })
+
+  it("a firewalld in another network namespace (the machine's, seen from a test's) does not count", async () => {
+    firewalldNs = 'net:[2]'
+    expect(await firewalldZones(fake(), probe())).toBeNull()
+    expect(ran.some((c) => c.includes('getZones'))).toBe(false)
+    await takeOutOfZone(fake(), 'virbr0', 'trusted', probe())
+    expect(ran.some((c) => c.includes('removeInterface') || c.includes('getZoneOfInterface'))).toBe(false)
   })
 })
 
@@ -81,11 +98,11 @@ describe('zone changes', () => {
   })
 
   it('takes the bridge out only of the zone it is still in', async () => {
-    await takeOutOfZone(fake(), 'virbr0', 'trusted', socket)
+    await takeOutOfZone(fake(), 'virbr0', 'trusted', probe())
     expect(ran.at(-1)).toBe('org.fedoraproject.FirewallD1.zone.removeInterface string:trusted string:virbr0')
     ran = []
     zoneOf = 'work'
-    await takeOutOfZone(fake(), 'virbr0', 'trusted', socket)
+    await takeOutOfZone(fake(), 'virbr0', 'trusted', probe())
     expect(ran.some((c) => c.includes('removeInterface'))).toBe(false)
   })
 })

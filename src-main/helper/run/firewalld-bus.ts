@@ -4,7 +4,7 @@
  * stopped firewalld is never D-Bus-activated by guestnet. Zone and interface names are checked before
  * they go into an argument (`string:NAME`), and replies are parsed, never run.
  */
-import { existsSync } from 'node:fs'
+import { existsSync, readlinkSync } from 'node:fs'
 
 import type { Argv } from '../../core/model/plan'
 import { isZoneName } from '../../core/validate/check-bridge'
@@ -36,18 +36,47 @@ export function replyStrings(reply: string): string[] {
 /** Pure: `boolean true` in a reply. */
 export const replyTrue = (reply: string): boolean => /^\s*boolean true$/m.test(reply)
 
-/** firewalld's runtime zones, or null when firewalld does not run (no system bus, or nobody owns its name). */
-export async function firewalldZones(programs: ProgramRunner, busSocket = SYSTEM_BUS_SOCKET): Promise<string[] | null> {
-  if (!existsSync(busSocket)) return null
-  let owner: string
+/** Pure: the `uint32 N` of a reply, or null. */
+export function replyUint(reply: string): number | null {
+  const m = /^\s*uint32 (\d+)$/m.exec(reply)
+  return m ? Number(m[1]) : null
+}
+
+/** The network namespace a process is in (`net:[4026531840]`), or null. */
+function netnsOf(pid: number | 'self'): string | null {
   try {
-    owner = await programs.output(
-      call('org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', FIREWALLD_NAME)
-    )
+    return readlinkSync(`/proc/${pid}/ns/net`)
   } catch {
     return null
   }
-  if (!replyTrue(owner)) return null
+}
+
+export interface FirewalldProbe {
+  busSocket?: string
+  /** The network namespace of a process (default: /proc/PID/ns/net). */
+  netnsOf?: (pid: number | 'self') => string | null
+}
+
+/**
+ * firewalld's runtime zones, or null when no firewalld governs this network namespace: no system
+ * bus, nobody owns firewalld's name, or the firewalld that does runs in another namespace (the
+ * machine's, while the helper works in a test's or the sandbox's: its zones are not this one's, and
+ * it must not be told about interfaces it cannot see).
+ */
+export async function firewalldZones(programs: ProgramRunner, probe: FirewalldProbe = {}): Promise<string[] | null> {
+  if (!existsSync(probe.busSocket ?? SYSTEM_BUS_SOCKET)) return null
+  const bus = (method: string): Argv =>
+    call('org.freedesktop.DBus', '/org/freedesktop/DBus', `org.freedesktop.DBus.${method}`, FIREWALLD_NAME)
+  let pid: number | null
+  try {
+    if (!replyTrue(await programs.output(bus('NameHasOwner')))) return null
+    pid = replyUint(await programs.output(bus('GetConnectionUnixProcessID')))
+  } catch {
+    return null
+  }
+  const nsOf = probe.netnsOf ?? netnsOf
+  const here = nsOf('self')
+  if (pid === null || here === null || nsOf(pid) !== here) return null
   return replyStrings(await programs.output(zoneCall('getZones'))).filter(isZoneName)
 }
 
@@ -70,10 +99,10 @@ export async function takeOutOfZone(
   programs: ProgramRunner,
   bridge: string,
   zone: string,
-  busSocket = SYSTEM_BUS_SOCKET
+  probe: FirewalldProbe = {}
 ): Promise<void> {
   checkNames(bridge, zone)
-  if ((await firewalldZones(programs, busSocket)) === null) return
+  if ((await firewalldZones(programs, probe)) === null) return
   const [current] = replyStrings(await programs.output(zoneCall('getZoneOfInterface', bridge)))
   if (current !== zone) return
   await programs.run(zoneCall('removeInterface', zone, bridge))

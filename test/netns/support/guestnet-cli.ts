@@ -20,6 +20,8 @@ export interface GuestnetInvocation {
   timeoutMs?: number
   /** Extra environment (e.g. GUESTNET_HELPER_FAULT). */
   env?: Record<string, string>
+  /** A command prefix it runs under (`nsenter --mount=FILE --`: a test's own mount namespace). */
+  wrap?: readonly string[]
 }
 
 /** The environment without NODE_EXTRA_CA_CERTS, which only slows every node start here. */
@@ -35,9 +37,10 @@ export function runGuestnet(inv: GuestnetInvocation): Promise<GuestnetRun> {
   const command = `guestnet ${argv.slice(1).join(' ')}`
   const started = performance.now()
   return new Promise((resolve) => {
+    const [cmd, ...rest] = [...(inv.wrap ?? []), process.execPath, ...argv]
     execFile(
-      process.execPath,
-      argv,
+      cmd,
+      rest,
       { timeout: inv.timeoutMs ?? 30_000, env: cliEnv(inv.env), maxBuffer: 8 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0

@@ -56,7 +56,7 @@ export interface World {
   /** `guestnet --root ROOT --netns HOST …args` (or another of our namespaces with `netns`). */
   guestnet(
     args: readonly string[],
-    opts?: { netns?: string; timeoutMs?: number; env?: Record<string, string> }
+    opts?: { netns?: string; timeoutMs?: number; env?: Record<string, string>; wrap?: readonly string[] }
   ): Promise<GuestnetRun>
   /** Spawns a long-running guarded command (stdin, stdout and stderr piped); it is killed at dispose. */
   spawn(argv: readonly string[]): ChildProcess
@@ -132,7 +132,7 @@ async function buildWorld(): Promise<World> {
     spawn,
     addGuest: (opts) => addGuestTo({ x, hostNs: host, dir, script, newNamespace, spawn }, opts),
     guestnet: (args, opts = {}) =>
-      runGuestnet({ root, netns: opts.netns ?? host, args, timeoutMs: opts.timeoutMs, env: opts.env }),
+      runGuestnet({ root, netns: opts.netns ?? host, args, timeoutMs: opts.timeoutMs, env: opts.env, wrap: opts.wrap }),
     dispose: disposeAll
   }
 }

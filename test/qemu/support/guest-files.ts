@@ -10,6 +10,8 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } fr
 import { basename, join } from 'node:path'
 import { promisify } from 'node:util'
 
+import { aptDownload } from '../../support/apt-download'
+
 const run = promisify(execFile)
 
 export const DEFAULT_CACHE = '/var/cache/guestnet-tests/qemu'
@@ -80,19 +82,6 @@ async function walk(dir: string, found: (path: string) => void): Promise<void> {
     if (entry.isDirectory()) await walk(path, found)
     else if (entry.isFile()) found(path)
   }
-}
-
-async function aptDownload(pkg: string, dir: string): Promise<string> {
-  // As root apt would hand the download to the _apt user, who cannot write here; nothing else changes.
-  await run('apt-get', ['-q', '-o', 'APT::Sandbox::User=root', 'download', pkg], { cwd: dir, timeout: 300_000 }).catch(
-    (error: Error & { stderr?: string }) => {
-      const why = (error.stderr ?? '').trim().split('\n').pop() || error.message.split('\n')[0]
-      throw new Error(`apt-get download ${pkg}: ${why}`)
-    }
-  )
-  const deb = (await readdir(dir)).find((f) => f.startsWith(`${pkg}_`) && f.endsWith('.deb'))
-  if (!deb) throw new Error(`apt-get download ${pkg} left no .deb in ${dir}`)
-  return join(dir, deb)
 }
 
 /** The kernel package linux-image-amd64 points at (apt's lists must be current: apt-get update). */
