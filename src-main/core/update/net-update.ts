@@ -9,7 +9,7 @@
 import type { DhcpConfig, DhcpHost, DhcpRange, DnsHost, IpConfig, IpFamily, NetworkDef } from '../model/network'
 import type { UpdateCommand, UpdateSection } from '../model/net-update'
 import type { Problem } from '../model/problem'
-import { canonicalIp, parseIp } from '../net/ip'
+import { parseIp, sameIp } from '../net/ip'
 import { macKey, duidKey } from '../validate/syntax'
 import { validateNetwork } from '../validate/validate-network'
 import type { UpdateItem } from './parse-update-snippet'
@@ -29,9 +29,11 @@ function refuse(field: string, message: string, fix: string): NetUpdateResult {
   return { ok: false, problems: [{ field, message, fix }] }
 }
 
-function sameIp(a: string | undefined, b: string | undefined): boolean {
+/** The same address written two ways (`::1` and `0::1`); text that is no address only equals itself. */
+function sameAddress(a: string | undefined, b: string | undefined): boolean {
   if (a === undefined || b === undefined) return false
-  return (canonicalIp(a) ?? a) === (canonicalIp(b) ?? b)
+  const [x, y] = [parseIp(a), parseIp(b)]
+  return x !== null && y !== null ? sameIp(x, y) : a === b
 }
 
 function sameMac(a: string | undefined, b: string | undefined): boolean {
@@ -106,7 +108,8 @@ function updateDhcpHost(def: NetworkDef, req: NetUpdateRequest, host: DhcpHost):
   const shown = describeDhcpHost(host)
   if (req.command === 'add' || req.command === 'add-first' || req.command === 'add-last') {
     const clash = hosts.find(
-      (h) => sameMac(h.mac, host.mac) || sameId(h.id, host.id) || sameName(h.name, host.name) || sameIp(h.ip, host.ip)
+      (h) =>
+        sameMac(h.mac, host.mac) || sameId(h.id, host.id) || sameName(h.name, host.name) || sameAddress(h.ip, host.ip)
     )
     if (clash) {
       const field = sameMac(clash.mac, host.mac)
@@ -136,7 +139,7 @@ function updateDhcpHost(def: NetworkDef, req: NetUpdateRequest, host: DhcpHost):
         (host.mac === undefined || h.mac === undefined || sameMac(h.mac, host.mac)) &&
         (host.id === undefined || h.id === undefined || sameId(h.id, host.id)) &&
         (host.name === undefined || h.name === undefined || sameName(h.name, host.name)) &&
-        (host.ip === undefined || sameIp(h.ip, host.ip))
+        (host.ip === undefined || sameAddress(h.ip, host.ip))
     )
     if (i < 0)
       return refuse(
@@ -183,7 +186,7 @@ function updateDhcpRange(def: NetworkDef, req: NetUpdateRequest, range: DhcpRang
   if (!picked.ok) return picked.result
   const ranges = def.ips[picked.index].dhcp?.ranges ?? []
   const shown = `<range start='${range.start}' end='${range.end}'/>`
-  const i = ranges.findIndex((r) => sameIp(r.start, range.start) && sameIp(r.end, range.end))
+  const i = ranges.findIndex((r) => sameAddress(r.start, range.start) && sameAddress(r.end, range.end))
   if (req.command === 'modify')
     return refuse(
       'command',
@@ -227,10 +230,10 @@ function updateDnsHost(def: NetworkDef, req: NetUpdateRequest, host: DnsHost): N
       'delete the record, then add the new one'
     )
   const matches = (h: DnsHost): boolean =>
-    sameIp(h.ip, host.ip) || h.hostnames.some((n) => host.hostnames.some((m) => sameName(n, m)))
+    sameAddress(h.ip, host.ip) || h.hostnames.some((n) => host.hostnames.some((m) => sameName(n, m)))
   if (req.command === 'delete') {
     const i = dns.hosts.findIndex(
-      (h) => sameIp(h.ip, host.ip) && host.hostnames.every((m) => h.hostnames.some((n) => sameName(n, m)))
+      (h) => sameAddress(h.ip, host.ip) && host.hostnames.every((m) => h.hostnames.some((n) => sameName(n, m)))
     )
     if (i < 0)
       return refuse(
