@@ -16,6 +16,7 @@
  *                                   config (its executable, command line and, with T, its start time)
  *   ['@hup-dnsmasq', PIDFILE, T]    SIGHUP that same checked dnsmasq (start time T required): it re-reads
  *                                   its hostsfile and addn-hosts, keeping its pid and leases
+ *   ['@isolate-ports', BR]          the kernel's isolated flag on every port of the network's own bridge BR
  *   ['@firewalld-zone', BR, ZONE]   put the network's own bridge BR in firewalld zone ZONE (runtime)
  *   ['@firewalld-unzone', BR, ZONE] take BR out of ZONE if it is still there; nothing when firewalld is gone
  * Every other argv[0] is a program name looked up in a fixed list (ip, nft, dnsmasq, dbus-send).

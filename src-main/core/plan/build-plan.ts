@@ -24,7 +24,8 @@ import { networkPaths } from './network-paths'
 import type { NetworkShape } from './network-shape'
 import { analyseNetwork } from './network-shape'
 import { nftTableNameProblem } from './nft-names'
-import { nftTablesOf, renderNftRuleset } from './nft-ruleset'
+import type { PortIsolation } from './nft-extras'
+import { hasIsolatedPorts, nftTablesOf, renderNftRuleset } from './nft-ruleset'
 import { PlanError } from './plan-error'
 import { chooseZone } from './firewalld-zone'
 import type { Sysctl } from './sysctl-plan'
@@ -39,6 +40,8 @@ export interface PlanContext {
   dnsmasqUser?: DnsmasqUser
   /** firewalld's zones when it runs; absent or null: it does not (firewalld-zone.ts). */
   firewalldZones?: readonly string[] | null
+  /** How isolated ports are enforced (nft-ruleset.ts): default 'nft'. */
+  portIsolation?: PortIsolation
 }
 
 /** Artifact keys, in the order the files step writes them. */
@@ -81,6 +84,18 @@ export const undoDnsmasq = (pidfile: string, startTime?: number | null): Argv[] 
 ]
 export const undoSysctl = (key: string): Argv => ['@sysctl-restore', key]
 export const undoZone = (bridge: string, zone: string): Argv => ['@firewalld-unzone', bridge, zone]
+
+/** The kernel's per-port flag on the ports the bridge has now; later ones get it from the guardian. */
+function portsStep(bridge: string): PlanStep {
+  return {
+    id: 'ports',
+    title: `Isolate the ports of ${bridge} from each other`,
+    apply: [['@isolate-ports', bridge]],
+    // The flag goes with the port when the bridge is deleted.
+    rollback: [],
+    after: ['bridge']
+  }
+}
 
 function zoneStep(bridge: string, zone: string): PlanStep {
   return {
@@ -176,11 +191,13 @@ export function buildPlan(def: NetworkDef, ctx: PlanContext): Plan {
   const batches = renderIpBatches(shape, owner)
   artifacts['ip.batch'] = batches.link
   if (batches.addresses !== null) artifacts['ip6.batch'] = batches.addresses
-  const tables = nftTablesOf(shape).map((t): NftTableRef => {
+  const isolation = ctx.portIsolation ?? 'nft'
+  const tables = nftTablesOf(shape, isolation).map((t): NftTableRef => {
     const [family, name] = t.split(' ')
     return { family, name }
   })
-  const nftRuleset = tables.length > 0 ? renderNftRuleset(shape, owner, { hostFacts: ctx.hostFacts }) : ''
+  const nftRuleset =
+    tables.length > 0 ? renderNftRuleset(shape, owner, { hostFacts: ctx.hostFacts, portIsolation: isolation }) : ''
   if (tables.length > 0) artifacts.nft = nftRuleset
   let dnsmasqConf = ''
   if (shape.needsDnsmasq) {
@@ -199,6 +216,7 @@ export function buildPlan(def: NetworkDef, ctx: PlanContext): Plan {
     bridgeStep(shape, paths, onBridge, batches.addresses !== null)
   ]
   if (tables.length > 0) steps.push(firewallStep(tables, paths))
+  if (hasIsolatedPorts(shape) && isolation === 'kernel') steps.push(portsStep(shape.bridge))
   const { zone } = chooseZone(def, ctx.firewalldZones ?? null)
   if (zone !== null) steps.push(zoneStep(shape.bridge, zone))
   if (onHost.length > 0) steps.push(sysctlsStep(onHost))

@@ -29,8 +29,13 @@ export interface NftExtras {
   chains?: NftChain[]
 }
 
+/** How `<port isolated='yes'/>` is enforced: a bridge-family nft table, or the kernel's per-port flag. */
+export type PortIsolation = 'nft' | 'kernel'
+
 export interface NftFeatureContext {
   hostFacts?: HostFacts
+  /** Default 'nft'; 'kernel' where the kernel has no nft bridge meta keys. */
+  portIsolation?: PortIsolation
 }
 
 export type NftFeature = (shape: NetworkShape, ctx: NftFeatureContext) => NftExtras

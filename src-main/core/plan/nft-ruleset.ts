@@ -20,11 +20,13 @@
  * `<port isolated='yes'/>` adds a second table, `bridge guestnet_<name>` (an inet table cannot hook
  * the bridge family): its forward chain drops every frame the bridge switches from one of its ports
  * to another, so guests reach the host (bridge input) but not each other, ports that join later
- * included. It needs the kernel's nft bridge meta support (NFT_BRIDGE_META); without it `nft -f`
- * fails and the network does not start, rather than starting unisolated. In the inet table the
- * same-bridge rule drops too, for traffic that br_netfilter hands to the IP hooks.
+ * included. It needs the kernel's nft bridge meta keys (NFT_BRIDGE_META). A kernel without them
+ * gets the kernel's own per-port flag instead (`portIsolation: 'kernel'`, what libvirt sets on each
+ * tap): no bridge table, the plan's `ports` step and the warm service's guardian set `isolated on`
+ * on every port of the bridge. In the inet table the same-bridge rule drops too, for traffic that
+ * br_netfilter hands to the IP hooks.
  */
-import type { NftChain, NftExtras, NftFeature, NftFeatureContext } from './nft-extras'
+import type { NftChain, NftExtras, NftFeature, NftFeatureContext, PortIsolation } from './nft-extras'
 import { mergeExtras } from './nft-extras'
 import { NFT_FEATURES } from './nft-features'
 import type { AddressBlock, NetworkShape } from './network-shape'
@@ -195,10 +197,10 @@ function isolationChain(shape: NetworkShape): Chain {
 }
 
 /** The tables a network's ruleset holds (`inet NAME`, `bridge NAME`), in file order. */
-export function nftTablesOf(shape: NetworkShape): string[] {
+export function nftTablesOf(shape: NetworkShape, isolation: PortIsolation = 'nft'): string[] {
   const name = nftTableName(shape.def.name)
   const tables = shape.def.forward.mode === 'open' ? [] : [`inet ${name}`]
-  if (hasIsolatedPorts(shape)) tables.push(`bridge ${name}`)
+  if (hasIsolatedPorts(shape) && isolation === 'nft') tables.push(`bridge ${name}`)
   return tables
 }
 
@@ -213,7 +215,7 @@ function renderTable(table: string, chains: Chain[], owner: string): string[] {
 
 export function renderNftRuleset(shape: NetworkShape, owner: string, ctx: NftFeatureContext = {}): string {
   const mode = shape.isolated ? 'isolated' : shape.def.forward.mode
-  const body = nftTablesOf(shape).flatMap((table) =>
+  const body = nftTablesOf(shape, ctx.portIsolation).flatMap((table) =>
     renderTable(table, table.startsWith('bridge ') ? [isolationChain(shape)] : nftChains(shape, ctx), owner)
   )
   return [

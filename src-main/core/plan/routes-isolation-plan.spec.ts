@@ -90,4 +90,22 @@ describe("<port isolated='yes'/>", () => {
     const plainOpen = buildPlan(defaultNet({ forward: { mode: 'open' } }), { paths: PATHS })
     expect(plainOpen.steps.map((s) => s.id)).not.toContain('firewall')
   })
+
+  it("a kernel without nft bridge meta: no bridge table, the kernel's per-port flag instead", () => {
+    const plan = buildPlan(defaultNet({ port: { isolated: true } }), { paths: PATHS, portIsolation: 'kernel' })
+    expect(plan.tables).toEqual([{ family: 'inet', name: 'guestnet_default' }])
+    expect(plan.nftRuleset).not.toContain('table bridge')
+    expect(plan.nftRuleset).toContain('\t\toifname "virbr0" drop\n')
+    const ports = plan.steps.find((s) => s.id === 'ports')
+    expect(ports?.apply).toEqual([['@isolate-ports', 'virbr0']])
+    expect(ports?.after).toEqual(['bridge'])
+    const open = buildPlan(defaultNet({ forward: { mode: 'open' }, port: { isolated: true } }), {
+      paths: PATHS,
+      portIsolation: 'kernel'
+    })
+    expect(open.steps.map((s) => s.id)).toContain('ports')
+    expect(open.steps.map((s) => s.id)).not.toContain('firewall')
+    const plain = buildPlan(defaultNet(), { paths: PATHS, portIsolation: 'kernel' })
+    expect(plain.steps.map((s) => s.id)).not.toContain('ports')
+  })
 })

@@ -331,3 +331,17 @@ describe('@firewalld-zone / @firewalld-unzone', () => {
     expect(ran[0]).toMatch(/^dbus-send .*zone\.changeZoneOfInterface string:trusted string:gnbr-a$/)
   })
 })
+
+describe('@isolate-ports', () => {
+  it("sets the kernel's isolation flag on every port of the network's own bridge", async () => {
+    const listing = JSON.stringify([{ ifname: 'vnet0' }, { ifname: 'vnet1' }, { ifname: 'bad name' }])
+    env.programs.output = async () => listing
+    await runBuiltin(['@isolate-ports', 'gnbr-a'], env)
+    expect(ran).toEqual(['bridge link set dev vnet0 isolated on', 'bridge link set dev vnet1 isolated on'])
+  })
+
+  it("refuses another bridge's ports", async () => {
+    await expect(runBuiltin(['@isolate-ports', 'docker0'], env)).rejects.toThrow(ForeignObjectError)
+    expect(ran).toEqual([])
+  })
+})

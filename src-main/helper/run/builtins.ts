@@ -27,6 +27,7 @@ import { acquireSysctl, formatLedger, releaseSysctl } from '../state/sysctl-ledg
 import { hupPidfile, killPidfile } from './dnsmasq-process'
 import { CommandError } from './exec-program'
 import { putInZone, takeOutOfZone } from './firewalld-bus'
+import { isInterfaceName } from '../../core/net/ifname'
 
 /** How the built-ins run a program (ip, nft): through the request's runner. */
 export interface ProgramRunner {
@@ -267,6 +268,32 @@ function hupDnsmasq(argv: Argv, env: BuiltinEnv): void {
   ;(env.hupPidfile ?? hupPidfile)(pidfile, startTime)
 }
 
+/** Pure: the names of the ports in `ip -j link show master BRIDGE` output. */
+export function portNames(json: string): string[] {
+  let raw: unknown
+  try {
+    raw = JSON.parse(json)
+  } catch {
+    throw new BuiltinError('ip -j link show master: not JSON')
+  }
+  if (!Array.isArray(raw)) throw new BuiltinError('ip -j link show master: not a list')
+  return raw.flatMap((l: { ifname?: unknown } | null) =>
+    typeof l?.ifname === 'string' && isInterfaceName(l.ifname) ? [l.ifname] : []
+  )
+}
+
+/** `@isolate-ports BRIDGE`: the kernel's isolation flag on every port the network's own bridge has. */
+async function isolatePorts(argv: Argv, env: BuiltinEnv): Promise<void> {
+  arity(argv, 1)
+  const bridge = argv[1]
+  if (bridge !== env.bridge)
+    throw new ForeignObjectError(
+      `refusing to isolate the ports of ${bridge}: network ${env.network}'s bridge is ${env.bridge ?? 'none'}`
+    )
+  const ports = portNames(await env.programs.output(['ip', '-j', 'link', 'show', 'master', bridge]))
+  for (const port of ports) await env.programs.run(['bridge', 'link', 'set', 'dev', port, 'isolated', 'on'])
+}
+
 /** `@firewalld-zone BRIDGE ZONE` / `@firewalld-unzone BRIDGE ZONE`: only ever this network's own bridge. */
 async function firewalldZone(argv: Argv, env: BuiltinEnv): Promise<void> {
   arity(argv, 2)
@@ -309,6 +336,8 @@ export async function runBuiltin(argv: Argv, env: BuiltinEnv): Promise<void> {
       return killDnsmasq(argv, env)
     case '@hup-dnsmasq':
       return hupDnsmasq(argv, env)
+    case '@isolate-ports':
+      return isolatePorts(argv, env)
     case '@firewalld-zone':
     case '@firewalld-unzone':
       return firewalldZone(argv, env)

@@ -8,6 +8,8 @@ import { HelperError } from '../../contract/helper-protocol'
 
 export const PROGRAM_PACKAGES = {
   ip: 'iproute2',
+  // A bridge port's kernel isolation flag (`<port isolated>` without nft bridge meta).
+  bridge: 'iproute2',
   nft: 'nftables',
   dnsmasq: 'dnsmasq-base',
   // The doctor only (src-main/doctor): listing and narrowly fixing other programs' firewalls.

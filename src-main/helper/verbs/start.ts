@@ -22,6 +22,7 @@ import { checkTftpRoots } from '../ops/tftp-root-check'
 import { readUserDb } from '../../host/user-db'
 import { chooseZone } from '../../core/plan/firewalld-zone'
 import { firewalldZones } from '../run/firewalld-bus'
+import { portIsolationHere } from '../run/kernel-probe'
 import { execProgram } from '../run/exec-program'
 import type { ProgramRunner } from '../run/builtins'
 import { applyStart, bridgeTakenError } from '../ops/start-network'
@@ -128,9 +129,21 @@ export async function startNetwork(
   let plan
   let zoneNote: string | null = null
   const db = readUserDb()
+  const portIsolation = def.port?.isolated ? await portIsolationHere() : 'nft'
+  const portsNote =
+    portIsolation === 'kernel'
+      ? "this kernel has no nft bridge meta keys: the bridge's ports are isolated by the kernel's per-port flag, and ports that join later by guestnet's service while it runs (guestnet service)"
+      : null
   const user = detectDnsmasqUser(db.passwd, db.group)
   try {
-    plan = buildPlan(def, { paths: deps.paths.plan, hostFacts: facts, dnsmasqUser: user, owner, firewalldZones: zones })
+    plan = buildPlan(def, {
+      paths: deps.paths.plan,
+      hostFacts: facts,
+      dnsmasqUser: user,
+      owner,
+      firewalldZones: zones,
+      portIsolation
+    })
     zoneNote = chooseZone(def, zones).note
   } catch (e) {
     if (e instanceof PlanError)
@@ -143,7 +156,7 @@ export async function startNetwork(
   const value = await applyStart(plan, def.uuid ?? null, deps)
   mark('applied')
   const unreachable = hasHostFiles(plan.artifacts) ? realDnsmasqReach(deps.paths.plan.runtimeDir, user, name, db) : null
-  const warnings = [unreachable, zoneNote].filter((w): w is string => w !== null)
+  const warnings = [unreachable, zoneNote, portsNote].filter((w): w is string => w !== null)
   return { ...value, repaired, ...(warnings.length > 0 ? { warnings } : {}) }
 }
 
