@@ -25,6 +25,7 @@ import { createNetworkService } from './network-service'
 import type { ClashView } from './service/clash-board'
 import { ClashBoard } from './service/clash-board'
 import { readDefaultRecords } from './service/default-state'
+import { fileFirstSeen } from './service/first-seen-store'
 import type { WatchDeps } from './watchers'
 
 export interface ServiceSetup {
@@ -38,6 +39,8 @@ export interface ServiceSetup {
   factsTtlMs?: number
   /** A new clash with a host network (Electron main shows a desktop notification). */
   notifyClash?: (clash: ClashView) => void
+  /** Where the app keeps when it first saw each guest (Electron's userData); default: in memory. */
+  firstSeenDir?: string
   log?: (line: string) => void
 }
 
@@ -135,7 +138,8 @@ export function createAppService(setup: ServiceSetup): AppService {
     defaultRecords: () => readDefaultRecords(store.layout),
     emit: setup.emit,
     info,
-    board
+    board,
+    ...(setup.firstSeenDir !== undefined ? { firstSeen: fileFirstSeen(setup.firstSeenDir) } : {})
   })
 
   const watch: WatchDeps = {

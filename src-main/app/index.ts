@@ -52,6 +52,7 @@ const service = createAppService({
   version: app.getVersion(),
   emit,
   notifyClash: (clash) => showClashNotification(clash, showWindow),
+  firstSeenDir: join(app.getPath('userData'), 'first-seen'),
   log,
   launch: {
     helperScript: join(__dirname, 'helper.js'),

@@ -138,7 +138,16 @@ export const dhcpLeaseSchema = object({
   prefix: nullable(number({ int: true }))
 })
 
-const leasesValueSchema = object({ network: text, leases: array(dhcpLeaseSchema), problems: array(text) })
+/** One entry of the running bridge's neighbour table (`ip -j neigh show dev BRIDGE`). */
+export const neighbourSchema = object({ family: oneOf(['ipv4', 'ipv6']), ip: text, mac: text, state: text })
+
+const leasesValueSchema = object({
+  network: text,
+  leases: array(dhcpLeaseSchema),
+  problems: array(text),
+  /** Asked for with `neighbours`: the running bridge's neighbour table (empty when it does not run). */
+  neighbours: optional(array(neighbourSchema))
+})
 
 const reconcileValueSchema = object({
   steps: array(object({ kind: text, network: nullable(text), what: text, ok: boolean(), error: optional(text) })),
@@ -263,7 +272,12 @@ export const helperVerbs = {
     'one user action as one transaction: define or update, autostart, start/restart/stop, or delete'
   ),
   status: verb(object({ ...common, name: optional(name) }), statusValueSchema, true, 'what runs, and what is broken'),
-  leases: verb(object({ ...common, name }), leasesValueSchema, true, "a network's DHCP leases"),
+  leases: verb(
+    object({ ...common, name, neighbours: optional(boolean()) }),
+    leasesValueSchema,
+    true,
+    "a network's DHCP leases, and with `neighbours` its bridge's neighbour table"
+  ),
   reconcile: verb(object({ ...common, name: optional(name) }), reconcileValueSchema, false, 'repair what a crash left'),
   'restore-default': verb(
     object({ ...common }),

@@ -87,6 +87,25 @@ export const leaseInfoSchema = object({
 
 export const reservationSchema = object({ mac: nullable(string()), ip: nullable(string()), name: nullable(string()) })
 
+/** A guest of a network, one per MAC (core/leases/guests.ts). */
+export const guestInfoSchema = object({
+  mac: string(),
+  hostname: nullable(string()),
+  ipv4: nullable(
+    object({
+      ip: string(),
+      /** Seconds since the epoch; null for an infinite lease or an address seen, not leased. */
+      expiresAt: nullable(number({ int: true })),
+      source: oneOf(['lease', 'neighbour'])
+    })
+  ),
+  /** Global addresses first. */
+  ipv6: array(object({ ip: string(), source: oneOf(['dhcpv6', 'neighbour']), linkLocal: boolean() })),
+  reservation: nullable(object({ ip: nullable(string()), name: nullable(string()) })),
+  /** Seconds since the epoch this app first saw the MAC on the network; null when unknown. */
+  firstSeen: nullable(number({ int: true }))
+})
+
 const opResult = object({ name: string() })
 
 function channel<I, O>(
@@ -200,6 +219,33 @@ export const channels = {
     object({ name: networkName }),
     object({ name: string(), leases: array(leaseInfoSchema), reservations: array(reservationSchema) }),
     "a network's guests: live DHCP leases and static reservations"
+  ),
+  'network:guests': channel(
+    object({ name: networkName }),
+    object({
+      name: string(),
+      bridge: nullable(string()),
+      active: boolean(),
+      guests: array(guestInfoSchema),
+      /** Every reservation, also of guests not seen now. */
+      reservations: array(reservationSchema),
+      /** The network's own addresses (`192.168.122.1/24`), for the picture. */
+      addresses: array(string())
+    }),
+    "a network's guests: leases, IPv6 addresses from the neighbour table and DHCPv6, reservations, first seen"
+  ),
+  'network:keep-lease': channel(
+    object({
+      name: networkName,
+      mac: string({
+        min: 17,
+        max: 17,
+        pattern: /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$/,
+        patternText: 'a MAC address like 52:54:00:12:34:56'
+      })
+    }),
+    object({ name: string(), mac: string(), ip: string(), hostname: nullable(string()), message: string() }),
+    "turn a guest's live lease into a DHCP reservation (live on a running network)"
   ),
   'network:renumber': channel(
     object({

@@ -1,9 +1,13 @@
-/** A network's guests: live DHCP leases and static reservations. */
+/** A network's guests: live DHCP leases and static reservations; the guests view (guests.ts). */
 import type { Handlers } from '../ipc/dispatch'
+import { guestsViewHandlers } from './guests'
 import type { ServiceContext } from './service-context'
 
-export function guestHandlers(ctx: ServiceContext): Pick<Handlers, 'network:leases'> {
+export function guestHandlers(
+  ctx: ServiceContext
+): Pick<Handlers, 'network:leases' | 'network:guests' | 'network:keep-lease'> {
   return {
+    ...guestsViewHandlers(ctx),
     'network:leases': async ({ name }) => {
       const e = await ctx.entryOrThrow(name)
       const seconds = Math.floor(ctx.now() / 1000)

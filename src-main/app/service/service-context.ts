@@ -12,6 +12,7 @@ import type { RunHelper } from '../../helper-client/app-runner'
 import type { NetworkEntry, OkNetworkEntry } from '../../store/network-store'
 import type { ClashBoard } from './clash-board'
 import type { DefaultRecords } from './default-state'
+import type { FirstSeenStore } from './first-seen-store'
 import { helperError, StepTracker } from './helper-errors'
 import { ServiceError } from './service-error'
 import type { LiveState } from './summaries'
@@ -38,6 +39,8 @@ export interface ServiceDeps {
   now?: () => number
   /** The host watcher's clashes (host:clashes, network:renumber); default: none known. */
   board?: ClashBoard
+  /** When each guest was first seen (network:guests); default: in memory, for this run only. */
+  firstSeen?: FirstSeenStore
 }
 
 export interface ServiceContext {
