@@ -58,6 +58,7 @@ interface World {
   /** Makes a verb fail: the events it sends first, then the outcome. */
   failing: Map<string, { events: StepEvent[]; outcome: ClientResult<HelperVerb> }>
   defaultRecords: DefaultRecords
+  neighbours: { family: 'ipv4' | 'ipv6'; ip: string; mac: string; state: string }[]
 }
 
 function setup(initial: NetworkEntry[] = []) {
@@ -69,7 +70,8 @@ function setup(initial: NetworkEntry[] = []) {
     events: [],
     files: new Map(),
     failing: new Map(),
-    defaultRecords: { exists: false, created: false, deletedUuid: null, deletedRecordCorrupt: false }
+    defaultRecords: { exists: false, created: false, deletedUuid: null, deletedRecordCorrupt: false },
+    neighbours: []
   }
   const answer = (req: HelperRequest, opts: RunOptions): ClientResult<HelperVerb> => {
     w.requests.push(req)
@@ -131,6 +133,30 @@ function setup(initial: NetworkEntry[] = []) {
           }
         }
       }
+      case 'leases':
+        return {
+          ok: true,
+          value: {
+            network: req.args.name,
+            leases: [],
+            problems: [],
+            ...(req.args.neighbours ? { neighbours: w.neighbours } : {})
+          }
+        }
+      case 'update':
+        return {
+          ok: true,
+          value: {
+            network: req.args.name,
+            command: req.args.command,
+            section: req.args.section,
+            summary: `added ${req.args.xml}`,
+            live: true,
+            config: true,
+            dnsmasqPid: 42,
+            message: `added ${req.args.xml} live and in the stored definition`
+          }
+        }
       default:
         return { ok: false, error: { code: 'INTERNAL', message: `the test helper has no ${req.verb}` } }
     }
@@ -409,5 +435,59 @@ describe('dispatch', () => {
     const r = await dispatch(handlers, 'network:list', {}, (m) => logs.push(m))
     expect(r).toMatchObject({ ok: false, error: { code: 'INTERNAL' } })
     expect(logs[0]).toContain('[0].name')
+  })
+})
+
+describe('guests', () => {
+  const NOW_S = 1_000_000_000
+  const leaseLine = `${NOW_S + 3600} 52:54:00:aa:bb:01 192.168.5.50 web *\n`
+
+  it('network:guests joins the lease file, the neighbour table the helper read (never privileged) and first seen', async () => {
+    const { w, call } = setup([entry(netDef('lab', 'virbr5', 5))])
+    w.files.set('/leases/lab', leaseLine)
+    w.neighbours = [{ family: 'ipv6', ip: 'fd00:5::50', mac: '52:54:00:aa:bb:01', state: 'REACHABLE' }]
+    const r = await call('network:guests', { name: 'lab' })
+    if (!r.ok) throw new Error(r.error.message)
+    expect(r.value.guests).toEqual([
+      {
+        mac: '52:54:00:aa:bb:01',
+        hostname: 'web',
+        ipv4: { ip: '192.168.5.50', expiresAt: NOW_S + 3600, source: 'lease' },
+        ipv6: [{ ip: 'fd00:5::50', source: 'neighbour', linkLocal: false }],
+        reservation: null,
+        firstSeen: NOW_S
+      }
+    ])
+    expect(r.value.addresses).toEqual(['192.168.5.1/24'])
+    const leasesReq = w.requests.find((q) => q.verb === 'leases')
+    expect(leasesReq?.args).toMatchObject({ name: 'lab', neighbours: true, netns: 'gn-sbx-host' })
+    expect(w.privileged[w.requests.findIndex((q) => q.verb === 'leases')]).toBe(false)
+  })
+
+  it('network:keep-lease sends the reservation through the helper update verb, privileged, and announces the change', async () => {
+    const { w, call } = setup([entry(netDef('lab', 'virbr5', 5))])
+    w.files.set('/leases/lab', leaseLine)
+    const r = await call('network:keep-lease', { name: 'lab', mac: '52:54:00:AA:BB:01' })
+    expect(r).toMatchObject({ ok: true, value: { ip: '192.168.5.50', hostname: 'web', mac: '52:54:00:aa:bb:01' } })
+    const i = w.requests.findIndex((q) => q.verb === 'update')
+    expect(w.requests[i].args).toMatchObject({
+      name: 'lab',
+      command: 'add',
+      section: 'ip-dhcp-host',
+      xml: "<host mac='52:54:00:aa:bb:01' ip='192.168.5.50' name='web'/>"
+    })
+    expect(w.privileged[i]).toBe(true)
+    expect(w.events).toContainEqual({ event: 'leases:changed', payload: { network: 'lab' } })
+  })
+
+  it('network:keep-lease refuses an unknown MAC and a malformed one before any change is asked for', async () => {
+    const { w, call } = setup([entry(netDef('lab', 'virbr5', 5))])
+    w.files.set('/leases/lab', leaseLine)
+    const unknown = await call('network:keep-lease', { name: 'lab', mac: '52:54:00:aa:bb:99' })
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'mac' } })
+    if (!unknown.ok) expect(unknown.error.message).toMatch(/no guest with MAC 52:54:00:aa:bb:99 has a live IPv4 lease/)
+    const junk = await call('network:keep-lease', { name: 'lab', mac: '52:54:00:aa:bb:01; rm -rf' })
+    expect(junk).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'mac' } })
+    expect(w.requests.some((q) => q.verb === 'update')).toBe(false)
   })
 })

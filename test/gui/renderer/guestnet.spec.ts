@@ -106,7 +106,7 @@ test('a guest namespace gets a lease and the Guests view shows it live', async (
   const ip = guest.ipv4.split('/')[0]
   expect(ip).toMatch(/^192\.168\.122\./)
   const row = page
-    .getByRole('table', { name: 'Live DHCP leases' })
+    .getByRole('table', { name: 'Guests' })
     .getByRole('row', { name: new RegExp(`${ip.replace(/\./g, '\\.')} g1`) })
   await expect(row).toBeVisible()
   await shot('guests')
