@@ -7,7 +7,7 @@ export type { IpcError, IpcResult }
 export type NetworkSummary = ChannelOutput<'network:list'>[number]
 export type ValidateOutput = ChannelOutput<'network:validate'>
 export type PlanOutput = ChannelOutput<'network:plan'>
-export type LeasesOutput = ChannelOutput<'network:leases'>
+export type GuestsOutput = ChannelOutput<'network:guests'>
 export type AppInfo = ChannelOutput<'app:info'>
 export type ApplyProgress = EventPayload<'apply:progress'>
 

@@ -1,11 +1,11 @@
 import { fireEvent, render, screen, within } from '@testing-library/svelte'
 import { describe, expect, it, vi } from 'vitest'
 
-import type { ChannelOutput } from '../../../../src-main/contract/ipc-contract'
+import type { GuestsOutput } from '../api'
 import { fakeApi, ok } from '../testing/fake-api'
 import GuestsView, { sshTarget } from './GuestsView.svelte'
 
-type Out = ChannelOutput<'network:guests'>
+type Out = GuestsOutput
 type Guest = Out['guests'][number]
 
 const NOW_S = Math.floor(Date.now() / 1000)
