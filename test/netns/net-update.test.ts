@@ -3,7 +3,7 @@
  * added, modified and deleted live reaches the guest at its next request while dnsmasq keeps its pid
  * (it re-read its hostsfile on SIGHUP, no restart) and another guest keeps its lease; the stored file
  * changes with its comments kept; refusals leave the file, the hostsfile and dnsmasq as they were;
- * `net-dhcp-leases --keep` turns a real lease into a reservation.
+ * `net-dhcp-leases --keep` is in keep-lease.test.ts.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { chmod, readFile, writeFile } from 'node:fs/promises'
