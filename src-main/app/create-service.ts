@@ -162,6 +162,16 @@ export function createAppService(setup: ServiceSetup): AppService {
       pool: async () => (await hostConfig())?.rangePool,
       ...(config.netns !== undefined ? { netns: config.netns } : {}),
       ...(setup.log ? { log: setup.log } : {})
+    },
+    neighbours: {
+      bridges: async () =>
+        new Map(
+          (await store.list()).flatMap((e) =>
+            e.state === 'ok' && e.def.bridge?.name ? [[e.def.bridge.name, e.name] as [string, string]] : []
+          )
+        ),
+      ...(config.netns !== undefined ? { netns: config.netns } : {}),
+      ...(setup.log ? { log: setup.log } : {})
     }
   }
   return { handlers, helper, watch }

@@ -3,7 +3,9 @@
  * the host's addresses and routes (a VPN coming up), and networks starting or stopping elsewhere
  * (the CLI, boot). Leases and states are polled (the directories may not exist yet). The host's
  * networks are followed with `ip monitor` (`ip -n NS` in the sandbox) when `clashes` is given,
- * which also checks every network for a clash (src-main/watch); else they are polled too.
+ * which also checks every network for a clash (src-main/watch); else they are polled too. The
+ * bridges' neighbour tables are followed with `ip monitor neigh` when `neighbours` is given: a guest
+ * appearing there (a SLAAC address, say) is announced as `leases:changed` for its network.
  * No electron import.
  */
 import { stat } from 'node:fs/promises'
@@ -11,6 +13,9 @@ import { stat } from 'node:fs/promises'
 import type { HostFacts } from '../core/model/host-facts'
 import type { WatchedNetwork } from '../watch/clash-report'
 import { watchClashes } from '../watch/clash-watch'
+import type { StartMonitor } from '../watch/ip-monitor'
+import { startIpMonitor } from '../watch/ip-monitor'
+import { watchNeighbours } from '../watch/neigh-watch'
 import type { Emit } from './network-service'
 import type { ClashBoard } from './service/clash-board'
 
@@ -33,6 +38,16 @@ export interface WatchDeps {
   states(): Promise<Map<string, 'active' | 'inactive' | 'broken'>>
   /** Follow the host with `ip monitor` and check for clashes, instead of polling hostFingerprint. */
   clashes?: ClashWatchDeps
+  /** Follow the bridges' neighbour tables (`ip monitor neigh`): a guest appearing is a `leases:changed`. */
+  neighbours?: NeighbourWatchDeps
+}
+
+export interface NeighbourWatchDeps {
+  /** Bridge name → network name. */
+  bridges(): Promise<Map<string, string>>
+  netns?: string
+  start?: StartMonitor
+  log?(message: string): void
 }
 
 export interface WatchIntervals {
@@ -119,9 +134,20 @@ export function startWatching(deps: WatchDeps, intervals: WatchIntervals = DEFAU
   } else {
     timers.push(every(intervals.hostMs, () => w.checkHost()))
   }
+  const n = deps.neighbours
+  const neigh = n
+    ? watchNeighbours({
+        bridges: n.bridges,
+        onChange: (network) => deps.emit('leases:changed', { network }),
+        start: n.start ?? startIpMonitor,
+        ...(n.netns !== undefined ? { netns: n.netns } : {}),
+        onEnd: (why) => n.log?.(`neighbour watch ended: ${why}`)
+      })
+    : null
   for (const t of timers) t.unref?.()
   return () => {
     timers.forEach(clearInterval)
     stopHost()
+    neigh?.stop()
   }
 }

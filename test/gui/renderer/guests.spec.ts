@@ -46,9 +46,10 @@ test('a guest appears live with its picture node; Keep this address makes its le
   await expect(picture.getByRole('img', { name: /^Bridge virbr0, 1 guest$/ })).toBeVisible()
   await expect(page.getByRole('list', { name: 'Network default in words' })).toContainText(`Guest g1`)
   // IPv6 addresses come from the bridge's neighbour table (read by the helper in the sandbox): the
-  // guest's link-local one is there once it has talked to the host (router solicitation, DAD).
+  // guest's link-local one is there once it has talked to the host, announced by `ip monitor neigh`
+  // (sooner than the view's 15 s fallback re-read).
   const linkLocal = /fe80::[0-9a-f:]+ link-local/
-  await expect(row).toContainText(linkLocal, { timeout: 25_000 })
+  await expect(row).toContainText(linkLocal, { timeout: 12_000 })
   await shot('guests-picture')
   await expectAccessible(axe, 'guests view with a guest')
 
