@@ -4,7 +4,8 @@
  * dnsmasq's hostsfile with dnsmasq's pid unchanged; after the guest releases its lease another guest
  * asking for that address does not get it (positive control: it gets a free one it asks for), and
  * the guest gets the same address again. Refusals (an unknown MAC, an address reserved for another
- * MAC) name the problem and leave file, hostsfile and dnsmasq as they were.
+ * MAC) name the problem and leave file, hostsfile and dnsmasq as they were. The helper's read-only
+ * `leases` with `neighbours` reads the bridge's neighbour table inside the network's namespace.
  */
 import { chmod, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -13,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import type { Guest } from './support/guest'
 import { expectOk } from './support/guestnet-cli'
+import { runHelper } from './support/helper-direct'
 import { defineXml } from './support/networks'
 import { cliSkipReason } from './support/requirements'
 import type { World } from './support/world'
@@ -124,6 +126,23 @@ describe.skipIf(skip !== null)(`net-dhcp-leases --keep, live${skip ? ` (skipped:
   afterAll(async () => {
     await world?.guestnet(['net-destroy', NAME])
     await world?.dispose()
+  })
+
+  it("the helper's read-only leases verb with neighbours reads the bridge's neighbour table in the network's namespace", async () => {
+    const ip = (await a.dhcp()).lease.ip
+    expect(await a.ping('192.168.172.1')).toBe(true)
+    const ask = async (
+      neighbours: boolean
+    ): Promise<{ neighbours?: { family: string; ip: string; mac: string }[] }> => {
+      const args = { root: world.root, netns: world.host, name: NAME, ...(neighbours ? { neighbours: true } : {}) }
+      const out = await runHelper(world, { verb: 'leases', raw: `${JSON.stringify({ verb: 'leases', args })}\n` })
+      const result = out.events.find((e) => e.type === 'result')
+      expect(result?.ok).toBe(true)
+      return result?.value as { neighbours?: { family: string; ip: string; mac: string }[] }
+    }
+    // The bridge exists only in the test's host namespace: an empty answer would mean another table was read.
+    expect((await ask(true)).neighbours).toContainEqual(expect.objectContaining({ family: 'ipv4', ip, mac: MAC_A }))
+    expect((await ask(false)).neighbours).toBeUndefined()
   })
 
   it('refuses an unknown MAC and a reserved MAC without a lease, changing nothing', async () => {
