@@ -4,6 +4,7 @@
  * assertions at the bottom fail to compile if the schema and the model type drift apart.
  */
 import type { NetworkDef } from '../core/model/network'
+import { FORWARD_FAMILIES, FORWARD_PROTOS, MAX_PORT_FORWARDS } from '../core/model/port-forward'
 import type { Infer } from './schema'
 import { array, boolean, number, object, oneOf, optional, string } from './schema'
 
@@ -60,7 +61,18 @@ export const dnsSchema = object({
   txts: array(object({ name: text(253), value: text(4096) }), { max: 256 })
 })
 
-const guestnetSettingsSchema = object({})
+const portForwardSchema = object({
+  proto: oneOf(FORWARD_PROTOS),
+  port: port(),
+  to: text(253),
+  toPort: optional(port()),
+  family: optional(oneOf(FORWARD_FAMILIES)),
+  address: optional(text(64))
+})
+
+const guestnetSettingsSchema = object({
+  portForwards: optional(array(portForwardSchema, { max: MAX_PORT_FORWARDS }))
+})
 
 export const networkDefSchema = object({
   name: string({ min: 1, max: 200 }),

@@ -10,8 +10,12 @@
  * One element per setting; each is read and written by its codec (core/xml/guestnet-codecs.ts).
  */
 
+import type { PortForward } from './port-forward'
+
 export const GUESTNET_XML_NS = 'urn:guestnet:network:1'
 
 /** Settings by element name. Each feature adds its element's value type here and a codec beside it. */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by each feature's setting
-export interface GuestnetSettings {}
+export interface GuestnetSettings {
+  /** `<gn:portForwards>` (core/xml/port-forwards-xml.ts). */
+  portForwards?: PortForward[]
+}

@@ -5,6 +5,7 @@
  * and unknown fields are refused (fail closed: a field we do not check must not reach a plan).
  * Field paths use the XML names the parser uses (`ip[0].dhcp.range[1].start`, `mtu.size`).
  */
+import { FORWARD_FAMILIES, FORWARD_PROTOS, MAX_PORT_FORWARDS } from '../model/port-forward'
 import type { Problems } from './problems'
 import { printable } from './syntax'
 
@@ -191,6 +192,19 @@ const dns = obj({
   }
 })
 
+const portForward = obj({
+  proto: { check: oneOf(FORWARD_PROTOS), required: true },
+  port: { check: int, required: true },
+  to: { check: str(253), required: true },
+  toPort: { check: int },
+  family: { check: oneOf(FORWARD_FAMILIES) },
+  address: { check: str(64) }
+})
+
+const guestnet = obj({
+  portForwards: { as: 'portForwards.forward', check: arr(portForward, MAX_PORT_FORWARDS) }
+})
+
 const network = obj({
   name: { check: str(), required: true },
   uuid: { check: str() },
@@ -228,7 +242,8 @@ const network = obj({
   dns: { check: dns },
   port: { check: obj({ isolated: { check: bool, required: true } }) },
   ips: { as: 'ip', required: true, check: arr(ip, 64) },
-  routes: { as: 'route', check: arr(route, 256) }
+  routes: { as: 'route', check: arr(route, 256) },
+  guestnet: { as: 'metadata', check: guestnet }
 })
 
 /** Shape problems of `def`; when there are any, the other rules must not run on it. */

@@ -18,6 +18,7 @@ import { checkHostBridge } from './check-host-bridge'
 import { checkIdentity } from './check-identity'
 import { checkIps } from './check-ips'
 import { checkNetboot } from './check-netboot'
+import { checkPortForwards } from './check-port-forwards'
 import { checkRoutes } from './check-routes'
 import { checkShape } from './check-shape'
 import { Problems } from './problems'
@@ -42,6 +43,7 @@ export function validateNetwork(def: NetworkDef, ctx: ValidateContext = {}): Pro
   checkBridge(def, problems)
   checkPort(def, problems)
   checkRoutes(def, ips, problems)
+  checkPortForwards(def, ips, Array.isArray(ctx.others) ? ctx.others : [], problems)
   if (Array.isArray(ctx.others)) checkOthers(def, ips, ctx.others, problems)
   if (ctx.hostFacts) checkHostFacts(def, ips, ctx.hostFacts, problems)
   return problems.result()

@@ -23,7 +23,7 @@ export interface AnyGuestnetCodec {
   write(value: unknown): XmlElement
 }
 
-/** For the registry: `codec(portForwardsCodec)`. @public until the first setting registers one */
+/** For the registry: `codec(portForwardsCodec)`. */
 export function codec<K extends keyof GuestnetSettings>(c: GuestnetCodec<K>): AnyGuestnetCodec {
   return c as unknown as AnyGuestnetCodec
 }

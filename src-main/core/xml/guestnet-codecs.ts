@@ -1,4 +1,6 @@
 /** The registry of guestnet's `<metadata>` settings: one codec per element (guestnet-codec.ts). */
 import type { AnyGuestnetCodec } from './guestnet-codec'
+import { codec } from './guestnet-codec'
+import { portForwardsCodec } from './port-forwards-xml'
 
-export const GUESTNET_CODECS: readonly AnyGuestnetCodec[] = []
+export const GUESTNET_CODECS: readonly AnyGuestnetCodec[] = [codec(portForwardsCodec)]
