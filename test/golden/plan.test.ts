@@ -39,7 +39,8 @@ export const GOLDEN_CASES = [
   'static-routes',
   'static-routes-v4',
   'isolated-ports',
-  'open-isolated-ports'
+  'open-isolated-ports',
+  'port-forwards'
 ] as const
 
 /** A laptop on Wi-Fi whose IPv6 default route came from a router advertisement. */

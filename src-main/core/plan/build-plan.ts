@@ -28,6 +28,7 @@ import type { PortIsolation } from './nft-extras'
 import { hasIsolatedPorts, nftTablesOf, renderNftRuleset } from './nft-ruleset'
 import { PlanError } from './plan-error'
 import { chooseZone } from './firewalld-zone'
+import type { GuestAddresses } from '../forward/resolve-forwards'
 import type { Sysctl } from './sysctl-plan'
 import { bridgeSysctls, hostSysctls } from './sysctl-plan'
 
@@ -42,6 +43,8 @@ export interface PlanContext {
   firewalldZones?: readonly string[] | null
   /** How isolated ports are enforced (nft-ruleset.ts): default 'nft'. */
   portIsolation?: PortIsolation
+  /** The guests' addresses the host sees, for port forwards to a MAC (none: those wait). */
+  guests?: GuestAddresses
 }
 
 /** Artifact keys, in the order the files step writes them. */
@@ -197,7 +200,9 @@ export function buildPlan(def: NetworkDef, ctx: PlanContext): Plan {
     return { family, name }
   })
   const nftRuleset =
-    tables.length > 0 ? renderNftRuleset(shape, owner, { hostFacts: ctx.hostFacts, portIsolation: isolation }) : ''
+    tables.length > 0
+      ? renderNftRuleset(shape, owner, { hostFacts: ctx.hostFacts, portIsolation: isolation, guests: ctx.guests })
+      : ''
   if (tables.length > 0) artifacts.nft = nftRuleset
   let dnsmasqConf = ''
   if (shape.needsDnsmasq) {

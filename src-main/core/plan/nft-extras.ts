@@ -3,6 +3,7 @@
  * by where it goes; nft-ruleset.ts puts the base rules and every feature's additions together, so
  * a network keeps one table and a feature needs no edit of the others. Pure.
  */
+import type { GuestAddresses } from '../forward/resolve-forwards'
 import type { HostFacts } from '../model/host-facts'
 import type { NetworkShape } from './network-shape'
 
@@ -36,6 +37,8 @@ export interface NftFeatureContext {
   hostFacts?: HostFacts
   /** Default 'nft'; 'kernel' where the kernel has no nft bridge meta keys. */
   portIsolation?: PortIsolation
+  /** The guests' current addresses, for port forwards that follow a guest by its MAC. */
+  guests?: GuestAddresses
 }
 
 export type NftFeature = (shape: NetworkShape, ctx: NftFeatureContext) => NftExtras

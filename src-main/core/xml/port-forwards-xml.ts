@@ -57,7 +57,7 @@ export const portForwardsCodec: GuestnetCodec<'portForwards'> = {
     return element(
       'portForwards',
       [],
-      value.map((f) => {
+      (value ?? []).map((f) => {
         const attrs: XmlAttr[] = [
           { name: 'proto', value: f.proto },
           { name: 'port', value: String(f.port) },
