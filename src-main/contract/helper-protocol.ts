@@ -8,6 +8,7 @@
  * never paths, never commands. `root` and `netns` are for root callers in tests (docs/security.md).
  */
 import { UPDATE_COMMANDS, UPDATE_SECTIONS } from '../core/model/net-update'
+import { FORWARD_FAMILIES, FORWARD_PROTOS } from '../core/model/port-forward'
 import { doctorReportSchema, doctorSelector } from './doctor-schema'
 import type { Infer, Schema } from './schema'
 import { array, boolean, byFlag, literal, nullable, number, object, oneOf, optional, string, tagged } from './schema'
@@ -216,6 +217,34 @@ const updateValueSchema = object({
   message
 })
 
+const forwardPort = number({ int: true, min: 1, max: 65535 })
+
+const forwardValueSchema = object({
+  network: text,
+  op: oneOf(['add', 'del']),
+  /** `tcp/2222` or `tcp/2222@203.0.113.5`. */
+  forward: text,
+  /** The running network's table was replaced (one nft transaction, connections kept). */
+  live: boolean(),
+  message
+})
+
+const forwardEntrySchema = object({
+  proto: oneOf(FORWARD_PROTOS),
+  port: forwardPort,
+  to: text,
+  toPort: forwardPort,
+  family: oneOf(FORWARD_FAMILIES),
+  address: nullable(text),
+  /** The guest's address it goes to now, per family asked for (null: not known yet). */
+  ipv4: nullable(text),
+  ipv6: nullable(text),
+  /** active: rules in place; waiting: the guest has no known address yet; stopped: the network is not running. */
+  state: oneOf(['active', 'waiting', 'stopped'])
+})
+
+const forwardsValueSchema = object({ network: text, running: boolean(), forwards: array(forwardEntrySchema) })
+
 interface VerbSpec<A, V> {
   args: Schema<A>
   value: Schema<V>
@@ -313,6 +342,35 @@ export const helperVerbs = {
     updateValueSchema,
     false,
     'change one reservation, range or DNS host, live (dnsmasq re-reads it on SIGHUP) and in the stored file'
+  ),
+  forward: verb(
+    object({
+      ...common,
+      name,
+      op: oneOf(['add', 'del']),
+      proto: oneOf(FORWARD_PROTOS),
+      port: forwardPort,
+      /** add: an address in the network, a MAC or a reservation's name. */
+      to: optional(string({ min: 1, max: 253 })),
+      toPort: optional(forwardPort),
+      family: optional(oneOf(FORWARD_FAMILIES)),
+      address: optional(string({ min: 1, max: 64 }))
+    }),
+    forwardValueSchema,
+    false,
+    'add or delete a port forward: stored, and live on a running network (one nft transaction)'
+  ),
+  'forward-refresh': verb(
+    object({ ...common, name }),
+    object({ network: text, changed: boolean(), message }),
+    false,
+    "re-resolve a running network's port forwards to its guests' current addresses (one nft transaction)"
+  ),
+  forwards: verb(
+    object({ ...common, name }),
+    forwardsValueSchema,
+    true,
+    "a network's port forwards with where each goes now (re-resolved on a running network)"
   )
 } as const
 

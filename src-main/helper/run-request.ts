@@ -40,7 +40,10 @@ const VERBS: VerbModules = {
   'restore-default': () => import('./verbs/restore-default'),
   doctor: () => import('./verbs/doctor'),
   renumber: () => import('./verbs/renumber'),
-  update: () => import('./verbs/update')
+  update: () => import('./verbs/update'),
+  forward: () => import('./verbs/forward'),
+  forwards: () => import('./verbs/forwards'),
+  'forward-refresh': () => import('./verbs/forward-refresh')
 }
 
 /** Verbs that need the live host's addresses and routes. */
@@ -51,7 +54,9 @@ const FACT_VERBS: ReadonlySet<HelperVerb> = new Set([
   'apply',
   'restore-default',
   'renumber',
-  'update'
+  'update',
+  'forward',
+  'forward-refresh'
 ])
 
 export interface RunOptions {

@@ -63,6 +63,27 @@ describe('renumberNetwork', () => {
     expect(before.ips[0].address).toBe('192.168.123.1')
   })
 
+  it('moves a port forward to a guest address with the guest; a MAC target stays', () => {
+    const before: NetworkDef = {
+      ...validDef(),
+      guestnet: {
+        portForwards: [
+          { proto: 'tcp', port: 2222, to: '192.168.123.50', toPort: 22 },
+          { proto: 'udp', port: 5000, to: '52:54:00:12:34:57' }
+        ]
+      }
+    }
+    const r = renumberNetwork(before, cidr('10.122.0.0/24'))
+    if (!r.ok) throw new Error(JSON.stringify(r.problems))
+    expect(r.def.guestnet?.portForwards?.map((f) => f.to)).toEqual(['10.122.0.50', '52:54:00:12:34:57'])
+    expect(r.changes).toContainEqual({
+      field: 'metadata.portForwards.forward[0].to',
+      from: '192.168.123.50',
+      to: '10.122.0.50'
+    })
+    expect(validateNetwork(r.def)).toEqual([])
+  })
+
   it('moves into a larger subnet by offset, and refuses a smaller one whose hosts do not fit', () => {
     const bigger = renumberNetwork(validDef(), cidr('10.20.0.0/16'))
     expect(bigger.ok && bigger.def.ips[0]).toMatchObject({ address: '10.20.0.1', prefix: 16 })

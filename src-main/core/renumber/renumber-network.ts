@@ -145,6 +145,10 @@ export function renumberNetwork(input: NetworkDef, to: Cidr, opts: RenumberOptio
   if (bootp) move(`ip[${index}].dhcp.bootp.server`, bootp.server, false, (v) => (bootp.server = v))
   def.dns?.hosts.forEach((h, k) => move(`dns.host[${k}].ip`, h.ip, false, (v) => (h.ip = v)))
   def.dns?.forwarders.forEach((f, k) => move(`dns.forwarder[${k}].addr`, f.addr, false, (v) => (f.addr = v)))
+  // A port forward to a guest's address follows the guest into the new subnet (a MAC target needs nothing).
+  def.guestnet?.portForwards?.forEach((f, k) =>
+    move(`metadata.portForwards.forward[${k}].to`, f.to, false, (v) => (f.to = v))
+  )
 
   if (problems.length > 0) return { ok: false, problems }
   return { ok: true, def, from, to, ipIndex: index, changes }

@@ -112,7 +112,10 @@ export async function renumberLive(input: LiveRenumberInput): Promise<{ dnsmasqP
       }
     }
   }
+  // With port forwards the table follows the guests' addresses, so it cannot show which definition runs.
+  const forwards = (oldDef.guestnet?.portForwards ?? []).length > 0
   for (const key of CHECKED_ARTIFACTS) {
+    if (forwards && key === 'nft') continue
     if (oldPlan.artifacts[key] !== undefined && oldFiles[key] !== oldPlan.artifacts[key]) {
       throw new HelperError(
         'ACTIVE',

@@ -11,6 +11,8 @@ import { networkFile } from '../../core/store/store-layout'
 import { readRecord } from '../state/journal'
 import { ledgerProblems } from './status'
 import type { HelperValue } from '../../contract/helper-protocol'
+import { readTextNoFollow } from '../../store/safe-fs'
+import { guestAddresses } from '../../core/forward/seen-addresses'
 import { buildPlan } from '../../core/plan/build-plan'
 import { detectDnsmasqUser } from '../../core/plan/dnsmasq-user'
 import { networkPaths } from '../../core/plan/network-paths'
@@ -136,13 +138,16 @@ export async function startNetwork(
       : null
   const user = detectDnsmasqUser(db.passwd, db.group)
   try {
+    // Port forwards to a MAC go to the guest's last lease (kept across restarts) from the first moment.
+    const guests = guestAddresses(readTextNoFollow(deps.paths.leasesFile(name)), null)
     plan = buildPlan(def, {
       paths: deps.paths.plan,
       hostFacts: facts,
       dnsmasqUser: user,
       owner,
       firewalldZones: zones,
-      portIsolation
+      portIsolation,
+      guests
     })
     zoneNote = chooseZone(def, zones).note
   } catch (e) {
