@@ -23,7 +23,13 @@ const VALUE_OPTIONS = new Set([
   'network',
   'idle-timeout',
   'parent-index',
-  'keep'
+  'keep',
+  // net-forward-add / net-forward-del
+  'proto',
+  'port',
+  'to-port',
+  'family',
+  'address'
 ])
 
 export class UsageError extends Error {}

@@ -26,6 +26,9 @@ const VERBS: Record<string, () => Promise<{ verb: Verb }>> = {
   watch: () => import('./verbs/watch'),
   'net-renumber': () => import('./verbs/net-renumber'),
   'net-update': () => import('./verbs/net-update'),
+  'net-forward-add': () => import('./verbs/net-forward-add'),
+  'net-forward-del': () => import('./verbs/net-forward-del'),
+  'net-forward-list': () => import('./verbs/net-forward-list'),
   service: () => import('./verbs/service')
 }
 
