@@ -1,4 +1,4 @@
-/** `guestnet net-forward-list NAME [--json]`: each forward, where it goes now, and its state. */
+/** `guestnet net-forward-list NAME [--refresh] [--json]`: each forward, where it goes now, and its state. */
 import type { HelperValue } from '../../contract/helper-protocol'
 import type { Verb } from '../verb'
 import { EXIT } from '../verb'
@@ -26,10 +26,15 @@ export function formatForwards(v: HelperValue<'forwards'>): string {
 }
 
 export const verb: Verb = {
-  usage: 'net-forward-list NAME [--json]',
-  summary: "a network's port forwards, each with the guest address it reaches now and whether it is active or waiting",
+  usage: 'net-forward-list NAME [--refresh] [--json]',
+  summary:
+    "a network's port forwards, each with the guest address it reaches now and whether it is active or waiting; --refresh first moves the rules to where the guests are now",
   async run(args, io) {
     const name = oneName(args, 'net-forward-list')
+    if (args.flags.has('refresh')) {
+      const refreshed = await runOnline('net-forward-list', 'forward-refresh', args, io, { name })
+      if (!refreshed.ok) return refreshed.exit
+    }
     const r = await runOnline('net-forward-list', 'forwards', args, io, { name })
     if (!r.ok) return r.exit
     io.out(args.flags.has('json') ? JSON.stringify(r.value, null, 2) : formatForwards(r.value))

@@ -6,6 +6,7 @@
  * firewall or the bridge (a new range, the first reservation of an <ip> without DHCP), or the network
  * runs a definition other than the stored one, it is refused with what to do instead.
  */
+import type { GuestAddresses } from '../../core/forward/resolve-forwards'
 import type { HostFacts } from '../../core/model/host-facts'
 import type { NetworkDef } from '../../core/model/network'
 import { buildPlan } from '../../core/plan/build-plan'
@@ -33,7 +34,13 @@ function restartFix(name: string): string {
 }
 
 /** Every check of a live update, nothing changed: the steps to run, or a HelperError naming the fix. */
-export function prepareLiveUpdate(input: { newDef: NetworkDef; facts: HostFacts; deps: OpsDeps }): PreparedLiveUpdate {
+export function prepareLiveUpdate(input: {
+  newDef: NetworkDef
+  facts: HostFacts
+  deps: OpsDeps
+  /** The guests' addresses now, for the port forwards in the table (helper/ops/guest-addresses.ts). */
+  guests?: GuestAddresses
+}): PreparedLiveUpdate {
   const { newDef, deps } = input
   const name = newDef.name
   const record = readRecord(deps.paths.journal(name), { network: name, store: deps.store })
@@ -57,7 +64,13 @@ export function prepareLiveUpdate(input: { newDef: NetworkDef; facts: HostFacts;
     )
   }
   const owner = ownerMark(deps.store, name)
-  const plan = buildPlan(newDef, { paths: deps.paths.plan, hostFacts: input.facts, dnsmasqUser: dnsmasqUser(), owner })
+  const plan = buildPlan(newDef, {
+    paths: deps.paths.plan,
+    hostFacts: input.facts,
+    dnsmasqUser: dnsmasqUser(),
+    owner,
+    ...(input.guests ? { guests: input.guests } : {})
+  })
   const np = networkPaths(deps.paths.plan, name)
   // SIGHUP re-reads only the hostsfile and addn-hosts: every other file must already be the new one.
   for (const key of ARTIFACT_KEYS) {

@@ -12,6 +12,7 @@ import { updateNetwork } from '../../core/update/net-update'
 import { readTextNoFollow } from '../../store/safe-fs'
 import type { PreparedLiveUpdate } from '../ops/update-live'
 import { prepareLiveUpdate, runLiveUpdate } from '../ops/update-live'
+import { readGuestAddresses } from '../ops/guest-addresses'
 import type { VerbContext } from './context'
 import { invalidDefinition, requireOk } from './context'
 import { mapStoreErrors } from './store-errors'
@@ -52,7 +53,11 @@ export async function run(ctx: VerbContext<'update'>): Promise<HelperValue<'upda
 
   // Every check first, so a refusal leaves the running network and the stored file as they were.
   let prepared: PreparedLiveUpdate | null = null
-  if (targets.live) prepared = prepareLiveUpdate({ newDef: updated.def, facts, deps: ctx.deps })
+  if (targets.live) {
+    // The table holds the port forwards resolved to where the guests are: resolve them the same way.
+    const guests = await readGuestAddresses(ctx.deps, name, oldDef.bridge?.name ?? null)
+    prepared = prepareLiveUpdate({ newDef: updated.def, facts, deps: ctx.deps, guests })
+  }
   if (targets.config) {
     const defined = await mapStoreErrors(() => store.define(updated.def, { hostFacts: facts }))
     if (!defined.ok) throw invalidDefinition(name, defined.problems, `cannot be updated (${command} ${section})`)
