@@ -191,6 +191,19 @@ describe.skipIf(skip !== null)(`port forwards${skip ? ` (skipped: ${skip})` : ''
     expect(await send(world.inet, 'udp', HOST4, 5353)).toEqual({ replies: [`${INET4} one`] })
   })
 
+  it("after net-renumber, the forwards follow: a MAC target to its guest's new lease, an address target with the subnet", async () => {
+    expectOk(await fwd('net-renumber', NAME, '--to', '192.168.173.0/24'))
+    const moved = aIp.replace('192.168.172.', '192.168.173.')
+    expect(await readFile(file(), 'utf8')).toContain(`<gn:forward proto='tcp' port='2222' to='${moved}'`)
+    expect((await a.dhcp()).lease.ip).toBe('192.168.173.50')
+    const list = JSON.parse(expectOk(await fwd('net-forward-list', NAME, '--refresh', '--json')).stdout) as {
+      forwards: { port: number; ipv4: string | null; state: string }[]
+    }
+    expect(list.forwards.find((f) => f.port === 5353)).toMatchObject({ ipv4: '192.168.173.50', state: 'active' })
+    expect(await table()).toContain('dnat ip to 192.168.173.50:8053')
+    expect(await send(world.inet, 'udp', HOST4, 5353)).toEqual({ replies: [`${INET4} one`] })
+  })
+
   it('delete leaves no rule of that forward; stop leaves no table; the stored forwards stay', async () => {
     expectOk(await fwd('net-forward-del', NAME, '--proto', 'tcp', '--port', '2223'))
     expect(await table()).not.toMatch(/dport 2223/)
