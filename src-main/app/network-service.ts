@@ -10,6 +10,7 @@ import { guestHandlers } from './service/guest-handlers'
 import { hostHandlers } from './service/host-handlers'
 import { lifecycleHandlers } from './service/lifecycle-handlers'
 import { readHandlers } from './service/read-handlers'
+import { forwardHandlers } from './service/forwards'
 import { renumberHandlers } from './service/renumber'
 import type { ServiceDeps } from './service/service-context'
 import { serviceContext } from './service/service-context'
@@ -21,6 +22,7 @@ export function createNetworkService(deps: ServiceDeps): Handlers {
   return {
     'app:info': async () => deps.info,
     ...doctorHandlers({ helper: deps.helper, helperArgs: deps.helperArgs }),
+    ...forwardHandlers({ helper: deps.helper, helperArgs: deps.helperArgs, emit: deps.emit }),
     ...renumberHandlers({
       helper: deps.helper,
       helperArgs: deps.helperArgs,

@@ -4,6 +4,7 @@
  * inferred from these objects (`ChannelInput<'network:get'>`); nothing here is written twice.
  * Main validates inputs (and outputs) against it; the preload builds `window.guestnet` from it.
  */
+import { FORWARD_FAMILIES, FORWARD_PROTOS } from '../core/model/port-forward'
 import { doctorReportSchema, doctorSelector } from './doctor-schema'
 import { networkDefSchema } from './network-def-schema'
 import type { Infer, Schema } from './schema'
@@ -48,6 +49,30 @@ export const networkClashSchema = object({
 
 /** A guest whose lease is still in a network's old subnet after a renumber. */
 export const staleGuestSchema = object({ mac: nullable(string()), ip: string(), hostname: nullable(string()) })
+
+const forwardPort = number({ int: true, min: 1, max: 65535 })
+
+/** One port forward as `network:forwards` lists it (the helper's `forwards` verb). */
+export const portForwardInfoSchema = object({
+  proto: oneOf(FORWARD_PROTOS),
+  port: forwardPort,
+  to: string(),
+  toPort: forwardPort,
+  family: oneOf(FORWARD_FAMILIES),
+  address: nullable(string()),
+  /** Where it goes now (null: the guest has no known address in that family yet). */
+  ipv4: nullable(string()),
+  ipv6: nullable(string()),
+  state: oneOf(['active', 'waiting', 'stopped'])
+})
+
+const forwardResultSchema = object({
+  name: string(),
+  /** `tcp/2222` or `tcp/2222@203.0.113.5`. */
+  forward: string(),
+  live: boolean(),
+  message: string()
+})
 
 export const networkSummarySchema = object({
   name: string(),
@@ -265,6 +290,37 @@ export const channels = {
       message: string()
     }),
     'move a network to another subnet, keeping its name, UUID, bridge, MAC and reservations'
+  ),
+  'network:forwards': channel(
+    object({ name: networkName }),
+    object({ name: string(), running: boolean(), forwards: array(portForwardInfoSchema) }),
+    "a network's port forwards, each with the guest address it reaches now and its state"
+  ),
+  'network:forward-add': channel(
+    object({
+      name: networkName,
+      proto: oneOf(FORWARD_PROTOS),
+      port: forwardPort,
+      /** An IPv4 address in the network, a guest's MAC or a DHCP reservation's name. */
+      to: string({ min: 1, max: 253 }),
+      toPort: optional(forwardPort),
+      family: optional(oneOf(FORWARD_FAMILIES)),
+      address: optional(string({ min: 1, max: 64 })),
+      opId
+    }),
+    forwardResultSchema,
+    'forward a host port to a guest: stored, and live on a running network'
+  ),
+  'network:forward-del': channel(
+    object({
+      name: networkName,
+      proto: oneOf(FORWARD_PROTOS),
+      port: forwardPort,
+      address: optional(string({ min: 1, max: 64 })),
+      opId
+    }),
+    forwardResultSchema,
+    'remove a port forward (stored, and live on a running network)'
   ),
   'host:clashes': channel(
     noInput,

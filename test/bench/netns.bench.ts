@@ -34,6 +34,7 @@ import type { ApplyCost } from './support/wizard-apply'
 import { wizardApplyCost } from './support/wizard-apply'
 import { attachTimedGuest } from './support/guest-timing'
 import { iperf, plainVethPair } from './support/iperf'
+import { forwardTimes } from './support/forward-timing'
 import type { Row } from './table'
 import { median, printTable } from './table'
 
@@ -51,6 +52,7 @@ const GUESTS = Number(process.env.GUESTNET_BENCH_GUESTS ?? 6)
 const FRESH_ROUNDS = Number(process.env.GUESTNET_BENCH_FRESH ?? 4)
 const IPERF_SECONDS = 2
 const IPERF_ROUNDS = 5
+const FORWARD_ROUNDS = 5
 const NET = {
   name: 'default',
   bridge: 'virbr0',
@@ -364,10 +366,18 @@ async function main(): Promise<void> {
     const apply = await applyRows(w)
     const g = await guests(w)
     const tp = await throughput(w, g.keep)
+    const fw = await forwardTimes(w, NET.name, g.keep, FORWARD_ROUNDS)
+    const forwards: Row[] = [
+      { what: `net-forward-add (CLI, live, median of ${FORWARD_ROUNDS})`, value: ms(median(fw.commandMs)) },
+      {
+        what: 'net-forward-add → first forwarded TCP connection from the internet answered',
+        value: ms(median(fw.firstConnectionMs))
+      }
+    ]
     await guestnet(w, ['net-destroy', NET.name])
     printTable(
       `netns: guestnet in network namespaces (load average ${load.toFixed(2)} at start)`,
-      [...lat.rows, ...apply, ...g.rows, ...tp],
+      [...lat.rows, ...apply, ...g.rows, ...tp, ...forwards],
       { compareHeader: 'libvirt 9.0' }
     )
     printTable('netns: phases with GUESTNET_TIMING=1 (ms since process start, median)', lat.phases)
