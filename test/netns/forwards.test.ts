@@ -132,7 +132,15 @@ describe.skipIf(skip !== null)(`port forwards${skip ? ` (skipped: ${skip})` : ''
     child.stdout?.setEncoding('utf8')
     child.stdout?.on('data', (d: string) => (out += d))
     await new Promise((r) => setTimeout(r, 500))
-    expectOk(await fwd('net-forward-add', NAME, '--proto', 'tcp', '--port', '2223', '--to', aIp, '--to-port', '8022'))
+    const live = expectOk(
+      await world.guestnet(
+        ['net-forward-add', NAME, '--proto', 'tcp', '--port', '2223', '--to', aIp, '--to-port', '8022'],
+        {
+          env: { GUESTNET_TIMING: '1' }
+        }
+      )
+    )
+    console.info(`net-forward-add live: ${live.ms.toFixed(0)} ms; ${live.stderr.trim()}`)
     await writeFile(hold, '')
     await waitFor(async () => out.includes('\n'), { timeoutMs: 20_000, what: 'the held connection' })
     expect(JSON.parse(out.trim())).toEqual({ replies: [`${INET4} one`, `${INET4} two`] })

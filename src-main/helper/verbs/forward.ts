@@ -6,6 +6,7 @@
  * part fails it is rolled back and the stored definition put back: nothing changed.
  */
 import type { HelperValue } from '../../contract/helper-protocol'
+import { mark } from '../../diagnostics/timing'
 import { HelperError } from '../../contract/helper-protocol'
 import type { NetworkDef } from '../../core/model/network'
 import type { PortForward } from '../../core/model/port-forward'
@@ -79,9 +80,11 @@ export async function run(ctx: VerbContext<'forward'>): Promise<HelperValue<'for
   const { name, op } = ctx.args
   const store = await ctx.store()
   const [entries, facts] = await Promise.all([store.list(), ctx.hostFacts()])
+  mark('listed+facts')
   const oldDef = requireOk(entries, name).def
   const running = readTextNoFollow(ctx.deps.paths.journal(name)) !== null
   const next = changed(oldDef, ctx.args)
+  mark('listeners')
   const what = op === 'add' ? `cannot forward ${next.key}` : `cannot delete forward ${next.key}`
 
   // Every check first, so a refusal leaves the running network and the stored file as they were.
@@ -89,14 +92,18 @@ export async function run(ctx: VerbContext<'forward'>): Promise<HelperValue<'for
   if (running) {
     const bridge = oldDef.bridge?.name ?? null
     const guests = await readGuestAddresses(ctx.deps, name, bridge)
+    mark('guests')
     const others = entries.flatMap((e) => (e.state === 'ok' && e.name !== name ? [e.def] : []))
     const { validateNetwork } = await import('../../core/validate/validate-network')
     const problems = validateNetwork(next.def, { others, hostFacts: facts })
     if (problems.length > 0) throw invalidDefinition(name, problems, what)
+    mark('validated')
     prepared = await prepareLiveForwards({ oldDef, newDef: next.def, facts, guests, deps: ctx.deps })
+    mark('prepared')
   }
   const defined = await mapStoreErrors(() => store.define(next.def, { hostFacts: facts }))
   if (!defined.ok) throw invalidDefinition(name, defined.problems, what)
+  mark('stored')
   if (prepared !== null) {
     try {
       await runLiveForwards(prepared, ctx.deps)
@@ -105,6 +112,7 @@ export async function run(ctx: VerbContext<'forward'>): Promise<HelperValue<'for
       throw e
     }
   }
+  mark('applied')
   const done = op === 'add' ? `forwards ${next.key}` : `no longer forwards ${next.key}`
   return {
     network: name,
