@@ -2,7 +2,8 @@
  * Port forwards with real nftables, dnsmasq and busybox udhcpc guests: a TCP and a UDP forward
  * reached from the internet namespace, from another guest (hairpin: the guest sees the host as its
  * peer, so the reply comes back through it) and from the host namespace itself; NAT66 to a guest's
- * ULA; a MAC-targeted forward follows its guest to a new address; an open connection survives a
+ * ULA and a pinhole to a routed prefix's guest (that port only); a MAC-targeted forward follows its
+ * guest to a new address and through net-renumber; an open connection survives a
  * forward added live; conflicts (a duplicate, a port a host program listens on) are refused with
  * the stored file and the table unchanged; delete and stop leave no rule.
  */
@@ -227,3 +228,100 @@ describe.skipIf(skip !== null)(`port forwards${skip ? ` (skipped: ${skip})` : ''
     expect(await send(world.inet, 'tcp', HOST4, 2222)).toMatchObject({ error: expect.any(String) })
   })
 })
+
+const OWN = { name: 'fwd6', bridge: 'gnfwd6', prefix: '2001:db8:43::/64', gw: '2001:db8:43::1' }
+const MAC_P = '52:54:00:7f:02:0a'
+
+describe.skipIf(skip !== null)(
+  `port forward pinhole on a routed IPv6 prefix${skip ? ` (skipped: ${skip})` : ''}`,
+  () => {
+    let world: World
+    let g: Guest
+    let address: string
+
+    beforeAll(async () => {
+      world = await createWorld()
+      await defineXml(
+        world,
+        OWN.name,
+        `<network>
+  <name>${OWN.name}</name>
+  <forward mode='nat'/>
+  <bridge name='${OWN.bridge}'/>
+  <ip address='192.168.174.1' prefix='24'/>
+  <ip family='ipv6' address='${OWN.gw}' prefix='64'/>
+</network>
+`
+      )
+      expectOk(await world.guestnet(['net-start', OWN.name]))
+      // The upstream router routes the prefix to the host, as a delegated prefix would be.
+      await world.x.ip(world.inet, ['-6', 'route', 'add', OWN.prefix, 'via', HOST6])
+      g = await world.addGuest({ bridge: OWN.bridge, name: 'pin', mac: MAC_P })
+      address = (await g.slaac(OWN.prefix)).address
+      expect(await g.ping(OWN.gw)).toBe(true)
+      const child = world.spawn(['ip', 'netns', 'exec', g.ns, process.execPath, SERVER, 'tcp', '8080'])
+      let out = ''
+      child.stdout?.setEncoding('utf8')
+      child.stdout?.on('data', (d: string) => (out += d))
+      await waitFor(async () => out.includes('ready'), { timeoutMs: 10_000, what: 'the echo server' })
+      const other = world.spawn(['ip', 'netns', 'exec', g.ns, process.execPath, SERVER, 'tcp', '8081'])
+      let out2 = ''
+      other.stdout?.setEncoding('utf8')
+      other.stdout?.on('data', (d: string) => (out2 += d))
+      await waitFor(async () => out2.includes('ready'), { timeoutMs: 10_000, what: 'the second echo server' })
+    }, 120_000)
+    afterAll(async () => {
+      await world?.guestnet(['net-destroy', OWN.name])
+      await world?.dispose()
+    })
+
+    async function reach(port: number): Promise<Reply> {
+      const r = await world.x.inNs(world.inet, [process.execPath, CLIENT, 'tcp', address, String(port)], {
+        timeoutMs: 15_000
+      })
+      return JSON.parse(r.stdout.trim()) as Reply
+    }
+
+    it('opens exactly the forwarded port to the guest’s own address (control: the next port stays closed)', async () => {
+      expect(await reach(8080)).toMatchObject({ error: expect.any(String) })
+      expectOk(
+        await world.guestnet([
+          'net-forward-add',
+          OWN.name,
+          '--proto',
+          'tcp',
+          '--port',
+          '8080',
+          '--to',
+          MAC_P,
+          '--family',
+          'ipv6'
+        ])
+      )
+      const rules = (await world.x.inNs(world.host, ['nft', 'list', 'table', 'inet', `guestnet_${OWN.name}`])).stdout
+      expect(rules).toContain(`ip6 daddr ${address} tcp dport 8080 ct state new accept`)
+      expect(rules).not.toMatch(/dnat ip6/)
+      expect(await reach(8080)).toEqual({ replies: [`${INET6} one`] })
+      expect(await reach(8081)).toMatchObject({ error: expect.any(String) })
+    })
+
+    it('refuses a port change through a pinhole, naming the field', async () => {
+      const r = await world.guestnet([
+        'net-forward-add',
+        OWN.name,
+        '--proto',
+        'tcp',
+        '--port',
+        '2222',
+        '--to',
+        MAC_P,
+        '--to-port',
+        '22',
+        '--family',
+        'ipv6'
+      ])
+      expect(r.code).toBe(2)
+      expect(r.stderr).toMatch(/toPort.*pinhole|pinhole.*toPort/s)
+    })
+  }
+)
