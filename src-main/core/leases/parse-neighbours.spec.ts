@@ -21,7 +21,8 @@ describe('parseNeighbours', () => {
       { dst: '192.168.50.9', state: ['FAILED'] },
       { dst: '192.168.50.8', lladdr: 'nonsense', state: ['STALE'] },
       { dst: 'not-an-ip', lladdr: '52:54:00:aa:bb:01' },
-      'junk'
+      'junk',
+      null
     ])
     expect(parseNeighbours(json)).toEqual([])
     expect(parseNeighbours('{"dst":1}')).toEqual([])

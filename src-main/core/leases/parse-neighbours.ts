@@ -23,6 +23,7 @@ export function parseNeighbours(json: string): Neighbour[] {
   }
   if (!Array.isArray(raw)) return []
   return raw.flatMap((entry): Neighbour[] => {
+    if (typeof entry !== 'object' || entry === null) return []
     const e = entry as { dst?: unknown; lladdr?: unknown; state?: unknown }
     if (typeof e.dst !== 'string' || typeof e.lladdr !== 'string' || macProblem(e.lladdr) !== null) return []
     const ip = parseIp(e.dst)
