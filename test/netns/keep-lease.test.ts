@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Guest } from './support/guest'
 import { expectOk } from './support/guestnet-cli'
 import { runHelper } from './support/helper-direct'
-import { defineXml } from './support/networks'
+import { defineXml, dnsmasqIdentity } from './support/networks'
 import { cliSkipReason } from './support/requirements'
 import type { World } from './support/world'
 import { createWorld } from './support/world'
@@ -49,12 +49,6 @@ describe.skipIf(skip !== null)(`net-dhcp-leases --keep, live${skip ? ` (skipped:
   const file = (): string => join(world.root, 'etc', 'guestnet', 'networks', `${NAME}.xml`)
   const hostsfile = (): string => join(world.root, 'run', 'guestnet', NAME, 'hostsfile')
   const leasesFile = (): string => join(world.root, 'var', 'lib', 'guestnet', 'dnsmasq', `${NAME}.leases`)
-
-  async function dnsmasqIdentity(): Promise<string> {
-    const pid = (await readFile(join(world.root, 'run', 'guestnet', NAME, 'dnsmasq.pid'), 'utf8')).trim()
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
-    return `${pid}@${stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]}`
-  }
 
   /** One udhcpc run: `-r` asks for an address, `-R` releases the lease when it quits. */
   async function udhcpc(g: Guest, extra: string[]): Promise<{ code: number | null; out: string }> {
@@ -149,7 +143,7 @@ describe.skipIf(skip !== null)(`net-dhcp-leases --keep, live${skip ? ` (skipped:
     await a.dhcp()
     const stored = await readFile(file(), 'utf8')
     const hosts = await readFile(hostsfile(), 'utf8')
-    const before = await dnsmasqIdentity()
+    const before = await dnsmasqIdentity(world, NAME)
 
     const unknown = await keep('52:54:00:7e:02:ff')
     expect(unknown.code).toBe(2)
@@ -162,13 +156,13 @@ describe.skipIf(skip !== null)(`net-dhcp-leases --keep, live${skip ? ` (skipped:
 
     expect(await readFile(file(), 'utf8')).toBe(stored)
     expect(await readFile(hostsfile(), 'utf8')).toBe(hosts)
-    expect(await dnsmasqIdentity()).toBe(before)
+    expect(await dnsmasqIdentity(world, NAME)).toBe(before)
   })
 
   it("keeps A's address live: stored file and hostsfile have it, dnsmasq's pid is the same, A keeps its lease", async () => {
     const ip = (await a.dhcp()).lease.ip
     expect(ip).toMatch(/^192\.168\.172\.(1\d\d|200)$/)
-    const before = await dnsmasqIdentity()
+    const before = await dnsmasqIdentity(world, NAME)
 
     const r = expectOk(await keep(MAC_A))
     expect(r.stdout).toMatch(
@@ -178,7 +172,7 @@ describe.skipIf(skip !== null)(`net-dhcp-leases --keep, live${skip ? ` (skipped:
     expect(stored).toContain(`<host mac='${MAC_A}' name='alpha' ip='${ip}'/>`)
     expect(stored).toContain('<!-- kept by keep -->')
     expect(await readFile(hostsfile(), 'utf8')).toContain(`${MAC_A},${ip},alpha`)
-    expect(await dnsmasqIdentity()).toBe(before)
+    expect(await dnsmasqIdentity(world, NAME)).toBe(before)
     expect(await readFile(leasesFile(), 'utf8')).toContain(`${MAC_A} ${ip}`)
 
     // Keeping it again is refused by name: A has its reservation.
@@ -190,7 +184,7 @@ describe.skipIf(skip !== null)(`net-dhcp-leases --keep, live${skip ? ` (skipped:
   it('after A releases its lease, B asking for that address does not get it, and A gets it back', async () => {
     const ip = (await readFile(file(), 'utf8')).match(new RegExp(`mac='${MAC_A}' name='alpha' ip='([0-9.]+)'`))?.[1]
     expect(ip).toBeDefined()
-    const before = await dnsmasqIdentity()
+    const before = await dnsmasqIdentity(world, NAME)
     await release(a)
     await expect.poll(async () => readFile(leasesFile(), 'utf8'), { timeout: 5000 }).not.toContain(MAC_A)
 
@@ -206,7 +200,7 @@ describe.skipIf(skip !== null)(`net-dhcp-leases --keep, live${skip ? ` (skipped:
     expect(leases).not.toContain(`${MAC_B} ${ip}`)
 
     expect((await a.dhcp()).lease.ip).toBe(ip)
-    expect(await dnsmasqIdentity()).toBe(before)
+    expect(await dnsmasqIdentity(world, NAME)).toBe(before)
   })
 
   it('refuses to keep a lease whose address another MAC has reserved (the reservation added behind it)', async () => {
@@ -224,7 +218,7 @@ describe.skipIf(skip !== null)(`net-dhcp-leases --keep, live${skip ? ` (skipped:
     )
     const stored = await readFile(file(), 'utf8')
     const hosts = await readFile(hostsfile(), 'utf8')
-    const before = await dnsmasqIdentity()
+    const before = await dnsmasqIdentity(world, NAME)
     const r = await keep(MAC_B)
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(
@@ -232,6 +226,6 @@ describe.skipIf(skip !== null)(`net-dhcp-leases --keep, live${skip ? ` (skipped:
     )
     expect(await readFile(file(), 'utf8')).toBe(stored)
     expect(await readFile(hostsfile(), 'utf8')).toBe(hosts)
-    expect(await dnsmasqIdentity()).toBe(before)
+    expect(await dnsmasqIdentity(world, NAME)).toBe(before)
   })
 })

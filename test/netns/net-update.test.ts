@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import type { Guest } from './support/guest'
 import { expectOk } from './support/guestnet-cli'
-import { defineXml } from './support/networks'
+import { defineXml, dnsmasqIdentity } from './support/networks'
 import { cliSkipReason } from './support/requirements'
 import type { World } from './support/world'
 import { createWorld } from './support/world'
@@ -47,13 +47,6 @@ describe.skipIf(skip !== null)(`net-update, live${skip ? ` (skipped: ${skip})` :
   const file = (): string => join(world.root, 'etc', 'guestnet', 'networks', `${NAME}.xml`)
   const hostsfile = (): string => join(world.root, 'run', 'guestnet', NAME, 'hostsfile')
 
-  /** dnsmasq's pid and its start time (/proc/PID/stat field 22): the same pair means the same process. */
-  async function dnsmasqIdentity(): Promise<string> {
-    const pid = (await readFile(join(world.root, 'run', 'guestnet', NAME, 'dnsmasq.pid'), 'utf8')).trim()
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
-    return `${pid}@${stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]}`
-  }
-
   function update(...args: string[]): ReturnType<World['guestnet']> {
     return world.guestnet(['net-update', NAME, ...args])
   }
@@ -77,7 +70,7 @@ describe.skipIf(skip !== null)(`net-update, live${skip ? ` (skipped: ${skip})` :
     const first = (await a.dhcp()).lease.ip
     const other = (await b.dhcp()).lease.ip
     expect(first).toMatch(IN_RANGE)
-    const before = await dnsmasqIdentity()
+    const before = await dnsmasqIdentity(world, NAME)
 
     const r = expectOk(await update('add', 'ip-dhcp-host', `<host mac='${MAC_A}' ip='192.168.171.50' name='fixed'/>`))
     expect(r.stdout).toMatch(
@@ -90,20 +83,20 @@ describe.skipIf(skip !== null)(`net-update, live${skip ? ` (skipped: ${skip})` :
 
     expect((await a.dhcp()).lease.ip).toBe('192.168.171.50')
     expect((await b.dhcp()).lease.ip).toBe(other)
-    expect(await dnsmasqIdentity()).toBe(before)
+    expect(await dnsmasqIdentity(world, NAME)).toBe(before)
   })
 
   it('modifies it live: the guest moves to the new address, same dnsmasq', async () => {
-    const before = await dnsmasqIdentity()
+    const before = await dnsmasqIdentity(world, NAME)
     expectOk(await update('modify', 'ip-dhcp-host', `<host mac='${MAC_A}' ip='192.168.171.60' name='fixed'/>`))
     expect((await a.dhcp()).lease.ip).toBe('192.168.171.60')
-    expect(await dnsmasqIdentity()).toBe(before)
+    expect(await dnsmasqIdentity(world, NAME)).toBe(before)
   })
 
   it('refuses a duplicate, a range change live and a foreign address, leaving file, hostsfile and dnsmasq as they were', async () => {
     const stored = await readFile(file(), 'utf8')
     const hosts = await readFile(hostsfile(), 'utf8')
-    const before = await dnsmasqIdentity()
+    const before = await dnsmasqIdentity(world, NAME)
 
     const dup = await update('add', 'ip-dhcp-host', `<host mac='${MAC_A}' ip='192.168.171.70' name='again'/>`)
     expect(dup.code).toBe(2)
@@ -122,7 +115,7 @@ describe.skipIf(skip !== null)(`net-update, live${skip ? ` (skipped: ${skip})` :
 
     expect(await readFile(file(), 'utf8')).toBe(stored)
     expect(await readFile(hostsfile(), 'utf8')).toBe(hosts)
-    expect(await dnsmasqIdentity()).toBe(before)
+    expect(await dnsmasqIdentity(world, NAME)).toBe(before)
     expect((await a.dhcp()).lease.ip).toBe('192.168.171.60')
   })
 
@@ -158,12 +151,12 @@ describe.skipIf(skip !== null)(`net-update, live${skip ? ` (skipped: ${skip})` :
   })
 
   it('deletes it live: the guest goes back to the pool', async () => {
-    const before = await dnsmasqIdentity()
+    const before = await dnsmasqIdentity(world, NAME)
     expectOk(await update('delete', 'ip-dhcp-host', `<host mac='${MAC_A}'/>`))
     expect(await readFile(hostsfile(), 'utf8')).toBe('')
     expect(await readFile(file(), 'utf8')).not.toContain(MAC_A)
     expect((await a.dhcp()).lease.ip).toMatch(IN_RANGE)
-    expect(await dnsmasqIdentity()).toBe(before)
+    expect(await dnsmasqIdentity(world, NAME)).toBe(before)
   })
 
   it('--config alone changes only the file; --live on a stopped network is refused with the fix', async () => {

@@ -4,7 +4,7 @@
  * go to the other program. No automatic fix: the other program is named, with what to change in it.
  */
 import type { DoctorObservation, Finding, ObservedSocket } from '../model'
-import { isWildcard } from '../parse/proc-net'
+import { isWildcard } from '../../core/host/proc-net'
 
 interface PortUse {
   proto: 'udp' | 'tcp'

@@ -6,8 +6,8 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
 
 import type { ObservedSocket } from '../model'
-import type { ProcSocket } from '../parse/proc-net'
-import { parseProcNetSockets } from '../parse/proc-net'
+import type { ProcSocket } from '../../core/host/proc-net'
+import { parseProcNetSockets } from '../../core/host/proc-net'
 
 export const WATCHED_PORTS: ReadonlySet<number> = new Set([53, 67, 547])
 
@@ -32,7 +32,7 @@ export function listedSockets(): ProcSocket[] {
 }
 
 /** inode → pid for the given inodes, scanning every process's file descriptors. */
-function ownersOf(inodes: Set<number>): Map<number, number> {
+export function ownersOf(inodes: Set<number>): Map<number, number> {
   const out = new Map<number, number>()
   let pids: string[] = []
   try {

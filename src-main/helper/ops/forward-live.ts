@@ -14,13 +14,11 @@ import { ARTIFACT_KEYS, artifactPath, buildPlan } from '../../core/plan/build-pl
 import type { ForwardSteps } from '../../core/plan/forward-steps'
 import { forwardSteps } from '../../core/plan/forward-steps'
 import { networkPaths } from '../../core/plan/network-paths'
-import { describeOwner, ownerMark } from '../../core/store/store-id'
 import { HelperError } from '../../contract/helper-protocol'
 import { readTextOrNull, removePathSync } from '../../store/safe-fs'
-import { applyPlan, messageOf } from '../apply-plan'
-import { readRecord } from '../state/journal'
+import { applyPlan } from '../apply-plan'
 import type { OpsDeps } from './deps'
-import { dnsmasqUser } from './renumber-live'
+import { assertOwnTables, liveFailure, ownBridge, runningPlanContext, runningRecord } from './running-network'
 
 export interface PreparedForwards {
   network: string
@@ -44,35 +42,10 @@ function restartFix(name: string): string {
 export async function prepareLiveForwards(input: PrepareForwardsInput): Promise<PreparedForwards> {
   const { deps, oldDef, newDef } = input
   const name = newDef.name
-  const record = readRecord(deps.paths.journal(name), { network: name, store: deps.store })
-  if (!record || !record.ok) {
-    throw new HelperError(
-      'NOT_ACTIVE',
-      `network ${name} has no readable journal: it is not running as guestnet started it`,
-      {
-        fix: 'run guestnet reconcile, then try again'
-      }
-    )
-  }
-  const bridge = record.record.bridge
-  const owner = ownerMark(deps.store, name)
-  const link = bridge === null ? null : deps.linkMark(bridge)
-  if (bridge === null || bridge !== newDef.bridge?.name || link === null || !link.inGroup || link.alias !== owner) {
-    throw new HelperError(
-      'NOT_ACTIVE',
-      `network ${name}'s bridge ${bridge} is not there (or not the one its definition names)`,
-      {
-        fix: 'run guestnet reconcile (or stop and start the network), then try again'
-      }
-    )
-  }
-  const ctx = {
-    paths: deps.paths.plan,
-    hostFacts: input.facts,
-    dnsmasqUser: dnsmasqUser(),
-    owner,
-    guests: input.guests
-  }
+  const record = runningRecord(deps, name, 'run guestnet reconcile, then try again')
+  const again = 'run guestnet reconcile (or stop and start the network), then try again'
+  const bridge = ownBridge(deps, record, newDef, again)
+  const ctx = runningPlanContext(deps, record, input.facts, input.guests)
   const oldPlan = buildPlan(oldDef, ctx)
   const newPlan = buildPlan(newDef, ctx)
   const np = networkPaths(deps.paths.plan, name)
@@ -90,24 +63,7 @@ export async function prepareLiveForwards(input: PrepareForwardsInput): Promise<
       )
     }
   }
-  const marks = await deps.tableMarks()
-  for (const t of newPlan.tables) {
-    const there = marks.find((m) => m.family === t.family && m.name === t.name)
-    if (!there) {
-      throw new HelperError('NOT_ACTIVE', `network ${name}'s table ${t.family} ${t.name} is not there`, {
-        fix: 'run guestnet reconcile (or stop and start the network), then try again'
-      })
-    }
-    if (there.comment !== owner) {
-      throw new HelperError(
-        'FOREIGN_OBJECT',
-        `table ${t.family} ${t.name} belongs to ${describeOwner(there.comment, deps.store)}`,
-        {
-          fix: 'guestnet reconcile shows it; stop and start the network instead'
-        }
-      )
-    }
-  }
+  await assertOwnTables(deps, name, newPlan.tables, again)
   const plan = forwardSteps({
     paths: np,
     tables: newPlan.tables,
@@ -129,20 +85,10 @@ export async function runLiveForwards(prepared: PreparedForwards, deps: OpsDeps)
     ...(deps.afterStep ? { afterStep: deps.afterStep } : {})
   })
   for (const f of plan.scratch) removePathSync(f)
-  if (out.ok) return
-  const tail = out.leftSomething
-    ? '; some rollback commands failed too (see rollbackErrors): run guestnet reconcile'
-    : '; the running network keeps its old forwards'
-  if (out.interrupted)
-    throw new HelperError('INTERRUPTED', `changing network ${network}'s forwards was interrupted by a signal${tail}`, {
-      rollbackErrors: out.rollbackErrors
-    })
-  const where = out.failedStep === null ? '' : ` at step '${out.failedStep}'`
-  throw new HelperError(
-    'STEP_FAILED',
-    `changing network ${network}'s forwards failed${where}: ${messageOf(out.error)}${tail}`,
-    {
-      rollbackErrors: out.rollbackErrors
-    }
+  const failure = liveFailure(
+    out,
+    `changing network ${network}'s forwards`,
+    'the running network keeps its old forwards'
   )
+  if (failure) throw failure
 }

@@ -3,12 +3,14 @@
  * /proc in the helper's own network namespace): a forward would take that port's traffic from it.
  * Only read here; the program is named from /proc/PID/comm, shown terminal-safe by the caller.
  */
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 
-import type { ListeningSocket } from '../../core/host/proc-net-sockets'
-import { parseProcNetSockets } from '../../core/host/proc-net-sockets'
+import type { ProcSocket } from '../../core/host/proc-net'
+import { parseProcNetSockets } from '../../core/host/proc-net'
+import { ownersOf } from '../../doctor/observe/sockets'
 import type { PortForward } from '../../core/model/port-forward'
 import { forwardFamilies } from '../../core/model/port-forward'
+import type { Ip } from '../../core/net/ip'
 import { formatIp, parseIp, sameIp } from '../../core/net/ip'
 
 function readOrEmpty(path: string): string {
@@ -19,11 +21,17 @@ function readOrEmpty(path: string): string {
   }
 }
 
+interface ListeningSocket extends Omit<ProcSocket, 'address'> {
+  address: Ip
+}
+
 function sockets(proto: 'tcp' | 'udp'): ListeningSocket[] {
-  return [
-    ...parseProcNetSockets(readOrEmpty(`/proc/net/${proto}`), proto, 4),
-    ...parseProcNetSockets(readOrEmpty(`/proc/net/${proto}6`), proto, 6)
-  ]
+  return [`/proc/net/${proto}`, `/proc/net/${proto}6`]
+    .flatMap((file) => parseProcNetSockets(readOrEmpty(file), proto))
+    .flatMap((s) => {
+      const address = parseIp(s.address)
+      return address ? [{ ...s, address }] : []
+    })
 }
 
 /** A listener takes the forward's traffic when it is bound to every address, or to the forward's address. */
@@ -39,30 +47,8 @@ function shadows(s: ListeningSocket, f: PortForward): boolean {
 
 /** `sshd (pid 812)`, or null when no process shows the socket (another namespace's, or gone). */
 function programOf(inode: number): string | null {
-  const link = `socket:[${inode}]`
-  let pids: string[]
-  try {
-    pids = readdirSync('/proc').filter((d) => /^[0-9]+$/.test(d))
-  } catch {
-    return null
-  }
-  for (const pid of pids) {
-    let fds: string[]
-    try {
-      fds = readdirSync(`/proc/${pid}/fd`)
-    } catch {
-      continue
-    }
-    for (const fd of fds) {
-      try {
-        if (readlinkSync(`/proc/${pid}/fd/${fd}`) === link)
-          return `${readOrEmpty(`/proc/${pid}/comm`).trim()} (pid ${pid})`
-      } catch {
-        // closed meanwhile
-      }
-    }
-  }
-  return null
+  const pid = ownersOf(new Set([inode])).get(inode)
+  return pid === undefined ? null : `${readOrEmpty(`/proc/${pid}/comm`).trim()} (pid ${pid})`
 }
 
 /** `tcp 0.0.0.0:2222, sshd (pid 812)` for the first listener the forward would shadow, or null. */

@@ -9,28 +9,20 @@ import { execProgram } from '../run/exec-program'
 import type { IpSession } from '../run/ip-session'
 import type { NftLoader } from '../run/nft-loader'
 import { resolveProgram } from '../run/programs'
-import { currentNsId, linkMark, listInterfaces, listNftTables, listTableMarks } from '../state/live-state'
+import {
+  currentNsId,
+  linkMark,
+  listInterfaces,
+  listNftTables,
+  listTableMarks,
+  parseIpLinkNames
+} from '../state/live-state'
 import { sysfsTagger } from '../state/namespace-tag'
 import type { LedgerOwner } from '../state/sysctl-ledger'
 import type { OpsDeps } from './deps'
 
 /** core/plan/devgroup.ts GUESTNET_DEVGROUP, as `ip` prints and takes it. */
 const DEVGROUP = String(0x676e)
-
-/** Pure: interface names in `ip -j link show group N` output. */
-export function parseIpLinkNames(json: string): Set<string> {
-  try {
-    const raw = JSON.parse(json) as unknown
-    if (!Array.isArray(raw)) return new Set()
-    return new Set(
-      raw.flatMap((l) =>
-        typeof (l as { ifname?: unknown })?.ifname === 'string' ? [(l as { ifname: string }).ifname] : []
-      )
-    )
-  } catch {
-    return new Set()
-  }
-}
 
 /** A ledger owner still runs while its bridge is there, in guestnet's group, bearing its mark. */
 export function ownerIsLive(owner: LedgerOwner): boolean {

@@ -15,13 +15,11 @@ import { ARTIFACT_KEYS, artifactPath } from '../../core/plan/build-plan'
 import { networkPaths } from '../../core/plan/network-paths'
 import type { LiveUpdateArtifact, UpdateSteps } from '../../core/plan/update-steps'
 import { LIVE_UPDATE_ARTIFACTS, updateSteps } from '../../core/plan/update-steps'
-import { ownerMark } from '../../core/store/store-id'
 import { HelperError } from '../../contract/helper-protocol'
 import { readTextOrNull } from '../../store/safe-fs'
-import { applyPlan, messageOf } from '../apply-plan'
-import { readRecord } from '../state/journal'
+import { applyPlan } from '../apply-plan'
 import type { OpsDeps } from './deps'
-import { dnsmasqUser } from './renumber-live'
+import { liveFailure, runningPlanContext, runningRecord } from './running-network'
 
 export interface PreparedLiveUpdate {
   network: string
@@ -43,17 +41,12 @@ export function prepareLiveUpdate(input: {
 }): PreparedLiveUpdate {
   const { newDef, deps } = input
   const name = newDef.name
-  const record = readRecord(deps.paths.journal(name), { network: name, store: deps.store })
-  if (!record || !record.ok) {
-    throw new HelperError(
-      'NOT_ACTIVE',
-      `network ${name} has no readable journal: it is not running as guestnet started it`,
-      {
-        fix: `run guestnet reconcile, or leave out --live to change only the stored definition`
-      }
-    )
-  }
-  const dnsmasq = record.record.dnsmasq
+  const record = runningRecord(
+    deps,
+    name,
+    'run guestnet reconcile, or leave out --live to change only the stored definition'
+  )
+  const dnsmasq = record.dnsmasq
   if (dnsmasq === null || dnsmasq.startTime === null) {
     throw new HelperError(
       'NOT_ACTIVE',
@@ -63,14 +56,7 @@ export function prepareLiveUpdate(input: {
       }
     )
   }
-  const owner = ownerMark(deps.store, name)
-  const plan = buildPlan(newDef, {
-    paths: deps.paths.plan,
-    hostFacts: input.facts,
-    dnsmasqUser: dnsmasqUser(),
-    owner,
-    ...(input.guests ? { guests: input.guests } : {})
-  })
+  const plan = buildPlan(newDef, runningPlanContext(deps, record, input.facts, input.guests))
   const np = networkPaths(deps.paths.plan, name)
   // SIGHUP re-reads only the hostsfile and addn-hosts: every other file must already be the new one.
   for (const key of ARTIFACT_KEYS) {
@@ -117,20 +103,6 @@ export async function runLiveUpdate(prepared: PreparedLiveUpdate, deps: OpsDeps)
     shouldStop: () => deps.shouldStop(),
     ...(deps.afterStep ? { afterStep: deps.afterStep } : {})
   })
-  if (out.ok) return
-  const tail = out.leftSomething
-    ? '; some rollback commands failed too (see rollbackErrors): run guestnet reconcile'
-    : '; the running network keeps its old reservations'
-  if (out.interrupted)
-    throw new HelperError('INTERRUPTED', `updating network ${network} live was interrupted by a signal${tail}`, {
-      rollbackErrors: out.rollbackErrors
-    })
-  const where = out.failedStep === null ? '' : ` at step '${out.failedStep}'`
-  throw new HelperError(
-    'STEP_FAILED',
-    `updating network ${network} live failed${where}: ${messageOf(out.error)}${tail}`,
-    {
-      rollbackErrors: out.rollbackErrors
-    }
-  )
+  const failure = liveFailure(out, `updating network ${network} live`, 'the running network keeps its old reservations')
+  if (failure) throw failure
 }

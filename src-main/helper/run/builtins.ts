@@ -17,7 +17,7 @@ import { bridgeSysctlProblem, hostSysctlProblem, sysctlFile } from '../../core/p
 import { describeOwner } from '../../core/store/store-id'
 import { ensureOwnDirs, errnoCode, removePathSync, writeFileAtomicSync } from '../../store/safe-fs'
 import type { LinkMark } from '../state/live-state'
-import { linkMark, parseTableMarks } from '../state/live-state'
+import { linkMark, parseIpLinkNames, parseTableMarks } from '../state/live-state'
 import { withLock } from '../state/lock'
 import { readLedgerFile } from '../state/ledger-file'
 import type { NamespaceTagger } from '../state/namespace-tag'
@@ -268,20 +268,6 @@ function hupDnsmasq(argv: Argv, env: BuiltinEnv): void {
   ;(env.hupPidfile ?? hupPidfile)(pidfile, startTime)
 }
 
-/** Pure: the names of the ports in `ip -j link show master BRIDGE` output. */
-export function portNames(json: string): string[] {
-  let raw: unknown
-  try {
-    raw = JSON.parse(json)
-  } catch {
-    throw new BuiltinError('ip -j link show master: not JSON')
-  }
-  if (!Array.isArray(raw)) throw new BuiltinError('ip -j link show master: not a list')
-  return raw.flatMap((l: { ifname?: unknown } | null) =>
-    typeof l?.ifname === 'string' && isInterfaceName(l.ifname) ? [l.ifname] : []
-  )
-}
-
 /** `@isolate-ports BRIDGE`: the kernel's isolation flag on every port the network's own bridge has. */
 async function isolatePorts(argv: Argv, env: BuiltinEnv): Promise<void> {
   arity(argv, 1)
@@ -290,7 +276,8 @@ async function isolatePorts(argv: Argv, env: BuiltinEnv): Promise<void> {
     throw new ForeignObjectError(
       `refusing to isolate the ports of ${bridge}: network ${env.network}'s bridge is ${env.bridge ?? 'none'}`
     )
-  const ports = portNames(await env.programs.output(['ip', '-j', 'link', 'show', 'master', bridge]))
+  const listing = await env.programs.output(['ip', '-j', 'link', 'show', 'master', bridge])
+  const ports = [...parseIpLinkNames(listing)].filter(isInterfaceName)
   for (const port of ports) await env.programs.run(['bridge', 'link', 'set', 'dev', port, 'isolated', 'on'])
 }
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { parseIpLinkNames } from '../ops/real-deps'
-import { isGuestnetTable, parseNftTables, parseProcNetDev } from './live-state'
+import { isGuestnetTable, parseIpLinkNames, parseNftTables, parseProcNetDev } from './live-state'
 
 describe('live state parsers', () => {
   it('reads interface names from /proc/net/dev', () => {

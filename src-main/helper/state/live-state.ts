@@ -106,3 +106,18 @@ export function currentNsId(): string | null {
     return null
   }
 }
+
+/** Pure: interface names in `ip -j link show …` output (a group's links, a bridge's ports). */
+export function parseIpLinkNames(json: string): Set<string> {
+  try {
+    const raw = JSON.parse(json) as unknown
+    if (!Array.isArray(raw)) return new Set()
+    return new Set(
+      raw.flatMap((l) =>
+        typeof (l as { ifname?: unknown })?.ifname === 'string' ? [(l as { ifname: string }).ifname] : []
+      )
+    )
+  } catch {
+    return new Set()
+  }
+}

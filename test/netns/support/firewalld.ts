@@ -15,6 +15,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 
+import { FIREWALLD_NAME, replyStrings, replyTrue } from '../../../src-main/helper/run/firewalld-bus'
 import { aptDownload } from '../../support/apt-download'
 import { isOurs, trackChild } from './cleanup'
 import { findProgram } from './requirements'
@@ -25,7 +26,6 @@ const SCRIPT = fileURLToPath(new URL('./firewalld-host.sh', import.meta.url))
 const PACKAGES = ['firewalld', 'python3-firewall', 'python3-nftables'] as const
 const PYTHON = '/usr/bin/python3'
 const READY = 'ready'
-const FIREWALLD = 'org.fedoraproject.FirewallD1'
 
 const cacheDir = (): string => process.env.GUESTNET_FIREWALLD_CACHE || '/var/cache/guestnet-tests/firewalld'
 
@@ -109,8 +109,6 @@ function exited(child: ChildProcess): Promise<void> {
   })
 }
 
-const strings = (reply: string): string[] => [...reply.matchAll(/^\s*string "([^"\n]*)"$/gm)].map((m) => m[1])
-
 /**
  * firewalld in the world's host namespace, with `zoneFile` installed as the zone `guestnet` when
  * given. Call `stop()` before the world's dispose (the namespace file lies in the world's dir).
@@ -161,12 +159,12 @@ export async function startFirewalld(world: World, opts: { zoneFile?: string } =
         ])
       ).stdout
     const owned = async (): Promise<boolean> =>
-      /boolean true/.test(
+      replyTrue(
         await send(
           'org.freedesktop.DBus',
           '/org/freedesktop/DBus',
           'org.freedesktop.DBus.NameHasOwner',
-          FIREWALLD
+          FIREWALLD_NAME
         ).catch(() => '')
       )
     const python = join(pkg, 'usr/lib/python3/dist-packages')
@@ -190,13 +188,15 @@ export async function startFirewalld(world: World, opts: { zoneFile?: string } =
       await new Promise((r) => setTimeout(r, 100))
     }
     const zoneCall = async (method: string, ...args: string[]): Promise<string[]> =>
-      strings(await send(FIREWALLD, '/org/fedoraproject/FirewallD1', `${FIREWALLD}.zone.${method}`, ...args))
+      replyStrings(
+        await send(FIREWALLD_NAME, '/org/fedoraproject/FirewallD1', `${FIREWALLD_NAME}.zone.${method}`, ...args)
+      )
     return {
       wrap,
       zoneCall,
       zoneOf: async (ifname) => (await zoneCall('getZoneOfInterface', ifname))[0] ?? '',
       reload: async () => {
-        await send(FIREWALLD, '/org/fedoraproject/FirewallD1', `${FIREWALLD}.reload`)
+        await send(FIREWALLD_NAME, '/org/fedoraproject/FirewallD1', `${FIREWALLD_NAME}.reload`)
       },
       stop
     }

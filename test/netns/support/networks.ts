@@ -1,8 +1,10 @@
 /** Define, start and stop test networks through the CLI, checking that a stop leaves nothing behind. */
-import { writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 import { expect } from 'vitest'
+
+import { processStartTime } from '../../../src-main/helper/run/dnsmasq-process'
 
 import { expectOk } from './guestnet-cli'
 import type { HostSnapshot } from './inspect'
@@ -44,4 +46,10 @@ export async function leftoversSince(
 
 export async function expectNothingLeft(world: World, before: HostSnapshot, ignoreLinks: string[] = []): Promise<void> {
   expect(await leftoversSince(world, before, ignoreLinks)).toEqual([])
+}
+
+/** A running network's dnsmasq as `pid@starttime` (/proc/PID/stat): the same pair means the same process. */
+export async function dnsmasqIdentity(world: World, name: string): Promise<string> {
+  const pid = Number((await readFile(join(world.root, 'run', 'guestnet', name, 'dnsmasq.pid'), 'utf8')).trim())
+  return `${pid}@${processStartTime(pid)}`
 }
