@@ -10,6 +10,7 @@ import type { ArtifactKey } from '../../core/plan/build-plan'
 import { ARTIFACT_KEYS, artifactPath } from '../../core/plan/build-plan'
 import { networkPaths } from '../../core/plan/network-paths'
 import type { NetworkRecord } from '../../core/plan/network-record'
+import { tableKey } from '../state/live-state'
 
 export interface WantedNetwork {
   network: string
@@ -46,7 +47,7 @@ export interface Drift {
   detail: string
 }
 
-export const tableKeyOf = (t: NftTableRef): string => `${t.family} ${t.name}`
+
 
 function stepCommands(plan: Plan, id: string, builtin: string): Argv[] {
   return plan.steps.filter((s) => s.id === id).flatMap((s) => s.apply.filter((a) => a[0] === builtin))
@@ -97,7 +98,7 @@ export function findDrift(w: WantedNetwork, o: ObservedNetwork): Drift[] {
         out.push({ kind: 'sysctl', object: key, detail: `${key} was set to ${o.sysctls.get(key)?.trim() ?? '(gone)'}` })
   }
   for (const t of w.tables) {
-    const key = tableKeyOf(t)
+    const key = tableKey(t)
     if (o.tables !== null && !o.tables.has(key))
       out.push({ kind: 'table', object: `table ${key}`, detail: `nft table ${key} was deleted` })
     else if (o.changedTables.has(key))
