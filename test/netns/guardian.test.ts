@@ -238,3 +238,68 @@ describe.skipIf(skip !== null)(`the guardian${skip ? ` (skipped: ${skip})` : ''}
     await until('the table back', tableThere, 3000)
   }, 30_000)
 })
+
+describe.skipIf(skip !== null)(`the service while networks run${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  let world: World
+  let log = ''
+  let exitCode: Promise<number | null>
+  let exited = false
+  const net = { name: 'gi', bridge: 'gngi0', mode: 'nat', ipv4: '192.168.152.1/24' } as const
+  const cli = (args: readonly string[], env: Record<string, string> = {}) =>
+    world.x.inNs(world.host, [process.execPath, CLI_JS, '--root', world.root, ...args], {
+      allowFail: true,
+      timeoutMs: 30_000,
+      env: { ...process.env, ...env }
+    })
+
+  beforeAll(async () => {
+    world = await createWorld()
+    await mkdir(world.root, { recursive: true, mode: 0o755 })
+    const socket = join(world.root, 'run', 'guestnet', '.helper.sock')
+    const service = world.spawn([
+      'ip',
+      'netns',
+      'exec',
+      world.host,
+      process.execPath,
+      HELPER_JS,
+      '--serve',
+      '--root',
+      world.root,
+      '--idle-timeout',
+      '1'
+    ])
+    service.stderr?.setEncoding('utf8').on('data', (d: string) => (log += d))
+    exitCode = new Promise((resolve) =>
+      service.once('exit', (code) => {
+        exited = true
+        resolve(code)
+      })
+    )
+    await until('the service socket', () => existsSync(socket), 10_000)
+  }, 30_000)
+
+  afterAll(async () => {
+    await cli(['net-destroy', net.name], { GUESTNET_SERVICE: 'off' })
+    await world?.dispose()
+  })
+
+  it('stays past its idle timeout while a network of its store runs, and leaves once none does', async () => {
+    expect((await cli(['net-define', await writeNetworkXml(world.dir, net)])).code).toBe(0)
+    const start = await cli(['net-start', net.name])
+    expect(start.code, start.stderr).toBe(0)
+    expect(log).toMatch(/start gi: ok/)
+    await new Promise((r) => setTimeout(r, 3000))
+    expect(exited).toBe(false)
+    expect(log).not.toMatch(/idle for 1 s, exiting/)
+    // Stopped by a helper of its own (not the service): the guardian does not put it back, and the
+    // service leaves.
+    const stop = await cli(['net-destroy', net.name], { GUESTNET_SERVICE: 'off' })
+    expect(stop.code, stop.stderr).toBe(0)
+    expect(await exitCode).toBe(0)
+    expect(log).toMatch(/idle for 1 s, exiting/)
+    expect(log).not.toMatch(/guardian: gi:/)
+    expect((await world.x.ip(world.host, ['-o', 'link', 'show'])).stdout).not.toContain(net.bridge)
+    expect((await world.x.inNs(world.host, ['nft', 'list', 'tables'])).stdout).not.toContain('guestnet_gi')
+  }, 30_000)
+})
