@@ -88,6 +88,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`guardian benchmarks failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+  console.error(
+    `guardian benchmarks failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`
+  )
   process.exitCode = 1
 })

@@ -7,12 +7,13 @@
  * The measured times are printed; the speed targets are in `npm run bench`.
  */
 import type { ChildProcess } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
+import { parseGuardianLog } from '../../src-main/app/service/guardian-news'
 import { writeNetworkXml } from './support/network-xml'
 import { cliSkipReason, CLI_JS, REPO } from './support/requirements'
 import type { Guest } from './support/guest'
@@ -59,12 +60,11 @@ describe.skipIf(skip !== null)(`the guardian${skip ? ` (skipped: ${skip})` : ''}
   let service: ChildProcess
   let watcher: ChildProcess
   let log = ''
-  let frames: Frame[] = []
+  const frames: Frame[] = []
   let guest: Guest
   let socket: string
   const journal = (): string => join(world.root, 'run', 'guestnet', `${NET.name}.json`)
-  const inHost = (argv: readonly string[]) =>
-    world.x.inNs(world.host, argv, { allowFail: true, timeoutMs: 30_000 })
+  const inHost = (argv: readonly string[]) => world.x.inNs(world.host, argv, { allowFail: true, timeoutMs: 30_000 })
   const cli = (args: readonly string[]) => inHost([process.execPath, CLI_JS, '--root', world.root, ...args])
   const tableThere = async (): Promise<boolean> => (await inHost(['nft', 'list', 'table', ...TABLE])).code === 0
   const journalDnsmasq = (): { pid: number; startTime: number } =>
@@ -131,6 +131,10 @@ describe.skipIf(skip !== null)(`the guardian${skip ? ` (skipped: ${skip})` : ''}
     expect(f).toMatchObject({ network: 'gd', detail: 'nft table inet guestnet_gd was deleted' })
     console.log(`guardian: its own time from seeing the flush to the table loaded: ${f?.ms} ms`)
     expect(log).toMatch(/guardian: gd: nft table inet guestnet_gd was deleted; restored in \d+ ms/)
+    // What the desktop app reads (it cannot open the root-only socket): the same frame, world-readable.
+    const file = join(world.root, 'run', 'guestnet', '.guardian.json')
+    expect(statSync(file).mode & 0o777).toBe(0o644)
+    expect(parseGuardianLog(readFileSync(file, 'utf8')).map((x) => x.detail)).toContain(f?.detail)
     expect((await guest.probe(INET4, INET_TCP_PORT)).result).toBe('connected')
   })
 
@@ -148,8 +152,7 @@ describe.skipIf(skip !== null)(`the guardian${skip ? ` (skipped: ${skip})` : ''}
   })
 
   it('sets ip_forward again after sysctl -w net.ipv4.ip_forward=0', async () => {
-    const forward = async (): Promise<string> =>
-      (await inHost(['cat', '/proc/sys/net/ipv4/ip_forward'])).stdout.trim()
+    const forward = async (): Promise<string> => (await inHost(['cat', '/proc/sys/net/ipv4/ip_forward'])).stdout.trim()
     expect(await forward()).toBe('1')
     const t0 = performance.now()
     expect((await inHost(['sysctl', '-w', 'net.ipv4.ip_forward=0'])).code).toBe(0)

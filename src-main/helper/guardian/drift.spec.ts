@@ -80,12 +80,9 @@ describe('the guardian: restore steps', () => {
   const all = (steps: ReturnType<typeof restoreSteps>): string[][] => steps.flatMap((s) => s.apply)
 
   it('reloads the whole ruleset from memory after deleting the network’s tables still there', () => {
-    const steps = restoreSteps(
-      [{ kind: 'table', object: 'table inet guestnet_default', detail: '' }],
-      plan,
-      PATHS,
-      { tables: [{ family: 'inet', name: 'guestnet_default' }] }
-    )
+    const steps = restoreSteps([{ kind: 'table', object: 'table inet guestnet_default', detail: '' }], plan, PATHS, {
+      tables: [{ family: 'inet', name: 'guestnet_default' }]
+    })
     expect(all(steps)).toEqual([
       ['@delete-table', 'inet', 'guestnet_default'],
       ['@write', '/run/guestnet/default/ruleset.nft', 'nft'],

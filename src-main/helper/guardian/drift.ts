@@ -47,8 +47,6 @@ export interface Drift {
   detail: string
 }
 
-
-
 function stepCommands(plan: Plan, id: string, builtin: string): Argv[] {
   return plan.steps.filter((s) => s.id === id).flatMap((s) => s.apply.filter((a) => a[0] === builtin))
 }
@@ -92,7 +90,11 @@ export function findDrift(w: WantedNetwork, o: ObservedNetwork): Drift[] {
     if (o.addresses !== null)
       for (const cidr of w.addresses.keys())
         if (!o.addresses.has(cidr))
-          out.push({ kind: 'address', object: `address ${cidr}`, detail: `address ${cidr} was removed from ${w.bridge}` })
+          out.push({
+            kind: 'address',
+            object: `address ${cidr}`,
+            detail: `address ${cidr} was removed from ${w.bridge}`
+          })
     for (const [key, value] of w.bridgeSysctls)
       if (!sameValue(o.sysctls.get(key), value))
         out.push({ kind: 'sysctl', object: key, detail: `${key} was set to ${o.sysctls.get(key)?.trim() ?? '(gone)'}` })
@@ -145,16 +147,19 @@ export function restoreSteps(
       ...(bridge?.apply ?? [])
     ])
   }
-  const own = (d: Drift): boolean => d.kind === 'address' || (d.kind === 'sysctl' && d.object.includes(`.${plan.bridge}.`))
+  const own = (d: Drift): boolean =>
+    d.kind === 'address' || (d.kind === 'sysctl' && d.object.includes(`.${plan.bridge}.`))
   const wanted = wantedOfPlan(plan)
   add(
     'bridge-settings',
     `Put back the addresses and settings of ${plan.bridge}`,
-    drifts.filter(own).map((d) =>
-      d.kind === 'address'
-        ? ['ip', ...(wanted.addresses.get(d.object.slice('address '.length)) ?? [])]
-        : ['@sysctl-bridge', d.object, wanted.sysctls.get(d.object) ?? '']
-    )
+    drifts
+      .filter(own)
+      .map((d) =>
+        d.kind === 'address'
+          ? ['ip', ...(wanted.addresses.get(d.object.slice('address '.length)) ?? [])]
+          : ['@sysctl-bridge', d.object, wanted.sysctls.get(d.object) ?? '']
+      )
   )
   if (kinds.has('table')) {
     const p = networkPaths(paths, plan.network)

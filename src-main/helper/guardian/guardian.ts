@@ -115,8 +115,7 @@ export class Guardian {
     if (this.stopped) return
     const fullDue =
       full ||
-      performance.now() - this.lastFull >=
-        (this.monitors?.up() ? FULL_WITH_MONITORS_MS : FULL_WITHOUT_MONITORS_MS)
+      performance.now() - this.lastFull >= (this.monitors?.up() ? FULL_WITH_MONITORS_MS : FULL_WITHOUT_MONITORS_MS)
     if (this.checking) {
       if (fullDue) this.pending = 'full'
       else if (this.pending === 'none') this.pending = 'cheap'

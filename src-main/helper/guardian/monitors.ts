@@ -3,8 +3,8 @@
  * (argv only, read-only), each line a prompt to look now. A monitor that ends is started again
  * after a second; while one is down the guardian looks more often.
  */
-import type { MonitorHandle, StartMonitor } from '../../watch/ip-monitor'
-import { startIpMonitor } from '../../watch/ip-monitor'
+import type { MonitorHandle, StartMonitor } from '../../host/monitor-process'
+import { startMonitorProcess } from '../../host/monitor-process'
 
 const MONITORS: ReadonlyArray<readonly string[]> = [
   ['nft', 'monitor'],
@@ -17,7 +17,11 @@ export interface Monitors {
   stop(): void
 }
 
-export function startMonitors(onChange: () => void, log: (line: string) => void, start: StartMonitor = startIpMonitor): Monitors {
+export function startMonitors(
+  onChange: () => void,
+  log: (line: string) => void,
+  start: StartMonitor = startMonitorProcess
+): Monitors {
   let stopped = false
   const handles = new Map<number, MonitorHandle | null>()
   const run = (i: number): void => {

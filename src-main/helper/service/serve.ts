@@ -24,7 +24,14 @@ import type {
   ServiceHello,
   StepEvent
 } from '../../contract/helper-protocol'
-import { errorBody, HelperError, isReadOnly, MAX_REQUEST_BYTES, serviceClientSchema } from '../../contract/helper-protocol'
+import {
+  errorBody,
+  HelperError,
+  isReadOnly,
+  MAX_REQUEST_BYTES,
+  serviceClientSchema
+} from '../../contract/helper-protocol'
+import { FrameLog } from '../guardian/frame-log'
 import { Guardian } from '../guardian/guardian'
 import { ensureOwnDirs } from '../../store/safe-fs'
 import type { Caller } from '../caller'
@@ -84,10 +91,7 @@ export interface ServeOptions extends ServeArgs {
 function send(
   sock: Socket,
   event:
-    | StepEvent
-    | ServiceHello
-    | GuardianFrame
-    | { type: 'result'; ok: boolean; value?: unknown; error?: HelperErrorBody }
+    StepEvent | ServiceHello | GuardianFrame | { type: 'result'; ok: boolean; value?: unknown; error?: HelperErrorBody }
 ): void {
   if (!sock.destroyed && sock.writable) sock.write(`${JSON.stringify(event)}\n`)
 }
@@ -174,11 +178,13 @@ export async function serve(opts: ServeOptions): Promise<number> {
   const watchers = new Set<Socket>()
   /** Networks a queued or running request may change ('*': every network): the guardian leaves them be. */
   const busy = new Map<string, number>()
+  const frameLog = new FrameLog(paths.guardianLog, opts.log)
   const guardian = new Guardian({
     paths,
     root,
     log: opts.log,
     onFrame: (f) => {
+      frameLog.add(f)
       for (const w of watchers) send(w, f)
     },
     busy: (network) => busy.has(network) || busy.has('*')

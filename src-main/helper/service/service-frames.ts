@@ -45,7 +45,15 @@ export function guardianFrame(
   ms: number | null,
   now: Date
 ): GuardianFrame {
-  return { type: 'guardian', event, network, what, detail, ms: ms === null ? null : Math.round(ms), at: now.toISOString() }
+  return {
+    type: 'guardian',
+    event,
+    network,
+    what,
+    detail,
+    ms: ms === null ? null : Math.round(ms),
+    at: now.toISOString()
+  }
 }
 
 /** The guardian's frame as one log line. */
