@@ -85,9 +85,7 @@ export function acquireSysctl(
 export function holdsSysctl(ledger: Ledger, key: string, owner: LedgerOwner, value: string): boolean {
   const entry = ledger[key]
   return (
-    entry !== undefined &&
-    entry.value === normalizeSysctlValue(value) &&
-    entry.owners.some((o) => sameOwner(o, owner))
+    entry !== undefined && entry.value === normalizeSysctlValue(value) && entry.owners.some((o) => sameOwner(o, owner))
   )
 }
 
