@@ -32,6 +32,13 @@ describe('the guardian’s news for the app', () => {
     expect(newGuardianFrames([old, next], second.seen).fresh).toEqual([])
   })
 
+  it('a new guest’s port getting its isolation is not news; a port that lost it is', () => {
+    const seen = newGuardianFrames([], null).seen
+    const joined = frame({ what: 'ports', detail: 'port vnet3 joined virbr0' })
+    const lost = frame({ what: 'ports', detail: 'port vnet1 of virbr0 is not isolated' })
+    expect(newGuardianFrames([joined, lost], seen).fresh).toEqual([lost])
+  })
+
   it('a first look at no file still lets the next frames through', () => {
     const first = newGuardianFrames([], null)
     expect(newGuardianFrames([frame({})], first.seen).fresh).toHaveLength(1)

@@ -33,7 +33,10 @@ export function newGuardianFrames(
 ): { fresh: GuardianFrame[]; seen: string | null } {
   const newest = frames.reduce<string | null>((m, f) => (m === null || f.at > m ? f.at : m), seen)
   if (seen === null) return { fresh: [], seen: newest ?? '' }
-  return { fresh: frames.filter((f) => f.at > seen && f.event !== 'not-guarded'), seen: newest }
+  // A new guest's port getting its isolation flag is routine, not news.
+  const news = (f: GuardianFrame): boolean =>
+    f.event !== 'not-guarded' && !(f.event === 'restored' && f.what === 'ports' && f.detail.includes('joined'))
+  return { fresh: frames.filter((f) => f.at > seen && news(f)), seen: newest }
 }
 
 const RESTORED: Record<GuardianFrame['what'], (network: string) => { title: string; why: string }> = {
@@ -45,6 +48,7 @@ const RESTORED: Record<GuardianFrame['what'], (network: string) => { title: stri
   bridge: (n) => ({ title: `guestnet made the bridge of ${n} again`, why: 'the bridge was deleted' }),
   address: (n) => ({ title: `guestnet restored the address of ${n}`, why: 'the bridge lost its address' }),
   dnsmasq: (n) => ({ title: `guestnet restarted DHCP and DNS for ${n}`, why: 'dnsmasq had stopped' }),
+  ports: (n) => ({ title: `guestnet isolated the ports of ${n} again`, why: 'a port lost its isolation' }),
   definition: (n) => ({ title: `guestnet restored ${n}`, why: 'something changed' })
 }
 

@@ -25,7 +25,9 @@ function healthy(): ObservedNetwork {
     sysctls: new Map(Object.entries(plan.sysctls).map(([k, v]) => [k, `${v}\n`])),
     bridge: true,
     addresses: new Set(['192.168.122.1/24', `${ULA}/64`, 'fe80::1/64']),
-    dnsmasq: true
+    dnsmasq: true,
+    openPorts: [],
+    isolatedPorts: []
   }
 }
 
@@ -129,5 +131,47 @@ describe('the guardian: restore steps', () => {
     const files = (k: string): string | null => plan.artifacts[k] ?? null
     expect(differingArtifacts(plan, files)).toEqual([])
     expect(differingArtifacts(plan, (k) => (k === 'nft' ? 'table inet x {}' : files(k)))).toEqual(['nft'])
+  })
+})
+
+describe('the guardian: isolated ports on a kernel without nft bridge meta', () => {
+  const isolatedPlan = buildPlan(defaultNet({ port: { isolated: true } }), { paths: PATHS, portIsolation: 'kernel' })
+  const isolatedRecord = recordOfPlan('journal', isolatedPlan, ctx, { pid: 42, startTime: 7 })
+  const w = wantedOf(isolatedPlan, isolatedRecord)
+  const seen = (o: Partial<ObservedNetwork>): ObservedNetwork => ({
+    ...healthy(),
+    addresses: new Set(['192.168.122.1/24']),
+    sysctls: new Map(Object.entries(isolatedPlan.sysctls).map(([k, v]) => [k, `${v}\n`])),
+    ...o
+  })
+
+  it('wants the ports isolated only when the plan isolates them by the kernel’s flag', () => {
+    expect(w.isolatePorts).toBe(true)
+    expect(wanted.isolatePorts).toBe(false)
+    const nftPlan = buildPlan(defaultNet({ port: { isolated: true } }), { paths: PATHS, portIsolation: 'nft' })
+    expect(wantedOf(nftPlan, recordOfPlan('journal', nftPlan, ctx)).isolatePorts).toBe(false)
+  })
+
+  it('finds each port without the flag as its own object (positive control: none when all have it)', () => {
+    expect(findDrift(w, seen({ isolatedPorts: ['vnet0'] }))).toEqual([])
+    expect(findDrift(w, seen({ openPorts: ['vnet1', 'vnet2'] })).map((d) => d.object)).toEqual([
+      'port vnet1',
+      'port vnet2'
+    ])
+    // Not wanted: an open port is no drift.
+    expect(findDrift(wanted, { ...healthy(), openPorts: ['vnet1'] })).toEqual([])
+  })
+
+  it('isolates with the plan’s own step, and after making the bridge again also puts it back in its zone', () => {
+    const ports = restoreSteps([{ kind: 'port', object: 'port vnet1', detail: '' }], isolatedPlan, PATHS, {
+      tables: []
+    })
+    expect(ports.flatMap((s) => s.apply)).toEqual([['@isolate-ports', 'virbr0']])
+    const bridge = restoreSteps([{ kind: 'bridge', object: 'bridge virbr0', detail: '' }], isolatedPlan, PATHS, {
+      tables: [],
+      zone: 'guestnet'
+    })
+    expect(bridge.map((s) => s.id)).toEqual(['restore-bridge', 'restore-ports'])
+    expect(bridge[0]?.apply.at(-1)).toEqual(['@firewalld-zone', 'virbr0', 'guestnet'])
   })
 })

@@ -23,6 +23,8 @@ export interface WantedNetwork {
   /** `ip/prefix` → the plan's `address add …` words for it. */
   addresses: Map<string, string[]>
   dnsmasq: boolean
+  /** Its ports get the kernel's isolation flag (`<port isolated='yes'/>` without nft bridge meta). */
+  isolatePorts: boolean
 }
 
 export interface ObservedNetwork {
@@ -36,9 +38,12 @@ export interface ObservedNetwork {
   addresses: ReadonlySet<string> | null
   /** The journal's dnsmasq (pid and start time) still runs. */
   dnsmasq: boolean
+  /** Ports of the bridge without the isolation flag (read only when wanted). */
+  openPorts: readonly string[]
+  isolatedPorts: readonly string[]
 }
 
-export type DriftKind = 'bridge' | 'address' | 'table' | 'sysctl' | 'dnsmasq'
+export type DriftKind = 'bridge' | 'address' | 'table' | 'sysctl' | 'dnsmasq' | 'port'
 
 export interface Drift {
   kind: DriftKind
@@ -73,7 +78,8 @@ export function wantedOf(plan: Plan, record: NetworkRecord): WantedNetwork {
     hostSysctls: pairs(stepCommands(plan, 'sysctls', '@sysctl')).filter(([k]) => held.has(k)),
     bridgeSysctls: record.bridge === null ? [] : pairs(stepCommands(plan, 'bridge', '@sysctl-bridge')),
     addresses: record.bridge === null ? new Map() : addressLines(plan),
-    dnsmasq: record.dnsmasq !== null
+    dnsmasq: record.dnsmasq !== null,
+    isolatePorts: record.bridge !== null && stepCommands(plan, 'ports', '@isolate-ports').length > 0
   }
 }
 
@@ -95,6 +101,10 @@ export function findDrift(w: WantedNetwork, o: ObservedNetwork): Drift[] {
             object: `address ${cidr}`,
             detail: `address ${cidr} was removed from ${w.bridge}`
           })
+    // A guest that joins later is a new port (its own object): never counted as an undo of another's.
+    if (w.isolatePorts)
+      for (const port of o.openPorts)
+        out.push({ kind: 'port', object: `port ${port}`, detail: `port ${port} of ${w.bridge} is not isolated` })
     for (const [key, value] of w.bridgeSysctls)
       if (!sameValue(o.sysctls.get(key), value))
         out.push({ kind: 'sysctl', object: key, detail: `${key} was set to ${o.sysctls.get(key)?.trim() ?? '(gone)'}` })
@@ -133,7 +143,7 @@ export function restoreSteps(
   drifts: readonly Drift[],
   plan: Plan,
   paths: PlanPaths,
-  present: { tables: readonly NftTableRef[] }
+  present: { tables: readonly NftTableRef[]; zone?: string | null }
 ): PlanStep[] {
   const kinds = new Set(drifts.map((d) => d.kind))
   const steps: PlanStep[] = []
@@ -144,7 +154,9 @@ export function restoreSteps(
     const bridge = plan.steps.find((s) => s.id === 'bridge')
     add('bridge', `Make bridge ${plan.bridge} again`, [
       ...writes(plan, paths, ['ip.batch', 'ip6.batch']),
-      ...(bridge?.apply ?? [])
+      ...(bridge?.apply ?? []),
+      // The journal's zone: a bridge made again is in no firewalld zone.
+      ...(present.zone ? [['@firewalld-zone', plan.bridge, present.zone]] : [])
     ])
   }
   const own = (d: Drift): boolean =>
@@ -161,6 +173,9 @@ export function restoreSteps(
           : ['@sysctl-bridge', d.object, wanted.sysctls.get(d.object) ?? '']
       )
   )
+  if (kinds.has('port') || (kinds.has('bridge') && plan.steps.some((s) => s.id === 'ports'))) {
+    add('ports', `Isolate the ports of ${plan.bridge}`, plan.steps.find((s) => s.id === 'ports')?.apply ?? [])
+  }
   if (kinds.has('table')) {
     const p = networkPaths(paths, plan.network)
     add('firewall', `Load the firewall of ${plan.network} again`, [

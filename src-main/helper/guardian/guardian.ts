@@ -55,7 +55,8 @@ const WHAT: Record<DriftKind, GuardianFrame['what']> = {
   address: 'address',
   table: 'firewall',
   sysctl: 'sysctl',
-  dnsmasq: 'dnsmasq'
+  dnsmasq: 'dnsmasq',
+  port: 'ports'
 }
 
 interface Guarded {
@@ -66,6 +67,8 @@ interface Guarded {
   wanted: WantedNetwork | null
   baseline: Map<string, string>
   backoff: Map<string, BackoffState>
+  /** Ports seen with their isolation flag: one without it that is not here joined since. */
+  isolated: Set<string>
 }
 
 export class Guardian {
@@ -165,7 +168,8 @@ export class Guardian {
       plan: null,
       wanted: null,
       baseline: new Map(),
-      backoff: old?.startedAt === r.startedAt ? old.backoff : new Map()
+      backoff: old?.startedAt === r.startedAt ? old.backoff : new Map(),
+      isolated: old?.startedAt === r.startedAt ? old.isolated : new Set()
     }
     this.nets.set(name, g)
     let plan: Plan
@@ -218,6 +222,7 @@ export class Guardian {
       baseline: g.baseline,
       full
     })
+    for (const port of observed.isolatedPorts) g.isolated.add(port)
     const drifts = findDrift(g.wanted, observed)
     const now = Date.now()
     const drifting = new Set(drifts.map((d) => d.object))
@@ -257,7 +262,15 @@ export class Guardian {
     })
     const now = Date.now()
     const toRestore: Drift[] = []
-    for (const d of findDrift(g.wanted, observed)) {
+    for (const found of findDrift(g.wanted, observed)) {
+      const port = found.kind === 'port' ? found.object.slice('port '.length) : null
+      const d: Drift =
+        port !== null && !g.isolated.has(port) ? { ...found, detail: `port ${port} joined ${r.bridge ?? ''}` } : found
+      // A port that joined is new, not undone: it never counts towards the backoff.
+      if (port !== null && !g.isolated.has(port)) {
+        toRestore.push(d)
+        continue
+      }
       const decided = onUndo(g.backoff.get(d.object) ?? FRESH_BACKOFF, now, this.policy)
       g.backoff.set(d.object, decided.state)
       if (decided.action.kind === 'restore') toRestore.push(d)
@@ -272,7 +285,7 @@ export class Guardian {
     }
     if (toRestore.length === 0) return
     const present = r.tables.filter((t) => tables?.has(tableKey(t)) ?? false)
-    const steps = restoreSteps(toRestore, plan, this.opts.paths.plan, { tables: present })
+    const steps = restoreSteps(toRestore, plan, this.opts.paths.plan, { tables: present, zone: r.zone ?? null })
     const deps = realDeps({
       paths: this.opts.paths,
       root: this.opts.root ?? null,
@@ -290,6 +303,7 @@ export class Guardian {
       writeRecord(this.opts.paths.journal(name), { ...r, dnsmasq: { pid, startTime } })
     }
     if (out.ok && toRestore.some((d) => d.kind === 'table' || d.kind === 'bridge')) await this.takeBaseline(g)
+    if (out.ok) for (const d of toRestore) if (d.kind === 'port') g.isolated.add(d.object.slice('port '.length))
     for (const d of toRestore) {
       if (out.ok) this.frame('restored', name, WHAT[d.kind], d.detail, ms)
       else this.frame('failed', name, WHAT[d.kind], `${d.detail}: ${messageOf(out.error)}`, null)

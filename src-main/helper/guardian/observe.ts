@@ -4,7 +4,7 @@
  * tick); the tables, their rules and the bridge's addresses from nft and ip (on events and now and
  * then). Read-only.
  */
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 
 import { parseIpAddrJson } from '../../core/host/parse-host-facts'
 import type { NftTableRef } from '../../core/model/plan'
@@ -65,6 +65,26 @@ export interface ObserveInput {
   full: { tables: ReadonlySet<string> | null } | null
 }
 
+/** The ports of `bridge` by their kernel isolation flag (/sys/class/net/BR/brif/PORT/isolated). */
+function portFlags(bridge: string): { open: string[]; isolated: string[] } {
+  const out: { open: string[]; isolated: string[] } = { open: [], isolated: [] }
+  let ports: string[]
+  try {
+    ports = readdirSync(`/sys/class/net/${bridge}/brif`)
+  } catch {
+    return out
+  }
+  for (const p of ports) {
+    try {
+      const flag = readFileSync(`/sys/class/net/${bridge}/brif/${p}/isolated`, 'utf8').trim()
+      ;(flag === '0' ? out.open : out.isolated).push(p)
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out
+}
+
 export async function observeNetwork(input: ObserveInput): Promise<ObservedNetwork> {
   const { wanted, record, full } = input
   const sysctls = new Map<string, string | null>()
@@ -88,6 +108,9 @@ export async function observeNetwork(input: ObserveInput): Promise<ObservedNetwo
     sysctls,
     bridge,
     addresses: full && bridge && wanted.bridge !== null ? await bridgeAddresses(wanted.bridge) : null,
-    dnsmasq
+    dnsmasq,
+    ...(wanted.isolatePorts && bridge && wanted.bridge !== null
+      ? (({ open, isolated }) => ({ openPorts: open, isolatedPorts: isolated }))(portFlags(wanted.bridge))
+      : { openPorts: [], isolatedPorts: [] })
   }
 }

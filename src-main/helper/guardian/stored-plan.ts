@@ -14,6 +14,7 @@ import { ownerMark } from '../../core/store/store-id'
 import { readLiveHostFacts } from '../../host/read-host-facts'
 import { readUserDb } from '../../host/user-db'
 import { readTextOrNull } from '../../store/safe-fs'
+import { portIsolationHere } from '../run/kernel-probe'
 import { loadDefinitions } from '../state/definitions'
 import { requireOk } from '../verbs/context'
 
@@ -28,7 +29,9 @@ export async function storedPlan(name: string, paths: HelperPaths, store: string
     paths: paths.plan,
     hostFacts: parseHostFacts(raw, 'the live host'),
     dnsmasqUser: detectDnsmasqUser(db.passwd, db.group),
-    owner: ownerMark(store, name)
+    owner: ownerMark(store, name),
+    // As start chose it (verbs/start.ts): the ruleset differs with it.
+    portIsolation: def.port?.isolated ? await portIsolationHere() : 'nft'
   })
 }
 
