@@ -138,6 +138,19 @@ describe.skipIf(skip !== null)(`the guardian${skip ? ` (skipped: ${skip})` : ''}
     expect((await guest.probe(INET4, INET_TCP_PORT)).result).toBe('connected')
   })
 
+  it('loads the table again after nft delete table, and the guest’s traffic is back (time printed)', async () => {
+    const before = restoredFrames('firewall').length
+    const t0 = performance.now()
+    expect((await inHost(['nft', 'delete', 'table', ...TABLE])).code).toBe(0)
+    await until('the guest reaching the internet', async () => {
+      return (await guest.probe(INET4, INET_TCP_PORT, 1000)).result === 'connected' && (await tableThere())
+    })
+    console.log(
+      `guardian: nft delete table → guest traffic through NAT again: ${(performance.now() - t0).toFixed(0)} ms`
+    )
+    expect(restoredFrames('firewall').length).toBeGreaterThan(before)
+  })
+
   it('puts the rules back when a rule of its table is deleted (the table itself kept)', async () => {
     const listing = await inHost(['nft', '-a', 'list', 'chain', ...TABLE, 'from_guests'])
     const handle = /accept # handle (\d+)/.exec(listing.stdout)?.[1]

@@ -134,6 +134,7 @@ export class Guardian {
       if (full) this.lastFull = seenAt
       const found = runtimeEntries(this.opts.paths.plan.runtimeDir)
       for (const name of this.nets.keys()) if (!found.journals.has(name)) this.nets.delete(name)
+      if (found.journals.size === 0) return
       const tables = full ? await presentTables() : null
       for (const name of found.journals.keys()) {
         if (this.stopped) return
