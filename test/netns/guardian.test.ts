@@ -199,6 +199,7 @@ describe.skipIf(skip !== null)(`the guardian${skip ? ` (skipped: ${skip})` : ''}
     console.log(`guardian: dnsmasq killed → a new one recorded: ${(performance.now() - t0).toFixed(0)} ms`)
     const now = journalDnsmasq()
     expect(readFileSync(`/proc/${now.pid}/cmdline`, 'utf8')).toContain('dnsmasq')
+    await until('the frame', () => restoredFrames('dnsmasq').length > 0, 2000)
     expect(restoredFrames('dnsmasq')[0]?.detail).toBe('dnsmasq is not running')
     const second = await world.addGuest({ bridge: NET.bridge, name: 'gdguest2' })
     const lease = await second.dhcp()
@@ -252,6 +253,24 @@ describe.skipIf(skip !== null)(`the guardian${skip ? ` (skipped: ${skip})` : ''}
     await new Promise((r) => setTimeout(r, 500))
     expect((await inHost(['nft', 'flush', 'ruleset'])).code).toBe(0)
     await until('the table back', tableThere, 3000)
+  }, 30_000)
+
+  it('follows a live renumber made by another helper: the new address is guarded, the old one not put back', async () => {
+    const renumber = await world.x.inNs(
+      world.host,
+      [process.execPath, CLI_JS, '--root', world.root, 'net-renumber', NET.name, '--to', '192.168.160.0/24'],
+      { allowFail: true, timeoutMs: 30_000, env: { ...process.env, GUESTNET_SERVICE: 'off' } }
+    )
+    expect(renumber.code, renumber.stderr).toBe(0)
+    const addresses = async (): Promise<string> =>
+      (await world.x.ip(world.host, ['-o', 'addr', 'show', 'dev', NET.bridge])).stdout
+    await new Promise((r) => setTimeout(r, 800))
+    expect(await addresses()).toContain('192.168.160.1/24')
+    expect(await addresses()).not.toContain('192.168.151.1/24')
+    expect((await world.x.ip(world.host, ['addr', 'del', '192.168.160.1/24', 'dev', NET.bridge])).code).toBe(0)
+    await until('the new address back', async () => (await addresses()).includes('192.168.160.1/24'))
+    expect(await addresses()).not.toContain('192.168.151.1/24')
+    expect(frames.filter((f) => f.event === 'not-guarded')).toEqual([])
   }, 30_000)
 })
 

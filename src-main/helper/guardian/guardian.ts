@@ -9,12 +9,15 @@
  * started, stopped (the journal says `stopping`) or changed by a request, and one whose objects
  * something keeps undoing (backoff.ts).
  */
+import { lstatSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 
 import type { GuardianFrame } from '../../contract/helper-protocol'
 import type { Plan } from '../../core/model/plan'
+import { ARTIFACT_KEYS, artifactPath } from '../../core/plan/build-plan'
 import { networkPaths } from '../../core/plan/network-paths'
 import type { NetworkRecord } from '../../core/plan/network-record'
+import { formatRecord } from '../../core/plan/network-record'
 import type { HelperPaths } from '../../core/store/helper-paths'
 import { storeIdOf } from '../../core/store/store-id'
 import { applyPlan, messageOf } from '../apply-plan'
@@ -62,6 +65,8 @@ const WHAT: Record<DriftKind, GuardianFrame['what']> = {
 interface Guarded {
   startedAt: string
   generation: number
+  /** The journal and the generated files as they were when the plan was checked against them. */
+  fingerprint: string
   /** null: not guarded (it runs another definition than the stored one; said once). */
   plan: Plan | null
   wanted: WantedNetwork | null
@@ -69,6 +74,19 @@ interface Guarded {
   backoff: Map<string, BackoffState>
   /** Ports seen with their isolation flag: one without it that is not here joined since. */
   isolated: Set<string>
+}
+
+function filesFingerprint(paths: HelperPaths, r: NetworkRecord): string {
+  const p = networkPaths(paths.plan, r.network)
+  const stamps = ARTIFACT_KEYS.map((k) => {
+    try {
+      const st = lstatSync(artifactPath(p, k))
+      return `${st.mtimeMs}:${st.size}`
+    } catch {
+      return '-'
+    }
+  })
+  return `${formatRecord(r)}|${stamps.join('|')}`
 }
 
 export class Guardian {
@@ -166,6 +184,7 @@ export class Guardian {
     const g: Guarded = {
       startedAt: r.startedAt,
       generation: this.generation,
+      fingerprint: filesFingerprint(this.opts.paths, r),
       plan: null,
       wanted: null,
       baseline: new Map(),
@@ -214,7 +233,15 @@ export class Guardian {
     const r = this.guardedRecord(name)
     if (r === null) return
     let g = this.nets.get(name)
-    if (!g || g.startedAt !== r.startedAt || g.generation !== this.generation) g = await this.adopt(name, r)
+    // Anything that changed the journal or the files (a renumber by another helper, this guardian's
+    // own restore) makes it look again: plan, comparison, loaded rules.
+    if (
+      !g ||
+      g.startedAt !== r.startedAt ||
+      g.generation !== this.generation ||
+      g.fingerprint !== filesFingerprint(this.opts.paths, r)
+    )
+      g = await this.adopt(name, r)
     if (g.plan === null || g.wanted === null) return
     const observed = await observeNetwork({
       wanted: g.wanted,
