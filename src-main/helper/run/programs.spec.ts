@@ -42,7 +42,9 @@ describe('resolveProgram', () => {
   })
 
   it('runs nothing outside its list, whatever $PATH holds', () => {
-    expect(error(() => resolveProgram('sh', files({ '/bin/sh': {} }))).message).toMatch(/runs only ip, bridge, nft, dnsmasq/)
+    expect(error(() => resolveProgram('sh', files({ '/bin/sh': {} }))).message).toMatch(
+      /runs only ip, bridge, nft, dnsmasq/
+    )
     expect(error(() => resolveProgram('../bin/sh', files({}))).message).toMatch(/runs only/)
   })
 
