@@ -8,7 +8,7 @@
  */
 import type { ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync, statSync } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -337,4 +337,108 @@ describe.skipIf(skip !== null)(`the service while networks run${skip ? ` (skippe
     expect((await world.x.ip(world.host, ['-o', 'link', 'show'])).stdout).not.toContain(net.bridge)
     expect((await world.x.inNs(world.host, ['nft', 'list', 'tables'])).stdout).not.toContain('guestnet_gi')
   }, 30_000)
+})
+
+describe.skipIf(skip !== null)(`the guardian and isolated ports${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  let world: World
+  let log = ''
+  let kernelFlag = false
+  const frames: Frame[] = []
+  const xml = `<network>
+  <name>gp</name>
+  <forward mode='nat'/>
+  <bridge name='gngp0'/>
+  <port isolated='yes'/>
+  <ip address='192.168.154.1' prefix='24'>
+    <dhcp>
+      <range start='192.168.154.10' end='192.168.154.40'/>
+    </dhcp>
+  </ip>
+</network>
+`
+  const cli = (args: readonly string[]) =>
+    world.x.inNs(world.host, [process.execPath, CLI_JS, '--root', world.root, ...args], {
+      allowFail: true,
+      timeoutMs: 30_000
+    })
+
+  beforeAll(async () => {
+    world = await createWorld()
+    await mkdir(world.root, { recursive: true, mode: 0o755 })
+    const socket = join(world.root, 'run', 'guestnet', '.helper.sock')
+    const service = world.spawn([
+      'ip',
+      'netns',
+      'exec',
+      world.host,
+      process.execPath,
+      HELPER_JS,
+      '--serve',
+      '--root',
+      world.root,
+      '--idle-timeout',
+      '0'
+    ])
+    service.stderr?.setEncoding('utf8').on('data', (d: string) => (log += d))
+    await until('the service socket', () => existsSync(socket), 10_000)
+    const watcher = world.spawn(['ip', 'netns', 'exec', world.host, process.execPath, WATCH, socket])
+    let rest = ''
+    watcher.stdout?.setEncoding('utf8').on('data', (d: string) => {
+      const lines = (rest + d).split('\n')
+      rest = lines.pop() ?? ''
+      frames.push(...lines.filter(Boolean).map((l) => JSON.parse(l) as Frame))
+    })
+    const probeFile = join(world.dir, 'bridge-meta-probe.nft')
+    await writeFile(
+      probeFile,
+      'table bridge gn_probe {\n\tchain f {\n\t\ttype filter hook forward priority 0;\n\t\tmeta ibrname "x" drop\n\t}\n}\n'
+    )
+    const probe = await world.x.inNs(world.host, ['nft', '-c', '-f', probeFile], { allowFail: true })
+    kernelFlag = probe.code !== 0
+    const file = join(world.dir, 'gp.xml')
+    await writeFile(file, xml)
+    expect((await cli(['net-define', file])).code).toBe(0)
+    const start = await cli(['net-start', 'gp'])
+    expect(start.code, start.stderr).toBe(0)
+  }, 60_000)
+
+  afterAll(async () => {
+    await cli(['net-destroy', 'gp'])
+    await world?.dispose()
+  })
+
+  it('isolates ports that join later (the kernel flag), and again when another tool turns it off', async (ctx) => {
+    if (!kernelFlag) {
+      console.warn(
+        'this kernel has nft bridge meta: ports are isolated by the bridge table, the guardian has no flag to keep'
+      )
+      ctx.skip()
+    }
+    const isolated = async (port: string): Promise<string> =>
+      (
+        await world.x.inNs(world.host, ['cat', `/sys/class/net/gngp0/brif/${port}/isolated`], { allowFail: true })
+      ).stdout.trim()
+    const g1 = await world.addGuest({ bridge: 'gngp0', name: 'gp1' })
+    const g2 = await world.addGuest({ bridge: 'gngp0', name: 'gp2' })
+    await until(
+      'both ports isolated',
+      async () => (await isolated(g1.hostIf)) === '1' && (await isolated(g2.hostIf)) === '1'
+    )
+    await Promise.all([g1.dhcp(), g2.dhcp()])
+    // Positive control: both reach the host; isolation: not each other.
+    expect(await g1.ping('192.168.154.1')).toBe(true)
+    expect(await g2.ping('192.168.154.1')).toBe(true)
+    expect(await g1.ping(g2.lease?.ip ?? '', 1)).toBe(false)
+    expect(frames.filter((f) => f.what === 'ports').map((f) => f.detail)).toEqual(
+      expect.arrayContaining([`port ${g1.hostIf} joined gngp0`, `port ${g2.hostIf} joined gngp0`])
+    )
+    // Another tool turns it off: put back, and said so.
+    expect((await world.x.inNs(world.host, ['bridge', 'link', 'set', 'dev', g1.hostIf, 'isolated', 'off'])).code).toBe(
+      0
+    )
+    await until('the flag back', async () => (await isolated(g1.hostIf)) === '1')
+    await until('the frame', () => frames.some((f) => f.detail === `port ${g1.hostIf} of gngp0 is not isolated`), 2000)
+    expect(await g1.ping(g2.lease?.ip ?? '', 1)).toBe(false)
+    expect(log).toMatch(/guardian: gp: port \S+ joined gngp0; restored/)
+  }, 40_000)
 })
