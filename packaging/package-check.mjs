@@ -88,6 +88,10 @@ check(
   /^After=.*nftables\.service/m.test(unit),
   'systemd unit starts after the host firewall (which flushes the ruleset)'
 )
+check(
+  /^Wants=.*guestnet-helper\.socket/m.test(unit) && /^After=.*guestnet-helper\.socket/m.test(unit),
+  'systemd unit starts networks through the warm service (its guardian keeps them)'
+)
 const socketUnit = read('guestnet-helper.socket')
 check(
   /^ListenStream=\/run\/guestnet\/\.helper\.sock$/m.test(socketUnit),

@@ -22,10 +22,12 @@ import type { SpawnFn } from '../helper-client/spawn-helper'
 import type { Handlers } from './ipc/dispatch'
 import type { Emit } from './network-service'
 import { createNetworkService } from './network-service'
+import type { GuardianFrame } from '../contract/helper-protocol'
 import type { ClashView } from './service/clash-board'
 import { ClashBoard } from './service/clash-board'
 import { readDefaultRecords } from './service/default-state'
 import { fileFirstSeen } from './service/first-seen-store'
+import { parseGuardianLog } from './service/guardian-news'
 import type { WatchDeps } from './watchers'
 
 export interface ServiceSetup {
@@ -41,6 +43,8 @@ export interface ServiceSetup {
   notifyClash?: (clash: ClashView) => void
   /** Where the app keeps when it first saw each guest (Electron's userData); default: in memory. */
   firstSeenDir?: string
+  /** The guardian restored or gave up on something of a network (a desktop notification too). */
+  notifyGuardian?: (frame: GuardianFrame) => void
   log?: (line: string) => void
 }
 
@@ -148,6 +152,14 @@ export function createAppService(setup: ServiceSetup): AppService {
     leasesFile: (name) => paths.leasesFile(name),
     hostFingerprint: async () => JSON.stringify(await hostFacts()),
     states,
+    ...(setup.notifyGuardian
+      ? {
+          guardian: {
+            frames: async () => parseGuardianLog(await readText(paths.guardianLog)),
+            notify: setup.notifyGuardian
+          }
+        }
+      : {}),
     clashes: {
       board,
       networks: async () => {

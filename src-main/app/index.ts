@@ -14,6 +14,7 @@ import { terminalSafe } from '../core/text/terminal-safe'
 import type { AppConfig } from './app-config'
 import { resolveConfig } from './app-config'
 import { showClashNotification } from './clash-notification'
+import { showGuardianNotification } from './guardian-notification'
 import { createAppService } from './create-service'
 import { INSTALLED_HELPER, INSTALLED_INSPECTOR } from '../helper-client/launch'
 import { dispatch } from './ipc/dispatch'
@@ -53,6 +54,7 @@ const service = createAppService({
   emit,
   notifyClash: (clash) => showClashNotification(clash, showWindow),
   firstSeenDir: join(app.getPath('userData'), 'first-seen'),
+  notifyGuardian: (frame) => showGuardianNotification(frame, showWindow),
   log,
   launch: {
     helperScript: join(__dirname, 'helper.js'),

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 
 import type { EventName } from '../contract/ipc-contract'
 import { ClashBoard } from './service/clash-board'
+import { parseGuardianLog } from './service/guardian-news'
 import { ChangeWatcher } from './watchers'
 
 describe('ChangeWatcher', () => {
@@ -35,6 +36,41 @@ describe('ChangeWatcher', () => {
     expect(events).toEqual([{ event: 'leases:changed', payload: { network: 'default' } }])
     await w.checkLeases()
     expect(events).toHaveLength(1)
+  })
+
+  it('tells each new frame of the guardian’s file once, none from before the first look', async () => {
+    const file = join(dir, 'guardian.json')
+    const frame = (at: string) => ({
+      type: 'guardian',
+      event: 'restored',
+      network: 'default',
+      what: 'firewall',
+      detail: 'nft table inet guestnet_default was deleted',
+      ms: 30,
+      at
+    })
+    writeFileSync(file, JSON.stringify({ frames: [frame('2026-01-01T00:00:01.000Z')] }))
+    const told: string[] = []
+    const w = new ChangeWatcher({
+      emit: () => undefined,
+      networkNames: async () => [],
+      leasesFile: (n) => join(dir, `${n}.leases`),
+      hostFingerprint: async () => '',
+      states: async () => new Map(),
+      guardian: {
+        frames: async () => parseGuardianLog(readFileSync(file, 'utf8')),
+        notify: (f) => void told.push(f.at)
+      }
+    })
+    await w.checkGuardian()
+    expect(told).toEqual([])
+    writeFileSync(
+      file,
+      JSON.stringify({ frames: [frame('2026-01-01T00:00:01.000Z'), frame('2026-01-01T00:00:09.000Z')] })
+    )
+    await w.checkGuardian()
+    await w.checkGuardian()
+    expect(told).toEqual(['2026-01-01T00:00:09.000Z'])
   })
 
   it("announces a change of the host's networks and of a network's state", async () => {

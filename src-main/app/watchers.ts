@@ -10,14 +10,16 @@
  */
 import { stat } from 'node:fs/promises'
 
+import type { GuardianFrame } from '../contract/helper-protocol'
 import type { HostFacts } from '../core/model/host-facts'
 import type { WatchedNetwork } from '../watch/clash-report'
 import { watchClashes } from '../watch/clash-watch'
-import type { StartMonitor } from '../watch/ip-monitor'
-import { startIpMonitor } from '../watch/ip-monitor'
+import type { StartMonitor } from '../host/monitor-process'
+import { startMonitorProcess } from '../host/monitor-process'
 import { watchNeighbours } from '../watch/neigh-watch'
 import type { Emit } from './network-service'
 import type { ClashBoard } from './service/clash-board'
+import { newGuardianFrames } from './service/guardian-news'
 
 export interface ClashWatchDeps {
   board: ClashBoard
@@ -40,6 +42,8 @@ export interface WatchDeps {
   clashes?: ClashWatchDeps
   /** Follow the bridges' neighbour tables (`ip monitor neigh`): a guest appearing is a `leases:changed`. */
   neighbours?: NeighbourWatchDeps
+  /** What the guardian of the warm service did (its frames file), each new frame told to `notify`. */
+  guardian?: { frames(): Promise<GuardianFrame[]>; notify(frame: GuardianFrame): void }
 }
 
 export interface NeighbourWatchDeps {
@@ -54,6 +58,7 @@ export interface WatchIntervals {
   leasesMs: number
   hostMs: number
   statesMs: number
+  guardianMs?: number
 }
 
 export const DEFAULT_INTERVALS: WatchIntervals = { leasesMs: 2000, hostMs: 5000, statesMs: 10_000 }
@@ -63,6 +68,7 @@ export class ChangeWatcher {
   private leases = new Map<string, string>()
   private host: string | null = null
   private states: Map<string, string> | null = null
+  private guardianSeen: string | null = null
   private readonly deps: WatchDeps
 
   constructor(deps: WatchDeps) {
@@ -77,6 +83,18 @@ export class ChangeWatcher {
       this.leases.set(name, mark)
       if (before !== undefined && before !== mark) this.deps.emit('leases:changed', { network: name })
     }
+  }
+
+  async checkGuardian(): Promise<void> {
+    const g = this.deps.guardian
+    if (!g) return
+    const frames = await g.frames().catch(() => null)
+    if (frames === null) return
+    const { fresh, seen } = newGuardianFrames(frames, this.guardianSeen)
+    this.guardianSeen = seen
+    for (const f of fresh) g.notify(f)
+    // What it restored may have changed a network's state (a bridge made again).
+    if (fresh.length > 0) await this.checkStates()
   }
 
   async checkHost(): Promise<void> {
@@ -115,6 +133,7 @@ export function startWatching(deps: WatchDeps, intervals: WatchIntervals = DEFAU
     }, ms)
   }
   const timers = [every(intervals.leasesMs, () => w.checkLeases()), every(intervals.statesMs, () => w.checkStates())]
+  if (deps.guardian) timers.push(every(intervals.guardianMs ?? 2000, () => w.checkGuardian()))
   let stopHost = (): void => undefined
   const c = deps.clashes
   if (c) {
@@ -139,7 +158,7 @@ export function startWatching(deps: WatchDeps, intervals: WatchIntervals = DEFAU
     ? watchNeighbours({
         bridges: n.bridges,
         onChange: (network) => deps.emit('leases:changed', { network }),
-        start: n.start ?? startIpMonitor,
+        start: n.start ?? startMonitorProcess,
         ...(n.netns !== undefined ? { netns: n.netns } : {}),
         onEnd: (why) => n.log?.(`neighbour watch ended: ${why}`)
       })

@@ -532,4 +532,25 @@ export function checkValue<V extends HelperVerb>(verb: V, value: unknown): Helpe
 }
 
 /** The client's first line on the service's socket, before its request: which process it is (checked, peer-creds.ts). */
-export const serviceClientSchema = object({ type: literal('client'), pid: number({ int: true, min: 1 }) })
+export const serviceClientSchema = object({
+  type: literal('client'),
+  pid: number({ int: true, min: 1 }),
+  /** Instead of one request: stay connected and get the guardian's frames (guardianFrameSchema). */
+  watch: optional(boolean())
+})
+
+/** What the guardian (helper/guardian/) did about a running network's object that another tool undid. */
+export const GUARDIAN_EVENTS = ['restored', 'gave-up', 'failed', 'not-guarded'] as const
+export const GUARDED_OBJECTS = ['firewall', 'sysctl', 'bridge', 'address', 'dnsmasq', 'ports', 'definition'] as const
+export const guardianFrameSchema = object({
+  type: literal('guardian'),
+  event: oneOf(GUARDIAN_EVENTS),
+  network: string(),
+  what: oneOf(GUARDED_OBJECTS),
+  /** What was found, in words: `nft table inet guestnet_default was deleted`. */
+  detail: string(),
+  /** restored: from seeing it to done, in milliseconds; else null. */
+  ms: nullable(number()),
+  at: string()
+})
+export type GuardianFrame = Infer<typeof guardianFrameSchema>

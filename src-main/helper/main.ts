@@ -16,6 +16,7 @@ import { parseRequest, tooLargeError } from './parse-request'
 import { checkNetworkName } from './policy'
 import { readRequest } from './read-request'
 import { runRequest } from './run-request'
+import { wakeService } from './service/wake'
 import { KEPT_ENV, SAFE_ENV } from './run/safe-env'
 import { parseServeArgs } from './service/serve-args'
 import { resolveTestRoot } from './test-root'
@@ -134,6 +135,8 @@ async function main(): Promise<void> {
   const result = await runRequest(request, { caller, switches, emit: send, shouldStop: () => stopRequested })
   if (result.ok) {
     send({ type: 'result', ok: true, value: result.value })
+    // The network now runs: the warm service's guardian should keep it (socket activation starts it).
+    await wakeService(request)
     exit(partialFailure(result.value) ? HELPER_EXIT.failed : HELPER_EXIT.ok)
   } else {
     fail(result.error)

@@ -6,7 +6,7 @@ import type { WatchedNetwork } from './clash-report'
 import type { WatchReport } from './clash-watch'
 import { watchClashes } from './clash-watch'
 import { fakeTimers } from './fake-timers.fixture'
-import type { MonitorCallbacks } from './ip-monitor'
+import type { MonitorCallbacks } from '../host/monitor-process'
 
 const def: NetworkDef = {
   name: 'default',

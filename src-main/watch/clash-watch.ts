@@ -10,7 +10,7 @@ import type { ClashTransitions, NetworkClash, WatchedNetwork } from './clash-rep
 import { ClashTracker, findNetworkClashes, ownBridges } from './clash-report'
 import type { HostChange } from './host-watcher'
 import { watchHostNetworks } from './host-watcher'
-import type { StartMonitor } from './ip-monitor'
+import type { StartMonitor } from '../host/monitor-process'
 import type { MonitorEvent } from './monitor-line'
 
 export interface WatchReport extends ClashTransitions {

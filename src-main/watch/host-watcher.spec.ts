@@ -4,7 +4,7 @@ import type { HostFacts } from '../core/model/host-facts'
 import { fakeTimers } from './fake-timers.fixture'
 import type { HostChange } from './host-watcher'
 import { watchHostNetworks } from './host-watcher'
-import type { MonitorCallbacks, StartMonitor } from './ip-monitor'
+import type { MonitorCallbacks, StartMonitor } from '../host/monitor-process'
 
 const base: HostFacts = {
   addresses: [{ ifname: 'uplink0', family: 4, address: '203.0.113.2', prefix: 24 }],

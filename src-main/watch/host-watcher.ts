@@ -10,8 +10,9 @@ import type { Timers } from './debounce'
 import { Debouncer, REAL_TIMERS } from './debounce'
 import type { HostDiff } from './host-changes'
 import { describeHostNetworks, diffHostNetworks } from './host-changes'
-import type { MonitorHandle, StartMonitor } from './ip-monitor'
-import { ipMonitorArgv, startIpMonitor } from './ip-monitor'
+import type { MonitorHandle, StartMonitor } from '../host/monitor-process'
+import { startMonitorProcess } from '../host/monitor-process'
+import { ipMonitorArgv } from './ip-monitor'
 import type { MonitorEvent } from './monitor-line'
 import { isNoise, parseMonitorLine } from './monitor-line'
 
@@ -51,7 +52,7 @@ const RESTART_DELAYS_MS = [500, 1000, 2000, 5000, 10_000, 30_000]
 
 export function watchHostNetworks(opts: HostWatcherOptions): HostWatcher {
   const timers = opts.timers ?? REAL_TIMERS
-  const startMonitor = opts.startMonitor ?? startIpMonitor
+  const startMonitor = opts.startMonitor ?? startMonitorProcess
   let stopped = false
   let lines: string[] | null = null
   let own = new Set<string>()

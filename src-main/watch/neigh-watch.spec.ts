@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { fakeTimers } from './fake-timers.fixture'
-import type { MonitorCallbacks } from './ip-monitor'
+import type { MonitorCallbacks } from '../host/monitor-process'
 import { neighLineDevice, neighMonitorArgv, watchNeighbours } from './neigh-watch'
 
 describe('neighMonitorArgv', () => {

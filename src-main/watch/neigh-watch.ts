@@ -6,7 +6,7 @@
 import { netnsNameProblem } from '../core/net/netns-name'
 import type { Timers } from './debounce'
 import { Debouncer } from './debounce'
-import type { MonitorHandle, StartMonitor } from './ip-monitor'
+import type { MonitorHandle, StartMonitor } from '../host/monitor-process'
 
 export function neighMonitorArgv(netns?: string): string[] {
   const problem = netns === undefined ? null : netnsNameProblem(netns)

@@ -8,6 +8,8 @@
  *   ['@remove', PATH]               remove PATH if it exists
  *   ['@sysctl', KEY, VALUE]         write VALUE to /proc/sys/KEY (dots become slashes), recording the old
  *                                   value in the namespace's sysctl ledger (helper/state/ns-ledger.ts)
+ *   ['@sysctl-reassert', KEY, VALUE] the guardian: write VALUE again, only if the ledger lists this network
+ *                                   as holding KEY at VALUE (the ledger, its original included, unchanged)
  *   ['@sysctl-restore', KEY]        leave the ledger; the last guestnet network of the namespace puts the old value back
  *   ['@sysctl-bridge', KEY, VALUE]  a sysctl of the network's own bridge (gone with it: no ledger)
  *   ['@delete-bridge', NAME]        delete the bridge if it is this network's (guestnet's group and owner mark)

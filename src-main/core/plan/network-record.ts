@@ -40,6 +40,8 @@ export interface NetworkRecord {
   netns: string | null
   nsId: string | null
   startedAt: string
+  /** Set by a stop before it tears the network down: the guardian leaves it alone from then on. */
+  stopping?: true
 }
 
 export interface RecordContext {
@@ -129,6 +131,7 @@ export function parseRecord(text: string, expect: { network: string; store: stri
   if (!(d === null || (d && isCount(d.pid) && isCount(d.startTime)))) {
     return { ok: false, reason: 'dnsmasq must be null or {pid, startTime}' }
   }
+  if (r.stopping !== undefined && r.stopping !== true) return { ok: false, reason: 'stopping must be true or absent' }
   const sysctls = r.sysctls
   if (!Array.isArray(sysctls) || !sysctls.every((k) => isString(k) && hostSysctlProblem(k, '1') === null)) {
     return { ok: false, reason: "sysctls must be keys within guestnet's rules" }

@@ -32,6 +32,8 @@ export interface HelperPaths {
   definitionsCache: string
   /** `<runtimeDir>/.helper.sock`: where the warm service listens (service/serve.ts), root only. */
   serviceSocket: string
+  /** `<runtimeDir>/.guardian.json`: the guardian's latest frames, world-readable, for the desktop app. */
+  guardianLog: string
 }
 
 /**
@@ -55,6 +57,7 @@ export function helperPaths(root: string | undefined, netns: string | undefined)
       `${storeLayout(undefined).runtimeDir}/.sysctl/net-${/\[(\d+)\]/.exec(nsId ?? '')?.[1] ?? 'unknown'}.json`,
     lockFile: `${runtimeDir}/.lock`,
     definitionsCache: `${runtimeDir}/.definitions.cache`,
-    serviceSocket: `${runtimeDir}/.helper.sock`
+    serviceSocket: `${runtimeDir}/.helper.sock`,
+    guardianLog: `${runtimeDir}/.guardian.json`
   }
 }

@@ -123,6 +123,31 @@ describe('@sysctl and @sysctl-restore: one ledger per namespace, live owners cou
     expect(existsSync(env.ledgerFile)).toBe(false)
   })
 
+  it('@sysctl-reassert writes the value again for its holder, keeping the original the stop puts back', async () => {
+    setSysctl(FWD, '0')
+    await runBuiltin(['@sysctl', FWD, '1'], env)
+    // sysctl --system, say.
+    setSysctl(FWD, '0')
+    await runBuiltin(['@sysctl-reassert', FWD, '1'], env)
+    expect(read(sysctlFile(FWD))).toBe('1')
+    await runBuiltin(['@sysctl-restore', FWD], env)
+    expect(read(sysctlFile(FWD))).toBe('0')
+  })
+
+  it('@sysctl-reassert refuses a network that does not hold the key at that value (nothing written)', async () => {
+    setSysctl(FWD, '0')
+    await expect(runBuiltin(['@sysctl-reassert', FWD, '1'], env)).rejects.toThrow(/does not hold/)
+    expect(read(sysctlFile(FWD))).toBe('0')
+    await runBuiltin(['@sysctl', FWD, '1'], env)
+    setSysctl(FWD, '0')
+    await expect(
+      runBuiltin(['@sysctl-reassert', FWD, '1'], { ...env, network: 'other', bridge: 'gnbr-o' })
+    ).rejects.toThrow(/does not hold/)
+    await expect(runBuiltin(['@sysctl-reassert', 'kernel.core_pattern', '|/bin/sh'], env)).rejects.toThrow()
+    expect(read(sysctlFile(FWD))).toBe('0')
+    await runBuiltin(['@sysctl-restore', FWD], env)
+  })
+
   it("keeps forwarding on while another store's network runs in the namespace", async () => {
     setSysctl(FWD, '0')
     const other: BuiltinEnv = { ...env, store: 'root-0123456789ab', network: 'a', bridge: 'gnbr-b' }

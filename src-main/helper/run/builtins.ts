@@ -23,7 +23,7 @@ import { readLedgerFile } from '../state/ledger-file'
 import type { NamespaceTagger } from '../state/namespace-tag'
 import { ledgerTagOf, UNTAGGED_TESTS } from '../state/namespace-tag'
 import type { IsLive, Ledger, LedgerOwner } from '../state/sysctl-ledger'
-import { acquireSysctl, formatLedger, releaseSysctl } from '../state/sysctl-ledger'
+import { acquireSysctl, formatLedger, holdsSysctl, releaseSysctl } from '../state/sysctl-ledger'
 import { hupPidfile, killPidfile } from './dnsmasq-process'
 import { CommandError } from './exec-program'
 import { putInZone, takeOutOfZone } from './firewalld-bus'
@@ -163,6 +163,22 @@ async function sysctlSet(argv: Argv, env: BuiltinEnv): Promise<void> {
     write(d.ledger)
     if (d.write) await writeFile(path, `${value}\n`)
     return { ledger: d.ledger, value: undefined }
+  })
+}
+
+/** The guardian: a host sysctl this network holds in the ledger, at the value it set, is written again. */
+async function sysctlReassert(argv: Argv, env: BuiltinEnv): Promise<void> {
+  arity(argv, 2)
+  const [, key, value] = argv
+  const problem = hostSysctlProblem(key, value)
+  if (problem) throw new BuiltinError(problem)
+  const path = sysctlFile(env.procSys ?? '/proc/sys', key)
+  await withLedger(env, async (ledger) => {
+    if (!holdsSysctl(ledger, key, ledgerOwner(env), value)) {
+      throw new BuiltinError(`network ${env.network} does not hold ${key}=${value} in the namespace's sysctl ledger`)
+    }
+    await writeFile(path, `${value}\n`)
+    return { ledger, value: undefined }
   })
 }
 
@@ -311,6 +327,8 @@ export async function runBuiltin(argv: Argv, env: BuiltinEnv): Promise<void> {
       return
     case '@sysctl':
       return sysctlSet(argv, env)
+    case '@sysctl-reassert':
+      return sysctlReassert(argv, env)
     case '@sysctl-restore':
       return sysctlRestore(argv, env)
     case '@sysctl-bridge':

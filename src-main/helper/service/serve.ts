@@ -5,9 +5,10 @@
  * and its process's credentials (peer-creds.ts), not by the file's mode alone: a root peer is a root
  * caller, any other peer may only read (caller.ts). It takes the very same requests as the one-shot
  * helper, checks and runs them with the same code, one at a time, and answers with the same events. What it saves a command is
- * node loading the helper's code and the start of `ip` and `nft` (kept ready, warm-pool.ts). It
- * exits after `--idle-timeout` seconds without a request (default 120; 0: never) and on SIGTERM
- * (a request in progress is rolled back, as the one-shot helper does).
+ * node loading the helper's code and the start of `ip` and `nft` (kept ready, warm-pool.ts). While
+ * it runs, the guardian (../guardian/) keeps the store's running networks as they were started. It
+ * exits after `--idle-timeout` seconds without a request (default 120; 0: never) once no network of
+ * its store runs, and on SIGTERM (a request in progress is rolled back, as the one-shot helper does).
  */
 import { lstatSync, unlinkSync } from 'node:fs'
 import type { Server, Socket } from 'node:net'
@@ -16,8 +17,22 @@ import { createConnection, createServer } from 'node:net'
 import { ownNetnsIdentity } from '../../host/ns-identity'
 import { parseRequest, tooLargeError } from '../parse-request'
 import { checkNetworkName } from '../policy'
-import type { HelperErrorBody, HelperRequest, ServiceHello, StepEvent } from '../../contract/helper-protocol'
-import { errorBody, HelperError, MAX_REQUEST_BYTES, serviceClientSchema } from '../../contract/helper-protocol'
+import type {
+  GuardianFrame,
+  HelperErrorBody,
+  HelperRequest,
+  ServiceHello,
+  StepEvent
+} from '../../contract/helper-protocol'
+import {
+  errorBody,
+  HelperError,
+  isReadOnly,
+  MAX_REQUEST_BYTES,
+  serviceClientSchema
+} from '../../contract/helper-protocol'
+import { FrameLog } from '../guardian/frame-log'
+import { Guardian } from '../guardian/guardian'
 import { ensureOwnDirs } from '../../store/safe-fs'
 import type { Caller } from '../caller'
 import { resolveTestRoot } from '../test-root'
@@ -31,6 +46,16 @@ import { LineReader } from './read-line'
 import { helloFrame, serviceRefusal } from './service-frames'
 import type { ServeArgs } from './serve-args'
 import { WarmPool } from './warm-pool'
+
+/** Does the client's line ask to watch the guardian rather than send a request? */
+function wantsWatch(line: string): boolean {
+  try {
+    const r = serviceClientSchema.check(JSON.parse(line), '')
+    return r.ok && r.value.watch === true
+  } catch {
+    return false
+  }
+}
 
 /** The caller behind a connection: the client's pid line, checked against the kernel (peer-creds.ts). */
 async function identify(line: string, pair: { ino: number; peer: number } | null): Promise<Caller> {
@@ -65,7 +90,8 @@ export interface ServeOptions extends ServeArgs {
 
 function send(
   sock: Socket,
-  event: StepEvent | ServiceHello | { type: 'result'; ok: boolean; value?: unknown; error?: HelperErrorBody }
+  event:
+    StepEvent | ServiceHello | GuardianFrame | { type: 'result'; ok: boolean; value?: unknown; error?: HelperErrorBody }
 ): void {
   if (!sock.destroyed && sock.writable) sock.write(`${JSON.stringify(event)}\n`)
 }
@@ -148,6 +174,21 @@ export async function serve(opts: ServeOptions): Promise<number> {
   let stopping = false
   /** Connections still sending their request: dropped at once on a signal. */
   const reading = new Set<Socket>()
+  /** Clients following the guardian (a `watch` client line): they get its frames, and count as no work. */
+  const watchers = new Set<Socket>()
+  /** Networks a queued or running request may change ('*': every network): the guardian leaves them be. */
+  const busy = new Map<string, number>()
+  const frameLog = new FrameLog(paths.guardianLog, opts.log)
+  const guardian = new Guardian({
+    paths,
+    root,
+    log: opts.log,
+    onFrame: (f) => {
+      frameLog.add(f)
+      for (const w of watchers) send(w, f)
+    },
+    busy: (network) => busy.has(network) || busy.has('*')
+  })
   let queue: Promise<void> = Promise.resolve()
   let idleTimer: NodeJS.Timeout | null = null
   let finish: (code: number) => void = () => undefined
@@ -158,6 +199,8 @@ export async function serve(opts: ServeOptions): Promise<number> {
   const server = createServer((sock) => void onConnection(sock))
   const shutdown = (): void => {
     if (idleTimer) clearTimeout(idleTimer)
+    guardian.stop()
+    for (const w of watchers) w.destroy()
     server.close()
     pool.dispose()
     if (opts.listenFd === null) {
@@ -174,6 +217,12 @@ export async function serve(opts: ServeOptions): Promise<number> {
     if (opts.idleTimeoutMs <= 0) return
     idleTimer = setTimeout(() => {
       if (active > 0) return
+      // The guardian keeps the networks of this store as they were started: it stays while any runs.
+      const running = guardian.running()
+      if (running.length > 0) {
+        armIdle()
+        return
+      }
       opts.log(`guestnet-helper service: idle for ${opts.idleTimeoutMs / 1000} s, exiting`)
       shutdown()
     }, opts.idleTimeoutMs)
@@ -187,6 +236,18 @@ export async function serve(opts: ServeOptions): Promise<number> {
     if (active === 0) shutdown()
   }
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, onSignal)
+
+  /** What a request may change, for the guardian: its network, every network, or nothing (a read). */
+  function claims(req: HelperRequest): string | null {
+    if (isReadOnly(req)) return null
+    return (req.args as { name?: string }).name ?? '*'
+  }
+  function claim(key: string | null, by: 1 | -1): void {
+    if (key === null) return
+    const n = (busy.get(key) ?? 0) + by
+    if (n > 0) busy.set(key, n)
+    else busy.delete(key)
+  }
 
   async function runOne(req: HelperRequest, caller: Caller, sock: Socket): Promise<void> {
     let gone = false
@@ -232,6 +293,15 @@ export async function serve(opts: ServeOptions): Promise<number> {
       reading.add(sock)
       const lines = new LineReader(sock)
       const first = await lines.next(256, REQUEST_TIMEOUT_MS)
+      if (first.kind === 'line' && wantsWatch(first.text)) {
+        reading.delete(sock)
+        lines.stop()
+        // Who it is is checked as for a request; any peer may follow what the guardian does.
+        await identify(first.text, await pair)
+        watchers.add(sock)
+        sock.once('close', () => watchers.delete(sock))
+        return
+      }
       const read =
         first.kind === 'line'
           ? await lines.next(MAX_REQUEST_BYTES, REQUEST_TIMEOUT_MS).finally(() => {
@@ -257,9 +327,16 @@ export async function serve(opts: ServeOptions): Promise<number> {
         return void sock.end()
       }
       // One request at a time, in arrival order (the runtime directory's lock covers other helpers).
+      const claimed = claims(req)
+      claim(claimed, 1)
       const mine = queue.then(() => runOne(req, caller, sock))
       queue = mine.catch(() => undefined)
-      await mine
+      try {
+        await mine
+      } finally {
+        claim(claimed, -1)
+        guardian.invalidate()
+      }
     } catch (e) {
       send(sock, { type: 'result', ok: false, error: errorBody(e) })
       sock.end()
@@ -277,6 +354,7 @@ export async function serve(opts: ServeOptions): Promise<number> {
       `guestnet-helper service: listening on ${where} (pid ${process.pid}${opts.idleTimeoutMs > 0 ? `, exits after ${opts.idleTimeoutMs / 1000} s idle` : ''})`
     )
     opts.onListening?.(where)
+    guardian.start()
   } catch (e) {
     pool.dispose()
     opts.log(

@@ -4,7 +4,7 @@
  * one request line (the helper's own request JSON), and reads the same NDJSON events and result the
  * one-shot helper prints. Pure: what a hello says and which requests the service takes.
  */
-import type { HelperErrorBody, HelperRequest, ServiceHello } from '../../contract/helper-protocol'
+import type { GuardianFrame, HelperErrorBody, HelperRequest, ServiceHello } from '../../contract/helper-protocol'
 import { SERVICE_PROTOCOL } from '../../contract/helper-protocol'
 
 export function helloFrame(nsId: string | null, root: string | undefined, pid: number): ServiceHello {
@@ -34,4 +34,37 @@ export function serviceRefusal(req: HelperRequest, serviceRoot: string | undefin
     }
   }
   return null
+}
+
+/** A guardian frame (helper/guardian/) for the service's watching clients and its log. */
+export function guardianFrame(
+  event: GuardianFrame['event'],
+  network: string,
+  what: GuardianFrame['what'],
+  detail: string,
+  ms: number | null,
+  now: Date
+): GuardianFrame {
+  return {
+    type: 'guardian',
+    event,
+    network,
+    what,
+    detail,
+    ms: ms === null ? null : Math.round(ms),
+    at: now.toISOString()
+  }
+}
+
+/** The guardian's frame as one log line. */
+export function guardianLogLine(f: GuardianFrame): string {
+  const done =
+    f.event === 'restored'
+      ? `restored${f.ms === null ? '' : ` in ${f.ms} ms`}`
+      : f.event === 'gave-up'
+        ? 'something keeps undoing it: stopped restoring it for now'
+        : f.event === 'failed'
+          ? 'restoring it failed'
+          : 'not guarded'
+  return `guardian: ${f.network}: ${f.detail}; ${done}`
 }

@@ -52,3 +52,14 @@ export async function withLock<T>(file: string, fn: () => Promise<T>, timeoutMs 
     removePathSync(file)
   }
 }
+
+/** `fn` under the lock if it is free now (a dead owner's is taken over); null, without waiting, if not. */
+export async function withLockIfFree<T>(file: string, fn: () => Promise<T>): Promise<{ value: T } | null> {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o755 })
+  if (!tryTake(file) && !tryTake(file)) return null
+  try {
+    return { value: await fn() }
+  } finally {
+    removePathSync(file)
+  }
+}

@@ -4,6 +4,7 @@ import type { LedgerOwner } from './sysctl-ledger'
 import {
   acquireSysctl,
   formatLedger,
+  holdsSysctl,
   keysOf,
   normalizeSysctlValue,
   parseLedger,
@@ -25,6 +26,14 @@ describe('the namespace sysctl ledger', () => {
     const second = acquireSysctl(first.ledger, FWD, b, '1', '1', everyone)
     expect(second.write).toBe(false)
     expect(second.ledger[FWD]).toEqual({ original: '0', value: '1', owners: [a, b] })
+  })
+
+  it('lets only a holder of the value set it again (the guardian), never another network or value', () => {
+    const { ledger } = acquireSysctl({}, FWD, a, '0\n', '1', everyone)
+    expect(holdsSysctl(ledger, FWD, a, '1')).toBe(true)
+    expect(holdsSysctl(ledger, FWD, b, '1')).toBe(false)
+    expect(holdsSysctl(ledger, FWD, a, '0')).toBe(false)
+    expect(holdsSysctl(ledger, 'net.ipv6.conf.all.forwarding', a, '1')).toBe(false)
   })
 
   it('keeps forwarding on while a network of any store runs; the last one out restores it', () => {

@@ -81,6 +81,14 @@ export function acquireSysctl(
   return { ledger: { ...ledger, [key]: entry }, write: cur !== want }
 }
 
+/** Does `owner` hold `key` at `value` (so setting it again keeps the ledger's original)? */
+export function holdsSysctl(ledger: Ledger, key: string, owner: LedgerOwner, value: string): boolean {
+  const entry = ledger[key]
+  return (
+    entry !== undefined && entry.value === normalizeSysctlValue(value) && entry.owners.some((o) => sameOwner(o, owner))
+  )
+}
+
 export interface ReleaseDecision {
   ledger: Ledger
   /** The value to write back, or null to leave the sysctl alone. */

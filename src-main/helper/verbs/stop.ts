@@ -7,7 +7,7 @@ import { HelperError } from '../../contract/helper-protocol'
 import { mark } from '../../diagnostics/timing'
 import { removePathSync } from '../../store/safe-fs'
 import { removeNetworkDir, teardown } from '../ops/teardown'
-import { readRecord } from '../state/journal'
+import { readRecord, writeRecord } from '../state/journal'
 import type { VerbContext } from './context'
 import { notFound } from './context'
 
@@ -62,6 +62,8 @@ export async function stopNetwork(ctx: VerbContext<'stop' | 'apply'>, name: stri
     )
   }
   mark('journal-read')
+  // Going down: from here the guardian (helper/guardian/) restores nothing of it, even if this stop fails.
+  if (r.stopping !== true) writeRecord(paths.journal(name), { ...r, stopping: true })
   const report = await teardown(r, deps, { concurrent: true })
   mark('torn-down')
   if (report.remaining.length > 0) {
