@@ -1,4 +1,5 @@
 /** The features that add rules to a network's table (nft-extras.ts), in the order they are merged. */
+import { mssClamp } from './mss-clamp'
 import type { NftFeature } from './nft-extras'
 
-export const NFT_FEATURES: readonly NftFeature[] = []
+export const NFT_FEATURES: readonly NftFeature[] = [mssClamp]
