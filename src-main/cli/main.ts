@@ -26,6 +26,7 @@ const VERBS: Record<string, () => Promise<{ verb: Verb }>> = {
   watch: () => import('./verbs/watch'),
   'net-renumber': () => import('./verbs/net-renumber'),
   'net-update': () => import('./verbs/net-update'),
+  'net-follow-uplink': () => import('./verbs/net-follow-uplink'),
   service: () => import('./verbs/service')
 }
 

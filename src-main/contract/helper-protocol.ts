@@ -207,6 +207,25 @@ const updateValueSchema = object({
   message
 })
 
+const followUplinkValueSchema = object({
+  /** The path MTU through the uplink (core/host/uplink-mtu.ts); null: no default route. */
+  uplink: nullable(object({ mtu: number({ int: true }), dev: text, table: text })),
+  networks: array(
+    object({
+      network: text,
+      /** The MTU its guests are told now; null: none (Ethernet's 1500). */
+      announced: nullable(number({ int: true })),
+      previous: nullable(number({ int: true })),
+      source: oneOf(['definition', 'uplink', 'default']),
+      /** dnsmasq was restarted with the new MTU. */
+      changed: boolean(),
+      dnsmasqPid: nullable(number({ int: true })),
+      message
+    })
+  ),
+  message
+})
+
 interface VerbSpec<A, V> {
   args: Schema<A>
   value: Schema<V>
@@ -299,6 +318,12 @@ export const helperVerbs = {
     updateValueSchema,
     false,
     'change one reservation, range or DNS host, live (dnsmasq re-reads it on SIGHUP) and in the stored file'
+  ),
+  'follow-uplink': verb(
+    object({ ...common, name: optional(name) }),
+    followUplinkValueSchema,
+    false,
+    "announce the uplink's MTU to the guests of running networks (dnsmasq restarted when it changed)"
   )
 } as const
 

@@ -40,7 +40,8 @@ const VERBS: VerbModules = {
   'restore-default': () => import('./verbs/restore-default'),
   doctor: () => import('./verbs/doctor'),
   renumber: () => import('./verbs/renumber'),
-  update: () => import('./verbs/update')
+  update: () => import('./verbs/update'),
+  'follow-uplink': () => import('./verbs/follow-uplink')
 }
 
 /** Verbs that need the live host's addresses and routes. */
@@ -51,7 +52,8 @@ const FACT_VERBS: ReadonlySet<HelperVerb> = new Set([
   'apply',
   'restore-default',
   'renumber',
-  'update'
+  'update',
+  'follow-uplink'
 ])
 
 export interface RunOptions {
