@@ -6,7 +6,7 @@
  * rules from the running network's table and shows the same download stall; then the uplink's MTU
  * changes and the running network follows it.
  */
-import { statSync, writeFileSync } from 'node:fs'
+import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -192,5 +192,74 @@ describe.skipIf(skip !== null)(`MTU and MSS follow the uplink${skip ? ` (skipped
     }
     expect(await clampHandles()).toHaveLength(2)
     expect((await download('clamped-again')).bytes).toBe(BIG_FILE_BYTES)
+  })
+
+  it('follows an uplink MTU change live: dnsmasq restarted once, the lease kept, the next renewal and RA carry 1420', async () => {
+    const before = guest.lease
+    const runDir = join(world.root, 'run', 'guestnet')
+    const pidBefore = Number(readFileSync(join(runDir, NET.name, 'dnsmasq.pid'), 'utf8'))
+    await path.setUplinkMtu(1420)
+    const run = expectOk(await world.guestnet(['net-follow-uplink', '--json']))
+    const value = JSON.parse(run.stdout) as {
+      uplink: { mtu: number; dev: string } | null
+      networks: {
+        network: string
+        announced: number | null
+        previous: number | null
+        changed: boolean
+        dnsmasqPid: number | null
+      }[]
+    }
+    console.info(`net-follow-uplink 1280 -> 1420: ${run.ms.toFixed(0)} ms`)
+    expect(value.uplink).toMatchObject({ mtu: 1420, dev: 'uplink0' })
+    expect(value.networks).toEqual([
+      expect.objectContaining({ network: NET.name, announced: 1420, previous: 1280, changed: true })
+    ])
+    const conf = await world.x.inNs(world.host, [
+      'busybox',
+      'cat',
+      `${world.root}/run/guestnet/${NET.name}/dnsmasq.conf`
+    ])
+    expect(conf.stdout).toContain('dhcp-option=26,1420\n')
+    const pidAfter = value.networks[0].dnsmasqPid
+    expect(pidAfter).not.toBeNull()
+    expect(pidAfter).not.toBe(pidBefore)
+    const journal = JSON.parse(readFileSync(join(runDir, `${NET.name}.json`), 'utf8')) as { dnsmasq: { pid: number } }
+    expect(journal.dnsmasq.pid).toBe(pidAfter)
+
+    const { lease } = await guest.dhcp()
+    expect(lease.mtu).toBe(1420)
+    expect(lease.ip).toBe(before?.ip)
+    const raStart = performance.now()
+    let raMtu = ''
+    while (performance.now() - raStart < 15_000 && raMtu !== '1420') {
+      raMtu = (await world.x.inNs(guest.ns, ['busybox', 'sysctl', '-n', 'net.ipv6.conf.eth0.mtu'])).stdout.trim()
+      if (raMtu !== '1420') await new Promise((r) => setTimeout(r, 250))
+    }
+    console.info(`RA MTU 1420 reached the guest ${(performance.now() - raStart).toFixed(0)} ms after the renewal`)
+    expect(raMtu).toBe('1420')
+    const mss = await serverSideMss()
+    expect(mss).toBeGreaterThan(1240)
+    expect(mss).toBeLessThanOrEqual(1380)
+
+    // Again: nothing changed, nothing restarted.
+    const again = JSON.parse(
+      expectOk(await world.guestnet(['net-follow-uplink', NET.name, '--json'])).stdout
+    ) as typeof value
+    expect(again.networks[0]).toMatchObject({
+      changed: false,
+      announced: 1420,
+      dnsmasqPid: value.networks[0].dnsmasqPid
+    })
+  })
+
+  it("an uplink back at 1500 announces nothing again (libvirt's configuration)", async () => {
+    await path.setUplinkMtu(1500)
+    const value = JSON.parse(expectOk(await world.guestnet(['net-follow-uplink', '--json'])).stdout) as {
+      networks: { announced: number | null; previous: number | null; changed: boolean }[]
+    }
+    expect(value.networks[0]).toMatchObject({ announced: null, previous: 1420, changed: true })
+    const { lease } = await guest.dhcp()
+    expect(lease.mtu).toBeUndefined()
   })
 })
