@@ -102,6 +102,12 @@ const defineValueSchema = object({
   message
 })
 
+/** The MTU a running network's guests are told (DHCP option 26, RA MTU), and why (core/host/uplink-mtu.ts). */
+export const guestMtuSchema = object({
+  value: number({ int: true }),
+  source: oneOf(['definition', 'uplink', 'default'])
+})
+
 export const networkStatusSchema = object({
   name: text,
   state: oneOf(['active', 'inactive', 'broken']),
@@ -117,7 +123,9 @@ export const networkStatusSchema = object({
   /** Tables of the running network: `inet guestnet_x` → present (null: could not be listed). */
   tables: array(object({ table: text, present: nullable(boolean()) })),
   startedAt: nullable(text),
-  netns: nullable(text)
+  netns: nullable(text),
+  /** A running network's guest MTU, from its dnsmasq configuration; absent when it runs no dnsmasq. */
+  mtu: optional(guestMtuSchema)
 })
 
 const statusValueSchema = object({

@@ -124,6 +124,8 @@ describe.skipIf(skip !== null)(`MTU and MSS follow the uplink${skip ? ` (skipped
     expect(ra.stdout.trim()).toBe('1280')
     const link = await world.x.ipJson<{ mtu: number }[]>(guest.ns, ['link', 'show', 'dev', 'eth0'])
     expect(link[0].mtu).toBe(1500)
+    const info = expectOk(await world.guestnet(['net-info', NET.name]))
+    expect(info.stdout).toMatch(/MTU:?\s+1280 \(the uplink's, announced to guests\)/)
   })
 
   it('clamps the MSS of a forwarded SYN to the uplink (1280 − 40), where the guest offered 1460', async () => {
@@ -227,6 +229,7 @@ describe.skipIf(skip !== null)(`MTU and MSS follow the uplink${skip ? ` (skipped
     const journal = JSON.parse(readFileSync(join(runDir, `${NET.name}.json`), 'utf8')) as { dnsmasq: { pid: number } }
     expect(journal.dnsmasq.pid).toBe(pidAfter)
 
+    expect(expectOk(await world.guestnet(['net-info', NET.name])).stdout).toMatch(/MTU:?\s+1420 /)
     const { lease } = await guest.dhcp()
     expect(lease.mtu).toBe(1420)
     expect(lease.ip).toBe(before?.ip)
@@ -261,5 +264,6 @@ describe.skipIf(skip !== null)(`MTU and MSS follow the uplink${skip ? ` (skipped
     expect(value.networks[0]).toMatchObject({ announced: null, previous: 1420, changed: true })
     const { lease } = await guest.dhcp()
     expect(lease.mtu).toBeUndefined()
+    expect(expectOk(await world.guestnet(['net-info', NET.name])).stdout).toMatch(/MTU:?\s+1500 \(Ethernet default\)/)
   })
 })

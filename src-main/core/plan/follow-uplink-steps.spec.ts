@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest'
 import { hostFacts } from '../../../test/fixtures/host-facts/fixtures'
 import { defaultNet, PATHS, ULA, v6 } from '../../../test/unit-support/plan-defs.fixture'
 import { buildPlan } from './build-plan'
-import { announcedMtu, followUplinkSteps, withoutUplinkMtu } from './follow-uplink-steps'
+import { announcedMtu, followUplinkSteps, runningGuestMtu, withoutUplinkMtu } from './follow-uplink-steps'
 import { networkPaths } from './network-paths'
 
 const dual = defaultNet({ ips: [...defaultNet().ips, v6(ULA, 64)] })
-const confOn = (facts: string, def = dual): string =>
+const confOn = (facts: Parameters<typeof hostFacts>[0], def = dual): string =>
   buildPlan(def, { paths: PATHS, hostFacts: hostFacts(facts) }).dnsmasqConf
 
 describe('the announced MTU in a dnsmasq configuration', () => {
@@ -27,6 +27,15 @@ describe('the announced MTU in a dnsmasq configuration', () => {
       { paths: PATHS, hostFacts: hostFacts('wireguard-vpn') }
     )
     expect(withoutUplinkMtu(otherDef.dnsmasqConf)).not.toBe(wifi)
+  })
+})
+
+describe('runningGuestMtu', () => {
+  it("tells the uplink's announcement, the definition's <mtu> and the default apart", () => {
+    expect(runningGuestMtu(confOn('wireguard-vpn'), dual)).toEqual({ value: 1420, source: 'uplink' })
+    expect(runningGuestMtu(confOn('laptop-wifi'), dual)).toEqual({ value: 1500, source: 'default' })
+    const jumbo = { ...dual, mtu: 9000 }
+    expect(runningGuestMtu(confOn('wireguard-vpn', jumbo), jumbo)).toEqual({ value: 9000, source: 'definition' })
   })
 })
 

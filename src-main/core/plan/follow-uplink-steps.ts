@@ -8,6 +8,8 @@
  *   files         write the new dnsmasq.conf                        write the old one back
  *   dnsmasq       start dnsmasq with it                             stop it
  */
+import type { GuestMtuSource } from '../host/uplink-mtu'
+import { ETHERNET_MTU } from '../host/uplink-mtu'
 import type { PlanStep } from '../model/plan'
 import { undoDnsmasq } from './build-plan'
 import { UPLINK_MTU_OPTION } from './dnsmasq-conf'
@@ -17,6 +19,13 @@ import type { NetworkPaths } from './network-paths'
 export function announcedMtu(conf: string): number | null {
   const m = /^dhcp-option=(?:26|option:mtu),(\d+)$/m.exec(conf) ?? /^ra-param=[^,\n]+,mtu:(\d+),/m.exec(conf)
   return m ? Number(m[1]) : null
+}
+
+/** What a running network's guests are told, from its dnsmasq configuration: the value and why. */
+export function runningGuestMtu(conf: string, def: { mtu?: number } | null): { value: number; source: GuestMtuSource } {
+  const announced = announcedMtu(conf)
+  if (def?.mtu !== undefined && announced === def.mtu) return { value: announced, source: 'definition' }
+  return announced === null ? { value: ETHERNET_MTU, source: 'default' } : { value: announced, source: 'uplink' }
 }
 
 /** The configuration with guestnet's uplink MTU lines taken out: two that differ only there differ only in MTU. */
