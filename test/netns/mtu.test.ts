@@ -11,12 +11,14 @@ import { join } from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
+import type { WatchLine } from '../../src-main/cli/verbs/watch'
 import { nftTableName } from '../../src-main/core/plan/nft-names'
 import { expectOk } from './support/guestnet-cli'
 import type { Guest } from './support/guest'
 import type { NarrowPath } from './support/narrow-path'
 import { BIG_FILE_BYTES, buildNarrowPath, SERVER4 } from './support/narrow-path'
 import { writeNetworkXml } from './support/network-xml'
+import { startWatch } from './support/watch-process'
 import { cliSkipReason } from './support/requirements'
 import type { World } from './support/world'
 import { createWorld } from './support/world'
@@ -265,5 +267,31 @@ describe.skipIf(skip !== null)(`MTU and MSS follow the uplink${skip ? ` (skipped
     const { lease } = await guest.dhcp()
     expect(lease.mtu).toBeUndefined()
     expect(expectOk(await world.guestnet(['net-info', NET.name])).stdout).toMatch(/MTU:?\s+1500 \(Ethernet default\)/)
+  })
+
+  it('guestnet watch --follow-uplink follows an MTU change by itself (ip monitor sees the link)', async () => {
+    const watch = await startWatch(world.root, world.host, ['--follow-uplink'])
+    try {
+      type MtuLine = Extract<WatchLine, { type: 'uplink-mtu' }>
+      const isMtu = (l: WatchLine): l is MtuLine => l.type === 'uplink-mtu'
+      const first = await watch.waitForLine(isMtu)
+      expect(first.changed).toEqual([])
+      const from = watch.lines.length
+      const t0 = performance.now()
+      await path.setUplinkMtu(1400)
+      const line = await watch.waitForLine((l): l is MtuLine => isMtu(l) && l.changed.length > 0, from)
+      console.info(
+        `watch --follow-uplink: uplink MTU 1500 -> 1400 announced ${(performance.now() - t0).toFixed(0)} ms after the change`
+      )
+      expect(line.changed).toEqual([NET.name])
+      const change = watch.lines
+        .slice(from)
+        .find((l): l is Extract<WatchLine, { type: 'change' }> => l.type === 'change')
+      expect(change?.added).toContain('uplink mtu 1400 on uplink0 (table main)')
+      const { lease } = await guest.dhcp()
+      expect(lease.mtu).toBe(1400)
+    } finally {
+      watch.stop()
+    }
   })
 })
