@@ -17,7 +17,8 @@ export const CHECK_IDS = [
   'port-holder',
   'libvirt',
   'br-netfilter',
-  'accept-ra'
+  'accept-ra',
+  'vpn'
 ] as const
 export type CheckId = (typeof CHECK_IDS)[number]
 
