@@ -189,8 +189,9 @@ function iptablesFindings(obs: DoctorObservation, needs: BridgeNeeds[]): Finding
         } It leaves FORWARD alone: guests' traffic follows the host's default route (through the tunnel while connected).`,
         evidence: [`${v4.program} -S: -P INPUT ${table.policies.INPUT ?? '?'}`, 'chain IVPN-IN', `-A INPUT -j IVPN-IN`],
         advice:
-          '`ivpn firewall -lan_allow on` (Allow LAN traffic; undo: `ivpn firewall -lan_allow off`) accepts private ranges in IVPN-IN-STAT-EXP; ' +
-          "a new guest's first DHCP request from 0.0.0.0 is not covered: `guestnet doctor --fix iptables-drop` adds accept rules for our bridge (undone exactly)."
+          '`ivpn firewall -lan_allow on` (Allow LAN traffic; undo: `ivpn firewall -lan_allow off`) accepts the private ranges both ways in IVPN-IN-STAT-EXP / IVPN-OUT-STAT-EXP, ' +
+          "so guests with an address reach the host and get answers. A new guest's first DHCP exchange (from 0.0.0.0, answered by broadcast) stays blocked by IVPN's OUTPUT DROP, " +
+          'which no doctor fix touches: turn the IVPN firewall off while a new guest first boots, or give guests static addresses.'
       })
     )
   }
