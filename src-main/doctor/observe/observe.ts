@@ -188,6 +188,7 @@ export async function observe(deps: ObserveDeps): Promise<DoctorObservation> {
     installed: programs['firewall-cmd'] !== null,
     netns: deps.netns,
     bridges: networks.map((n) => n.bridge),
+    conf: deps.hostFile('/etc/firewalld/firewalld.conf'),
     exec: async (argv) => {
       const r = await deps.exec(argv)
       return { code: r.code ?? -1, stdout: r.stdout }
