@@ -78,6 +78,12 @@ describe('firewalld', () => {
     ).toEqual([])
   })
 
+  it("prefers guestnet's packaged zone over libvirt's", () => {
+    const fw = running({ zones: ['guestnet', 'libvirt', 'public', 'trusted'] })
+    const [f] = checkFirewalld(observation({ firewalld: fw }))
+    expect(f.fix?.commands[0].argv).toEqual(['firewall-cmd', '--zone=guestnet', '--add-interface=virbr0'])
+  })
+
   describe('policies and StrictForwardPorts', () => {
     const ok = { public: { target: 'default', services: ['dhcp', 'dns'] } }
 

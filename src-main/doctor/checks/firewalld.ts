@@ -28,9 +28,10 @@ export function zoneGaps(obs: DoctorObservation, zone: string | null, needed: re
   return needed.filter((s) => !info.services.includes(s))
 }
 
-/** The zone the fix moves the bridge to: libvirt's when firewalld has it, otherwise trusted. */
+/** The zone the fix moves the bridge to: guestnet's own (packaged), else libvirt's, else trusted. */
 export function targetZone(obs: DoctorObservation): string {
-  return obs.firewalld.zones.includes('libvirt') ? 'libvirt' : 'trusted'
+  const zones = obs.firewalld.zones
+  return zones.includes('guestnet') ? 'guestnet' : zones.includes('libvirt') ? 'libvirt' : 'trusted'
 }
 
 export function firewalldFix(bridge: string, current: string | null, target: string): FixCommand {
@@ -142,9 +143,11 @@ export function checkFirewalld(obs: DoctorObservation): Finding[] {
       explanation:
         `firewalld is running and ${n.bridge} (${networksText([n])}) is ${where}, which does not allow ${gaps.join(', ')}: guests ` +
         `get no address or cannot resolve names. The fix puts ${n.bridge} in the ${target} zone` +
-        (target === 'libvirt'
-          ? " (libvirt's zone: DHCP, DNS and the like, nothing else)"
-          : ' (it accepts everything from the bridge)') +
+        (target === 'guestnet'
+          ? " (guestnet's zone: DHCP, DHCPv6, DNS, TFTP and ICMP to the host, forwarding accepted)"
+          : target === 'libvirt'
+            ? " (libvirt's zone: DHCP, DNS and the like, nothing else)"
+            : ' (it accepts everything from the bridge)') +
         ' for the running firewalld only; undo puts it back. To keep it across firewalld reloads, add --permanent and reload.',
       evidence: [
         `firewall-cmd --get-zone-of-interface=${n.bridge}: ${assigned ?? 'no zone'}`,
