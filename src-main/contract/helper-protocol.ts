@@ -103,6 +103,12 @@ const defineValueSchema = object({
   message
 })
 
+/** The MTU a running network's guests are told (DHCP option 26, RA MTU), and why (core/host/uplink-mtu.ts). */
+export const guestMtuSchema = object({
+  value: number({ int: true }),
+  source: oneOf(['definition', 'uplink', 'default'])
+})
+
 export const networkStatusSchema = object({
   name: text,
   state: oneOf(['active', 'inactive', 'broken']),
@@ -118,7 +124,9 @@ export const networkStatusSchema = object({
   /** Tables of the running network: `inet guestnet_x` → present (null: could not be listed). */
   tables: array(object({ table: text, present: nullable(boolean()) })),
   startedAt: nullable(text),
-  netns: nullable(text)
+  netns: nullable(text),
+  /** A running network's guest MTU, from its dnsmasq configuration; absent when it runs no dnsmasq. */
+  mtu: optional(guestMtuSchema)
 })
 
 const statusValueSchema = object({
@@ -244,6 +252,25 @@ const forwardEntrySchema = object({
 })
 
 const forwardsValueSchema = object({ network: text, running: boolean(), forwards: array(forwardEntrySchema) })
+
+const followUplinkValueSchema = object({
+  /** The path MTU through the uplink (core/host/uplink-mtu.ts); null: no default route. */
+  uplink: nullable(object({ mtu: number({ int: true }), dev: text, table: text })),
+  networks: array(
+    object({
+      network: text,
+      /** The MTU its guests are told now; null: none (Ethernet's 1500). */
+      announced: nullable(number({ int: true })),
+      previous: nullable(number({ int: true })),
+      source: oneOf(['definition', 'uplink', 'default']),
+      /** dnsmasq was restarted with the new MTU. */
+      changed: boolean(),
+      dnsmasqPid: nullable(number({ int: true })),
+      message
+    })
+  ),
+  message
+})
 
 interface VerbSpec<A, V> {
   args: Schema<A>
@@ -371,6 +398,12 @@ export const helperVerbs = {
     forwardsValueSchema,
     true,
     "a network's port forwards with where each goes now (re-resolved on a running network)"
+  ),
+  'follow-uplink': verb(
+    object({ ...common, name: optional(name) }),
+    followUplinkValueSchema,
+    false,
+    "announce the uplink's MTU to the guests of running networks (dnsmasq restarted when it changed)"
   )
 } as const
 

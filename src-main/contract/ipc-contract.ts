@@ -90,7 +90,9 @@ export const networkSummarySchema = object({
   domain: nullable(string()),
   autostart: boolean(),
   guests: number({ int: true, min: 0 }),
-  isDefault: boolean()
+  isDefault: boolean(),
+  /** A running network's guest MTU and why (`uplink`: follows a narrower uplink); absent when not known. */
+  mtu: optional(object({ value: number({ int: true }), source: oneOf(['definition', 'uplink', 'default']) }))
 })
 
 export const planStepSchema = object({

@@ -11,6 +11,7 @@ import { checkLibvirt } from './checks/libvirt'
 import { checkNftDrop } from './checks/nft-drop'
 import { checkPortHolders } from './checks/port-holder'
 import { checkPrograms } from './checks/programs'
+import { checkVpnClients } from './checks/vpn-clients'
 import type { CheckId, CheckStatus, DoctorObservation, Finding, Severity } from './model'
 import { CHECK_IDS } from './model'
 
@@ -23,7 +24,8 @@ export const CHECK_TITLES: Record<CheckId, string> = {
   'port-holder': 'no other program holds the DHCP and DNS ports',
   libvirt: "no clash with libvirt's virbr0 or its default network",
   'br-netfilter': 'br_netfilter does not push guest-to-guest traffic into a forward drop',
-  'accept-ra': 'uplinks keep taking router advertisements while forwarding'
+  'accept-ra': 'uplinks keep taking router advertisements while forwarding',
+  vpn: "no VPN client's kill switch or tunnel routing gets in the guests' way"
 }
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 }
@@ -49,7 +51,7 @@ function okNote(check: CheckId, obs: DoctorObservation, findings: readonly Findi
   if (notes.length > 0) return `nothing breaks today; see the note: ${notes.map((f) => f.title).join('; ')}`
   if (
     obs.networks.length === 0 &&
-    ['iptables-drop', 'nft-drop', 'firewalld', 'port-holder', 'br-netfilter'].includes(check)
+    ['iptables-drop', 'nft-drop', 'firewalld', 'port-holder', 'br-netfilter', 'vpn'].includes(check)
   ) {
     return 'no guestnet network is defined'
   }
@@ -74,7 +76,8 @@ export function diagnose(obs: DoctorObservation): Diagnosis {
     ...checkPortHolders(obs),
     ...checkLibvirt(obs),
     ...checkBrNetfilter(obs, firewall),
-    ...checkAcceptRa(obs)
+    ...checkAcceptRa(obs),
+    ...checkVpnClients(obs)
   ].sort(
     (a, b) =>
       RANK[a.severity] - RANK[b.severity] ||

@@ -17,7 +17,8 @@ export const CHECK_IDS = [
   'port-holder',
   'libvirt',
   'br-netfilter',
-  'accept-ra'
+  'accept-ra',
+  'vpn'
 ] as const
 export type CheckId = (typeof CHECK_IDS)[number]
 
@@ -79,6 +80,10 @@ export interface ObservedFirewalld {
   interfaceZones: Record<string, string | null>
   /** Zone → `firewall-cmd --info-zone` facts. */
   zoneInfo: Record<string, { target: string; services: string[] }>
+  /** Policy → `firewall-cmd --info-policy` facts (firewalld 0.9+; absent: not looked at). */
+  policies?: Record<string, { target: string; ingress: string[]; egress: string[] }>
+  /** `StrictForwardPorts` of firewalld.conf (firewalld 2.3+): null when unset or unreadable. */
+  strictForwardPorts?: boolean | null
 }
 
 export interface ObservedSocket {

@@ -43,7 +43,8 @@ const VERBS: VerbModules = {
   update: () => import('./verbs/update'),
   forward: () => import('./verbs/forward'),
   forwards: () => import('./verbs/forwards'),
-  'forward-refresh': () => import('./verbs/forward-refresh')
+  'forward-refresh': () => import('./verbs/forward-refresh'),
+  'follow-uplink': () => import('./verbs/follow-uplink')
 }
 
 /** Verbs that need the live host's addresses and routes. */
@@ -56,7 +57,8 @@ const FACT_VERBS: ReadonlySet<HelperVerb> = new Set([
   'renumber',
   'update',
   'forward',
-  'forward-refresh'
+  'forward-refresh',
+  'follow-uplink'
 ])
 
 export interface RunOptions {

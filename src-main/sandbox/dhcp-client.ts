@@ -20,8 +20,8 @@ case "$1" in
     set -- $router
     if [ -n "$1" ]; then ip route replace default via "$1" dev "$interface"; fi
     if [ -n "$GN_LEASE_FILE" ]; then
-      printf 'ip=%s\\nmask=%s\\nrouter=%s\\ndns=%s\\ndomain=%s\\nlease=%s\\nserverid=%s\\nbootfile=%s\\nsiaddr=%s\\n' \\
-        "$ip" "\${mask:-24}" "$router" "$dns" "$domain" "$lease" "$serverid" "$boot_file" "$siaddr" > "$GN_LEASE_FILE.tmp"
+      printf 'ip=%s\\nmask=%s\\nrouter=%s\\ndns=%s\\ndomain=%s\\nlease=%s\\nserverid=%s\\nbootfile=%s\\nsiaddr=%s\\nmtu=%s\\n' \\
+        "$ip" "\${mask:-24}" "$router" "$dns" "$domain" "$lease" "$serverid" "$boot_file" "$siaddr" "$mtu" > "$GN_LEASE_FILE.tmp"
       mv "$GN_LEASE_FILE.tmp" "$GN_LEASE_FILE"
     fi
     ;;
@@ -41,6 +41,8 @@ export interface GuestLease {
   /** BOOTP boot file and next server (siaddr), when the network boots guests over the network. */
   bootFile?: string
   nextServer?: string
+  /** DHCP option 26 (interface MTU), recorded only: the script leaves the guest's MTU as it is. */
+  mtu?: number
 }
 
 /** Parses the `key=value` file the script writes. */
@@ -63,7 +65,8 @@ export function parseLeaseFile(text: string): GuestLease {
     leaseSeconds: Number.isFinite(lease) && lease > 0 ? lease : undefined,
     serverId: values.get('serverid') || undefined,
     bootFile: values.get('bootfile') || undefined,
-    nextServer: values.get('siaddr') && values.get('siaddr') !== '0.0.0.0' ? values.get('siaddr') : undefined
+    nextServer: values.get('siaddr') && values.get('siaddr') !== '0.0.0.0' ? values.get('siaddr') : undefined,
+    mtu: Number(values.get('mtu')) > 0 ? Number(values.get('mtu')) : undefined
   }
 }
 
@@ -103,6 +106,9 @@ export async function requestLease(x: NsExec, req: LeaseRequest): Promise<LeaseR
     req.scriptPath,
     '-x',
     `hostname:${req.hostname}`,
+    // Ask for the interface MTU (option 26) too, as systemd-networkd and NetworkManager do.
+    '-O',
+    'mtu',
     '-t',
     String(tries),
     '-T',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import type { HostFacts } from '../core/model/host-facts'
-import { describeHostNetworks, diffHostNetworks, uplinksOf } from './host-changes'
+import { describeHostNetworks, diffHostNetworks, uplinkMtuChanged, uplinksOf } from './host-changes'
 
 const home: HostFacts = {
   addresses: [
@@ -52,5 +52,24 @@ describe('describeHostNetworks', () => {
 
   it('sees our own bridge when it is not ours (not ignored)', () => {
     expect(describeHostNetworks(home)).toContain('address 192.168.122.1/24 on virbr0')
+  })
+
+  it("names the uplink's path MTU, so a tunnel coming up or an MTU change is a change", () => {
+    const withMtu = (f: HostFacts, links: Record<string, number>): HostFacts => ({
+      ...f,
+      links: Object.entries(links).map(([ifname, mtu]) => ({ ifname, mtu }))
+    })
+    const wifi = describeHostNetworks(withMtu(home, { wlan0: 1500 }), ['virbr0'])
+    expect(wifi).toContain('uplink mtu 1500 on wlan0 (table main)')
+    const tunnel = describeHostNetworks(withMtu(vpn, { wlan0: 1500, wg0: 1420 }), ['virbr0'])
+    expect(tunnel).toContain('uplink mtu 1420 on wg0 (table 51820)')
+    expect(uplinkMtuChanged(diffHostNetworks(wifi, tunnel))).toBe(true)
+    const smaller = describeHostNetworks(withMtu(vpn, { wlan0: 1500, wg0: 1380 }), ['virbr0'])
+    expect(diffHostNetworks(tunnel, smaller)).toEqual({
+      added: ['uplink mtu 1380 on wg0 (table 51820)'],
+      removed: ['uplink mtu 1420 on wg0 (table 51820)']
+    })
+    expect(uplinkMtuChanged(diffHostNetworks(wifi, wifi))).toBe(false)
+    expect(uplinkMtuChanged({ added: ['address 10.0.0.2/24 on eth0'], removed: [] })).toBe(false)
   })
 })

@@ -1,14 +1,23 @@
 /**
  * What changed in the host's networks between two readings, in words a person recognises:
  * `address 192.168.1.23/24 on wlan0`, `route 10.0.0.0/8 on wg0 (table 51820)`,
- * `default via 192.168.1.1 on wlan0 (table main)`. Built from the same prepared host networks the
+ * `default via 192.168.1.1 on wlan0 (table main)`, `uplink mtu 1420 on wg0 (table 51820)`. Built from the same prepared host networks the
  * clash check uses, plus default routes (they are never clashes, but they are the uplink). Our own
  * bridges are left out. Pure.
  */
 import { prepareHostFacts } from '../core/host/clash'
 import { isDefaultLike } from '../core/host/special-ranges'
+import { uplinkPathMtu } from '../core/host/uplink-mtu'
 import type { HostFacts } from '../core/model/host-facts'
 import { formatCidr, parseCidr } from '../core/net/cidr'
+
+/** The line naming the path MTU through the uplink (core/host/uplink-mtu.ts): `uplink mtu 1420 on wg0 (table 51820)`. */
+export const UPLINK_MTU_LINE = 'uplink mtu '
+
+/** Did the uplink's path MTU change (its line came, went or changed)? */
+export function uplinkMtuChanged(diff: HostDiff): boolean {
+  return [...diff.added, ...diff.removed].some((l) => l.startsWith(UPLINK_MTU_LINE))
+}
 
 export interface HostDiff {
   added: string[]
@@ -33,6 +42,9 @@ export function describeHostNetworks(facts: HostFacts, ignoreDevs: readonly stri
     const name = cidr.prefix === 0 ? 'default' : `default-like ${formatCidr(cidr)}`
     lines.add(`${name}${via}${r.dev ? ` on ${r.dev}` : ''} (table ${r.table})`)
   }
+  const path = uplinkPathMtu(facts)
+  if (path !== null && !ignore.has(path.dev))
+    lines.add(`${UPLINK_MTU_LINE}${path.mtu} on ${path.dev} (table ${path.table})`)
   return [...lines].sort()
 }
 

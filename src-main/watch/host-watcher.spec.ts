@@ -46,7 +46,18 @@ describe('watchHostNetworks', () => {
   it('reports the first reading, then one debounced change per burst of events', async () => {
     const s = setup()
     await s.w.ready
-    expect(s.monitors[0].argv).toEqual(['ip', '-n', 'gnt-1-1h', '-o', 'monitor', 'label', 'route', 'address', 'rule'])
+    expect(s.monitors[0].argv).toEqual([
+      'ip',
+      '-n',
+      'gnt-1-1h',
+      '-o',
+      'monitor',
+      'label',
+      'link',
+      'route',
+      'address',
+      'rule'
+    ])
     expect(s.changes).toHaveLength(1)
     expect(s.changes[0].initial).toBe(true)
 

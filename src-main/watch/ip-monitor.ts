@@ -1,5 +1,5 @@
 /**
- * `ip -o monitor label route address rule` as a stream of lines: every routing table (VPN policy
+ * `ip -o monitor label link route address rule` as a stream of lines: links (an MTU change), every routing table (VPN policy
  * tables included, since netlink reports all of them), every address, every policy rule. In a
  * namespace: `ip -n NS …`. Read-only; works without root in the caller's own namespace.
  */
@@ -8,5 +8,16 @@ import { netnsNameProblem } from '../core/net/netns-name'
 export function ipMonitorArgv(netns?: string): string[] {
   const problem = netns === undefined ? null : netnsNameProblem(netns)
   if (problem !== null) throw new Error(problem)
-  return ['ip', ...(netns !== undefined ? ['-n', netns] : []), '-o', 'monitor', 'label', 'route', 'address', 'rule']
+  // `link` too: an uplink's MTU changes without any route or address event.
+  return [
+    'ip',
+    ...(netns !== undefined ? ['-n', netns] : []),
+    '-o',
+    'monitor',
+    'label',
+    'link',
+    'route',
+    'address',
+    'rule'
+  ]
 }

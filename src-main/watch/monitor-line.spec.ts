@@ -57,8 +57,16 @@ describe('parseMonitorLine', () => {
       ['route', false, 6, 'wlan0', 'default'],
       ['rule', false, null, null, null],
       null,
-      ['link', false, null, null, null]
+      ['link', false, null, 'd0', null]
     ])
+  })
+
+  it('names the interface of a link event (an MTU change), so our own bridges are noise', () => {
+    const e = parseMonitorLine(
+      '[LINK]7: wg0: <POINTOPOINT,NOARP,UP,LOWER_UP> mtu 1420 qdisc noqueue state UNKNOWN group default'
+    )
+    expect(e).toMatchObject({ object: 'link', dev: 'wg0' })
+    expect(e && isNoise(e, new Set(['wg0']))).toBe(true)
   })
 
   it('turns a line it cannot place into an event anyway (something changed)', () => {

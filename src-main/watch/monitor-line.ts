@@ -98,6 +98,12 @@ function parseAddress(text: string, deleted: boolean): MonitorEvent | null {
   }
 }
 
+/** `3: wg0: <…> mtu 1420 …` or `5: gv1@if2: <…>` → the interface name. */
+function linkDev(text: string): string | null {
+  const m = /^\d+:\s+([^:@\s]+)(?:@\S+?)?:/.exec(text)
+  return m ? m[1] : null
+}
+
 function bare(object: MonitorObject, text: string, deleted: boolean): MonitorEvent {
   return { object, deleted, family: null, dev: null, dst: null, table: null, routeType: null, text }
 }
@@ -125,6 +131,7 @@ export function parseMonitorLine(raw: string): MonitorEvent | null {
     (ADDRESS_LINE.test(text) ? 'address' : RULE_LINE.test(text) ? 'rule' : LINK_LINE.test(text) ? 'link' : 'route')
   if (object === 'address') return parseAddress(text, deleted) ?? bare('address', text, deleted)
   if (object === 'route') return parseRoute(text, deleted)
+  if (object === 'link') return { ...bare('link', text, deleted), dev: linkDev(text) }
   return bare(object, text, deleted)
 }
 

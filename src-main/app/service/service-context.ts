@@ -70,7 +70,8 @@ export function serviceContext(deps: ServiceDeps): ServiceContext {
     const r = await deps.helper({ verb: 'status', args: { ...deps.helperArgs } }, { privileged: false })
     const map = new Map<string, LiveState>()
     if (!r.ok) return map
-    for (const n of r.value.networks) map.set(n.name, { state: n.state, problems: n.problems })
+    for (const n of r.value.networks)
+      map.set(n.name, { state: n.state, problems: n.problems, ...(n.mtu ? { mtu: n.mtu } : {}) })
     return map
   }
 

@@ -10,6 +10,7 @@ export type NetworkStatusWord = NetworkSummary['status']
 export interface LiveState {
   state: NetworkStatusWord
   problems: string[]
+  mtu?: NonNullable<NetworkSummary['mtu']>
 }
 
 /** Leases that have not expired (infinite ones count). */
@@ -64,6 +65,7 @@ export function summarize(entry: NetworkEntry, live: LiveState | undefined, gues
     domain: def.domain?.name ?? null,
     autostart: entry.autostart,
     guests: status === 'active' ? guests : 0,
-    isDefault: entry.name === 'default'
+    isDefault: entry.name === 'default',
+    ...(status === 'active' && live?.mtu ? { mtu: live.mtu } : {})
   }
 }

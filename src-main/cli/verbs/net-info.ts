@@ -7,6 +7,17 @@ import { formatFields } from './net-table'
 
 const yesNo = (b: boolean): string => (b ? 'yes' : 'no')
 
+const MTU_SOURCE: Record<NonNullable<NetworkStatus['mtu']>['source'], string> = {
+  definition: 'set in the definition',
+  uplink: "the uplink's, announced to guests",
+  default: 'Ethernet default'
+}
+
+/** `1420 (the uplink's, announced to guests)`. */
+export function mtuText(m: NonNullable<NetworkStatus['mtu']>): string {
+  return `${m.value} (${MTU_SOURCE[m.source]})`
+}
+
 export function formatNetInfo(n: NetworkStatus): string {
   const fields: Array<[string, string]> = [
     ['Name', n.name],
@@ -27,6 +38,7 @@ export function formatNetInfo(n: NetworkStatus): string {
         'Firewall',
         `${t.table}${t.present === false ? ' (missing)' : t.present === null ? ' (unknown: not root)' : ''}`
       ])
+    if (n.mtu) fields.push(['MTU', mtuText(n.mtu)])
     if (n.startedAt) fields.push(['Started', n.startedAt])
   }
   for (const p of n.problems) fields.push(['Problem', p])

@@ -15,7 +15,7 @@ import type { NetworkClash, WatchedNetwork } from '../../watch/clash-report'
 import { describeNetworkClash } from '../../watch/clash-report'
 import type { WatchReport } from '../../watch/clash-watch'
 import { watchClashes } from '../../watch/clash-watch'
-import { uplinksOf } from '../../watch/host-changes'
+import { uplinkMtuChanged, uplinksOf } from '../../watch/host-changes'
 import type { MonitorEvent } from '../../watch/monitor-line'
 import type { CliArgs } from '../args'
 import { UsageError } from '../args'
@@ -39,6 +39,7 @@ export type WatchLine =
       message: string
     }
   | { type: 'clash-resolved'; network: string; subnet: string; message: string }
+  | { type: 'uplink-mtu'; changed: string[]; message: string }
   | { type: 'error'; message: string }
 
 /** Pure: the lines one report prints. */
@@ -102,8 +103,23 @@ export function formatWatchLine(l: WatchLine): string {
       return `CLASH: ${l.message}`
     case 'clash-resolved':
       return `resolved: ${l.message}`
+    case 'uplink-mtu':
+      return `MTU: ${l.message}`
     case 'error':
       return `guestnet watch: ${l.message}`
+  }
+}
+
+/** Root: the running networks announce the uplink's MTU now (the helper's follow-uplink verb). */
+async function followUplink(args: CliArgs): Promise<WatchLine> {
+  const { sendRequest } = await import('../../helper-client/cli-transport')
+  const r = await sendRequest({ verb: 'follow-uplink', args: globalArgs(args) })
+  if (!r.ok) return { type: 'error', message: `following the uplink's MTU failed: ${r.error.message}` }
+  const changed = r.value.networks.filter((n) => n.changed)
+  return {
+    type: 'uplink-mtu',
+    changed: changed.map((n) => n.network),
+    message: [r.value.message, ...changed.map((n) => n.message)].join('; ')
   }
 }
 
@@ -115,11 +131,17 @@ async function networkStates(args: CliArgs): Promise<Map<string, NetworkStatus> 
 }
 
 export const verb: Verb = {
-  usage: 'watch [--json] [--once] [--verbose]',
-  summary: "follow the host's routes and addresses (every table); report networks that now clash, with a free range",
+  usage: 'watch [--json] [--once] [--verbose] [--follow-uplink]',
+  summary:
+    "follow the host's routes and addresses (every table); report networks that now clash, with a free range; --follow-uplink (root): running networks announce the uplink's MTU as it changes",
   async run(args, io) {
     if (args.positionals.length > 0) throw new UsageError('watch takes no positional arguments')
     const json = args.flags.has('json')
+    const follow = args.flags.has('follow-uplink')
+    if (follow && process.getuid?.() !== 0)
+      throw new UsageError(
+        'watch --follow-uplink changes running networks: run it as root (sudo guestnet watch --follow-uplink)'
+      )
     const once = args.flags.has('once')
     const netns = args.options.get('netns')
     const root = offlineRoot(args)
@@ -148,7 +170,11 @@ export const verb: Verb = {
       pool: async () => (await readHostConfig(store.layout).catch(() => null))?.rangePool,
       readFacts,
       ...(netns !== undefined ? { netns } : {}),
-      onReport: (r) => reportLines(r, new Date()).forEach(print),
+      onReport: async (r) => {
+        reportLines(r, new Date()).forEach(print)
+        // At the first reading too: the uplink may have changed while nobody watched.
+        if (follow && r.change && (r.change.initial || uplinkMtuChanged(r.change.diff))) print(await followUplink(args))
+      },
       onEvent: args.flags.has('verbose')
         ? (e: MonitorEvent) => print({ type: 'event', object: e.object, deleted: e.deleted, text: e.text })
         : undefined,

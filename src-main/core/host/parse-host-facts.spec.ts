@@ -38,7 +38,8 @@ describe('parseHostFacts on recorded hosts', () => {
       dev: 'wlan0',
       table: 'main',
       gateway: '192.168.1.1',
-      protocol: 'dhcp'
+      protocol: 'dhcp',
+      metric: 600
     })
     expect(facts.routes).toContainEqual({
       family: 6,
@@ -46,7 +47,8 @@ describe('parseHostFacts on recorded hosts', () => {
       dev: 'wlan0',
       table: 'main',
       gateway: 'fe80::1',
-      protocol: 'ra'
+      protocol: 'ra',
+      metric: 600
     })
     expect(facts.routes).toContainEqual({
       family: 4,
@@ -70,13 +72,14 @@ describe('parseHostFacts on recorded hosts', () => {
   it('keeps VPN policy tables, host routes and multipath first hops', () => {
     const wg = hostFacts('wireguard-vpn')
     expect(wg.routes).toContainEqual({ family: 4, dst: '192.168.0.0/16', dev: 'wg0', table: '51820' })
-    expect(wg.routes).toContainEqual({ family: 6, dst: '::/0', dev: 'wg0', table: '51820' })
+    expect(wg.routes).toContainEqual({ family: 6, dst: '::/0', dev: 'wg0', table: '51820', metric: 1024 })
     expect(wg.routes).toContainEqual({
       family: 6,
       dst: 'fd7d:76ee:e68f:a993::2/128',
       dev: 'wg0',
       table: 'main',
-      protocol: 'kernel'
+      protocol: 'kernel',
+      metric: 256
     })
     const corp = hostFacts('corporate')
     expect(corp.routes).toContainEqual({

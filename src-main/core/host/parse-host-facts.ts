@@ -6,7 +6,7 @@
  * purpose: broadcast, multicast and anycast routes (they describe delivery, not networks), and
  * `local` host routes that only mirror one of the host's own addresses (the address covers them).
  */
-import type { AddrFamily, HostAddress, HostFacts, HostRoute, RawHostFacts } from '../model/host-facts'
+import type { AddrFamily, HostAddress, HostFacts, HostLink, HostRoute, RawHostFacts } from '../model/host-facts'
 import { formatCidr, parseCidr } from '../net/cidr'
 import { FAMILY_BITS, formatIp, parseIp } from '../net/ip'
 
@@ -62,7 +62,34 @@ export function parseHostFacts(raw: RawHostFacts, source = 'host facts'): HostFa
   const addresses = parseAddresses(raw.addr as unknown[])
   const own = new Set(addresses.map((a) => `${a.family}|${a.address}`))
   const routes = [...parseRoutes(raw.route4 as unknown[], 4, own), ...parseRoutes(raw.route6 as unknown[], 6, own)]
-  return { addresses, routes }
+  const links = parseLinks(raw.addr as unknown[])
+  return links.length > 0 ? { addresses, routes, links } : { addresses, routes }
+}
+
+/** Each interface's MTU (`mtu` of an `ip -j addr` entry); entries without a sane one are skipped. */
+function parseLinks(links: unknown[]): HostLink[] {
+  const out: HostLink[] = []
+  for (const link of links) {
+    if (!isRecord(link)) continue
+    const ifname = token(link.ifname)
+    const mtu = positiveInt(link.mtu)
+    if (ifname && mtu !== undefined) out.push({ ifname, mtu })
+  }
+  return out
+}
+
+function positiveInt(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= 0xffffffff ? v : undefined
+}
+
+/** `"metrics": [{"mtu": 1400}]`: the route's own MTU, if it has one. */
+function routeMtu(entry: Json): number | undefined {
+  if (!Array.isArray(entry.metrics)) return undefined
+  for (const m of entry.metrics) {
+    const mtu = isRecord(m) ? positiveInt(m.mtu) : undefined
+    if (mtu !== undefined) return mtu
+  }
+  return undefined
 }
 
 /**
@@ -137,6 +164,10 @@ function parseRoute(entry: Json, family: AddrFamily): HostRoute | null {
   if (gateway) route.gateway = gateway
   const protocol = token(entry.protocol, true)
   if (protocol) route.protocol = protocol
+  const metric = typeof entry.metric === 'number' && Number.isInteger(entry.metric) ? entry.metric : undefined
+  if (metric !== undefined && metric >= 0) route.metric = metric
+  const mtu = routeMtu(entry)
+  if (mtu !== undefined) route.mtu = mtu
   return route
 }
 

@@ -27,11 +27,23 @@ export interface HostRoute {
   type?: string
   gateway?: string
   protocol?: string
+  /** Route metric (priority): of two default routes in one table, the lower is used. */
+  metric?: number
+  /** A route's own MTU (`ip route … mtu 1400`), which caps the device's for traffic it carries. */
+  mtu?: number
+}
+
+/** An interface and its MTU, from the same `ip -j addr` output. */
+export interface HostLink {
+  ifname: string
+  mtu: number
 }
 
 export interface HostFacts {
   addresses: HostAddress[]
   routes: HostRoute[]
+  /** Interfaces with their MTU (absent in facts recorded or built without them). */
+  links?: HostLink[]
 }
 
 /** The recorded-JSON file format taken by `--host-facts`: the raw output of the three `ip -j` commands. */

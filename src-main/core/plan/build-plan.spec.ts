@@ -5,6 +5,7 @@ import type { Plan } from '../model/plan'
 import { buildPlan } from './build-plan'
 import { PlanError } from './plan-error'
 import { defaultNet, PATHS, ULA, v4, v6 } from '../../../test/unit-support/plan-defs.fixture'
+import { hostFacts } from '../../../test/fixtures/host-facts/fixtures'
 
 const plan = (def: NetworkDef): Plan => buildPlan(def, { paths: PATHS })
 const ids = (p: Plan): string[] => p.steps.map((s) => s.id)
@@ -138,5 +139,24 @@ describe('buildPlan', () => {
       )
     ).toThrow(/^ip\[1\]\.dhcp: only one IPv4 address/)
     expect(() => plan(defaultNet({ ips: [v4('fd00::1', 64)] }))).toThrow(/^ip\[0\]\.address: /)
+  })
+})
+
+describe('buildPlan and the uplink MTU', () => {
+  const wg = hostFacts('wireguard-vpn')
+
+  it('announces a WireGuard uplink (1420) to guests; the nft table clamps MSS either way', () => {
+    const p = buildPlan(defaultNet(), { paths: PATHS, hostFacts: wg })
+    expect(p.dnsmasqConf).toContain('dhcp-option=26,1420\n')
+    expect(p.nftRuleset).toContain('tcp option maxseg size set rt mtu')
+    const plain = buildPlan(defaultNet(), { paths: PATHS, hostFacts: hostFacts('laptop-wifi') })
+    expect(plain.dnsmasqConf).not.toContain('dhcp-option=26')
+    expect(plain.nftRuleset).toBe(p.nftRuleset)
+  })
+
+  it("leaves an explicit <mtu size> as the admin wrote it (libvirt's line only)", () => {
+    const p = buildPlan(defaultNet({ mtu: 1500 }), { paths: PATHS, hostFacts: wg })
+    expect(p.dnsmasqConf).toContain('dhcp-option=option:mtu,1500\n')
+    expect(p.dnsmasqConf).not.toContain('dhcp-option=26')
   })
 })

@@ -11,6 +11,7 @@
  *   sysctls   forwarding (+ accept_ra=2 on uplinks)  restore the old values
  *   dnsmasq   start it (it daemonizes once bound)   kill it by its pid file
  */
+import { announcedUplinkMtu, guestMtu } from '../host/uplink-mtu'
 import type { HostFacts } from '../model/host-facts'
 import type { NetworkDef } from '../model/network'
 import type { Argv, NftTableRef, Plan, PlanPaths, PlanStep } from '../model/plan'
@@ -206,7 +207,11 @@ export function buildPlan(def: NetworkDef, ctx: PlanContext): Plan {
   if (tables.length > 0) artifacts.nft = nftRuleset
   let dnsmasqConf = ''
   if (shape.needsDnsmasq) {
-    dnsmasqConf = renderDnsmasqConf(shape, { paths, user: ctx.dnsmasqUser ?? DEFAULT_DNSMASQ_USER })
+    dnsmasqConf = renderDnsmasqConf(shape, {
+      paths,
+      user: ctx.dnsmasqUser ?? DEFAULT_DNSMASQ_USER,
+      uplinkMtu: announcedUplinkMtu(guestMtu(def, ctx.hostFacts))
+    })
     artifacts['dnsmasq.conf'] = dnsmasqConf
     // Both always exist while dnsmasq runs (empty if need be), so hosts can be added at run time.
     artifacts.hostsfile = renderDhcpHostsfile(shape.dhcp4, shape.dhcp6)

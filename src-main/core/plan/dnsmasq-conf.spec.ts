@@ -176,6 +176,42 @@ describe('renderDnsmasqConf, guestnet additions', () => {
     expect(isGuestnetExtraLine('ra-param=*,0,0', 'virbr0')).toBe(false)
   })
 
+  it("announce a narrower uplink's MTU: DHCP option 26 and the RA MTU option, as guestnet's lines", () => {
+    const text = renderDnsmasqConf(analyseNetwork(defaultNet({ ips: [...defaultNet().ips, v6(ULA, 64)] })), {
+      paths: networkPaths(PATHS, 'default'),
+      user: { user: 'dnsmasq', group: 'nogroup' },
+      uplinkMtu: 1420
+    })
+    const [libvirtPart, extra] = text.split('## guestnet additions\n')
+    expect(extra).toContain('dhcp-option=26,1420\n')
+    expect(extra).toContain('ra-param=virbr0,mtu:1420,10,1800\n')
+    expect(libvirtPart).not.toContain('mtu')
+    expect(
+      extra
+        .trim()
+        .split('\n')
+        .every((l) => isGuestnetExtraLine(l, 'virbr0'))
+    ).toBe(true)
+    // libvirt's own line for <mtu size> is not one of guestnet's
+    expect(isGuestnetExtraLine('dhcp-option=option:mtu,9000', 'virbr0')).toBe(false)
+  })
+
+  it('announce nothing without an uplink MTU, and no option 26 without DHCPv4', () => {
+    const plain = renderDnsmasqConf(analyseNetwork(defaultNet()), {
+      paths: networkPaths(PATHS, 'default'),
+      user: DEFAULT_DNSMASQ_USER,
+      uplinkMtu: null
+    })
+    expect(plain).not.toMatch(/mtu/)
+    const ra6 = renderDnsmasqConf(analyseNetwork(defaultNet({ ips: [v6(ULA, 64)] })), {
+      paths: networkPaths(PATHS, 'default'),
+      user: DEFAULT_DNSMASQ_USER,
+      uplinkMtu: 1280
+    })
+    expect(ra6).not.toContain('dhcp-option=26')
+    expect(ra6).toContain('ra-param=virbr0,mtu:1280,10,1800')
+  })
+
   it('no lease file, no-ping or rapid commit without DHCPv4; RA lifetime 0 when isolated', () => {
     const lines = conf({ name: 'iso6', forward: { mode: 'none' }, bridge: { name: 'gn1' }, ips: [v6(ULA, 64)] })
     expect(lines.filter((l) => /^(dhcp-leasefile|no-ping|dhcp-rapid-commit)/.test(l))).toEqual([])

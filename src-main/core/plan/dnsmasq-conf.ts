@@ -39,15 +39,30 @@ export const GUESTNET_EXTRA_KEYS = [
   'dhcp-rapid-commit'
 ] as const
 
+/**
+ * The uplink's MTU announced over DHCP. Written with option 26 by number, so it is told from
+ * libvirt's own `dhcp-option=option:mtu,N` for `<mtu size>` (the two never appear together).
+ */
+export const UPLINK_MTU_OPTION = 'dhcp-option=26,'
+
 /** True for exactly the lines guestnet adds to libvirt's; the conformance comparison ignores these. */
 export function isGuestnetExtraLine(line: string, bridge: string): boolean {
   const key = line.split('=')[0]
-  return (GUESTNET_EXTRA_KEYS as readonly string[]).includes(key) || line.startsWith(`ra-param=${bridge},`)
+  return (
+    (GUESTNET_EXTRA_KEYS as readonly string[]).includes(key) ||
+    line.startsWith(`ra-param=${bridge},`) ||
+    line.startsWith(UPLINK_MTU_OPTION)
+  )
 }
 
 export interface DnsmasqConfOptions {
   paths: NetworkPaths
   user: DnsmasqUser
+  /**
+   * The MTU guests are told because the uplink's is smaller (core/host/uplink-mtu.ts
+   * announcedUplinkMtu): DHCP option 26 and the RA MTU option. Absent or null: nothing announced.
+   */
+  uplinkMtu?: number | null
 }
 
 /**
@@ -218,12 +233,18 @@ function guestnetLines(shape: NetworkShape, opts: DnsmasqConfOptions): string[] 
     // Allowed because dnsmasq is the only DHCP server on this bridge.
     lines.push('dhcp-rapid-commit')
   }
+  const mtu = opts.uplinkMtu ?? null
+  // The uplink is narrower than the guests' Ethernet: new leases carry its MTU (guests that apply
+  // option 26 then never send what the path cannot carry; TCP is clamped either way).
+  if (mtu !== null && shape.dhcp4) lines.push(`${UPLINK_MTU_OPTION}${mtu}`)
   if (shape.ipv6.length > 0) {
     // Unsolicited RAs every 10 s instead of 600 s: a guest that gave up soliciting (it sends at most
     // 3 RS) before the network came up gets its SLAAC address within seconds. Isolated networks keep
     // router lifetime 0 (no default route via us), as libvirt's ra-param=*,0,0 says.
     const lifetime = shape.isolated ? 0 : RA_ROUTER_LIFETIME
-    lines.push(`ra-param=${shape.bridge},${RA_INTERVAL},${lifetime}`)
+    // `mtu:N` replaces the bridge's own MTU (1500) in the RA's MTU option when the uplink is narrower.
+    const raMtu = mtu !== null ? `mtu:${mtu},` : ''
+    lines.push(`ra-param=${shape.bridge},${raMtu}${RA_INTERVAL},${lifetime}`)
   }
   return lines
 }

@@ -1,5 +1,6 @@
 /** The features that add rules to a network's table (nft-extras.ts), in the order they are merged. */
+import { mssClamp } from './mss-clamp'
 import type { NftFeature } from './nft-extras'
 import { portForwardRules } from './nft-port-forwards'
 
-export const NFT_FEATURES: readonly NftFeature[] = [portForwardRules]
+export const NFT_FEATURES: readonly NftFeature[] = [mssClamp, portForwardRules]

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { dualStackNetwork, natNetwork, observation } from '../fixtures/observation.fixture'
 import type { ObservedFirewalld } from '../model'
 import { checkFirewalld } from './firewalld'
+import { parsePolicyInfo, parseStrictForwardPorts } from '../observe/firewalld'
 
 function running(over: Partial<ObservedFirewalld> = {}): ObservedFirewalld {
   return {
@@ -75,5 +76,68 @@ describe('firewalld', () => {
     expect(
       checkFirewalld(observation({ firewalld: running(), networks: [natNetwork({ dhcp4: false, dns: false })] }))
     ).toEqual([])
+  })
+
+  it("prefers guestnet's packaged zone over libvirt's", () => {
+    const fw = running({ zones: ['guestnet', 'libvirt', 'public', 'trusted'] })
+    const [f] = checkFirewalld(observation({ firewalld: fw }))
+    expect(f.fix?.commands[0].argv).toEqual(['firewall-cmd', '--zone=guestnet', '--add-interface=virbr0'])
+  })
+
+  describe('policies and StrictForwardPorts', () => {
+    const ok = { public: { target: 'default', services: ['dhcp', 'dns'] } }
+
+    it('finds a zone no ACCEPT policy forwards out of (firewalld 0.9+), with a reversible policy as advice', () => {
+      const fw = running({
+        zoneInfo: ok,
+        policies: { 'allow-host-ipv6': { target: 'CONTINUE', ingress: ['ANY'], egress: ['HOST'] } }
+      })
+      const found = checkFirewalld(observation({ firewalld: fw }))
+      expect(found.map((f) => f.id)).toEqual(['firewalld/forward-virbr0'])
+      expect(found[0].severity).toBe('error')
+      expect(found[0].fix).toBeNull()
+      expect(found[0].advice).toContain('--add-ingress-zone public')
+      expect(found[0].advice).toContain('--delete-policy guestnet-out')
+    })
+
+    it('is satisfied by an ACCEPT policy out of the zone (or ANY), a zone with target ACCEPT, or an old firewalld without policies', () => {
+      const out = (policies: ObservedFirewalld['policies'], zoneInfo = ok) =>
+        checkFirewalld(observation({ firewalld: running({ zoneInfo, policies }) }))
+      expect(out({ p: { target: 'ACCEPT', ingress: ['public'], egress: ['external'] } })).toEqual([])
+      expect(out({ p: { target: 'ACCEPT', ingress: ['ANY'], egress: ['ANY'] } })).toEqual([])
+      expect(out({ p: { target: 'ACCEPT', ingress: ['public'], egress: ['HOST'] } }).map((f) => f.id)).toEqual([
+        'firewalld/forward-virbr0'
+      ])
+      expect(out({}, { public: { target: 'ACCEPT', services: [] } })).toEqual([])
+      expect(out(undefined)).toEqual([])
+    })
+
+    it('leaves isolated networks alone (they forward nothing)', () => {
+      const obs = observation({
+        firewalld: running({ zoneInfo: ok, policies: {} }),
+        networks: [natNetwork({ isolated: true, mode: 'none' })]
+      })
+      expect(checkFirewalld(obs)).toEqual([])
+    })
+
+    it('notes StrictForwardPorts=yes (read from firewalld.conf), which drops port forwards made outside firewalld', () => {
+      const found = checkFirewalld(observation({ firewalld: running({ zoneInfo: ok, strictForwardPorts: true }) }))
+      expect(found.map((f) => f.id)).toEqual(['firewalld/strict-forward-ports'])
+      expect(found[0].severity).toBe('info')
+      expect(checkFirewalld(observation({ firewalld: running({ zoneInfo: ok, strictForwardPorts: false }) }))).toEqual(
+        []
+      )
+    })
+  })
+
+  it('reads policies and StrictForwardPorts', () => {
+    expect(
+      parsePolicyInfo(
+        'allow-host-ipv6 (active)\n  priority: -15000\n  target: CONTINUE\n  ingress-zones: ANY\n  egress-zones: HOST\n'
+      )
+    ).toEqual({ target: 'CONTINUE', ingress: ['ANY'], egress: ['HOST'] })
+    expect(parseStrictForwardPorts('# comment\nStrictForwardPorts=no\nStrictForwardPorts=yes\n')).toBe(true)
+    expect(parseStrictForwardPorts('FirewallBackend=nftables\n')).toBeNull()
+    expect(parseStrictForwardPorts(null)).toBeNull()
   })
 })

@@ -81,11 +81,27 @@ describe('nft-drop', () => {
         { chain: { family: 'inet', table: 'firewalld', name: 'filter_FORWARD', hook: 'forward', policy: 'drop' } },
         { table: { family: 'ip', name: 'filter' } },
         { chain: { family: 'ip', table: 'filter', name: 'FORWARD', hook: 'forward', policy: 'drop' } },
-        { chain: { family: 'inet', table: 't', name: 'out', hook: 'output', policy: 'drop' } },
+        { chain: { family: 'inet', table: 't', name: 'pre', hook: 'prerouting', policy: 'drop' } },
         { chain: { family: 'bridge', table: 't', name: 'fw', hook: 'forward', policy: 'drop' } }
       ]
     }
     expect(checkNftDrop(observation({ nftRuleset: rs }))).toEqual([])
+  })
+
+  it("finds an output drop (a kill switch that stops the host's DHCP and DNS answers) and accepts only what goes to our bridge", () => {
+    const out = { chain: { family: 'inet', table: 'ks', name: 'out', hook: 'output', policy: 'drop' } }
+    const found = checkNftDrop(observation({ nftRuleset: { nftables: [out] } }))
+    expect(found.map((f) => f.id)).toEqual(['nft-drop/output-inet-ks-out'])
+    expect(found[0].evidence).toContain("nothing accepts the host's answers (DHCP, DNS) to virbr0")
+    const [insert] = batch(found[0].fix?.commands[0].argv ?? [])
+    expect(insert.insert.rule.expr).toEqual([oif('virbr0'), { accept: null }])
+    const accepted = {
+      rule: { family: 'inet', table: 'ks', chain: 'out', handle: 5, expr: [oif('virbr0'), { accept: null }] }
+    }
+    expect(checkNftDrop(observation({ nftRuleset: { nftables: [out, accepted] } }))).toEqual([])
+    // An isolated network without DHCP or DNS needs nothing from the host.
+    const quiet = observation({ nftRuleset: { nftables: [out] }, networks: [natNetwork({ dhcp4: false, dns: false })] })
+    expect(checkNftDrop(quiet)).toEqual([])
   })
 
   it('finds nothing when the chain already accepts our bridge, or when nothing is known', () => {

@@ -1,10 +1,10 @@
 /**
  * Another nftables table (a VPN kill switch, a hand-written firewall; ufw and Docker go through
- * iptables, firewalld has its own check) whose input or forward chain drops by policy or ends in an
+ * iptables, firewalld has its own check) whose input, forward or output chain drops by policy or ends in an
  * unconditional drop. nftables runs every table's base chain on a hook, and a packet survives only
  * if none drops it: an accept in guestnet's own table, whatever its priority, cannot save it. So the
- * fix has to add accept rules to that very chain, narrowly (only our bridges, and on input only
- * DHCP, DNS and neighbour discovery), commented `guestnet-doctor`; undo deletes exactly those rules
+ * fix has to add accept rules to that very chain, narrowly (only our bridges, on input only DHCP,
+ * DNS and neighbour discovery, on output only what the host sends to our bridges), commented `guestnet-doctor`; undo deletes exactly those rules
  * by the handles nft gave them.
  */
 import { NFT_TABLE_PREFIX } from '../../core/plan/nft-names'
@@ -79,6 +79,15 @@ function inputNeedsFor(family: string, n: BridgeNeeds): InputNeed[] {
 }
 
 function missingFor(rs: NftRuleset, chain: NftChain, n: BridgeNeeds): Missing | null {
+  if (chain.hook === 'output') {
+    // The host's own answers to guests (DHCP offers, DNS replies) leave through the output hook.
+    if (inputNeedsFor(chain.family, n).length === 0 || accepts(rs, chain, 'oifname', n.bridge)) return null
+    return {
+      br: n.bridge,
+      exprs: [[ifMatch('oifname', n.bridge)]],
+      labels: [`the host's answers (DHCP, DNS) to ${n.bridge}`]
+    }
+  }
   if (chain.hook === 'forward') {
     const wanted = chain.family === 'ip' ? n.forward4 : chain.family === 'ip6' ? n.forward6 : n.forward4 || n.forward6
     if (!wanted) return null
@@ -130,7 +139,11 @@ function findingFor(rs: NftRuleset, chain: NftChain, why: string, needs: BridgeN
   const affected = needs.filter((n) => missing.some((m) => m.br === n.bridge))
   const where = `table ${chain.family} ${chain.table}, chain ${chain.name} (hook ${chain.hook})`
   const what =
-    chain.hook === 'forward' ? 'reach anything beyond the host' : 'get addresses (DHCP) and names (DNS) from the host'
+    chain.hook === 'forward'
+      ? 'reach anything beyond the host'
+      : chain.hook === 'output'
+        ? "get the host's DHCP and DNS answers"
+        : 'get addresses (DHCP) and names (DNS) from the host'
   return {
     id: `nft-drop/${chainSubject(chain)}`,
     check: 'nft-drop',
@@ -140,7 +153,7 @@ function findingFor(rs: NftRuleset, chain: NftChain, why: string, needs: BridgeN
       `Another firewall's nftables ${where} ${why}, so guests of ${networksText(affected)} cannot ${what}. nftables runs the chains of ` +
       "every table on a hook and a packet survives only if none of them drops it: an accept in guestnet's own table, even at a higher " +
       "priority, cannot override this drop. So the fix inserts accept rules into this table's own chain, narrowly: only traffic " +
-      `${chain.hook === 'forward' ? 'entering or leaving our bridges' : 'from our bridges to DHCP, DNS and neighbour discovery'}, each rule ` +
+      `${chain.hook === 'forward' ? 'entering or leaving our bridges' : chain.hook === 'output' ? 'from the host to our bridges' : 'from our bridges to DHCP, DNS and neighbour discovery'}, each rule ` +
       `commented "${DOCTOR_COMMENT}". Undo deletes exactly those rules by their handles. The program that owns the table may ` +
       'replace its rules when it restarts; run the doctor again then.',
     evidence: [`${where}: ${why}`, ...missing.flatMap((m) => m.labels.map((l) => `nothing accepts ${l}`))],
@@ -168,7 +181,7 @@ export function checkNftDrop(obs: DoctorObservation): Finding[] {
   const rs = parseNftRuleset(obs.nftRuleset)
   const out: Finding[] = []
   for (const chain of rs.chains) {
-    if (chain.hook !== 'input' && chain.hook !== 'forward') continue
+    if (chain.hook !== 'input' && chain.hook !== 'forward' && chain.hook !== 'output') continue
     if (!['ip', 'ip6', 'inet'].includes(chain.family) || excluded(rs, chain.family, chain.table)) continue
     const why = dropsByDefault(rs, chain)
     if (!why) continue

@@ -20,6 +20,30 @@ export function parseZoneInfo(text: string): { target: string; services: string[
   return { target, services }
 }
 
+/** Pure: `firewall-cmd --info-policy=P` → target, ingress and egress zones. */
+export function parsePolicyInfo(text: string): { target: string; ingress: string[]; egress: string[] } {
+  const out = { target: 'CONTINUE', ingress: [] as string[], egress: [] as string[] }
+  for (const line of text.split('\n')) {
+    const m = /^\s*(target|ingress-zones|egress-zones):\s*(.*)$/.exec(line)
+    if (!m) continue
+    const words = m[2].trim().split(/\s+/).filter(Boolean)
+    if (m[1] === 'target') out.target = m[2].trim()
+    else if (m[1] === 'ingress-zones') out.ingress = words
+    else out.egress = words
+  }
+  return out
+}
+
+/** Pure: `StrictForwardPorts=yes|no` in firewalld.conf (the last one counts); null when absent. */
+export function parseStrictForwardPorts(conf: string | null): boolean | null {
+  let value: boolean | null = null
+  for (const line of (conf ?? '').split('\n')) {
+    const m = /^\s*StrictForwardPorts\s*=\s*(\S+)\s*$/i.exec(line)
+    if (m) value = /^(yes|true|1)$/i.test(m[1])
+  }
+  return value
+}
+
 export function emptyFirewalld(state: ObservedFirewalld['state'], note: string | null): ObservedFirewalld {
   return { state, note, defaultZone: null, zones: [], interfaceZones: {}, zoneInfo: {} }
 }
@@ -29,6 +53,8 @@ export async function observeFirewalld(opts: {
   netns: string | null
   bridges: string[]
   exec: Exec
+  /** /etc/firewalld/firewalld.conf (under --root when there is one), or null. */
+  conf?: string | null
 }): Promise<ObservedFirewalld> {
   if (!opts.installed) return emptyFirewalld('absent', null)
   if (opts.netns !== null)
@@ -51,5 +77,17 @@ export async function observeFirewalld(opts: {
     const r = await opts.exec(['firewall-cmd', `--info-zone=${zone}`])
     if (r.code === 0) out.zoneInfo[zone] = parseZoneInfo(r.stdout)
   }
+  const policies = await opts.exec(['firewall-cmd', '--get-policies'])
+  if (policies.code === 0) {
+    out.policies = {}
+    for (const p of policies.stdout
+      .trim()
+      .split(/\s+/)
+      .filter((x) => /^[A-Za-z0-9_-]{1,64}$/.test(x))) {
+      const r = await opts.exec(['firewall-cmd', `--info-policy=${p}`])
+      if (r.code === 0) out.policies[p] = parsePolicyInfo(r.stdout)
+    }
+  }
+  out.strictForwardPorts = parseStrictForwardPorts(opts.conf ?? null)
   return out
 }

@@ -147,10 +147,12 @@ export async function observe(deps: ObserveDeps): Promise<DoctorObservation> {
   const asRoot = deps.uid === 0
   const programs: Record<string, string | null> = {}
   for (const p of OBSERVED_PROGRAMS) programs[p] = deps.findProgram(p)
-  const [networks, addr, route6, nft] = await Promise.all([
+  const [networks, addr, route6, route4, nft] = await Promise.all([
     observeNetworks(deps, unavailable),
     programs.ip ? deps.exec(['ip', '-j', '-d', 'addr', 'show']) : null,
     programs.ip ? deps.exec(['ip', '-j', '-6', 'route', 'show', 'table', 'all']) : null,
+    // IPv4 too: a VPN client's default route in its own table (wg-quick's 51820) or on its kill-switch interface.
+    programs.ip ? deps.exec(['ip', '-j', '-4', 'route', 'show', 'table', 'all']) : null,
     programs.nft && asRoot ? deps.exec(['nft', '-j', 'list', 'ruleset']) : null
   ])
   let nftRuleset: unknown = null
@@ -168,7 +170,10 @@ export async function observe(deps: ObserveDeps): Promise<DoctorObservation> {
     )
   }
   const links = addr?.code === 0 ? parseIpAddr(addr.stdout) : []
-  const routes = route6?.code === 0 ? parseIpRoutes(route6.stdout, 6) : []
+  const routes = [
+    ...(route6?.code === 0 ? parseIpRoutes(route6.stdout, 6) : []),
+    ...(route4?.code === 0 ? parseIpRoutes(route4.stdout, 4) : [])
+  ]
   const iptables = asRoot
     ? await observeIptables(deps, nftRuleset === null ? null : parseNftRuleset(nftRuleset), unavailable)
     : []
@@ -183,6 +188,7 @@ export async function observe(deps: ObserveDeps): Promise<DoctorObservation> {
     installed: programs['firewall-cmd'] !== null,
     netns: deps.netns,
     bridges: networks.map((n) => n.bridge),
+    conf: deps.hostFile('/etc/firewalld/firewalld.conf'),
     exec: async (argv) => {
       const r = await deps.exec(argv)
       return { code: r.code ?? -1, stdout: r.stdout }

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 
 import { describe, expect, it } from 'vitest'
 
-import { inspectPidfile, isDnsmasqFor, killPidfile, parsePid } from './dnsmasq-process'
+import { inspectPidfile, isDnsmasqFor, killPidfile, parsePid, parseProcessState } from './dnsmasq-process'
 
 describe('pid files', () => {
   it('parses only a plain positive pid', () => {
@@ -51,5 +51,14 @@ describe('pid files', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
+  })
+})
+
+describe('process state', () => {
+  it('reads the state letter after the command name, whatever the name holds', () => {
+    expect(parseProcessState('4242 (dnsmasq) S 1 4242 4242 0 -1')).toBe('S')
+    expect(parseProcessState('4242 (a) Z b) R 1')).toBe('R')
+    expect(parseProcessState('4242 (dnsmasq) Z 1')).toBe('Z')
+    expect(parseProcessState('garbage')).toBeNull()
   })
 })

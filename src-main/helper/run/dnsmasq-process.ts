@@ -125,9 +125,24 @@ export function inspectPidfile(pidfile: string, startTime: number | null = null)
   return { state: 'ours', pid, startTime: started }
 }
 
+/** Pure: the state letter of /proc/PID/stat (`S`, `R`, `Z`, …), or null. */
+export function parseProcessState(stat: string): string | null {
+  const close = stat.lastIndexOf(')')
+  return close < 0 ? null : stat.charAt(close + 2) || null
+}
+
+/**
+ * Gone means a zombie or no process at all. The cmdline empties earlier, when the exiting process
+ * drops its memory but still holds its files: a new dnsmasq started then finds the old one's
+ * sockets bound (a live MTU change restarts dnsmasq at once and met exactly that).
+ */
 function alive(pid: number): boolean {
-  // A zombie has an empty cmdline: gone for our purposes.
-  return processArgv(pid) !== null
+  try {
+    const state = parseProcessState(readFileSync(`/proc/${pid}/stat`, 'latin1'))
+    return state !== null && state !== 'Z' && state !== 'X'
+  } catch {
+    return false
+  }
 }
 
 function sleep(ms: number): Promise<void> {

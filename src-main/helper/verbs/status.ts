@@ -4,6 +4,9 @@
  * start, or a definition file that does not read). Read-only; works without root with less detail.
  */
 import { readLedgerFile } from '../state/ledger-file'
+import { runningGuestMtu } from '../../core/plan/follow-uplink-steps'
+import { networkPaths } from '../../core/plan/network-paths'
+import { readTextOrNull } from '../../store/safe-fs'
 import type { HelperValue } from '../../contract/helper-protocol'
 
 import { compareNames } from '../../core/store/autostart-order'
@@ -16,6 +19,15 @@ import type { VerbContext } from './context'
 import { notFound } from './context'
 
 export type NetworkStatus = HelperValue<'status'>['networks'][number]
+
+/** A generated file's text, or null when it is missing or this caller may not read it (status runs as anyone). */
+function readableText(path: string): string | null {
+  try {
+    return readTextOrNull(path)
+  } catch {
+    return null
+  }
+}
 
 function runtimeNames(dir: string): { journals: string[]; intents: string[] } {
   const found = runtimeEntries(dir)
@@ -88,6 +100,8 @@ export async function run(ctx: VerbContext<'status'>): Promise<HelperValue<'stat
       s.netns = j.netns
       const missing = piecesMissing(pieces, j).filter((m) => tablesNow !== null || !m.startsWith('table '))
       s.state = missing.length === 0 ? 'active' : 'broken'
+      const conf = j.dnsmasq === null ? null : readableText(networkPaths(deps.paths.plan, name).dnsmasqConf)
+      if (conf !== null) s.mtu = runningGuestMtu(conf, def)
       if (missing.length > 0)
         s.problems.push(`missing: ${missing.join(', ')}: run guestnet reconcile (or net-start again)`)
     } else if (rt.intents.includes(name)) {

@@ -14,12 +14,16 @@ export interface WatchProcess {
   stop(): void
 }
 
-export async function startWatch(root: string, netns: string): Promise<WatchProcess> {
+export async function startWatch(
+  root: string,
+  netns: string,
+  extraArgs: readonly string[] = []
+): Promise<WatchProcess> {
   if (!isOurs(netns)) throw new Error(`refusing to watch outside our namespaces (--netns ${netns})`)
   const env = { ...process.env }
   delete env.NODE_EXTRA_CA_CERTS
   const child = trackChild(
-    spawn(process.execPath, [GUESTNET_BIN, '--root', root, '--netns', netns, 'watch', '--json'], {
+    spawn(process.execPath, [GUESTNET_BIN, '--root', root, '--netns', netns, 'watch', '--json', ...extraArgs], {
       env,
       stdio: ['ignore', 'pipe', 'pipe']
     })

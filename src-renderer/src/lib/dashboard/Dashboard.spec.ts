@@ -84,6 +84,12 @@ describe('Dashboard', () => {
     expect(screen.queryByRole('button', { name: 'Restore default network' })).toBeNull()
   })
 
+  it("shows a running network's MTU when it follows a narrower uplink, and none when unknown", () => {
+    setup(fakeApi(), [net({ mtu: { value: 1420, source: 'uplink' } }), net({ name: 'lab', isDefault: false })])
+    expect(card('default')).toHaveTextContent('MTU1420 (follows the uplink)')
+    expect(card('lab')).not.toHaveTextContent('MTU')
+  })
+
   it('shows a host-bridge network as such: addresses from the LAN, edited as XML rather than in the wizard', () => {
     setup(fakeApi(), [
       net({

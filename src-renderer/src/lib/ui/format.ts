@@ -33,6 +33,12 @@ export const modeLabel: Record<NonNullable<NetworkSummary['mode']>, string> = {
   bridge: 'Host bridge'
 }
 
+/** `1420 (follows the uplink)`: a running network's guest MTU and why. */
+export function mtuLabel(mtu: NonNullable<NetworkSummary['mtu']>): string {
+  const why = { definition: 'set in the definition', uplink: 'follows the uplink', default: 'Ethernet default' }
+  return `${mtu.value} (${why[mtu.source]})`
+}
+
 /** The argv of a plan step as one line a person can read (and paste), quoting what needs it. */
 export function formatArgv(argv: readonly string[]): string {
   return argv.map((a) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ')
