@@ -12,7 +12,7 @@ import { expectOk } from './support/guestnet-cli'
 import type { FirewalldHost } from './support/firewalld'
 import { firewalldSkipReason, startFirewalld } from './support/firewalld'
 import type { HostSnapshot } from './support/inspect'
-import { expectNothingLeft, snapshot } from './support/networks'
+import { leftoversSince, snapshot } from './support/networks'
 import { cliSkipReason, REPO } from './support/requirements'
 import { startTcpListener } from './support/tcp'
 import type { World } from './support/world'
@@ -23,6 +23,7 @@ const skip = cliSkipReason() ?? firewalldSkipReason()
 if (skip) console.warn(`netns firewalld tests skipped: ${skip}`)
 
 const ZONE_FILE = join(REPO, 'packaging', 'guestnet-firewalld-zone.xml')
+const HELPER_JS = join(REPO, 'out', 'main', 'helper.js')
 /** A TCP port the host listens on that no zone here serves. */
 const HOST_PORT = 7788
 
@@ -127,8 +128,52 @@ describe.skipIf(skip !== null)(`firewalld zones${skip ? ` (skipped: ${skip})` : 
     expectOk(await world.guestnet(['net-destroy', 'fwtrust'], { netns: other }))
   }, 30_000)
 
+  it('a firewalld reload forgets the bridge; the guardian puts it back in its zone and guests get DHCP again', async () => {
+    await define('fwheal', networkXml('fwheal', 'virbr45', 145))
+    expectOk(await gn(['net-start', 'fwheal']))
+    expect(await fw.zoneOf('virbr45')).toBe('guestnet')
+    // The control: with no guardian running, a reload drops the runtime binding and it stays dropped.
+    await fw.reload()
+    await new Promise((r) => setTimeout(r, 1500))
+    expect(await fw.zoneOf('virbr45')).toBe('')
+    const service = fw.spawnInHost([
+      process.execPath,
+      HELPER_JS,
+      '--serve',
+      '--root',
+      world.root,
+      '--idle-timeout',
+      '0'
+    ])
+    let log = ''
+    service.stderr?.setEncoding('utf8').on('data', (d: string) => (log += d))
+    const back = async (what: string): Promise<number> => {
+      const t0 = performance.now()
+      while ((await fw.zoneOf('virbr45')) !== 'guestnet') {
+        if (performance.now() - t0 > 10_000) throw new Error(`${what}: virbr45 not back in zone guestnet\n${log}`)
+        await new Promise((r) => setTimeout(r, 50))
+      }
+      return performance.now() - t0
+    }
+    await back('the guardian’s first look')
+    await fw.reload()
+    const ms = await back('after a reload')
+    console.log(`firewalld reload → bridge back in its zone: ${Math.round(ms)} ms`)
+    expect(log).toMatch(/virbr45 is in no firewalld zone/)
+    const g = await world.addGuest({ bridge: 'virbr45', name: 'fwg5' })
+    expect((await g.dhcp()).lease.ip).toMatch(/^192\.168\.145\./)
+    expectOk(await gn(['net-destroy', 'fwheal']))
+    expect(await fw.zoneOf('virbr45')).toBe('')
+    await g.remove()
+    const gone = new Promise((r) => service.once('exit', r))
+    service.kill('SIGTERM')
+    await gone
+  }, 90_000)
+
   it('nothing is left: no bridge, no table, no zone binding', async () => {
-    for (const name of ['fwnone', 'fwdef', 'fwtrust', 'fwbad']) expectOk(await gn(['net-undefine', name]))
-    await expectNothingLeft(world, before, ['gv1', 'gv2', 'gv3'])
+    for (const name of ['fwnone', 'fwdef', 'fwtrust', 'fwbad', 'fwheal']) expectOk(await gn(['net-undefine', name]))
+    // The service's frame log (what the guardian did, read by the app) outlives it; no network object does.
+    const left = await leftoversSince(world, before, ['gv1', 'gv2', 'gv3', 'gv4'])
+    expect(left.filter((l) => l !== 'file run/guestnet/.guardian.json')).toEqual([])
   })
 })

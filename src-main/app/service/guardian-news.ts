@@ -49,6 +49,10 @@ const RESTORED: Record<GuardianFrame['what'], (network: string) => { title: stri
   address: (n) => ({ title: `guestnet restored the address of ${n}`, why: 'the bridge lost its address' }),
   dnsmasq: (n) => ({ title: `guestnet restarted DHCP and DNS for ${n}`, why: 'dnsmasq had stopped' }),
   ports: (n) => ({ title: `guestnet isolated the ports of ${n} again`, why: 'a port lost its isolation' }),
+  zone: (n) => ({
+    title: `guestnet put the bridge of ${n} back in its firewalld zone`,
+    why: 'firewalld was reloaded or restarted'
+  }),
   definition: (n) => ({ title: `guestnet restored ${n}`, why: 'something changed' })
 }
 

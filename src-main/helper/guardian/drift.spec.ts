@@ -174,4 +174,33 @@ describe('the guardian: isolated ports on a kernel without nft bridge meta', () 
     expect(bridge.map((s) => s.id)).toEqual(['restore-bridge', 'restore-ports'])
     expect(bridge[0]?.apply.at(-1)).toEqual(['@firewalld-zone', 'virbr0', 'guestnet'])
   })
+
+  it('wants the journal’s firewalld zone, and puts a bridge firewalld forgot back in it (not one the admin moved)', () => {
+    const zoned = wantedOf(plan, { ...record, zone: 'guestnet' })
+    expect(zoned.zone).toBe('guestnet')
+    expect(wanted.zone).toBeNull()
+    // Positive control: in its zone, or not asked this time, or no firewalld: nothing to do.
+    expect(findDrift(zoned, { ...healthy(), zone: 'guestnet' })).toEqual([])
+    expect(findDrift(zoned, healthy())).toEqual([])
+    expect(findDrift(zoned, { ...healthy(), zone: null })).toEqual([])
+    expect(findDrift(zoned, { ...healthy(), zone: 'trusted' })).toEqual([])
+    // Not wanted (no zone in the journal): in no zone is no drift.
+    expect(findDrift(wanted, { ...healthy(), zone: '' })).toEqual([])
+    const drifts = findDrift(zoned, { ...healthy(), zone: '' })
+    expect(drifts).toEqual([
+      {
+        kind: 'zone',
+        object: 'zone of virbr0',
+        detail: 'virbr0 is in no firewalld zone (firewalld was reloaded or restarted)'
+      }
+    ])
+    const steps = restoreSteps(drifts, plan, PATHS, { tables: [], zone: 'guestnet' })
+    expect(steps.map((s) => [s.id, s.apply])).toEqual([['restore-zone', [['@firewalld-zone', 'virbr0', 'guestnet']]]])
+    // With the bridge made again, the bridge step already zones it: once, not twice.
+    const both = restoreSteps([{ kind: 'bridge', object: 'bridge virbr0', detail: '' }, ...drifts], plan, PATHS, {
+      tables: [],
+      zone: 'guestnet'
+    })
+    expect(both.flatMap((s) => s.apply).filter((a) => a[0] === '@firewalld-zone')).toHaveLength(1)
+  })
 })

@@ -25,6 +25,8 @@ export interface WantedNetwork {
   dnsmasq: boolean
   /** Its ports get the kernel's isolation flag (`<port isolated='yes'/>` without nft bridge meta). */
   isolatePorts: boolean
+  /** The firewalld zone its start put the bridge in (the journal's), or null. */
+  zone: string | null
 }
 
 export interface ObservedNetwork {
@@ -41,9 +43,11 @@ export interface ObservedNetwork {
   /** Ports of the bridge without the isolation flag (read only when wanted). */
   openPorts: readonly string[]
   isolatedPorts: readonly string[]
+  /** The bridge's firewalld zone ('' for none); null: no firewalld here; absent: not asked. */
+  zone?: string | null
 }
 
-export type DriftKind = 'bridge' | 'address' | 'table' | 'sysctl' | 'dnsmasq' | 'port'
+export type DriftKind = 'bridge' | 'address' | 'table' | 'sysctl' | 'dnsmasq' | 'port' | 'zone'
 
 export interface Drift {
   kind: DriftKind
@@ -79,7 +83,8 @@ export function wantedOf(plan: Plan, record: NetworkRecord): WantedNetwork {
     bridgeSysctls: record.bridge === null ? [] : pairs(stepCommands(plan, 'bridge', '@sysctl-bridge')),
     addresses: record.bridge === null ? new Map() : addressLines(plan),
     dnsmasq: record.dnsmasq !== null,
-    isolatePorts: record.bridge !== null && stepCommands(plan, 'ports', '@isolate-ports').length > 0
+    isolatePorts: record.bridge !== null && stepCommands(plan, 'ports', '@isolate-ports').length > 0,
+    zone: record.bridge === null ? null : (record.zone ?? null)
   }
 }
 
@@ -105,6 +110,14 @@ export function findDrift(w: WantedNetwork, o: ObservedNetwork): Drift[] {
     if (w.isolatePorts)
       for (const port of o.openPorts)
         out.push({ kind: 'port', object: `port ${port}`, detail: `port ${port} of ${w.bridge} is not isolated` })
+    // In no zone: firewalld forgot it (a reload or restart drops runtime bindings). In another zone:
+    // the admin moved it, and that is left as it is.
+    if (w.zone !== null && o.zone === '')
+      out.push({
+        kind: 'zone',
+        object: `zone of ${w.bridge}`,
+        detail: `${w.bridge} is in no firewalld zone (firewalld was reloaded or restarted)`
+      })
     for (const [key, value] of w.bridgeSysctls)
       if (!sameValue(o.sysctls.get(key), value))
         out.push({ kind: 'sysctl', object: key, detail: `${key} was set to ${o.sysctls.get(key)?.trim() ?? '(gone)'}` })
@@ -173,6 +186,10 @@ export function restoreSteps(
           : ['@sysctl-bridge', d.object, wanted.sysctls.get(d.object) ?? '']
       )
   )
+  if (kinds.has('zone') && !kinds.has('bridge') && present.zone)
+    add('zone', `Put ${plan.bridge} back in firewalld zone ${present.zone}`, [
+      ['@firewalld-zone', plan.bridge, present.zone]
+    ])
   if (kinds.has('port') || (kinds.has('bridge') && plan.steps.some((s) => s.id === 'ports'))) {
     add('ports', `Isolate the ports of ${plan.bridge}`, plan.steps.find((s) => s.id === 'ports')?.apply ?? [])
   }

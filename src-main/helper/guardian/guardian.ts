@@ -59,7 +59,8 @@ const WHAT: Record<DriftKind, GuardianFrame['what']> = {
   table: 'firewall',
   sysctl: 'sysctl',
   dnsmasq: 'dnsmasq',
-  port: 'ports'
+  port: 'ports',
+  zone: 'zone'
 }
 
 interface Guarded {

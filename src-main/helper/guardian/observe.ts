@@ -13,7 +13,8 @@ import type { NetworkRecord } from '../../core/plan/network-record'
 import { sysctlFile } from '../../core/plan/sysctl-keys'
 import type { HelperPaths } from '../../core/store/helper-paths'
 import { inspectPidfile } from '../run/dnsmasq-process'
-import { execProgram } from '../run/exec-program'
+import { execProgram, SYSTEM_PROGRAMS } from '../run/exec-program'
+import { zoneOfInterface } from '../run/firewalld-bus'
 import { listInterfaces, listNftTables, tableKey } from '../state/live-state'
 import type { ObservedNetwork, WantedNetwork } from './drift'
 
@@ -111,6 +112,10 @@ export async function observeNetwork(input: ObserveInput): Promise<ObservedNetwo
     dnsmasq,
     ...(wanted.isolatePorts && bridge && wanted.bridge !== null
       ? (({ open, isolated }) => ({ openPorts: open, isolatedPorts: isolated }))(portFlags(wanted.bridge))
-      : { openPorts: [], isolatedPorts: [] })
+      : { openPorts: [], isolatedPorts: [] }),
+    // On the full look only: three short dbus-send runs.
+    ...(full && bridge && wanted.bridge !== null && wanted.zone !== null
+      ? { zone: await zoneOfInterface(SYSTEM_PROGRAMS, wanted.bridge).catch(() => undefined) }
+      : {})
   }
 }

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process'
 
 import type { Argv } from '../../core/model/plan'
+import type { ProgramRunner } from './builtins'
 import { resolveProgram } from './programs'
 import { childEnv } from './safe-env'
 
@@ -67,4 +68,12 @@ export function execProgram(argv: Argv, opts: { timeoutMs?: number; input?: stri
     child.stdin?.on('error', () => undefined)
     if (opts.input !== undefined) child.stdin?.end(opts.input)
   })
+}
+
+/** Programs run as they are, for questions asked outside a plan (firewalld's zones, say). */
+export const SYSTEM_PROGRAMS: ProgramRunner = {
+  run: async (argv) => {
+    await execProgram(argv)
+  },
+  output: async (argv) => (await execProgram(argv)).stdout
 }

@@ -85,6 +85,20 @@ function checkNames(bridge: string, zone: string): void {
   if (!isZoneName(zone)) throw new Error(`'${zone}' is not a firewalld zone name`)
 }
 
+/**
+ * The zone `bridge` is in ('' for none), or null when no firewalld governs this namespace (see
+ * firewalldZones).
+ */
+export async function zoneOfInterface(
+  programs: ProgramRunner,
+  bridge: string,
+  probe: FirewalldProbe = {}
+): Promise<string | null> {
+  if (!isInterfaceName(bridge)) throw new Error(`'${bridge}' is not an interface name`)
+  if ((await firewalldZones(programs, probe)) === null) return null
+  return replyStrings(await programs.output(zoneCall('getZoneOfInterface', bridge)))[0] ?? ''
+}
+
 /** Puts `bridge` in `zone` (moving it from any other zone), at runtime only. */
 export async function putInZone(programs: ProgramRunner, bridge: string, zone: string): Promise<void> {
   checkNames(bridge, zone)
@@ -102,8 +116,6 @@ export async function takeOutOfZone(
   probe: FirewalldProbe = {}
 ): Promise<void> {
   checkNames(bridge, zone)
-  if ((await firewalldZones(programs, probe)) === null) return
-  const [current] = replyStrings(await programs.output(zoneCall('getZoneOfInterface', bridge)))
-  if (current !== zone) return
+  if ((await zoneOfInterface(programs, bridge, probe)) !== zone) return
   await programs.run(zoneCall('removeInterface', zone, bridge))
 }

@@ -25,8 +25,7 @@ import { readUserDb } from '../../host/user-db'
 import { chooseZone } from '../../core/plan/firewalld-zone'
 import { firewalldZones } from '../run/firewalld-bus'
 import { portIsolationHere } from '../run/kernel-probe'
-import { execProgram } from '../run/exec-program'
-import type { ProgramRunner } from '../run/builtins'
+import { SYSTEM_PROGRAMS } from '../run/exec-program'
 import { applyStart, bridgeTakenError } from '../ops/start-network'
 import { HelperError } from '../../contract/helper-protocol'
 import { loadDefinitions } from '../state/definitions'
@@ -36,14 +35,6 @@ import { resolvedAfterStart } from './start-resolved'
 import { invalidDefinition, notFound, requireOk } from './context'
 
 export type StartResult = HelperValue<'start'>
-
-/** Programs run as they are, for the questions asked before a plan exists (firewalld's zones). */
-const SYSTEM_PROGRAMS: ProgramRunner = {
-  run: async (argv) => {
-    await execProgram(argv)
-  },
-  output: async (argv) => (await execProgram(argv)).stdout
-}
 
 /** Reservations or host names dnsmasq will have to read after dropping root. */
 function hasHostFiles(artifacts: Readonly<Record<string, string>>): boolean {

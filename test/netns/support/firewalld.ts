@@ -78,6 +78,8 @@ export interface FirewalldHost {
   zoneOf(ifname: string): Promise<string>
   /** `firewall-cmd --reload` (over D-Bus). */
   reload(): Promise<void>
+  /** A long-running process in the host namespace and the test's mount namespace, ended by `stop()`. */
+  spawnInHost(argv: readonly string[]): ChildProcess
   /** Ends firewalld and its bus (by PID) and releases the mount namespace. */
   stop(): Promise<void>
 }
@@ -197,6 +199,11 @@ export async function startFirewalld(world: World, opts: { zoneFile?: string } =
       zoneOf: async (ifname) => (await zoneCall('getZoneOfInterface', ifname))[0] ?? '',
       reload: async () => {
         await send(FIREWALLD_NAME, '/org/fedoraproject/FirewallD1', `${FIREWALLD_NAME}.reload`)
+      },
+      spawnInHost: (argv) => {
+        const child = spawnInHost(inHost(argv))
+        children.push(child)
+        return child
       },
       stop
     }
