@@ -7,12 +7,17 @@
  * back with the plan's own commands on the one executor (apply-plan.ts), under the runtime
  * directory's lock, and says so (a frame for the app, a log line). It leaves alone a network being
  * started, stopped (the journal says `stopping`) or changed by a request, and one whose objects
- * something keeps undoing (backoff.ts).
+ * something keeps undoing (backoff.ts). Port forwards to a guest's MAC follow its address: when
+ * the guests' leases or IPv6 neighbours move a forward, the table is replaced as forward-refresh
+ * does it (ops/forward-live.ts).
  */
-import { lstatSync } from 'node:fs'
+import { lstatSync, statSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 
 import type { GuardianFrame } from '../../contract/helper-protocol'
+import type { GuestAddresses } from '../../core/forward/resolve-forwards'
+import { resolveForwards } from '../../core/forward/resolve-forwards'
+import type { NetworkDef } from '../../core/model/network'
 import type { Plan } from '../../core/model/plan'
 import { ARTIFACT_KEYS, artifactPath } from '../../core/plan/build-plan'
 import { networkPaths } from '../../core/plan/network-paths'
@@ -21,6 +26,9 @@ import { formatRecord } from '../../core/plan/network-record'
 import type { HelperPaths } from '../../core/store/helper-paths'
 import { storeIdOf } from '../../core/store/store-id'
 import { applyPlan, messageOf } from '../apply-plan'
+import type { OpsDeps } from '../ops/deps'
+import { prepareLiveForwards, runLiveForwards } from '../ops/forward-live'
+import { readGuestAddresses } from '../ops/guest-addresses'
 import { realDeps } from '../ops/real-deps'
 import { processStartTime, readPidfile } from '../run/dnsmasq-process'
 import { guardianFrame, guardianLogLine } from '../service/service-frames'
@@ -35,6 +43,7 @@ import { differingArtifacts, findDrift, restoreSteps, wantedOf } from './drift'
 import type { Monitors } from './monitors'
 import { startMonitors } from './monitors'
 import { observeNetwork, presentTables, tableListing } from './observe'
+import type { StoredNetwork } from './stored-plan'
 import { generatedFile, storedPlan } from './stored-plan'
 
 export interface GuardianOptions {
@@ -75,6 +84,20 @@ interface Guarded {
   backoff: Map<string, BackoffState>
   /** Ports seen with their isolation flag: one without it that is not here joined since. */
   isolated: Set<string>
+  /** With port forwards: the definition, where they went when planned, and the lease file's stamp. */
+  forwards: { def: NetworkDef; resolved: string; leases: string } | null
+}
+
+/** Where a network's forwards go with these guests, as a comparable text. */
+const resolvedKey = (def: NetworkDef, guests: GuestAddresses): string => JSON.stringify(resolveForwards(def, guests))
+
+function fileStamp(path: string): string {
+  try {
+    const st = statSync(path)
+    return `${st.mtimeMs}:${st.size}`
+  } catch {
+    return '-'
+  }
 }
 
 function filesFingerprint(paths: HelperPaths, r: NetworkRecord): string {
@@ -190,17 +213,32 @@ export class Guardian {
       wanted: null,
       baseline: new Map(),
       backoff: old?.startedAt === r.startedAt ? old.backoff : new Map(),
-      isolated: old?.startedAt === r.startedAt ? old.isolated : new Set()
+      isolated: old?.startedAt === r.startedAt ? old.isolated : new Set(),
+      forwards: null
     }
     this.nets.set(name, g)
-    let plan: Plan
+    const deps = this.deps()
+    let stored: StoredNetwork
     try {
-      plan = await storedPlan(name, this.opts.paths, this.store)
+      stored = await storedPlan(name, this.opts.paths, this.store, (def) =>
+        readGuestAddresses(deps, name, def.bridge?.name ?? null)
+      )
     } catch (e) {
       this.frame('not-guarded', name, 'definition', `its stored definition cannot be planned (${messageOf(e)})`, null)
       return g
     }
-    const differ = differingArtifacts(plan, (k) => generatedFile(this.opts.paths, name, k))
+    const { plan, def } = stored
+    const differing = (): ReturnType<typeof differingArtifacts> =>
+      differingArtifacts(plan, (k) => generatedFile(this.opts.paths, name, k))
+    let differ = differing()
+    const forwarded = (def.guestnet?.portForwards ?? []).length > 0
+    // Only the table differs, and it has forwards: a guest moved since they were planned. Once they
+    // follow it, the table is the plan's again.
+    if (forwarded && differ.length === 1 && differ[0] === 'nft') {
+      await withLockIfFree(this.opts.paths.lockFile, () => this.followGuests(name, stored, deps))
+      differ = differing()
+      g.fingerprint = filesFingerprint(this.opts.paths, r)
+    }
     if (differ.length > 0) {
       if (old?.plan !== null || old.startedAt !== r.startedAt)
         this.frame(
@@ -214,6 +252,12 @@ export class Guardian {
     }
     g.plan = plan
     g.wanted = wantedOf(plan, r)
+    if (forwarded)
+      g.forwards = {
+        def,
+        resolved: resolvedKey(def, stored.guests),
+        leases: fileStamp(this.opts.paths.leasesFile(name))
+      }
     await this.takeBaseline(g)
     return g
   }
@@ -244,6 +288,8 @@ export class Guardian {
     )
       g = await this.adopt(name, r)
     if (g.plan === null || g.wanted === null) return
+    // Forwards that followed a guest changed the table: the next look adopts it (plan, loaded rules).
+    if (g.forwards !== null && (await this.checkForwards(name, g.forwards, full !== null))) return
     const observed = await observeNetwork({
       wanted: g.wanted,
       record: r,
@@ -266,6 +312,53 @@ export class Guardian {
     const done = await withLockIfFree(this.opts.paths.lockFile, () => this.restore(name, seenAt))
     // Busy (a request or another helper holds the lock): the next look tries again.
     if (done === null) return
+  }
+
+  private deps(): OpsDeps {
+    return realDeps({
+      paths: this.opts.paths,
+      root: this.opts.root ?? null,
+      netns: null,
+      emit: () => undefined,
+      shouldStop: () => false,
+      faults: false
+    })
+  }
+
+  /**
+   * On the full look, or when the lease file changed: where the forwards would go now. Moved: the
+   * table is replaced (the next look adopts the new files).
+   */
+  private async checkForwards(name: string, fw: NonNullable<Guarded['forwards']>, full: boolean): Promise<boolean> {
+    const leases = fileStamp(this.opts.paths.leasesFile(name))
+    if (!full && leases === fw.leases) return false
+    fw.leases = leases
+    const deps = this.deps()
+    const guests = await readGuestAddresses(deps, name, fw.def.bridge?.name ?? null)
+    const resolved = resolvedKey(fw.def, guests)
+    if (resolved === fw.resolved) return false
+    const followed = await withLockIfFree(this.opts.paths.lockFile, async () =>
+      this.followGuests(name, await storedPlan(name, this.opts.paths, this.store, async () => guests), deps)
+    )
+    // Tried (done or failed): not again until they move again. Busy (null): the next look tries again.
+    if (followed !== null) fw.resolved = resolved
+    return followed?.value === true
+  }
+
+  /** Under the lock: the network's forwards go where its guests are now (one nft transaction). */
+  /** Whether the table changed. */
+  private async followGuests(name: string, stored: StoredNetwork, deps: OpsDeps): Promise<boolean> {
+    if (this.opts.busy(name) || this.guardedRecord(name) === null) return false
+    const { def, facts, guests } = stored
+    try {
+      const prepared = await prepareLiveForwards({ oldDef: def, newDef: def, facts, guests, deps })
+      await runLiveForwards(prepared, deps)
+      if (prepared.plan.changed) this.opts.log(`guardian: ${name}: port forwards follow their guests' new addresses`)
+      return prepared.plan.changed
+    } catch (e) {
+      this.opts.log(`guardian: ${name}: port forwards could not follow their guests (${messageOf(e)})`)
+      return false
+    }
   }
 
   /** Under the lock: everything checked again, then restored. */
@@ -315,14 +408,7 @@ export class Guardian {
     if (toRestore.length === 0) return
     const present = r.tables.filter((t) => tables?.has(tableKey(t)) ?? false)
     const steps = restoreSteps(toRestore, plan, this.opts.paths.plan, { tables: present, zone: r.zone ?? null })
-    const deps = realDeps({
-      paths: this.opts.paths,
-      root: this.opts.root ?? null,
-      netns: null,
-      emit: () => undefined,
-      shouldStop: () => false,
-      faults: false
-    })
+    const deps = this.deps()
     const runner = deps.runnerFor(name, { artifacts: plan.artifacts, bridge: r.bridge })
     const out = await applyPlan(steps, runner, { network: name })
     const ms = performance.now() - seenAt

@@ -1,5 +1,5 @@
 /**
- * The guardian's ears: `nft monitor` and `ip -o monitor link address` in the service's namespace
+ * The guardian's ears: `nft monitor` and `ip -o monitor link address neigh` in the service's namespace
  * (argv only, read-only), each line a prompt to look now. A monitor that ends is started again
  * after a second; while one is down the guardian looks more often.
  */
@@ -8,7 +8,8 @@ import { startMonitorProcess } from '../../host/monitor-process'
 
 const MONITORS: ReadonlyArray<readonly string[]> = [
   ['nft', 'monitor'],
-  ['ip', '-o', 'monitor', 'link', 'address']
+  // neigh: a guest's new IPv6 address, which a port forward to its MAC follows.
+  ['ip', '-o', 'monitor', 'link', 'address', 'neigh']
 ]
 
 export interface Monitors {
