@@ -44,6 +44,9 @@ async function timedUndo(w: BenchWorld, script: string, args: readonly string[])
 }
 
 const FLUSH = 'nft flush ruleset; until nft list table "$1" "$2" >/dev/null 2>&1; do :; done'
+const DELETE_TABLE = 'nft delete table "$1" "$2"; until nft list table "$1" "$2" >/dev/null 2>&1; do :; done'
+/** The bridge (`$1`) loses its address (`$2`, a CIDR) and gets it back. */
+const DELETE_ADDRESS = 'ip address del "$2" dev "$1"; until ip -o address show dev "$1" | grep -qF " $2 "; do :; done'
 const FORWARD = 'sysctl -qw net.ipv4.ip_forward=0; until [ "$(cat /proc/sys/net/ipv4/ip_forward)" = 1 ]; do :; done'
 /** A new TCP connection from the guest (`$3`) to the internet's listener (`$4`) through NAT, tried every 50 ms. */
 const FLUSH_TO_GUEST =
@@ -68,7 +71,14 @@ async function main(): Promise<void> {
       await sleep(20)
     }
     await guestnet(w, ['net-define', await writeNetworkXml(w.dir, NET)])
-    const times = { flush: [] as number[], guest: [] as number[], forward: [] as number[], dnsmasq: [] as number[] }
+    const times = {
+      flush: [] as number[],
+      guest: [] as number[],
+      table: [] as number[],
+      address: [] as number[],
+      forward: [] as number[],
+      dnsmasq: [] as number[]
+    }
     const listener = w.spawn(['ip', 'netns', 'exec', w.inet, process.execPath, TCP_LISTENER, String(PORT)])
     await new Promise<void>((resolve) => listener.stdout?.once('data', () => resolve()))
     const pidfile = join(w.root, 'run', 'guestnet', NET.name, 'dnsmasq.pid')
@@ -81,6 +91,10 @@ async function main(): Promise<void> {
       const guest = await attachTimedGuest(w, i + 1, NET.bridge, null)
       times.guest.push(await timedUndo(w, FLUSH_TO_GUEST, [guest.ns, INET4, String(PORT)]))
       await guest.remove()
+      await sleep(300)
+      times.table.push(await timedUndo(w, DELETE_TABLE, ['inet', `guestnet_${NET.name}`]))
+      await sleep(300)
+      times.address.push(await timedUndo(w, DELETE_ADDRESS, [NET.bridge, NET.ipv4]))
       await sleep(300)
       times.forward.push(await timedUndo(w, FORWARD, []))
       await sleep(300)
@@ -98,6 +112,8 @@ async function main(): Promise<void> {
     printTable('guardian: from another tool undoing an object to guestnet restoring it (warm service)', [
       row('nft flush ruleset → the network’s table loaded again', times.flush),
       row('nft flush ruleset → a guest’s new TCP connection through NAT works (tried every 50 ms)', times.guest),
+      row('nft delete table inet guestnet_default → loaded again', times.table),
+      row('ip address del 192.168.122.1/24 dev virbr0 → the address back', times.address),
       row('sysctl net.ipv4.ip_forward=0 → 1 again', times.forward),
       row('dnsmasq killed (kill -9) → a new dnsmasq running', times.dnsmasq)
     ])
