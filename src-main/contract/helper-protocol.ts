@@ -574,7 +574,16 @@ export const serviceClientSchema = object({
 
 /** What the guardian (helper/guardian/) did about a running network's object that another tool undid. */
 export const GUARDIAN_EVENTS = ['restored', 'gave-up', 'failed', 'not-guarded'] as const
-export const GUARDED_OBJECTS = ['firewall', 'sysctl', 'bridge', 'address', 'dnsmasq', 'ports', 'zone', 'definition'] as const
+export const GUARDED_OBJECTS = [
+  'firewall',
+  'sysctl',
+  'bridge',
+  'address',
+  'dnsmasq',
+  'ports',
+  'zone',
+  'definition'
+] as const
 export const guardianFrameSchema = object({
   type: literal('guardian'),
   event: oneOf(GUARDIAN_EVENTS),

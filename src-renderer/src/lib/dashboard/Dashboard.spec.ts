@@ -86,7 +86,7 @@ describe('Dashboard', () => {
 
   it("shows a running network's MTU when it follows a narrower uplink, and none when unknown", () => {
     setup(fakeApi(), [net({ mtu: { value: 1420, source: 'uplink' } }), net({ name: 'lab', isDefault: false })])
-    expect(card('default')).toHaveTextContent('MTU1420 (follows the uplink)')
+    expect(card('default')).toHaveTextContent('MTU 1420 (follows the uplink)')
     expect(card('lab')).not.toHaveTextContent('MTU')
   })
 
