@@ -3,7 +3,8 @@
  * port of a guestnet NAT network in a test namespace. From inside the guest: a DHCP lease from
  * guestnet's dnsmasq with its hostname in DNS, ping to the gateway, names resolved by the network's
  * DNS, the internet reached through NAT, a SLAAC address in the network's ULA /64; and the internet
- * cannot open a connection to it. Root only; skips itself with the reason when it cannot run.
+ * cannot open a connection to it, except through a port forward to its MAC (IPv4, and NAT66 to its
+ * ULA). Root only; skips itself with the reason when it cannot run.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
@@ -14,7 +15,7 @@ import type { HostSnapshot } from '../netns/support/inspect'
 import { defineAndStart, expectNothingLeft, snapshot } from '../netns/support/networks'
 import { probeTcp } from '../netns/support/tcp'
 import type { World } from '../netns/support/world'
-import { createWorld, HOST4, HOST6, INET4 } from '../netns/support/world'
+import { createWorld, HOST4, HOST6, INET4, INET6 } from '../netns/support/world'
 import { writeInitramfs } from './support/initramfs'
 import type { CommandResult, GuestLine, QemuGuest } from './support/qemu-guest'
 import { startQemuGuest } from './support/qemu-guest'
@@ -192,6 +193,44 @@ describe.skipIf(ready.skip !== null)(
       expect((await probeTcp(world.x, world.inet, guest4, PORT, 2000)).result).not.toBe('connected')
       // Only the two control connections reached the guest.
       expect(guest.lines.filter((l) => l.tag === 'PEER').map((l) => l.fields.peer)).toEqual([GW6, GW4])
+    })
+
+    it('is reached from the internet through a port forward to its MAC, over IPv4 and IPv6 (NAT66)', async () => {
+      expectOk(
+        await world.guestnet([
+          'net-forward-add',
+          NET.name,
+          '--proto',
+          'tcp',
+          '--port',
+          '2222',
+          '--to',
+          MAC,
+          '--to-port',
+          String(PORT),
+          '--family',
+          'both'
+        ])
+      )
+      const list = JSON.parse(expectOk(await world.guestnet(['net-forward-list', NET.name, '--json'])).stdout) as {
+        forwards: Array<{ port: number; ipv4: string | null; ipv6: string | null; state: string }>
+      }
+      expect(list.forwards).toContainEqual(
+        expect.objectContaining({ port: 2222, ipv4: lease.fields.ip, ipv6: slaac.fields.addr, state: 'active' })
+      )
+      // The guest sees the internet's own address: a forward rewrites the destination only.
+      expect(await probeTcp(world.x, world.inet, HOST4, 2222, 5000)).toMatchObject({
+        result: 'connected',
+        reply: `hello ${INET4}`
+      })
+      expect(await probeTcp(world.x, world.inet, HOST6, 2222, 5000)).toMatchObject({
+        result: 'connected',
+        reply: `hello ${INET6}`
+      })
+      // Control: the next port is not forwarded.
+      expect((await probeTcp(world.x, world.inet, HOST4, 2223, 2000)).result).not.toBe('connected')
+      expectOk(await world.guestnet(['net-forward-del', NET.name, '--proto', 'tcp', '--port', '2222']))
+      expect((await probeTcp(world.x, world.inet, HOST4, 2222, 2000)).result).not.toBe('connected')
     })
 
     it('powers off, and stopping the network leaves nothing behind', async () => {
