@@ -73,6 +73,24 @@ const LAYERS = [
   }
 ]
 
+/** The renderer's import limits, plus `extra` patterns. */
+function rendererImports(extra) {
+  return {
+    paths: ['electron', 'child_process', 'node:child_process', 'fs', 'node:fs'].map((name) => ({
+      name,
+      message: 'the renderer runs sandboxed: it has no node and no electron.'
+    })),
+    patterns: [
+      {
+        regex: '^(\\.\\./)+src-main/(?!contract/)',
+        allowTypeImports: true,
+        message: 'the renderer takes only types from the main process (values only from src-main/contract).'
+      },
+      ...extra
+    ]
+  }
+}
+
 const layerRules = LAYERS.map(({ files, ignores = [], paths = [], patterns = [] }) => ({
   files,
   ignores,
@@ -117,22 +135,16 @@ export default tseslint.config(
   {
     // The renderer knows the main process by its types; the only values it takes are the contract's.
     files: ['src-renderer/**/*.{ts,svelte}'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', rendererImports([])] }
+  },
+  {
+    // Test support (the fake API) lives in test/renderer-support: only specs may import it.
+    files: ['src-renderer/**/*.{ts,svelte}'],
+    ignores: ['src-renderer/**/*.spec.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        {
-          paths: ['electron', 'child_process', 'node:child_process', 'fs', 'node:fs'].map((name) => ({
-            name,
-            message: 'the renderer runs sandboxed: it has no node and no electron.'
-          })),
-          patterns: [
-            {
-              regex: '^(\\.\\./)+src-main/(?!contract/)',
-              allowTypeImports: true,
-              message: 'the renderer takes only types from the main process (values only from src-main/contract).'
-            }
-          ]
-        }
+        rendererImports([{ regex: '^(\\.\\./)+test/', message: 'the app may not import test support.' }])
       ]
     }
   },

@@ -2,7 +2,7 @@ import { render, screen } from '@testing-library/svelte'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it, vi } from 'vitest'
 
-import { fakeApi, ok } from '../testing/fake-api'
+import { fakeApi, ok } from '../../../../test/renderer-support/fake-api'
 import type { ClashView } from './clash-model'
 import ClashBanner from './ClashBanner.svelte'
 

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest'
 
 import type { NetworkSummary } from '../api'
 import type { DefaultState } from '../first-run'
-import { fakeApi, ok } from '../testing/fake-api'
+import { fakeApi, ok } from '../../../../test/renderer-support/fake-api'
 import Dashboard from './Dashboard.svelte'
 
 const net = (over: Partial<NetworkSummary>): NetworkSummary => ({

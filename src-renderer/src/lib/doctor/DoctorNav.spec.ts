@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
 
 import App from '../App.svelte'
-import { fakeApi, ok } from '../testing/fake-api'
+import { fakeApi, ok } from '../../../../test/renderer-support/fake-api'
 
 describe('Doctor in the app', () => {
   it('opens from the main navigation and goes back to the networks', async () => {

@@ -2,7 +2,7 @@ import { render, screen, within } from '@testing-library/svelte'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it, vi } from 'vitest'
 
-import { fakeApi, ok } from '../testing/fake-api'
+import { fakeApi, ok } from '../../../../test/renderer-support/fake-api'
 import DoctorPage from './DoctorPage.svelte'
 import type { DoctorReport } from './doctor-view'
 import { commandText, summaryText } from './doctor-view'

@@ -2,7 +2,7 @@ import { fireEvent, render, screen, within } from '@testing-library/svelte'
 import { describe, expect, it, vi } from 'vitest'
 
 import type { GuestsOutput } from '../api'
-import { fakeApi, ok } from '../testing/fake-api'
+import { fakeApi, ok } from '../../../../test/renderer-support/fake-api'
 import GuestsView, { sshTarget } from './GuestsView.svelte'
 
 type Out = GuestsOutput

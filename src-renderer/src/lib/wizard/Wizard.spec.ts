@@ -2,7 +2,7 @@ import { render, screen, waitFor, within } from '@testing-library/svelte'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it, vi } from 'vitest'
 
-import { fakeApi, ok } from '../testing/fake-api'
+import { fakeApi, ok } from '../../../../test/renderer-support/fake-api'
 import Wizard from './Wizard.svelte'
 import type { WizardInit } from './wizard-controller.svelte'
 import { newDraft } from './wizard-model'

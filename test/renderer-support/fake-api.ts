@@ -2,8 +2,8 @@
  * An in-memory GuestnetApi for component tests: each channel answers from a handler the test
  * gives (or a sensible default), every call is recorded, and events can be emitted by hand.
  */
-import type { GuestnetApi } from '../../../../src-main/contract/api'
-import { buildApi } from '../../../../src-main/contract/api'
+import type { GuestnetApi } from '../../src-main/contract/api'
+import { buildApi } from '../../src-main/contract/api'
 import type {
   Channel,
   ChannelInput,
@@ -11,7 +11,7 @@ import type {
   EventName,
   EventPayload,
   IpcResult
-} from '../../../../src-main/contract/ipc-contract'
+} from '../../src-main/contract/ipc-contract'
 
 export type Handlers = {
   [C in Channel]?: (input: ChannelInput<C>) => IpcResult<ChannelOutput<C>> | Promise<IpcResult<ChannelOutput<C>>>
