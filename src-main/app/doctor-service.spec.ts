@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 
 import { channels } from '../contract/ipc-contract'
 import { diagnose } from '../doctor/diagnose'
-import { DOCKER_IPTABLES, killSwitchRuleset, observation } from '../doctor/fixtures/observation.fixture'
+import { DOCKER_IPTABLES, killSwitchRuleset, observation } from '../../test/unit-support/observation.fixture'
 import { buildReport } from '../doctor/report'
 import type { HelperRequest, HelperVerb, RequestOf } from '../contract/helper-protocol'
 import { doctorHandlers } from './doctor-service'

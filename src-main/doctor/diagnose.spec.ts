@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { diagnose, selectorProblem, selects } from './diagnose'
-import { DOCKER_IPTABLES, observation } from './fixtures/observation.fixture'
+import { DOCKER_IPTABLES, observation } from '../../test/unit-support/observation.fixture'
 import { CHECK_IDS } from './model'
 
 describe('diagnose', () => {

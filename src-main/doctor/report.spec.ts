@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 
 import { diagnose } from './diagnose'
 import { commandText, formatDoctorText } from './format-text'
-import { killSwitchRuleset, observation } from './fixtures/observation.fixture'
+import { killSwitchRuleset, observation } from '../../test/unit-support/observation.fixture'
 import { buildReport } from './report'
 
 describe('the report', () => {

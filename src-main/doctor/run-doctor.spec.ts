@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { DOCKER_IPTABLES, observation } from './fixtures/observation.fixture'
+import { DOCKER_IPTABLES, observation } from '../../test/unit-support/observation.fixture'
 import type { DoctorRunner, RecordStore } from './fix/apply-fixes'
 import type { DoctorObservation, FixRecord } from './model'
 import { runDoctor } from './run-doctor'

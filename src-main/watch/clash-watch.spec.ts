@@ -5,7 +5,7 @@ import type { NetworkDef } from '../core/model/network'
 import type { WatchedNetwork } from './clash-report'
 import type { WatchReport } from './clash-watch'
 import { watchClashes } from './clash-watch'
-import { fakeTimers } from './fake-timers.fixture'
+import { fakeTimers } from '../../test/unit-support/fake-timers.fixture'
 import type { MonitorCallbacks } from '../host/monitor-process'
 
 const def: NetworkDef = {

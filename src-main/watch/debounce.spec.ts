@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { Debouncer } from './debounce'
-import { fakeTimers } from './fake-timers.fixture'
+import { fakeTimers } from '../../test/unit-support/fake-timers.fixture'
 
 describe('Debouncer', () => {
   it('runs once after a burst has been quiet for quietMs', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import type { HostFacts } from '../core/model/host-facts'
-import { fakeTimers } from './fake-timers.fixture'
+import { fakeTimers } from '../../test/unit-support/fake-timers.fixture'
 import type { HostChange } from './host-watcher'
 import { watchHostNetworks } from './host-watcher'
 import type { MonitorCallbacks, StartMonitor } from '../host/monitor-process'

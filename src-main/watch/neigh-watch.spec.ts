@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { fakeTimers } from './fake-timers.fixture'
+import { fakeTimers } from '../../test/unit-support/fake-timers.fixture'
 import type { MonitorCallbacks } from '../host/monitor-process'
 import { neighLineDevice, neighMonitorArgv, watchNeighbours } from './neigh-watch'
 

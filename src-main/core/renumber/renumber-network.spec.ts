@@ -4,7 +4,7 @@ import type { NetworkDef } from '../model/network'
 import type { Cidr } from '../net/cidr'
 import { formatCidr, parseCidr } from '../net/cidr'
 import { parseIp } from '../net/ip'
-import { validDef } from '../validate/valid-network.fixture'
+import { validDef } from '../../../test/unit-support/valid-network.fixture'
 import { validateNetwork } from '../validate/validate-network'
 import { mapAddress, renumberNetwork } from './renumber-network'
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { HostFacts } from '../model/host-facts'
 import type { NetworkDef } from '../model/network'
 import { formatCidr } from '../net/cidr'
-import { validDef } from '../validate/valid-network.fixture'
+import { validDef } from '../../../test/unit-support/valid-network.fixture'
 import { parseRenumberTarget, suggestRenumberTarget } from './renumber-target'
 
 const hotel: HostFacts = {

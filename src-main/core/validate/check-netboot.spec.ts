@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { NetworkDef } from '../model/network'
 import type { Problem } from '../model/problem'
 import { MAX_BOOT_FILE_LENGTH, bootFileProblem, tftpRootProblem } from './check-netboot'
-import { validDef } from './valid-network.fixture'
+import { validDef } from '../../../test/unit-support/valid-network.fixture'
 import { validateNetwork } from './validate-network'
 
 function problemsAfter(change: (d: NetworkDef) => void): Problem[] {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 
 import type { NetworkDef } from '../model/network'
 import type { PortForward } from '../model/port-forward'
-import { validDef } from './valid-network.fixture'
+import { validDef } from '../../../test/unit-support/valid-network.fixture'
 import { validateNetwork } from './validate-network'
 
 function withForwards(forwards: PortForward[], change: (d: NetworkDef) => void = () => {}): NetworkDef {

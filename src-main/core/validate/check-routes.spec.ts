@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import type { NetworkDef, StaticRoute } from '../model/network'
-import { validDef } from './valid-network.fixture'
+import { validDef } from '../../../test/unit-support/valid-network.fixture'
 import { validateNetwork } from './validate-network'
 
 /** The fixture's subnets: 192.168.123.0/24 (host .1) and fd12:3456:789a:1::/64 (host ::1). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import type { NetworkDef } from '../model/network'
-import { validDef } from './valid-network.fixture'
+import { validDef } from '../../../test/unit-support/valid-network.fixture'
 import { validateNetwork } from './validate-network'
 
 /** Feeds the validator something that only claims to be a NetworkDef, as a hostile client could. */

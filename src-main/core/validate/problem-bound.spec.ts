@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import type { NetworkDef } from '../model/network'
 import { parseNetworkXml } from '../xml/parse-network-xml'
 import { MAX_PROBLEMS } from './problems'
-import { validDef } from './valid-network.fixture'
+import { validDef } from '../../../test/unit-support/valid-network.fixture'
 import { validateNetwork } from './validate-network'
 
 describe('the number of problems is bounded', () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 
 import type { NetworkDef } from '../model/network'
-import { validDef } from './valid-network.fixture'
+import { validDef } from '../../../test/unit-support/valid-network.fixture'
 import { validateNetwork } from './validate-network'
 
 /** A small deterministic PRNG (mulberry32), so a failure can be replayed. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { dualStackNetwork, natNetwork, observation } from '../fixtures/observation.fixture'
+import { dualStackNetwork, natNetwork, observation } from '../../../test/unit-support/observation.fixture'
 import type { ObservedFirewalld } from '../model'
 import { checkFirewalld } from './firewalld'
 import { parsePolicyInfo, parseStrictForwardPorts } from '../observe/firewalld'

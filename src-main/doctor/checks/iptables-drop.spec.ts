@@ -6,7 +6,7 @@ import {
   natNetwork,
   observation,
   UFW_IPTABLES
-} from '../fixtures/observation.fixture'
+} from '../../../test/unit-support/observation.fixture'
 import type { ObservedIptables } from '../model'
 import { checkIptablesDrop } from './iptables-drop'
 

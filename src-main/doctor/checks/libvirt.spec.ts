@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { natNetwork, observation } from '../fixtures/observation.fixture'
+import { natNetwork, observation } from '../../../test/unit-support/observation.fixture'
 import type { ObservedLink } from '../model'
 import { checkLibvirt } from './libvirt'
 

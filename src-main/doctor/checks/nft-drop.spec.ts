@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { killSwitchRuleset, natNetwork, observation } from '../fixtures/observation.fixture'
+import { killSwitchRuleset, natNetwork, observation } from '../../../test/unit-support/observation.fixture'
 import { checkNftDrop } from './nft-drop'
 import { rulesFromEcho, undoOfFact } from '../fix/fix-facts'
 

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
 import { diagnose } from '../diagnose'
-import { natNetwork, observation } from '../fixtures/observation.fixture'
+import { natNetwork, observation } from '../../../test/unit-support/observation.fixture'
 import type { DoctorObservation, Finding } from '../model'
 import { checkVpnClients } from './vpn-clients'
 

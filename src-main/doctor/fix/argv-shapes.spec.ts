@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 
 import { checkIptablesDrop } from '../checks/iptables-drop'
 import { checkFirewalld } from '../checks/firewalld'
-import { DOCKER_IPTABLES, observation, UFW_IPTABLES } from '../fixtures/observation.fixture'
+import { DOCKER_IPTABLES, observation, UFW_IPTABLES } from '../../../test/unit-support/observation.fixture'
 import { undoArgvProblem } from './argv-shapes'
 import { rulesFromEcho, undoOfFact } from './fix-facts'
 

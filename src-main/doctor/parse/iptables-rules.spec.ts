@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { DOCKER_IPTABLES, UFW_IPTABLES } from '../fixtures/observation.fixture'
+import { DOCKER_IPTABLES, UFW_IPTABLES } from '../../../test/unit-support/observation.fixture'
 import { acceptsInterface, jumpsTo, parseIptablesRules, ruleOption, splitIptablesLine } from './iptables-rules'
 
 describe('iptables -S parsing', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { killSwitchRuleset } from '../fixtures/observation.fixture'
+import { killSwitchRuleset } from '../../../test/unit-support/observation.fixture'
 import type { NftRule } from './nft-ruleset'
 import { isIptablesNftTable, isUnconditional, matchesInterface, parseNftRuleset, ruleVerdict } from './nft-ruleset'
 

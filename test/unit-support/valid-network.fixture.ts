@@ -1,5 +1,5 @@
 /** A definition that passes every rule, for tests to break one rule at a time. */
-import type { NetworkDef } from '../model/network'
+import type { NetworkDef } from '../../src-main/core/model/network'
 
 export function validDef(): NetworkDef {
   return {

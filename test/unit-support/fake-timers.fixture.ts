@@ -1,5 +1,5 @@
 /** Timers for tests: a clock the test moves by hand, running due callbacks in order. */
-import type { Timers } from './debounce'
+import type { Timers } from '../../src-main/watch/debounce'
 
 export function fakeTimers(): Timers & { advance(ms: number): Promise<void>; pending(): number } {
   let now = 0
