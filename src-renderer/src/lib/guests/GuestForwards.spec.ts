@@ -70,7 +70,6 @@ describe("GuestsView's port forwards", () => {
         proto: 'tcp',
         port: 8080,
         to: '52:54:00:12:34:56',
-        toPort: 8080,
         family: 'both',
         opId: expect.stringMatching(/^op-/)
       }
@@ -85,7 +84,10 @@ describe("GuestsView's port forwards", () => {
     await fireEvent.input(within(form).getByLabelText('Host port'), { target: { value: '2222' } })
     await fireEvent.input(within(form).getByLabelText('Guest port'), { target: { value: '22' } })
     await fireEvent.click(within(form).getByRole('button', { name: 'Forward' }))
-    expect(f.callsOf('network:forward-add')[1]).toMatchObject({ proto: 'udp', port: 2222, toPort: 22, family: 'ipv4' })
+    expect(f.callsOf('network:forward-add')[1]).toEqual(
+      expect.objectContaining({ proto: 'udp', port: 2222, toPort: 22 })
+    )
+    expect(f.callsOf('network:forward-add')[1]).not.toHaveProperty('family')
     expect(await within(webRow()).findByText('udp 2222 → 22')).toBeInTheDocument()
   })
 

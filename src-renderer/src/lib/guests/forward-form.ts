@@ -43,7 +43,8 @@ function portOf(text: string): number | null {
 
 /**
  * The `network:forward-add` input for a draft (`to` is the guest's MAC, so the forward follows it;
- * an empty guest port is the host port), or the field that is wrong.
+ * an empty guest port is the host port), or the field that is wrong. Defaults are left out, so the
+ * stored file says only what differs: `<gn:forward proto='tcp' port='8080' to='MAC'/>`.
  */
 export function addRequest(
   name: string,
@@ -54,5 +55,15 @@ export function addRequest(
   if (port === null) return { ok: false, field: 'port', message: 'give a port from 1 to 65535' }
   const toPort = d.toPort.trim() === '' ? port : portOf(d.toPort)
   if (toPort === null) return { ok: false, field: 'toPort', message: 'give a port from 1 to 65535, or leave it empty' }
-  return { ok: true, input: { name, proto: d.proto, port, to: mac, toPort, family: d.family } }
+  return {
+    ok: true,
+    input: {
+      name,
+      proto: d.proto,
+      port,
+      to: mac,
+      ...(toPort !== port ? { toPort } : {}),
+      ...(d.family !== 'ipv4' ? { family: d.family } : {})
+    }
+  }
 }
