@@ -1,4 +1,4 @@
-import { fireEvent, render, screen, within } from '@testing-library/svelte'
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte'
 import { describe, expect, it, vi } from 'vitest'
 
 import type { ForwardInfo } from '../api'
@@ -55,6 +55,18 @@ describe("GuestsView's port forwards", () => {
     const other = screen.getByRole('row', { name: /52:54:00:ab:cd:ef/ })
     expect(within(other).queryByRole('list')).toBeNull()
     expect(within(other).getByRole('button', { name: 'Forward a port to 52:54:00:ab:cd:ef' })).toBeInTheDocument()
+  })
+
+  it('lists forwards of no guest on the network now apart, each with its target, to delete', async () => {
+    const f = world([forward(), forward({ port: 8080, to: '192.168.122.99', toPort: 80, state: 'waiting' })])
+    expect(await screen.findByRole('heading', { name: 'Other port forwards' })).toBeInTheDocument()
+    const other = screen.getByRole('list', { name: 'Port forwards to guests not listed' })
+    expect(within(other).getByRole('listitem')).toHaveTextContent(/^tcp 8080 → 80 to 192\.168\.122\.99 waiting/)
+    expect(screen.getAllByRole('button', { name: /^Forward a port/ })).toHaveLength(2)
+    await fireEvent.click(within(other).getByRole('button', { name: 'Delete forward tcp 8080 → 80 to 192.168.122.99' }))
+    expect(f.callsOf('network:forward-del')).toEqual([expect.objectContaining({ proto: 'tcp', port: 8080 })])
+    await waitFor(() => expect(screen.queryByRole('heading', { name: 'Other port forwards' })).toBeNull())
+    expect(within(webRow()).getByText('tcp 2222 → 22')).toBeInTheDocument()
   })
 
   it('adds a forward to the guest MAC (guest port defaults to the host port), closes the form and lists it', async () => {
