@@ -115,13 +115,16 @@ test('a port forwarded from the guest row reaches the guest from the internet, s
 
   // The same port again: the helper refuses, the form says which field and keeps what was typed.
   await row.getByRole('button', { name: 'Forward a port to g1' }).click()
+  await form.getByLabel('Protocol').selectOption('tcp')
   await form.getByLabel('Host port').fill('2222')
-  await form.getByLabel('IPv6').check()
+  await form.getByLabel('Guest port').fill('2200')
   await form.getByRole('button', { name: 'Forward' }).click()
   await expect(form.getByRole('alert')).toContainText(/^Host port: .*tcp\/2222 is forwarded already/)
   await expect(form.getByLabel('Host port')).toHaveAttribute('aria-invalid', 'true')
   await expect(form.getByLabel('Host port')).toHaveValue('2222')
-  await expect(form.getByLabel('IPv6')).toBeChecked()
+  await expect(form.getByLabel('Guest port')).toHaveValue('2200')
+  await expect(form.getByLabel('IPv4')).toBeChecked()
+  await expect(list.getByRole('listitem')).toHaveCount(1)
   await shot('guests-forward-refused')
   await expectAccessible(axe, 'guests view with a refused forward')
   await page.emulateMedia({ colorScheme: 'dark' })
