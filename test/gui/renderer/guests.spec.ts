@@ -93,7 +93,7 @@ test('a port forwarded from the guest row reaches the guest from the internet, s
   expect(mac).toMatch(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/)
 
   await row.getByRole('button', { name: 'Forward a port to g1' }).click()
-  const form = row.getByRole('form', { name: 'Forward a port to g1' })
+  const form = page.getByRole('form', { name: 'Forward a port to g1' })
   await expect(form.getByLabel('Protocol')).toBeFocused()
   await form.getByLabel('Host port').fill('2222')
   await form.getByLabel('Guest port').fill('22')
@@ -101,7 +101,7 @@ test('a port forwarded from the guest row reaches the guest from the internet, s
   await form.getByRole('button', { name: 'Forward' }).click()
   await expect(page.getByText(/network default forwards tcp\/2222 \(live/)).toBeVisible()
   await expect(form).toHaveCount(0)
-  const list = row.getByRole('list', { name: 'Port forwards to g1' })
+  const list = page.getByRole('list', { name: 'Port forwards to g1' })
   await expect(list.getByRole('listitem')).toHaveText([/tcp 2222 → 22\s+active/])
   await expect(picture.getByRole('img', { name: /^Guest g1 .*; forwards: tcp 2222 → 22$/ })).toBeVisible()
   const stored = await readFile(join(root, 'etc', 'guestnet', 'networks', 'default.xml'), 'utf8')
@@ -134,7 +134,7 @@ test('a port forwarded from the guest row reaches the guest from the internet, s
   await form.getByRole('button', { name: 'Cancel' }).click()
   await expect(row.getByRole('button', { name: 'Forward a port to g1' })).toBeFocused()
 
-  await row.getByRole('button', { name: 'Delete forward tcp 2222 → 22 to g1' }).click()
+  await list.getByRole('button', { name: 'Delete forward tcp 2222 → 22 to g1' }).click()
   await expect(page.getByText(/network default no longer forwards tcp\/2222/)).toBeVisible()
   await expect(list).toHaveCount(0)
   await expect(picture.getByRole('img', { name: /^Guest g1 / })).not.toHaveAccessibleName(/forwards/)
