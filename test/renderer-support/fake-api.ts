@@ -65,6 +65,7 @@ const defaults: Handlers = {
       dnsmasqConf: 'interface=virbr0\n',
       sysctls: {}
     }),
+  'network:forwards': ({ name }) => ok({ name, running: true, forwards: [] }),
   'network:define': ({ def }) => ok({ name: def.name, xml: '<network/>', status: 'active' as const })
 }
 

@@ -7,13 +7,29 @@
 import type { ChannelInput, ChannelOutput } from '../../contract/ipc-contract'
 import type { CommonArgs } from '../../contract/helper-protocol'
 import type { RunHelper } from '../../helper-client/app-runner'
+import type { ClientError } from '../../helper-client/client-result'
 import type { Emit } from '../network-service'
 import { helperError, StepTracker } from './helper-errors'
+import { ServiceError } from './service-error'
 
 export interface ForwardDeps {
   helper: RunHelper
   helperArgs: CommonArgs
   emit: Emit
+}
+
+const FORWARD_FIELDS = new Set(['proto', 'port', 'to', 'toPort', 'family', 'address'])
+
+/**
+ * The helper names a forward's own arguments `args.port`, `args.to`, which `helperError` leaves out
+ * (they are the CLI's); here they are the form's fields, so the error keeps them as `port`, `to`.
+ */
+export function forwardError(e: ClientError, rolledBack: string[] = []): ServiceError {
+  const arg = 'field' in e && e.field?.startsWith('args.') ? e.field.slice('args.'.length) : null
+  const error = helperError(e, rolledBack)
+  return arg !== null && FORWARD_FIELDS.has(arg)
+    ? new ServiceError(error.code, error.message, { field: arg, rolledBack })
+    : error
 }
 
 type Channel = 'network:forwards' | 'network:forward-add' | 'network:forward-del'
@@ -30,7 +46,7 @@ export function forwardHandlers(deps: ForwardDeps): ForwardHandlers {
       { verb: 'forward', args: { ...deps.helperArgs, ...rest, op } },
       { privileged: true, onEvent: (e) => deps.emit('apply:progress', tracker.toProgress(e)) }
     )
-    if (!r.ok) throw helperError(r.error, tracker.rolledBack)
+    if (!r.ok) throw forwardError(r.error, tracker.rolledBack)
     return { name: r.value.network, forward: r.value.forward, live: r.value.live, message: r.value.message }
   }
   return {

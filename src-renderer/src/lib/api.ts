@@ -8,6 +8,8 @@ export type NetworkSummary = ChannelOutput<'network:list'>[number]
 export type ValidateOutput = ChannelOutput<'network:validate'>
 export type PlanOutput = ChannelOutput<'network:plan'>
 export type GuestsOutput = ChannelOutput<'network:guests'>
+export type ForwardsOutput = ChannelOutput<'network:forwards'>
+export type ForwardInfo = ForwardsOutput['forwards'][number]
 export type AppInfo = ChannelOutput<'app:info'>
 export type ApplyProgress = EventPayload<'apply:progress'>
 

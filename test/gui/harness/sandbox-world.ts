@@ -3,15 +3,21 @@
  * changes to the sandbox host a test needs (a clashing VPN-like route, an interface holding a bridge
  * name). Everything happens inside the sandbox's namespaces, never in the machine's own.
  */
+import type { ChildProcess } from 'node:child_process'
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 
-import { SBX_HOST, sandboxPaths } from '../../../src-main/sandbox/sandbox-config'
+import { SBX_GUEST_PREFIX, SBX_HOST, SBX_INET, sandboxPaths } from '../../../src-main/sandbox/sandbox-config'
 import type { SandboxContext } from '../../../src-main/sandbox/sandbox'
 import { sandboxDown, sandboxExec, sandboxUp } from '../../../src-main/sandbox/sandbox'
 import { sandboxGuestAdd, sandboxGuestDel } from '../../../src-main/sandbox/sandbox-guests'
 import { ensureSandboxDefault, sandboxGuestnet } from '../../../src-main/sandbox/sandbox-networks'
+import { waitFor } from '../../../src-main/sandbox/wait'
 import type { EnsureDefaultResult } from '../../../src-main/store/network-store'
+
+// The namespace tests' echo pair: the server answers each line with "PEER LINE".
+const ECHO_SERVER = join(__dirname, '../../netns/support/echo-server.mjs')
+const ECHO_CLIENT = join(__dirname, '../../netns/support/echo-client.mjs')
 
 export interface World {
   root: string
@@ -32,6 +38,12 @@ export interface World {
   hostRoute(dst: string, dev: string, table: string): Promise<void>
   /** Adds a bridge guestnet did not make to the sandbox host. */
   hostLink(name: string): Promise<void>
+  /** Starts a TCP or UDP echo server on `port` in a guest's namespace (ended by stopServers). */
+  guestServe(name: string, proto: 'tcp' | 'udp', port: number): Promise<void>
+  /** One echo exchange from the sandbox's internet: `{ replies: ['203.0.113.1 one'] }` or `{ error }`. */
+  inetSend(proto: 'tcp' | 'udp', host: string, port: number): Promise<unknown>
+  /** Ends the echo servers guestServe started (by their PIDs). */
+  stopServers(): void
   /** Removes what hostRoute and hostLink added. */
   undoHostChanges(): Promise<void>
 }
@@ -41,6 +53,7 @@ export function createWorld(root: string, cliScript: string, log: (line: string)
   const x = sandboxExec()
   const ctx: SandboxContext = { paths, x, log, guestnet: sandboxGuestnet(cliScript, paths) }
   const undo: string[][] = []
+  const servers: ChildProcess[] = []
   return {
     root: paths.root,
     ctx,
@@ -72,6 +85,35 @@ export function createWorld(root: string, cliScript: string, log: (line: string)
     hostLink: async (name) => {
       await x.ip(SBX_HOST, ['link', 'add', name, 'type', 'bridge'])
       undo.push(['link', 'del', name])
+    },
+    guestServe: async (name, proto, port) => {
+      const child = x.spawn([
+        'ip',
+        'netns',
+        'exec',
+        `${SBX_GUEST_PREFIX}${name}`,
+        process.execPath,
+        ECHO_SERVER,
+        proto,
+        String(port)
+      ])
+      servers.push(child)
+      let out = ''
+      child.stdout?.setEncoding('utf8')
+      child.stdout?.on('data', (d: string) => (out += d))
+      await waitFor(async () => out.includes('ready'), {
+        timeoutMs: 10_000,
+        what: `the ${proto} echo server in ${name}`
+      })
+    },
+    inetSend: async (proto, host, port) => {
+      const r = await x.inNs(SBX_INET, [process.execPath, ECHO_CLIENT, proto, host, String(port)], {
+        timeoutMs: 15_000
+      })
+      return JSON.parse(r.stdout.trim()) as unknown
+    },
+    stopServers: () => {
+      for (const child of servers.splice(0)) child.kill('SIGTERM')
     },
     undoHostChanges: async () => {
       for (const args of undo.reverse()) await x.ip(SBX_HOST, args, { allowFail: true })

@@ -57,6 +57,8 @@ const helperArgs = { root, netns: SBX_HOST }
 /** Stops every network, removes guests and test changes, and empties the store: a first run again. */
 async function reset(): Promise<void> {
   delete extraEnv.GUESTNET_HELPER_FAULT
+  // First: a test's echo server runs inside a guest namespace removed below.
+  world.stopServers()
   for (const entry of await store.list()) {
     await service.helper({ verb: 'stop', args: { ...helperArgs, name: entry.name } }, { privileged: true })
   }
@@ -81,6 +83,11 @@ async function control(action: string, body: Record<string, unknown>): Promise<u
       return world.delGuest(String(body.name))
     case 'guest-addresses':
       return world.guestAddresses(String(body.name))
+    case 'guest-serve':
+      await world.guestServe(String(body.name), body.proto === 'udp' ? 'udp' : 'tcp', Number(body.port))
+      return {}
+    case 'inet-send':
+      return world.inetSend(body.proto === 'udp' ? 'udp' : 'tcp', String(body.host), Number(body.port))
     case 'host-links':
       return world.hostLinks()
     case 'host-addresses':

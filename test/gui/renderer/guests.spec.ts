@@ -2,11 +2,13 @@
  * The guests view against the real main-process handlers and the real helper in the namespace
  * sandbox: a guest namespace's lease shows up live with its addresses, the picture of the network
  * names uplink, host, bridge and guest, "Keep this address" turns the lease into a reservation in
- * the stored file (live: the guest keeps its address), and the page stays accessible.
+ * the stored file (live: the guest keeps its address), a port forwarded from the guest's row reaches
+ * it from the sandbox's internet until it is deleted, and the page stays accessible.
  */
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
+import { SBX_ADDR } from '../../../src-main/sandbox/sandbox-config'
 import { expect, expectAccessible, test } from './fixtures'
 
 test.describe.configure({ mode: 'serial' })
@@ -66,4 +68,76 @@ test('a guest appears live with its picture node; Keep this address makes its le
   await expect(picture).toBeVisible()
   await shot('guests-picture-dark')
   await expectAccessible(axe, 'guests view (dark)')
+})
+
+test('a port forwarded from the guest row reaches the guest from the internet, shows in the picture, and is deleted', async ({
+  page,
+  harness,
+  axe,
+  shot
+}) => {
+  // The guest g1 of the test above, with its reservation; it serves "SSH" (an echo server) on port 22.
+  const host4 = SBX_ADDR.host4.split('/')[0]
+  const inet4 = SBX_ADDR.inet4.split('/')[0]
+  const send = (port: number): Promise<{ replies?: string[]; error?: string }> =>
+    harness.call('inet-send', { proto: 'tcp', host: host4, port })
+  await harness.call('guest-serve', { name: 'g1', proto: 'tcp', port: 22 })
+  expect(await send(2222)).toMatchObject({ error: expect.any(String) })
+
+  await page.goto('/')
+  await page.getByRole('button', { name: 'Guests of default' }).click()
+  const row = page.getByRole('table', { name: 'Guests' }).getByRole('row', { name: /g1/ })
+  const picture = page.getByRole('group', { name: /Picture of network default/ })
+  await expect(row).toBeVisible()
+  const mac = ((await row.getByRole('cell').first().textContent()) ?? '').trim()
+  expect(mac).toMatch(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/)
+
+  await row.getByRole('button', { name: 'Forward a port to g1' }).click()
+  const form = page.getByRole('form', { name: 'Forward a port to g1' })
+  await expect(form.getByLabel('Protocol')).toBeFocused()
+  await form.getByLabel('Host port').fill('2222')
+  await form.getByLabel('Guest port').fill('22')
+  await expectAccessible(axe, 'guests view with the forward form open')
+  await form.getByRole('button', { name: 'Forward' }).click()
+  await expect(page.getByText(/network default forwards tcp\/2222 \(live/)).toBeVisible()
+  await expect(form).toHaveCount(0)
+  const list = page.getByRole('list', { name: 'Port forwards to g1' })
+  await expect(list.getByRole('listitem')).toHaveText([/tcp 2222 → 22\s+active/])
+  await expect(picture.getByRole('img', { name: /^Guest g1 .*; forwards: tcp 2222 → 22$/ })).toBeVisible()
+  const stored = await readFile(join(root, 'etc', 'guestnet', 'networks', 'default.xml'), 'utf8')
+  expect(stored).toContain(`<gn:forward proto='tcp' port='2222' to='${mac}' toPort='22'/>`)
+  // Through the forward, from the internet: the echo server sees the internet's own address.
+  expect(await send(2222)).toEqual({ replies: [`${inet4} one`] })
+  await row.getByRole('button', { name: 'Copy SSH command for g1' }).click()
+  await expect(
+    page.getByText(new RegExp(`^Cop(ied|y this): ssh -p 2222 user@${host4.replace(/\./g, '\\.')}$`))
+  ).toBeVisible()
+
+  // The same port again: the helper refuses, the form says which field and keeps what was typed.
+  await row.getByRole('button', { name: 'Forward a port to g1' }).click()
+  await form.getByLabel('Protocol').selectOption('tcp')
+  await form.getByLabel('Host port').fill('2222')
+  await form.getByLabel('Guest port').fill('2200')
+  await form.getByRole('button', { name: 'Forward' }).click()
+  await expect(form.getByRole('alert')).toContainText(/^Host port: .*tcp\/2222 is forwarded already/)
+  await expect(form.getByLabel('Host port')).toHaveAttribute('aria-invalid', 'true')
+  await expect(form.getByLabel('Host port')).toHaveValue('2222')
+  await expect(form.getByLabel('Guest port')).toHaveValue('2200')
+  await expect(form.getByLabel('IPv4')).toBeChecked()
+  await expect(list.getByRole('listitem')).toHaveCount(1)
+  await shot('guests-forward-refused')
+  await expectAccessible(axe, 'guests view with a refused forward')
+  await page.emulateMedia({ colorScheme: 'dark' })
+  await shot('guests-forward-refused-dark')
+  await expectAccessible(axe, 'guests view with a refused forward (dark)')
+  await page.emulateMedia({ colorScheme: 'light' })
+  await form.getByRole('button', { name: 'Cancel' }).click()
+  await expect(row.getByRole('button', { name: 'Forward a port to g1' })).toBeFocused()
+
+  await list.getByRole('button', { name: 'Delete forward tcp 2222 → 22 to g1' }).click()
+  await expect(page.getByText(/network default no longer forwards tcp\/2222/)).toBeVisible()
+  await expect(list).toHaveCount(0)
+  await expect(picture.getByRole('img', { name: /^Guest g1 / })).not.toHaveAccessibleName(/forwards/)
+  expect(await readFile(join(root, 'etc', 'guestnet', 'networks', 'default.xml'), 'utf8')).not.toContain('gn:forward ')
+  expect(await send(2222)).toMatchObject({ error: expect.any(String) })
 })
