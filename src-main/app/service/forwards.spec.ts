@@ -30,4 +30,16 @@ describe('forwardError', () => {
       message: 'dismissed'
     })
   })
+
+  it("says a fix once when the helper's message already carries it (an invalid definition's problems)", () => {
+    const fix = 'use another port, or remove one of the two forwards'
+    const e = forwardError({
+      code: 'INVALID_DEFINITION',
+      message: `network default cannot forward tcp/2222: metadata.portForwards.forward[1].port: tcp/2222 is forwarded already by metadata.portForwards.forward[0] — ${fix}`,
+      field: 'metadata.portForwards.forward[1].port',
+      fix
+    })
+    expect(e.message.split(fix)).toHaveLength(2)
+    expect(forwardError({ code: 'BAD_REQUEST', message: 'in use', fix }).message).toBe(`in use: ${fix}`)
+  })
 })

@@ -24,7 +24,8 @@ function fieldOf(f: ClientError): string | undefined {
 
 export function helperError(f: ClientError, rolledBack: string[] = []): ServiceError {
   const code = CODE[f.code] ?? 'HELPER_FAILED'
-  const fix = f.fix ? `: ${f.fix}` : ''
+  // An invalid definition's message already ends with its first problem's fix: not said twice.
+  const fix = f.fix && !f.message.includes(f.fix) ? `: ${f.fix}` : ''
   const rollbackProblems =
     'rollbackErrors' in f && f.rollbackErrors?.length ? ` (undoing it also failed: ${f.rollbackErrors.join('; ')})` : ''
   const field = fieldOf(f)
