@@ -269,6 +269,17 @@ const followUplinkValueSchema = object({
       message
     })
   ),
+  /** ipv6='lan' networks (helper/ops/lan-follow.ts): the uplink prefix their guests use now. */
+  lan: array(
+    object({
+      network: text,
+      uplink: nullable(text),
+      prefix: nullable(text),
+      moved: boolean(),
+      proxies: number({ int: true }),
+      message
+    })
+  ),
   message
 })
 

@@ -47,3 +47,26 @@ export function proxyChange(recorded: readonly string[], seen: readonly string[]
     next: [...want].sort()
   }
 }
+
+/** The addresses in `nft -j list set inet T lan_seen` (elements with a timeout are objects); hostile text gives none. */
+export function parseSeenSet(json: string): string[] {
+  let doc: unknown
+  try {
+    doc = JSON.parse(json)
+  } catch {
+    return []
+  }
+  const items = (doc as { nftables?: unknown } | null)?.nftables
+  if (!Array.isArray(items)) return []
+  const out: string[] = []
+  for (const item of items) {
+    const elems = (item as { set?: { elem?: unknown } } | null)?.set?.elem
+    if (!Array.isArray(elems)) continue
+    for (const e of elems) {
+      const val = typeof e === 'string' ? e : (e as { elem?: { val?: unknown } } | null)?.elem?.val
+      const ip = typeof val === 'string' ? parseIp(val) : null
+      if (ip?.family === 6 && out.length < MAX_LAN_PROXIES) out.push(formatIp(ip))
+    }
+  }
+  return out
+}
