@@ -187,15 +187,20 @@ describe.skipIf(skip !== null)(`ipv6='lan' on a Wi-Fi-like LAN${skip ? ` (skippe
       )
     ).address
     const t0 = performance.now()
-    // Its first packet is forwarded and puts it in lan_seen; the reply needs the proxy entry.
+    // Its first packet is forwarded and puts it in lan_seen; the reply needs the proxy entry, so
+    // until the host answers for it the LAN cannot reach it.
     await guest.ping(peerAddr, 1)
+    const before = await world.x.inNs(peer, ['busybox', 'ping6', '-c', '1', '-W', '1', guestA], { allowFail: true })
+    expect(before.code).not.toBe(0)
     const follow = await world.guestnet(['net-follow-uplink', NAME])
     expectOk(follow)
     expect(follow.stdout).toContain(`guests get addresses in ${PREFIX_A} from ${WLAN}`)
     const neigh = (await world.x.ip(world.host, ['-6', 'neigh', 'show', 'proxy'])).stdout
     expect(neigh).toContain(`${guestA} dev ${WLAN}`)
     expect((await world.x.ip(world.host, ['-6', 'route', 'show', `${guestA}/128`])).stdout).toContain(`dev ${BRIDGE}`)
-    expect(await guest.ping(peerAddr)).toBe(true)
+    // The peer's failed lookup above is retried by its next packet; the kernel answers a proxied
+    // solicitation after up to proxy_delay (0.8 s).
+    await waitFor(() => guest.ping(peerAddr, 1), { timeoutMs: 8000, what: 'a ping from the guest to the LAN peer' })
     console.log(`uplink-lan: guest's first packet → reachable from the LAN: ${Math.round(performance.now() - t0)} ms`)
     expect(
       await world.x.inNs(peer, ['busybox', 'ping6', '-c', '1', '-W', '2', guestA], { allowFail: true })
@@ -203,6 +208,8 @@ describe.skipIf(skip !== null)(`ipv6='lan' on a Wi-Fi-like LAN${skip ? ` (skippe
     expect(
       await world.x.inNs(world.host, ['busybox', 'ping6', '-c', '1', '-W', '2', guestA], { allowFail: true })
     ).toMatchObject({ code: 0 })
+    const info = await world.guestnet(['net-info', NAME])
+    expect(info.stdout).toContain(`guests get addresses in ${PREFIX_A} from ${WLAN}; 1 reachable from the LAN`)
   })
 
   it('drops an unsolicited TCP connection from the LAN to the guest (the stateful filter)', async () => {
@@ -236,6 +243,13 @@ describe.skipIf(skip !== null)(`ipv6='lan' on a Wi-Fi-like LAN${skip ? ` (skippe
     // The laptop leaves access point a for b: the link goes down (the kernel drops its SLAAC
     // addresses and RA routes) and comes up on the other LAN.
     await x.ip(host, ['link', 'set', WLAN, 'down'])
+    // Offline in between: the network falls back to its ULA and says so.
+    const offline = await world.guestnet(['net-follow-uplink', NAME])
+    expectOk(offline)
+    expect(offline.stdout).toContain(
+      "no uplink prefix (the network's own IPv6 only) (moved; the old prefix is deprecated)"
+    )
+    expect((await world.guestnet(['net-info', NAME])).stdout).toContain('the uplink offers no IPv6 prefix')
     await x.ip(lanA, ['link', 'set', 'hp', 'netns', lanB])
     await plugHost(lanB)
     const t0 = performance.now()
@@ -247,7 +261,7 @@ describe.skipIf(skip !== null)(`ipv6='lan' on a Wi-Fi-like LAN${skip ? ` (skippe
     const tHost = performance.now()
     const follow = await world.guestnet(['net-follow-uplink', NAME])
     expectOk(follow)
-    expect(follow.stdout).toContain('moved; the old prefix is deprecated')
+    expect(follow.stdout).toContain(`guests get addresses in ${PREFIX_B} from ${WLAN} (moved`)
     const guestB = await waitFor(
       async () => (await ip6Addrs(guest.ns, 'eth0')).find((a) => inPrefix(PREFIX_B)(a.address) && !a.tentative),
       {
