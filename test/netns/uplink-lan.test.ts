@@ -24,7 +24,7 @@ import { waitFor } from '../../src-main/sandbox/wait'
 import { expectOk } from './support/guestnet-cli'
 import type { Guest } from './support/guest'
 import { cliSkipReason } from './support/requirements'
-import { probeTcp, startTcpListener } from './support/tcp'
+import { probeTcp } from './support/tcp'
 import type { World } from './support/world'
 import { createWorld } from './support/world'
 
