@@ -11,6 +11,7 @@
  * macvlan on the host's uplink (what an L2 bridge or macvtap of the uplink amounts to) is the
  * control: its frames are counted and dropped.
  */
+import { existsSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
@@ -23,6 +24,7 @@ import { nsSysctl } from '../../src-main/sandbox/topology'
 import { waitFor } from '../../src-main/sandbox/wait'
 import { expectOk } from './support/guestnet-cli'
 import type { Guest } from './support/guest'
+import { HELPER_JS } from './support/helper-direct'
 import { cliSkipReason } from './support/requirements'
 import { probeTcp } from './support/tcp'
 import type { World } from './support/world'
@@ -236,6 +238,52 @@ describe.skipIf(skip !== null)(`ipv6='lan' on a Wi-Fi-like LAN${skip ? ` (skippe
     await x.ip(host, ['link', 'del', 'mv0'])
     expect(r.code).not.toBe(0)
     expect(await foreignFrames(lanA)).toBeGreaterThan(0)
+  })
+
+  it('the guardian of the warm service makes a new guest reachable from the LAN without a request', async () => {
+    const { x, host } = world
+    const socket = join(world.root, 'run', 'guestnet', '.helper.sock')
+    const service = world.spawn([
+      'ip',
+      'netns',
+      'exec',
+      host,
+      process.execPath,
+      HELPER_JS,
+      '--serve',
+      '--root',
+      world.root,
+      '--idle-timeout',
+      '0'
+    ])
+    let log = ''
+    service.stderr?.setEncoding('utf8').on('data', (d: string) => (log += d))
+    try {
+      await waitFor(async () => existsSync(socket), { timeoutMs: 10_000, what: 'the service socket' })
+      const second = await world.addGuest({ bridge: BRIDGE, name: 'lan-vm2' })
+      const { address } = await second.slaac(PREFIX_A)
+      const peerAddr = (await ip6Addrs(peer, 'eth0')).find((a) => inPrefix(PREFIX_A)(a.address))?.address ?? ''
+      const t0 = performance.now()
+      await second.ping(peerAddr, 1)
+      await waitFor(
+        async () =>
+          (await x.inNs(peer, ['busybox', 'ping6', '-c', '1', '-W', '1', address], { allowFail: true })).code === 0,
+        { timeoutMs: 15_000, intervalMs: 200, what: 'the LAN peer reaching the second guest' }
+      )
+      console.log(
+        `uplink-lan: new guest's first packet → reachable from the LAN by the guardian: ${Math.round(performance.now() - t0)} ms`
+      )
+      expect((await x.ip(host, ['-6', 'neigh', 'show', 'proxy'])).stdout).toContain(address)
+      expect(log).toContain(`guardian: network ${NAME}: guests get addresses in ${PREFIX_A}`)
+      // The guardian does not take the network's table for drifted because of the guests it has seen.
+      expect(log).not.toMatch(/restored|were changed/)
+    } finally {
+      service.kill('SIGTERM')
+      await waitFor(async () => service.exitCode !== null || service.signalCode !== null, {
+        timeoutMs: 10_000,
+        what: 'the service to stop'
+      })
+    }
   })
 
   it('roams to a second LAN: the guest gets an address in the new prefix and the old one is deprecated', async () => {
