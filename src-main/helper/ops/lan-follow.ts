@@ -8,12 +8,16 @@
  *     uplink; an address heard from no more loses both. The journal lists them before they are
  *     made and after they are gone, so a stop or reconcile always knows every entry there may be.
  * Run by net-follow-uplink and the guardian. A network that runs another definition than the stored
- * one is left as it is.
+ * one (its files that do not depend on the uplink differ from the plan's) does not roam.
  */
 import type { HostFacts } from '../../core/model/host-facts'
 import type { NetworkDef } from '../../core/model/network'
 import { wantsLanIpv6 } from '../../core/model/uplink-mode'
+import type { Plan } from '../../core/model/plan'
+import type { ArtifactKey } from '../../core/plan/build-plan'
 import { buildPlan } from '../../core/plan/build-plan'
+import { withoutUplinkMtu } from '../../core/plan/follow-uplink-steps'
+import type { NetworkPaths } from '../../core/plan/network-paths'
 import { proxyArgv, proxyChange, parseSeenSet, unproxyArgv } from '../../core/plan/lan-proxy'
 import { LAN_SEEN_SET } from '../../core/plan/lan-plan'
 import { lanRoamSteps } from '../../core/plan/lan-roam-steps'
@@ -56,12 +60,28 @@ async function seenAddresses(deps: OpsDeps, record: NetworkRecord, bridge: strin
   return [...fromSet, ...guests.neighbours6.map((n) => n.address)]
 }
 
+/** The files that do not depend on the uplink (its prefix, its MTU): what tells the definition that runs. */
+function runsAnotherDefinition(plan: Plan, np: NetworkPaths): boolean {
+  const same = (key: ArtifactKey, path: string, norm: (t: string) => string = (t) => t): boolean => {
+    const there = readTextOrNull(path)
+    const want = plan.artifacts[key]
+    return (there === null) === (want === undefined) && (there === null || norm(there) === norm(want ?? ''))
+  }
+  return !(
+    same('ip.batch', np.ipBatch) &&
+    same('dnsmasq.conf', np.dnsmasqConf, withoutUplinkMtu) &&
+    same('hostsfile', np.hostsfile) &&
+    same('addnhosts', np.addnhosts)
+  )
+}
+
 async function roam(def: NetworkDef, facts: HostFacts, deps: OpsDeps, record: NetworkRecord, lan: RecordLan) {
   const name = def.name
   const bridge = record.bridge as string
   const plan = buildPlan(def, runningPlanContext(deps, record, facts))
   const next = plan.lan ?? null
   const np = networkPaths(deps.paths.plan, name)
+  if (runsAnotherDefinition(plan, np)) return null
   const r = lanRoamSteps({
     paths: np,
     bridge,
@@ -101,7 +121,19 @@ export async function followLan(def: NetworkDef, facts: HostFacts, deps: OpsDeps
   const wanted = planned && { dev: planned.dev, prefix: planned.prefix, bridgeAddress: planned.bridgeAddress }
   const before = record.lan as RecordLan
   const moved = !sameUplink(before.uplink, wanted)
-  if (moved) record = await roam(def, facts, deps, record, before)
+  if (moved) {
+    const roamed = await roam(def, facts, deps, record, before)
+    if (roamed === null)
+      return {
+        network: name,
+        uplink: before.uplink?.dev ?? null,
+        prefix: before.uplink?.prefix ?? null,
+        moved: false,
+        proxies: before.proxies.length,
+        message: `network ${name} runs another definition than the stored one: restart it (guestnet net-destroy ${name}; guestnet net-start ${name}) to follow the uplink's prefix`
+      }
+    record = roamed
+  }
   const lan = record.lan as RecordLan
   const uplink = lan.uplink
   const change = proxyChange(lan.proxies, await seenAddresses(deps, record, bridge), uplink?.prefix ?? null)
