@@ -109,6 +109,16 @@ export const guestMtuSchema = object({
   source: oneOf(['definition', 'uplink', 'default'])
 })
 
+/** What a running `ipv6='lan'` network's journal says (helper/ops/lan-follow.ts). */
+export const uplinkStatusSchema = object({
+  ipv6: oneOf(['lan']),
+  dev: nullable(text),
+  prefix: nullable(text),
+  /** Guest addresses the host answers for on the uplink. */
+  proxies: number({ int: true, min: 0 }),
+  note: text
+})
+
 export const networkStatusSchema = object({
   name: text,
   state: oneOf(['active', 'inactive', 'broken']),
@@ -126,7 +136,9 @@ export const networkStatusSchema = object({
   startedAt: nullable(text),
   netns: nullable(text),
   /** A running network's guest MTU, from its dnsmasq configuration; absent when it runs no dnsmasq. */
-  mtu: optional(guestMtuSchema)
+  mtu: optional(guestMtuSchema),
+  /** A running ipv6='lan' network: the uplink and prefix its guests use (null: none, the ULA only). */
+  uplink: optional(uplinkStatusSchema)
 })
 
 const statusValueSchema = object({
@@ -266,6 +278,17 @@ const followUplinkValueSchema = object({
       /** dnsmasq was restarted with the new MTU. */
       changed: boolean(),
       dnsmasqPid: nullable(number({ int: true })),
+      message
+    })
+  ),
+  /** ipv6='lan' networks (helper/ops/lan-follow.ts): the uplink prefix their guests use now. */
+  lan: array(
+    object({
+      network: text,
+      uplink: nullable(text),
+      prefix: nullable(text),
+      moved: boolean(),
+      proxies: number({ int: true }),
       message
     })
   ),

@@ -92,7 +92,9 @@ export const networkSummarySchema = object({
   guests: number({ int: true, min: 0 }),
   isDefault: boolean(),
   /** A running network's guest MTU and why (`uplink`: follows a narrower uplink); absent when not known. */
-  mtu: optional(object({ value: number({ int: true }), source: oneOf(['definition', 'uplink', 'default']) }))
+  mtu: optional(object({ value: number({ int: true }), source: oneOf(['definition', 'uplink', 'default']) })),
+  /** A running `ipv6='lan'` network: the uplink and prefix its guests use (null: none, the ULA only). */
+  uplink: optional(object({ ipv6: oneOf(['lan']), dev: nullable(string()), prefix: nullable(string()) }))
 })
 
 export const planStepSchema = object({

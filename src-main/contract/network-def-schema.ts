@@ -3,6 +3,7 @@
  * the meaning (valid names, addresses inside the subnet, …) is `validateNetwork`'s job. The type
  * assertions at the bottom fail to compile if the schema and the model type drift apart.
  */
+import { UPLINK_IPV4_MODES, UPLINK_IPV6_MODES } from '../core/model/uplink-mode'
 import type { NetworkDef } from '../core/model/network'
 import { FORWARD_FAMILIES, FORWARD_PROTOS, MAX_PORT_FORWARDS } from '../core/model/port-forward'
 import type { Infer } from './schema'
@@ -71,7 +72,8 @@ const portForwardSchema = object({
 })
 
 const guestnetSettingsSchema = object({
-  portForwards: optional(array(portForwardSchema, { max: MAX_PORT_FORWARDS }))
+  portForwards: optional(array(portForwardSchema, { max: MAX_PORT_FORWARDS })),
+  uplink: optional(object({ ipv6: optional(oneOf(UPLINK_IPV6_MODES)), ipv4: optional(oneOf(UPLINK_IPV4_MODES)) }))
 })
 
 export const networkDefSchema = object({

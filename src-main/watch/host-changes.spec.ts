@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest'
 
 import type { HostFacts } from '../core/model/host-facts'
-import { describeHostNetworks, diffHostNetworks, uplinkMtuChanged, uplinksOf } from './host-changes'
+import {
+  describeHostNetworks,
+  diffHostNetworks,
+  uplinkMtuChanged,
+  uplinkPrefixMayHaveChanged,
+  uplinksOf
+} from './host-changes'
 
 const home: HostFacts = {
   addresses: [
@@ -71,5 +77,12 @@ describe('describeHostNetworks', () => {
     })
     expect(uplinkMtuChanged(diffHostNetworks(wifi, wifi))).toBe(false)
     expect(uplinkMtuChanged({ added: ['address 10.0.0.2/24 on eth0'], removed: [] })).toBe(false)
+  })
+
+  it('tells when an ipv6=lan network may have to follow the uplink: a default route or an IPv6 address changed', () => {
+    expect(uplinkPrefixMayHaveChanged({ added: ['address 2001:db8:bb::5/64 on wlan0'], removed: [] })).toBe(true)
+    expect(uplinkPrefixMayHaveChanged({ added: [], removed: ['default via fe80::1 on wlan0 (table main)'] })).toBe(true)
+    expect(uplinkPrefixMayHaveChanged({ added: ['address 10.0.0.2/24 on eth0'], removed: [] })).toBe(false)
+    expect(uplinkPrefixMayHaveChanged({ added: ['route 10.0.0.0/8 on wg0 (table 51820)'], removed: [] })).toBe(false)
   })
 })

@@ -19,6 +19,16 @@ export function uplinkMtuChanged(diff: HostDiff): boolean {
   return [...diff.added, ...diff.removed].some((l) => l.startsWith(UPLINK_MTU_LINE))
 }
 
+/**
+ * Did a default route or an IPv6 address come or go? An `ipv6='lan'` network may have to follow the
+ * uplink to another prefix (a roam shows as the old address gone and a new one, or a new default).
+ */
+export function uplinkPrefixMayHaveChanged(diff: HostDiff): boolean {
+  return [...diff.added, ...diff.removed].some(
+    (l) => l.startsWith('default ') || (l.startsWith('address ') && l.split(' ')[1]?.includes(':'))
+  )
+}
+
 export interface HostDiff {
   added: string[]
   removed: string[]

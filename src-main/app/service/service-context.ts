@@ -71,7 +71,12 @@ export function serviceContext(deps: ServiceDeps): ServiceContext {
     const map = new Map<string, LiveState>()
     if (!r.ok) return map
     for (const n of r.value.networks)
-      map.set(n.name, { state: n.state, problems: n.problems, ...(n.mtu ? { mtu: n.mtu } : {}) })
+      map.set(n.name, {
+        state: n.state,
+        problems: n.problems,
+        ...(n.mtu ? { mtu: n.mtu } : {}),
+        ...(n.uplink ? { uplink: { ipv6: n.uplink.ipv6, dev: n.uplink.dev, prefix: n.uplink.prefix } } : {})
+      })
     return map
   }
 

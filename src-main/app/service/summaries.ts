@@ -11,6 +11,7 @@ export interface LiveState {
   state: NetworkStatusWord
   problems: string[]
   mtu?: NonNullable<NetworkSummary['mtu']>
+  uplink?: NonNullable<NetworkSummary['uplink']>
 }
 
 /** Leases that have not expired (infinite ones count). */
@@ -66,6 +67,7 @@ export function summarize(entry: NetworkEntry, live: LiveState | undefined, gues
     autostart: entry.autostart,
     guests: status === 'active' ? guests : 0,
     isDefault: entry.name === 'default',
-    ...(status === 'active' && live?.mtu ? { mtu: live.mtu } : {})
+    ...(status === 'active' && live?.mtu ? { mtu: live.mtu } : {}),
+    ...(status === 'active' && live?.uplink ? { uplink: live.uplink } : {})
   }
 }

@@ -39,6 +39,7 @@ export function formatNetInfo(n: NetworkStatus): string {
         `${t.table}${t.present === false ? ' (missing)' : t.present === null ? ' (unknown: not root)' : ''}`
       ])
     if (n.mtu) fields.push(['MTU', mtuText(n.mtu)])
+    if (n.uplink) fields.push(['IPv6 uplink', n.uplink.note])
     if (n.startedAt) fields.push(['Started', n.startedAt])
   }
   for (const p of n.problems) fields.push(['Problem', p])

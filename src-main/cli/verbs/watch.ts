@@ -15,7 +15,7 @@ import type { NetworkClash, WatchedNetwork } from '../../watch/clash-report'
 import { describeNetworkClash } from '../../watch/clash-report'
 import type { WatchReport } from '../../watch/clash-watch'
 import { watchClashes } from '../../watch/clash-watch'
-import { uplinkMtuChanged, uplinksOf } from '../../watch/host-changes'
+import { uplinkMtuChanged, uplinkPrefixMayHaveChanged, uplinksOf } from '../../watch/host-changes'
 import type { MonitorEvent } from '../../watch/monitor-line'
 import type { CliArgs } from '../args'
 import { UsageError } from '../args'
@@ -133,7 +133,7 @@ async function networkStates(args: CliArgs): Promise<Map<string, NetworkStatus> 
 export const verb: Verb = {
   usage: 'watch [--json] [--once] [--verbose] [--follow-uplink]',
   summary:
-    "follow the host's routes and addresses (every table); report networks that now clash, with a free range; --follow-uplink (root): running networks announce the uplink's MTU as it changes",
+    "follow the host's routes and addresses (every table); report networks that now clash, with a free range; --follow-uplink (root): running networks announce the uplink's MTU as it changes, and ipv6='lan' ones follow its prefix",
   async run(args, io) {
     if (args.positionals.length > 0) throw new UsageError('watch takes no positional arguments')
     const json = args.flags.has('json')
@@ -173,7 +173,12 @@ export const verb: Verb = {
       onReport: async (r) => {
         reportLines(r, new Date()).forEach(print)
         // At the first reading too: the uplink may have changed while nobody watched.
-        if (follow && r.change && (r.change.initial || uplinkMtuChanged(r.change.diff))) print(await followUplink(args))
+        if (
+          follow &&
+          r.change &&
+          (r.change.initial || uplinkMtuChanged(r.change.diff) || uplinkPrefixMayHaveChanged(r.change.diff))
+        )
+          print(await followUplink(args))
       },
       onEvent: args.flags.has('verbose')
         ? (e: MonitorEvent) => print({ type: 'event', object: e.object, deleted: e.deleted, text: e.text })

@@ -22,14 +22,16 @@ describe('parseHostFacts on recorded hosts', () => {
       family: 4,
       address: '192.168.1.23',
       prefix: 24,
-      scope: 'global'
+      scope: 'global',
+      dynamic: true
     })
     expect(facts.addresses).toContainEqual({
       ifname: 'wlan0',
       family: 6,
       address: '2001:db8:1:2:3c4d:5e6f:7a8b:9c0d',
       prefix: 64,
-      scope: 'global'
+      scope: 'global',
+      dynamic: true
     })
     expect(facts.addresses).toContainEqual({ ifname: 'lo', family: 4, address: '127.0.0.1', prefix: 8, scope: 'host' })
     expect(facts.routes).toContainEqual({

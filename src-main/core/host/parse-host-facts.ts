@@ -135,6 +135,8 @@ function parseAddrInfo(ifname: string, info: unknown): HostAddress | null {
   const scope = token(info.scope)
   if (scope) address.scope = scope
   if (info.tentative === true || info.dadfailed === true) address.tentative = true
+  if (info.deprecated === true) address.deprecated = true
+  if (info.dynamic === true) address.dynamic = true
   return address
 }
 

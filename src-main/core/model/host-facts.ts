@@ -15,6 +15,10 @@ export interface HostAddress {
   scope?: string
   /** Still in duplicate address detection, or failed it: not usable yet. */
   tentative?: true
+  /** Its preferred lifetime ran out (or a router set it to 0): kept for old connections only. */
+  deprecated?: true
+  /** Learned with a lifetime (SLAAC from a router advertisement, DHCP), not set by hand. */
+  dynamic?: true
 }
 
 export interface HostRoute {

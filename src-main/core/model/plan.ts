@@ -21,6 +21,8 @@
  *   ['@isolate-ports', BR]          the kernel's isolated flag on every port of the network's own bridge BR
  *   ['@firewalld-zone', BR, ZONE]   put the network's own bridge BR in firewalld zone ZONE (runtime)
  *   ['@firewalld-unzone', BR, ZONE] take BR out of ZONE if it is still there; nothing when firewalld is gone
+ *   ['@proxy-ndp', UP, ADDR]        ipv6='lan': route ADDR/128 to the network's bridge, answer for it on UP
+ *   ['@unproxy-ndp', UP, ADDR]      remove both again (core/plan/lan-proxy.ts)
  * Every other argv[0] is a program name looked up in a fixed list (ip, nft, dnsmasq, dbus-send).
  */
 
@@ -72,4 +74,17 @@ export interface Plan {
   nftRuleset: string
   /** sysctl key → value that this network needs (`net.ipv4.ip_forward` → `1`, …). */
   sysctls: Record<string, string>
+  /**
+   * `ipv6='lan'` networks only: the uplink prefix the plan announces (null: the uplink has none, the
+   * guests keep the network's own IPv6). Absent on every other network.
+   */
+  lan?: PlanLan | null
+}
+
+/** The uplink's prefix an `ipv6='lan'` plan uses (core/plan/lan-plan.ts). */
+export interface PlanLan {
+  dev: string
+  prefix: string
+  router: string | null
+  bridgeAddress: string
 }

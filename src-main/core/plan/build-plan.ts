@@ -29,6 +29,8 @@ import type { PortIsolation } from './nft-extras'
 import { hasIsolatedPorts, nftTablesOf, renderNftRuleset } from './nft-ruleset'
 import { PlanError } from './plan-error'
 import { chooseZone } from './firewalld-zone'
+import { lanAddressLine, lanPlanOf } from './lan-plan'
+import { wantsLanIpv6 } from '../model/uplink-mode'
 import type { GuestAddresses } from '../forward/resolve-forwards'
 import type { Sysctl } from './sysctl-plan'
 import { bridgeSysctls, hostSysctls } from './sysctl-plan'
@@ -192,7 +194,8 @@ export function buildPlan(def: NetworkDef, ctx: PlanContext): Plan {
   const paths = networkPaths(ctx.paths, def.name)
 
   const artifacts: Record<string, string> = {}
-  const batches = renderIpBatches(shape, owner)
+  const lan = lanPlanOf(def, ctx.hostFacts)
+  const batches = renderIpBatches(shape, owner, lan ? [lanAddressLine(lan, shape.bridge)] : [])
   artifacts['ip.batch'] = batches.link
   if (batches.addresses !== null) artifacts['ip6.batch'] = batches.addresses
   const isolation = ctx.portIsolation ?? 'nft'
@@ -241,6 +244,11 @@ export function buildPlan(def: NetworkDef, ctx: PlanContext): Plan {
     artifacts,
     dnsmasqConf,
     nftRuleset,
-    sysctls: Object.fromEntries([...onBridge, ...onHost])
+    sysctls: Object.fromEntries([...onBridge, ...onHost]),
+    ...(wantsLanIpv6(def)
+      ? {
+          lan: lan && { dev: lan.dev, prefix: lan.prefix, router: lan.router, bridgeAddress: lan.bridgeAddress }
+        }
+      : {})
   }
 }

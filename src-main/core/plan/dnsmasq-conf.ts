@@ -12,6 +12,8 @@ import { hasDhcp } from './network-shape'
 import type { NetworkPaths } from './network-paths'
 import { PlanError } from './plan-error'
 import { ptrDomain } from './ptr-domain'
+import { lanRaLine } from './lan-plan'
+import { wantsLanIpv6 } from '../model/uplink-mode'
 
 /** The unprivileged account dnsmasq switches to after binding its sockets. */
 export interface DnsmasqUser {
@@ -51,7 +53,8 @@ export function isGuestnetExtraLine(line: string, bridge: string): boolean {
   return (
     (GUESTNET_EXTRA_KEYS as readonly string[]).includes(key) ||
     line.startsWith(`ra-param=${bridge},`) ||
-    line.startsWith(UPLINK_MTU_OPTION)
+    line.startsWith(UPLINK_MTU_OPTION) ||
+    line === lanRaLine(bridge)
   )
 }
 
@@ -245,6 +248,8 @@ function guestnetLines(shape: NetworkShape, opts: DnsmasqConfOptions): string[] 
     // `mtu:N` replaces the bridge's own MTU (1500) in the RA's MTU option when the uplink is narrower.
     const raMtu = mtu !== null ? `mtu:${mtu},` : ''
     lines.push(`ra-param=${shape.bridge},${raMtu}${RA_INTERVAL},${lifetime}`)
+    // ipv6='lan': the uplink's prefix, from the bridge's address in it (lan-plan.ts), whichever it is now.
+    if (wantsLanIpv6(shape.def)) lines.push(lanRaLine(shape.bridge))
   }
   return lines
 }

@@ -43,7 +43,7 @@ function routeLine(route: StaticRoute, bridge: string): string {
 }
 
 /** `owner` becomes the bridge's alias: the mark stop and reconcile recognise it by (core/store/store-id.ts). */
-export function renderIpBatches(shape: NetworkShape, owner: string): IpBatches {
+export function renderIpBatches(shape: NetworkShape, owner: string, lanAddresses: readonly string[] = []): IpBatches {
   const { bridge, def } = shape
   const opts = [
     def.mtu ? ` mtu ${def.mtu}` : '',
@@ -52,7 +52,7 @@ export function renderIpBatches(shape: NetworkShape, owner: string): IpBatches {
   ].join('')
   const create = `link add name ${bridge}${opts} type bridge stp_state 0 forward_delay 0`
   const mark = `link set dev ${bridge} alias ${owner}`
-  const addresses = [...shape.ipv4, ...shape.ipv6].map((b) => addressLine(b, bridge))
+  const addresses = [...[...shape.ipv4, ...shape.ipv6].map((b) => addressLine(b, bridge)), ...lanAddresses]
   const up = `link set dev ${bridge} up`
   const routes = (def.routes ?? []).map((r) => routeLine(r, bridge))
   const text = (lines: string[]): string => lines.map((l) => `${l}\n`).join('')

@@ -14,6 +14,8 @@ import { ARTIFACT_KEYS, artifactPath, undoBridge, undoDnsmasq, undoSysctl, undoT
 import { networkPaths } from './network-paths'
 import { nftTableName } from './nft-names'
 import { hostSysctlProblem } from './sysctl-keys'
+import { bridgeLanAddress } from './lan-plan'
+import { lanGuestAddress, MAX_LAN_PROXIES, unproxyArgv } from './lan-proxy'
 
 export const RECORD_VERSION = 2
 
@@ -42,6 +44,34 @@ export interface NetworkRecord {
   startedAt: string
   /** Set by a stop before it tears the network down: the guardian leaves it alone from then on. */
   stopping?: true
+  /**
+   * `ipv6='lan'`: the uplink prefix in use (null: none, the ULA only) and the guest addresses the
+   * host answers for on that uplink, each with a /128 route to the bridge (core/plan/lan-proxy.ts).
+   */
+  lan?: RecordLan
+}
+
+export interface RecordLan {
+  uplink: { dev: string; prefix: string; bridgeAddress: string } | null
+  proxies: string[]
+}
+
+/** Why a record's `lan` is not facts of this network's (null: it is). */
+function lanProblem(v: unknown): string | null {
+  const lan = v as Partial<RecordLan> | null
+  if (!lan || typeof lan !== 'object' || !Array.isArray(lan.proxies)) return 'lan must be {uplink, proxies}'
+  const u = lan.uplink
+  if (u !== null) {
+    if (!u || typeof u !== 'object' || !isString(u.dev) || ifnameProblem(u.dev) !== null)
+      return 'lan.uplink.dev is not an interface name'
+    if (!isString(u.prefix) || bridgeLanAddress(u.prefix, undefined) === null) return 'lan.uplink.prefix is not a /64'
+    if (!isString(u.bridgeAddress) || lanGuestAddress(u.bridgeAddress, u.prefix) !== u.bridgeAddress)
+      return 'lan.uplink.bridgeAddress is not in its prefix'
+  }
+  if (lan.proxies.length > MAX_LAN_PROXIES) return 'lan.proxies has too many entries'
+  const inPrefix = (a: unknown): boolean => isString(a) && u !== null && lanGuestAddress(a, u.prefix) === a
+  if (!lan.proxies.every(inPrefix)) return "lan.proxies must be addresses in the uplink's prefix"
+  return null
 }
 
 export interface RecordContext {
@@ -76,7 +106,15 @@ export function recordOfPlan(
     netns: ctx.netns,
     nsId: ctx.nsId,
     startedAt: ctx.now.toISOString(),
-    ...(zone !== undefined ? { zone } : {})
+    ...(zone !== undefined ? { zone } : {}),
+    ...(plan.lan !== undefined ? { lan: lanOfPlan(plan.lan) } : {})
+  }
+}
+
+function lanOfPlan(lan: Plan['lan']): RecordLan {
+  return {
+    uplink: lan ? { dev: lan.dev, prefix: lan.prefix, bridgeAddress: lan.bridgeAddress } : null,
+    proxies: []
   }
 }
 
@@ -136,6 +174,10 @@ export function parseRecord(text: string, expect: { network: string; store: stri
   if (!Array.isArray(sysctls) || !sysctls.every((k) => isString(k) && hostSysctlProblem(k, '1') === null)) {
     return { ok: false, reason: "sysctls must be keys within guestnet's rules" }
   }
+  if (r.lan !== undefined) {
+    const problem = lanProblem(r.lan)
+    if (problem !== null) return { ok: false, reason: problem }
+  }
   const zone = r.zone
   if (!(zone === undefined || zone === null || (isString(zone) && isZoneName(zone) && r.bridge !== null))) {
     return { ok: false, reason: "zone must be a firewalld zone name of the network's own bridge (or null)" }
@@ -150,6 +192,15 @@ export function parseRecord(text: string, expect: { network: string; store: stri
 export function undoOfRecord(r: NetworkRecord, paths: PlanPaths): UndoStep[] {
   const p = networkPaths(paths, r.network)
   const steps: UndoStep[] = []
+  const lan = r.lan
+  if (lan?.uplink && lan.proxies.length > 0) {
+    const dev = lan.uplink.dev
+    steps.push({
+      step: 'lan',
+      title: `Stop answering for ${lan.proxies.length} guest address(es) on ${dev}`,
+      commands: lan.proxies.map((a) => unproxyArgv(dev, a))
+    })
+  }
   if (r.dnsmasq !== null) {
     steps.push({ step: 'dnsmasq', title: 'Stop dnsmasq', commands: undoDnsmasq(p.pidfile, r.dnsmasq.startTime) })
   }

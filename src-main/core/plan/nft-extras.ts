@@ -28,6 +28,8 @@ export interface NftExtras {
   postrouting?: string[]
   /** Chains of the feature's own (a prerouting or output nat hook, say), after the base ones. */
   chains?: NftChain[]
+  /** Set declarations (`set NAME { … }`), before the chains. */
+  sets?: string[]
 }
 
 /** How `<port isolated='yes'/>` is enforced: a bridge-family nft table, or the kernel's per-port flag. */
@@ -49,7 +51,15 @@ export function mergeExtras(
   shape: NetworkShape,
   ctx: NftFeatureContext
 ): Required<NftExtras> {
-  const out: Required<NftExtras> = { input: [], forward: [], fromGuests: [], toGuests: [], postrouting: [], chains: [] }
+  const out: Required<NftExtras> = {
+    input: [],
+    forward: [],
+    fromGuests: [],
+    toGuests: [],
+    postrouting: [],
+    chains: [],
+    sets: []
+  }
   for (const feature of features) {
     const e = feature(shape, ctx)
     for (const key of Object.keys(out) as (keyof NftExtras)[]) {

@@ -184,6 +184,15 @@ export function nftChains(
   return [...chains, ...(nat ? [nat] : []), ...extras.chains]
 }
 
+/** The sets features declare in the network's table (`set lan_seen { … }`), before its chains. */
+export function nftSets(
+  shape: NetworkShape,
+  ctx: NftFeatureContext = {},
+  features: readonly NftFeature[] = NFT_FEATURES
+): string[] {
+  return mergeExtras(features, shape, ctx).sets
+}
+
 function isolationChain(shape: NetworkShape): Chain {
   const br = quote(shape.bridge)
   return {
@@ -209,14 +218,17 @@ export function nftTablesOf(shape: NetworkShape, isolation: PortIsolation = 'nft
  * anything else): the whole file is then refused and nothing is touched. The comment is the owner
  * mark (core/store/store-id.ts) by which stop and reconcile recognise the table as this network's.
  */
-function renderTable(table: string, chains: Chain[], owner: string): string[] {
-  return [`create table ${table} { comment "${owner}"; }`, `table ${table} {`, chains.map(renderChain).join('\n') + '}']
+function renderTable(table: string, chains: Chain[], owner: string, sets: string[] = []): string[] {
+  const body = [...sets.map((set) => `\t${set}\n`), ...chains.map(renderChain)].join('\n')
+  return [`create table ${table} { comment "${owner}"; }`, `table ${table} {`, body + '}']
 }
 
 export function renderNftRuleset(shape: NetworkShape, owner: string, ctx: NftFeatureContext = {}): string {
   const mode = shape.isolated ? 'isolated' : shape.def.forward.mode
   const body = nftTablesOf(shape, ctx.portIsolation).flatMap((table) =>
-    renderTable(table, table.startsWith('bridge ') ? [isolationChain(shape)] : nftChains(shape, ctx), owner)
+    table.startsWith('bridge ')
+      ? renderTable(table, [isolationChain(shape)], owner)
+      : renderTable(table, nftChains(shape, ctx), owner, nftSets(shape, ctx))
   )
   return [
     `# guestnet firewall for network ${JSON.stringify(shape.def.name)}, bridge ${shape.bridge}, mode ${mode}`,

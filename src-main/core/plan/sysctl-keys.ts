@@ -1,7 +1,7 @@
 /**
  * Which kernel settings guestnet may change, and to what: the one rule for the helper's sysctl
  * built-ins, whether a network's plan or a doctor fix asks (and whether the request comes from a
- * plan just built or from a journal read back). Host-wide keys: forwarding, accept_ra on an uplink,
+ * plan just built or from a journal read back). Host-wide keys: forwarding, proxy_ndp, accept_ra on an uplink,
  * br_netfilter's calls into iptables; a network's own bridge: its IPv6 switches. Values 0, 1 or 2.
  * Pure.
  */
@@ -14,6 +14,8 @@ const IF_DOTTED = `(?!(?:all|default)/)[${IFNAME_CHARS}]{1,${MAX_IFNAME_LENGTH}}
 const HOST_KEYS: readonly RegExp[] = [
   /^net\.ipv4\.ip_forward$/,
   /^net\.ipv6\.conf\.all\.forwarding$/,
+  // ipv6='lan': answer neighbour solicitations for the addresses in the kernel's proxy table (ours only).
+  /^net\.ipv6\.conf\.all\.proxy_ndp$/,
   new RegExp(`^net\\.ipv6\\.conf\\.${IF}\\.accept_ra$`),
   new RegExp(`^net/ipv6/conf/${IF_DOTTED}/accept_ra$`),
   /^net\.bridge\.bridge-nf-call-ip6?tables$/
@@ -34,7 +36,7 @@ function segmentsProblem(key: string): string | null {
 /** Why a host-wide sysctl may not be set to `value` (null: it may). */
 export function hostSysctlProblem(key: string, value: string): string | null {
   if (!HOST_KEYS.some((re) => re.test(key)) || segmentsProblem(key)) {
-    return `refusing sysctl '${key.slice(0, 80)}': guestnet changes only forwarding, an uplink's accept_ra and bridge-nf-call keys`
+    return `refusing sysctl '${key.slice(0, 80)}': guestnet changes only forwarding, proxy_ndp, an uplink's accept_ra and bridge-nf-call keys`
   }
   return valueProblem(key, value)
 }

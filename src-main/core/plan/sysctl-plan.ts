@@ -6,6 +6,7 @@
  */
 import type { HostFacts } from '../model/host-facts'
 import type { NetworkShape } from './network-shape'
+import { wantsLanIpv6 } from '../model/uplink-mode'
 
 export type Sysctl = [key: string, value: string]
 
@@ -61,6 +62,8 @@ export function hostSysctls(shape: NetworkShape, facts: HostFacts | undefined): 
   if (shape.ipv4.length > 0) out.push(['net.ipv4.ip_forward', '1'])
   if (shape.ipv6.length > 0) {
     for (const dev of raUplinks(facts, shape.bridge)) out.push([ipv6ConfKey(dev, 'accept_ra'), '2'])
+    // ipv6='lan': the kernel answers for the guests' addresses in its proxy table, on whichever uplink.
+    if (wantsLanIpv6(shape.def)) out.push(['net.ipv6.conf.all.proxy_ndp', '1'])
     out.push(['net.ipv6.conf.all.forwarding', '1'])
   }
   return out

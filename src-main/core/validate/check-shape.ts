@@ -5,6 +5,7 @@
  * and unknown fields are refused (fail closed: a field we do not check must not reach a plan).
  * Field paths use the XML names the parser uses (`ip[0].dhcp.range[1].start`, `mtu.size`).
  */
+import { UPLINK_IPV4_MODES, UPLINK_IPV6_MODES } from '../model/uplink-mode'
 import { FORWARD_FAMILIES, FORWARD_PROTOS, MAX_PORT_FORWARDS } from '../model/port-forward'
 import type { Problems } from './problems'
 import { printable } from './syntax'
@@ -202,7 +203,8 @@ const portForward = obj({
 })
 
 const guestnet = obj({
-  portForwards: { as: 'portForwards.forward', check: arr(portForward, MAX_PORT_FORWARDS) }
+  portForwards: { as: 'portForwards.forward', check: arr(portForward, MAX_PORT_FORWARDS) },
+  uplink: { check: obj({ ipv6: { check: oneOf(UPLINK_IPV6_MODES) }, ipv4: { check: oneOf(UPLINK_IPV4_MODES) } }) }
 })
 
 const network = obj({

@@ -21,6 +21,7 @@ import { checkNetboot } from './check-netboot'
 import { checkPortForwards } from './check-port-forwards'
 import { checkRoutes } from './check-routes'
 import { checkShape } from './check-shape'
+import { checkUplink } from './check-uplink'
 import { Problems } from './problems'
 
 export interface ValidateContext {
@@ -43,6 +44,7 @@ export function validateNetwork(def: NetworkDef, ctx: ValidateContext = {}): Pro
   checkBridge(def, problems)
   checkPort(def, problems)
   checkRoutes(def, ips, problems)
+  checkUplink(def, problems)
   checkPortForwards(def, ips, Array.isArray(ctx.others) ? ctx.others : [], problems)
   if (Array.isArray(ctx.others)) checkOthers(def, ips, ctx.others, problems)
   if (ctx.hostFacts) checkHostFacts(def, ips, ctx.hostFacts, problems)

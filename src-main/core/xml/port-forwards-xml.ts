@@ -3,15 +3,11 @@ import type { PortForward } from '../model/port-forward'
 import { FORWARD_FAMILIES, FORWARD_PROTOS, MAX_PORT_FORWARDS } from '../model/port-forward'
 import type { GuestnetCodec } from './guestnet-codec'
 import type { ReadContext } from './read-context'
-import { joinPath } from './read-context'
+import { asChoice, joinPath } from './read-context'
 import type { XmlAttr, XmlElement } from './xml-tree'
 import { attr, element } from './xml-tree'
 
 const ATTRS = ['proto', 'port', 'to', 'toPort', 'family', 'address'] as const
-
-function asChoice<T extends string>(values: readonly T[]): Record<T, T> {
-  return Object.fromEntries(values.map((v) => [v, v])) as Record<T, T>
-}
 
 function readForward(el: XmlElement, ctx: ReadContext, path: string): PortForward | undefined {
   ctx.checkAttrs(el, path, ATTRS)

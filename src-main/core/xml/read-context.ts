@@ -133,3 +133,8 @@ export class ReadContext {
     this.children(el, path, [])
   }
 }
+
+/** The `values` of a choice attribute that are their own meaning (`ctx.choice(el, 'proto', path, asChoice(PROTOS))`). */
+export function asChoice<T extends string>(values: readonly T[]): Record<T, T> {
+  return Object.fromEntries(values.map((v) => [v, v])) as Record<T, T>
+}

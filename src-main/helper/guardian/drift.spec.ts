@@ -7,6 +7,7 @@ import { recordOfPlan } from '../../core/plan/network-record'
 import { defaultNet, PATHS, ULA, v6 } from '../../../test/unit-support/plan-defs.fixture'
 import type { ObservedNetwork } from './drift'
 import { differingArtifacts, findDrift, restoreSteps, wantedOf } from './drift'
+import { normalizeListing } from './observe'
 
 const hostFacts = {
   addresses: [],
@@ -202,5 +203,34 @@ describe('the guardian: isolated ports on a kernel without nft bridge meta', () 
       zone: 'guestnet'
     })
     expect(both.flatMap((s) => s.apply).filter((a) => a[0] === '@firewalld-zone')).toHaveLength(1)
+  })
+})
+
+describe('normalizeListing', () => {
+  it("leaves out counters and the guests an ipv6='lan' table has seen, not other sets' elements", () => {
+    const listing = (seen: string) => `table inet guestnet_lan {
+	set lan_seen {
+		type ipv6_addr
+		flags dynamic,timeout
+		timeout 1h${seen}
+	}
+	set fixed {
+		type ipv4_addr
+		elements = { 10.0.0.1 }
+	}
+	chain input {
+		counter packets 5 bytes 300 accept
+	}
+}`
+    const none = normalizeListing(listing(''))
+    expect(
+      normalizeListing(
+        listing(
+          '\n\t\telements = { 2001:db8:aa::5 timeout 1h expires 59m,\n\t\t\t     2001:db8:aa::6 timeout 1h expires 3m }'
+        )
+      )
+    ).toBe(none)
+    expect(none).toContain('elements = { 10.0.0.1 }')
+    expect(none).not.toContain('packets')
   })
 })

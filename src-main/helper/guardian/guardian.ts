@@ -19,6 +19,7 @@ import type { GuestAddresses } from '../../core/forward/resolve-forwards'
 import { resolveForwards } from '../../core/forward/resolve-forwards'
 import type { NetworkDef } from '../../core/model/network'
 import type { Plan } from '../../core/model/plan'
+import { wantsLanIpv6 } from '../../core/model/uplink-mode'
 import { ARTIFACT_KEYS, artifactPath } from '../../core/plan/build-plan'
 import { networkPaths } from '../../core/plan/network-paths'
 import type { NetworkRecord } from '../../core/plan/network-record'
@@ -42,6 +43,8 @@ import type { Drift, DriftKind, WantedNetwork } from './drift'
 import { differingArtifacts, findDrift, restoreSteps, wantedOf } from './drift'
 import type { Monitors } from './monitors'
 import { startMonitors } from './monitors'
+import type { LanGuardState } from './lan-guard'
+import { guardLan } from './lan-guard'
 import { observeNetwork, presentTables, tableListing } from './observe'
 import type { StoredNetwork } from './stored-plan'
 import { generatedFile, storedPlan } from './stored-plan'
@@ -86,6 +89,8 @@ interface Guarded {
   isolated: Set<string>
   /** With port forwards: the definition, where they went when planned, and the lease file's stamp. */
   forwards: { def: NetworkDef; resolved: string; leases: string } | null
+  /** ipv6='lan': it follows the uplink's prefix and its guests on full looks (lan-guard.ts). */
+  lan: LanGuardState | null
 }
 
 /** Where a network's forwards go with these guests, as a comparable text. */
@@ -214,7 +219,8 @@ export class Guardian {
       baseline: new Map(),
       backoff: old?.startedAt === r.startedAt ? old.backoff : new Map(),
       isolated: old?.startedAt === r.startedAt ? old.isolated : new Set(),
-      forwards: null
+      forwards: null,
+      lan: null
     }
     this.nets.set(name, g)
     const deps = this.deps()
@@ -228,6 +234,7 @@ export class Guardian {
       return g
     }
     const { plan, def } = stored
+    if (wantsLanIpv6(def)) g.lan = { def, last: old?.lan?.last ?? null }
     const differing = (): ReturnType<typeof differingArtifacts> =>
       differingArtifacts(plan, (k) => generatedFile(this.opts.paths, name, k))
     let differ = differing()
@@ -287,6 +294,12 @@ export class Guardian {
       g.fingerprint !== filesFingerprint(this.opts.paths, r)
     )
       g = await this.adopt(name, r)
+    // Before the drift check: after a roam the files differ from the plan until the network follows.
+    if (g.lan !== null && full !== null) {
+      await guardLan(name, g.lan, { lockFile: this.opts.paths.lockFile, deps: () => this.deps(), log: this.opts.log })
+      // It moved to another prefix: the next look adopts the new files.
+      if (g.fingerprint !== filesFingerprint(this.opts.paths, r)) return
+    }
     if (g.plan === null || g.wanted === null) return
     // Forwards that followed a guest changed the table: the next look adopts it (plan, loaded rules).
     if (g.forwards !== null && (await this.checkForwards(name, g.forwards, full !== null))) return

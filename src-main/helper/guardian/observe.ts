@@ -4,6 +4,7 @@
  * tick); the tables, their rules and the bridge's addresses from nft and ip (on events and now and
  * then). Read-only.
  */
+import { LAN_SEEN_SET } from '../../core/plan/lan-plan'
 import { readdirSync, readFileSync } from 'node:fs'
 
 import { parseIpAddrJson } from '../../core/host/parse-host-facts'
@@ -26,9 +27,12 @@ function readSysctl(key: string): string | null {
   }
 }
 
-/** A table's rules as text, without what changes by itself (counters). */
+/** A table's rules as text, without what changes by itself (counters, the guests an ipv6='lan' table has seen). */
 export function normalizeListing(text: string): string {
-  return text.replace(/counter packets \d+ bytes \d+/g, 'counter').trim()
+  return text
+    .replace(/counter packets \d+ bytes \d+/g, 'counter')
+    .replace(new RegExp(`(set ${LAN_SEEN_SET} \\{[^}]*?)\\n\\s*elements = \\{[^}]*\\}`, 'g'), '$1')
+    .trim()
 }
 
 export async function tableListing(t: NftTableRef): Promise<string | null> {

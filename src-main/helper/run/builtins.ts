@@ -28,6 +28,7 @@ import { hupPidfile, killPidfile } from './dnsmasq-process'
 import { CommandError } from './exec-program'
 import { putInZone, takeOutOfZone } from './firewalld-bus'
 import { isInterfaceName } from '../../core/net/ifname'
+import { proxyNdp } from './proxy-ndp'
 
 /** How the built-ins run a program (ip, nft): through the request's runner. */
 export interface ProgramRunner {
@@ -346,6 +347,9 @@ export async function runBuiltin(argv: Argv, env: BuiltinEnv): Promise<void> {
     case '@firewalld-zone':
     case '@firewalld-unzone':
       return firewalldZone(argv, env)
+    case '@proxy-ndp':
+    case '@unproxy-ndp':
+      return proxyNdp(argv, env)
     default:
       throw new BuiltinError(`unknown built-in '${argv[0]}'`)
   }

@@ -5,6 +5,7 @@
  */
 import { readLedgerFile } from '../state/ledger-file'
 import { runningGuestMtu } from '../../core/plan/follow-uplink-steps'
+import { lanStatus } from '../../core/plan/lan-status'
 import { networkPaths } from '../../core/plan/network-paths'
 import { readTextOrNull } from '../../store/safe-fs'
 import type { HelperValue } from '../../contract/helper-protocol'
@@ -102,6 +103,7 @@ export async function run(ctx: VerbContext<'status'>): Promise<HelperValue<'stat
       s.state = missing.length === 0 ? 'active' : 'broken'
       const conf = j.dnsmasq === null ? null : readableText(networkPaths(deps.paths.plan, name).dnsmasqConf)
       if (conf !== null) s.mtu = runningGuestMtu(conf, def)
+      if (j.lan !== undefined) s.uplink = lanStatus(j.lan)
       if (missing.length > 0)
         s.problems.push(`missing: ${missing.join(', ')}: run guestnet reconcile (or net-start again)`)
     } else if (rt.intents.includes(name)) {

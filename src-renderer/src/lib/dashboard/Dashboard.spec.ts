@@ -84,6 +84,17 @@ describe('Dashboard', () => {
     expect(screen.queryByRole('button', { name: 'Restore default network' })).toBeNull()
   })
 
+  it("shows where a running ipv6='lan' network's guests get IPv6 from, or that the uplink has no prefix", () => {
+    setup(fakeApi(), [
+      net({ uplink: { ipv6: 'lan', dev: 'wlan0', prefix: '2001:db8:aa::/64' } }),
+      net({ name: 'lab', isDefault: false, uplink: { ipv6: 'lan', dev: null, prefix: null } }),
+      net({ name: 'plain', isDefault: false })
+    ])
+    expect(card('default')).toHaveTextContent('IPv6 from 2001:db8:aa::/64 from wlan0 (the network this computer is on)')
+    expect(card('lab')).toHaveTextContent('no prefix on the uplink now: the network’s own IPv6 only')
+    expect(card('plain')).not.toHaveTextContent('IPv6 from')
+  })
+
   it("shows a running network's MTU when it follows a narrower uplink, and none when unknown", () => {
     setup(fakeApi(), [net({ mtu: { value: 1420, source: 'uplink' } }), net({ name: 'lab', isDefault: false })])
     expect(card('default')).toHaveTextContent('MTU 1420 (follows the uplink)')

@@ -39,6 +39,13 @@ export function mtuLabel(mtu: NonNullable<NetworkSummary['mtu']>): string {
   return `${mtu.value} (${why[mtu.source]})`
 }
 
+/** Where an `ipv6='lan'` network's guests get IPv6 from now. */
+export function uplinkLabel(u: NonNullable<NetworkSummary['uplink']>): string {
+  return u.prefix === null || u.dev === null
+    ? 'no prefix on the uplink now: the network’s own IPv6 only'
+    : `${u.prefix} from ${u.dev} (the network this computer is on)`
+}
+
 /** The argv of a plan step as one line a person can read (and paste), quoting what needs it. */
 export function formatArgv(argv: readonly string[]): string {
   return argv.map((a) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ')
