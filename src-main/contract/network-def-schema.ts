@@ -5,6 +5,7 @@
  */
 import type { NetworkDef } from '../core/model/network'
 import { FORWARD_FAMILIES, FORWARD_PROTOS, MAX_PORT_FORWARDS } from '../core/model/port-forward'
+import { MAX_SPAN_PEERS } from '../core/model/span'
 import type { Infer } from './schema'
 import { array, boolean, number, object, oneOf, optional, string } from './schema'
 
@@ -70,8 +71,19 @@ const portForwardSchema = object({
   address: optional(text(64))
 })
 
+const spanSchema = object({
+  vni: number({ int: true, min: 0 }),
+  port: optional(port()),
+  underlay: text(64),
+  slice: optional(
+    object({ part: number({ int: true, min: 0, max: 9999 }), of: number({ int: true, min: 0, max: 9999 }) })
+  ),
+  peers: array(object({ address: text(64) }), { max: MAX_SPAN_PEERS })
+})
+
 const guestnetSettingsSchema = object({
-  portForwards: optional(array(portForwardSchema, { max: MAX_PORT_FORWARDS }))
+  portForwards: optional(array(portForwardSchema, { max: MAX_PORT_FORWARDS })),
+  span: optional(spanSchema)
 })
 
 export const networkDefSchema = object({

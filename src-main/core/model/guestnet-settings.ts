@@ -11,6 +11,7 @@
  */
 
 import type { PortForward } from './port-forward'
+import type { Span } from './span'
 
 export const GUESTNET_XML_NS = 'urn:guestnet:network:1'
 
@@ -18,4 +19,6 @@ export const GUESTNET_XML_NS = 'urn:guestnet:network:1'
 export interface GuestnetSettings {
   /** `<gn:portForwards>` (core/xml/port-forwards-xml.ts). */
   portForwards?: PortForward[]
+  /** `<gn:span>`: the network spans several hosts over VXLAN (core/xml/span-xml.ts). */
+  span?: Span
 }

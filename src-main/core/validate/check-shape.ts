@@ -6,6 +6,7 @@
  * Field paths use the XML names the parser uses (`ip[0].dhcp.range[1].start`, `mtu.size`).
  */
 import { FORWARD_FAMILIES, FORWARD_PROTOS, MAX_PORT_FORWARDS } from '../model/port-forward'
+import { MAX_SPAN_PEERS } from '../model/span'
 import type { Problems } from './problems'
 import { printable } from './syntax'
 
@@ -201,8 +202,21 @@ const portForward = obj({
   address: { check: str(64) }
 })
 
+const span = obj({
+  vni: { check: int, required: true },
+  port: { check: int },
+  underlay: { check: str(64), required: true },
+  slice: { check: obj({ part: { check: int, required: true }, of: { check: int, required: true } }) },
+  peers: {
+    as: 'peer',
+    required: true,
+    check: arr(obj({ address: { check: str(64), required: true } }), MAX_SPAN_PEERS)
+  }
+})
+
 const guestnet = obj({
-  portForwards: { as: 'portForwards.forward', check: arr(portForward, MAX_PORT_FORWARDS) }
+  portForwards: { as: 'portForwards.forward', check: arr(portForward, MAX_PORT_FORWARDS) },
+  span: { check: span }
 })
 
 const network = obj({

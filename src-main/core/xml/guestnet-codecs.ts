@@ -2,5 +2,6 @@
 import type { AnyGuestnetCodec } from './guestnet-codec'
 import { codec } from './guestnet-codec'
 import { portForwardsCodec } from './port-forwards-xml'
+import { spanCodec } from './span-xml'
 
-export const GUESTNET_CODECS: readonly AnyGuestnetCodec[] = [codec(portForwardsCodec)]
+export const GUESTNET_CODECS: readonly AnyGuestnetCodec[] = [codec(portForwardsCodec), codec(spanCodec)]
