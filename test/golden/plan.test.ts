@@ -40,7 +40,8 @@ export const GOLDEN_CASES = [
   'static-routes-v4',
   'isolated-ports',
   'open-isolated-ports',
-  'port-forwards'
+  'port-forwards',
+  'span'
 ] as const
 
 /** A laptop on Wi-Fi whose IPv6 default route came from a router advertisement. */

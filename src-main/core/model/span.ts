@@ -39,3 +39,11 @@ export interface Span {
 export function spanPort(s: Pick<Span, 'port'>): number {
   return s.port ?? VXLAN_PORT
 }
+
+/** The VXLAN device's name: one per VNI on a host (`gnvx4242`, at most 12 characters). */
+export function vxlanName(s: Pick<Span, 'vni'>): string {
+  return `gnvx${s.vni}`
+}
+
+/** What a VXLAN name in a record or a built-in's argument must look like. */
+export const VXLAN_NAME = /^gnvx[1-9][0-9]{0,7}$/

@@ -2,5 +2,6 @@
 import { mssClamp } from './mss-clamp'
 import type { NftFeature } from './nft-extras'
 import { portForwardRules } from './nft-port-forwards'
+import { spanInputRules } from './nft-span'
 
-export const NFT_FEATURES: readonly NftFeature[] = [mssClamp, portForwardRules]
+export const NFT_FEATURES: readonly NftFeature[] = [mssClamp, portForwardRules, spanInputRules]

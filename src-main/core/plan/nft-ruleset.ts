@@ -33,6 +33,7 @@ import type { AddressBlock, NetworkShape } from './network-shape'
 import { GUESTNET_DEVGROUP } from './devgroup'
 import { nftTableName } from './nft-names'
 import { canonicalIp } from '../net/ip'
+import { spanBridgeChains, spanOf } from './nft-span'
 
 type Chain = NftChain
 
@@ -184,6 +185,15 @@ export function nftChains(
   return [...chains, ...(nat ? [nat] : []), ...extras.chains]
 }
 
+/** The bridge table's chains: port isolation (nft-enforced), a span's VXLAN port. */
+function bridgeChains(shape: NetworkShape, isolation: PortIsolation | undefined): Chain[] {
+  const span = spanOf(shape)
+  return [
+    ...(hasIsolatedPorts(shape) && (isolation ?? 'nft') === 'nft' ? [isolationChain(shape)] : []),
+    ...(span ? spanBridgeChains(shape, span) : [])
+  ]
+}
+
 function isolationChain(shape: NetworkShape): Chain {
   const br = quote(shape.bridge)
   return {
@@ -200,7 +210,7 @@ function isolationChain(shape: NetworkShape): Chain {
 export function nftTablesOf(shape: NetworkShape, isolation: PortIsolation = 'nft'): string[] {
   const name = nftTableName(shape.def.name)
   const tables = shape.def.forward.mode === 'open' ? [] : [`inet ${name}`]
-  if (hasIsolatedPorts(shape) && isolation === 'nft') tables.push(`bridge ${name}`)
+  if ((hasIsolatedPorts(shape) && isolation === 'nft') || spanOf(shape)) tables.push(`bridge ${name}`)
   return tables
 }
 
@@ -216,7 +226,11 @@ function renderTable(table: string, chains: Chain[], owner: string): string[] {
 export function renderNftRuleset(shape: NetworkShape, owner: string, ctx: NftFeatureContext = {}): string {
   const mode = shape.isolated ? 'isolated' : shape.def.forward.mode
   const body = nftTablesOf(shape, ctx.portIsolation).flatMap((table) =>
-    renderTable(table, table.startsWith('bridge ') ? [isolationChain(shape)] : nftChains(shape, ctx), owner)
+    renderTable(
+      table,
+      table.startsWith('bridge ') ? bridgeChains(shape, ctx.portIsolation) : nftChains(shape, ctx),
+      owner
+    )
   )
   return [
     `# guestnet firewall for network ${JSON.stringify(shape.def.name)}, bridge ${shape.bridge}, mode ${mode}`,

@@ -73,13 +73,16 @@ function checkEnds(span: Span, ips: CheckedIp[], p: Problems): void {
 
 function checkNetwork(def: NetworkDef, ips: CheckedIp[], p: Problems): void {
   const mode = def.forward.mode
-  if (mode !== 'nat' && mode !== 'route' && mode !== 'open')
+  // 'open' has no table of guestnet's, so nothing would admit VXLAN from the peers only.
+  if (mode !== 'nat' && mode !== 'route')
     p.add(
       PATH,
       `a network with forward mode '${mode}' cannot span hosts`,
       mode === 'none'
         ? "give it <forward mode='nat'/> (each host is a gateway of its own), or remove <gn:span>"
-        : "use mode='nat', 'route' or 'open', or remove <gn:span>"
+        : mode === 'open'
+          ? "use mode='route': an open network has no firewall of guestnet's to admit VXLAN from the peers only"
+          : "use mode='nat' or 'route', or remove <gn:span>"
     )
   if (!ips.some((b) => b.family === 4))
     p.add(
