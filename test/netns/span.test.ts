@@ -72,6 +72,8 @@ describe.skipIf(skip !== null)(`a network across ${HOSTS} hosts${skip ? ` (skipp
   const guests: Guest[] = []
   let mover: Guest
   let moverClient: ChildProcess
+  /** VXLAN from a stranger on the underlay at `address` to host 2: does a guest there answer? */
+  let vxlanFrom: (address: string) => Promise<boolean>
 
   beforeAll(async () => {
     world = await createWorld()
@@ -212,7 +214,7 @@ describe.skipIf(skip !== null)(`a network across ${HOSTS} hosts${skip ? ` (skipp
     const rogue = await world.newNamespace('r')
     await x.ip(rogue, ['link', 'add', 'lan0', 'type', 'veth', 'peer', 'name', 'uhr', 'netns', span.underlayNs])
     await x.ip(span.underlayNs, ['link', 'set', 'uhr', 'master', 'ul0', 'up'])
-    const tryFrom = async (address: string): Promise<boolean> => {
+    vxlanFrom = async (address: string): Promise<boolean> => {
       await x.ip(rogue, ['addr', 'flush', 'dev', 'lan0'])
       await x.ip(rogue, ['addr', 'add', `${address}/24`, 'dev', 'lan0'])
       await x.ip(rogue, ['link', 'set', 'lan0', 'up'])
@@ -238,10 +240,32 @@ describe.skipIf(skip !== null)(`a network across ${HOSTS} hosts${skip ? ` (skipp
         .inNs(rogue, ['busybox', 'ping', '-c', '2', '-W', '2', guests[1].lease?.ip ?? ''], { allowFail: true })
         .then((r) => r.code === 0)
     }
-    expect(await tryFrom('198.51.100.9')).toBe(false)
+    expect(await vxlanFrom('198.51.100.9')).toBe(false)
     // Host 1 is stopped: take it off the underlay and speak from its (a peer's) address.
     await x.ip(span.underlayNs, ['link', 'del', 'uh1'])
-    expect(await tryFrom(underlayOf(1))).toBe(true)
+    expect(await vxlanFrom(underlayOf(1))).toBe(true)
+  })
+
+  it('net-span deletes and adds a peer on the running network: its VXLAN is dropped, then admitted again', async () => {
+    const h2 = hosts[1]
+    const shown = expectOk(await h2.guestnet(['net-span', NAME, '--show'])).stdout
+    expect(shown).toContain(`Peers: ${underlayOf(1)}, ${underlayOf(3)}`)
+    expect(expectOk(await h2.guestnet(['net-span', NAME, '--del-peer', underlayOf(1)])).stdout).toMatch(/live/)
+    const fdb = await world.x.inNs(h2.ns, ['bridge', 'fdb', 'show', 'dev', 'gnvx4242'])
+    // The flood entry goes; MACs learned behind the peer age out (300 s) and its VXLAN is dropped meanwhile.
+    expect(fdb.stdout).not.toContain(`00:00:00:00:00:00 dst ${underlayOf(1)} `)
+    expect(fdb.stdout).toContain(`00:00:00:00:00:00 dst ${underlayOf(3)} `)
+    expect(await vxlanFrom(underlayOf(1))).toBe(false)
+    // The guests of the remaining peer are not disturbed.
+    expect(await guests[1].ping(guests[2].lease?.ip ?? '')).toBe(true)
+    const again = await h2.guestnet(['net-span', NAME, '--del-peer', underlayOf(1)])
+    expect(again.code).not.toBe(0)
+    expect(again.stderr).toContain(`${underlayOf(1)} is not a peer`)
+    expectOk(await h2.guestnet(['net-span', NAME, '--add-peer', underlayOf(1)]))
+    expect(await vxlanFrom(underlayOf(1))).toBe(true)
+    expect(expectOk(await h2.guestnet(['net-span', NAME, '--show'])).stdout).toContain(
+      `Peers: ${underlayOf(3)}, ${underlayOf(1)}`
+    )
   })
 
   it('stops on every host and leaves nothing behind', async () => {
