@@ -29,7 +29,10 @@ const VALUE_OPTIONS = new Set([
   'port',
   'to-port',
   'family',
-  'address'
+  'address',
+  // net-span
+  'add-peer',
+  'del-peer'
 ])
 
 export class UsageError extends Error {}

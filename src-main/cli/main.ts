@@ -29,6 +29,7 @@ const VERBS: Record<string, () => Promise<{ verb: Verb }>> = {
   'net-forward-add': () => import('./verbs/net-forward-add'),
   'net-forward-del': () => import('./verbs/net-forward-del'),
   'net-forward-list': () => import('./verbs/net-forward-list'),
+  'net-span': () => import('./verbs/net-span'),
   'net-follow-uplink': () => import('./verbs/net-follow-uplink'),
   service: () => import('./verbs/service')
 }

@@ -263,6 +263,15 @@ const forwardEntrySchema = object({
   state: oneOf(['active', 'waiting', 'stopped'])
 })
 
+const spanValueSchema = object({
+  network: text,
+  op: oneOf(['add', 'del']),
+  peer: text,
+  /** The running network's VXLAN flood list and firewall were changed too. */
+  live: boolean(),
+  message
+})
+
 const forwardsValueSchema = object({ network: text, running: boolean(), forwards: array(forwardEntrySchema) })
 
 const followUplinkValueSchema = object({
@@ -409,6 +418,12 @@ export const helperVerbs = {
     forwardValueSchema,
     false,
     'add or delete a port forward: stored, and live on a running network (one nft transaction)'
+  ),
+  span: verb(
+    object({ ...common, name, op: oneOf(['add', 'del']), peer: string({ min: 1, max: 64 }) }),
+    spanValueSchema,
+    false,
+    'add or delete a peer host of a spanning network: stored, and live on a running one (its VXLAN flood list and firewall)'
   ),
   'forward-refresh': verb(
     object({ ...common, name }),

@@ -6,6 +6,7 @@
 import { UPLINK_IPV4_MODES, UPLINK_IPV6_MODES } from '../core/model/uplink-mode'
 import type { NetworkDef } from '../core/model/network'
 import { FORWARD_FAMILIES, FORWARD_PROTOS, MAX_PORT_FORWARDS } from '../core/model/port-forward'
+import { MAX_SPAN_PEERS } from '../core/model/span'
 import type { Infer } from './schema'
 import { array, boolean, number, object, oneOf, optional, string } from './schema'
 
@@ -71,9 +72,20 @@ const portForwardSchema = object({
   address: optional(text(64))
 })
 
+const spanSchema = object({
+  vni: number({ int: true, min: 0 }),
+  port: optional(port()),
+  underlay: text(64),
+  slice: optional(
+    object({ part: number({ int: true, min: 0, max: 9999 }), of: number({ int: true, min: 0, max: 9999 }) })
+  ),
+  peers: array(object({ address: text(64) }), { max: MAX_SPAN_PEERS })
+})
+
 const guestnetSettingsSchema = object({
   portForwards: optional(array(portForwardSchema, { max: MAX_PORT_FORWARDS })),
-  uplink: optional(object({ ipv6: optional(oneOf(UPLINK_IPV6_MODES)), ipv4: optional(oneOf(UPLINK_IPV4_MODES)) }))
+  uplink: optional(object({ ipv6: optional(oneOf(UPLINK_IPV6_MODES)), ipv4: optional(oneOf(UPLINK_IPV4_MODES)) })),
+  span: optional(spanSchema)
 })
 
 export const networkDefSchema = object({

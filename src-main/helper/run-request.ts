@@ -42,6 +42,7 @@ const VERBS: VerbModules = {
   renumber: () => import('./verbs/renumber'),
   update: () => import('./verbs/update'),
   forward: () => import('./verbs/forward'),
+  span: () => import('./verbs/span'),
   forwards: () => import('./verbs/forwards'),
   'forward-refresh': () => import('./verbs/forward-refresh'),
   'follow-uplink': () => import('./verbs/follow-uplink')
@@ -57,6 +58,7 @@ const FACT_VERBS: ReadonlySet<HelperVerb> = new Set([
   'renumber',
   'update',
   'forward',
+  'span',
   'forward-refresh',
   'follow-uplink'
 ])

@@ -41,7 +41,8 @@ export const GOLDEN_CASES = [
   'isolated-ports',
   'open-isolated-ports',
   'port-forwards',
-  'uplink-lan'
+  'uplink-lan',
+  'span'
 ] as const
 
 /** A laptop on Wi-Fi whose IPv6 default route came from a router advertisement. */

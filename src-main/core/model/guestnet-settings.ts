@@ -12,6 +12,7 @@
 
 import type { PortForward } from './port-forward'
 import type { UplinkMode } from './uplink-mode'
+import type { Span } from './span'
 
 export const GUESTNET_XML_NS = 'urn:guestnet:network:1'
 
@@ -21,4 +22,6 @@ export interface GuestnetSettings {
   portForwards?: PortForward[]
   /** `<gn:uplink ipv6='lan'/>` (core/xml/uplink-xml.ts). */
   uplink?: UplinkMode
+  /** `<gn:span>`: the network spans several hosts over VXLAN (core/xml/span-xml.ts). */
+  span?: Span
 }

@@ -13,6 +13,7 @@
  *   ['@sysctl-restore', KEY]        leave the ledger; the last guestnet network of the namespace puts the old value back
  *   ['@sysctl-bridge', KEY, VALUE]  a sysctl of the network's own bridge (gone with it: no ledger)
  *   ['@delete-bridge', NAME]        delete the bridge if it is this network's (guestnet's group and owner mark)
+ *   ['@delete-vxlan', NAME]         delete a spanning network's VXLAN port gnvxN if it is this network's (same marks)
  *   ['@delete-table', FAMILY, NAME] delete the nft table if its comment is this network's owner mark
  *   ['@kill-dnsmasq', PIDFILE, T?]  stop the pid file's process if it is the dnsmasq of this network's
  *                                   config (its executable, command line and, with T, its start time)

@@ -6,6 +6,7 @@
  * Steps, in libvirt's start order (networkStartNetworkVirtual), each with its exact undo:
  *   files     write the generated files             remove them
  *   bridge    create, address and raise the bridge  delete the bridge
+ *   span      a spanning network's VXLAN port        delete it (span-plan.ts)
  *   firewall  load the network's nft table           delete the table
  *   zone      the bridge into its firewalld zone     take it out again (only when firewalld runs)
  *   sysctls   forwarding (+ accept_ra=2 on uplinks)  restore the old values
@@ -31,6 +32,9 @@ import { PlanError } from './plan-error'
 import { chooseZone } from './firewalld-zone'
 import { lanAddressLine, lanPlanOf } from './lan-plan'
 import { wantsLanIpv6 } from '../model/uplink-mode'
+import { spanOf } from './nft-span'
+import { spanStep, withSpanMtu } from './span-plan'
+import { vxlanMtu } from '../host/underlay'
 import type { GuestAddresses } from '../forward/resolve-forwards'
 import type { Sysctl } from './sysctl-plan'
 import { bridgeSysctls, hostSysctls } from './sysctl-plan'
@@ -185,11 +189,12 @@ function hostBridgePlan(def: NetworkDef, owner: string): Plan {
   }
 }
 
-export function buildPlan(def: NetworkDef, ctx: PlanContext): Plan {
-  const tableProblem = nftTableNameProblem(def.name)
+export function buildPlan(given: NetworkDef, ctx: PlanContext): Plan {
+  const tableProblem = nftTableNameProblem(given.name)
   if (tableProblem) throw new PlanError('name', tableProblem, 'choose a shorter network name')
-  const owner = ctx.owner ?? ownerMark(SYSTEM_STORE, def.name)
-  if (def.forward.mode === 'bridge') return hostBridgePlan(def, owner)
+  const owner = ctx.owner ?? ownerMark(SYSTEM_STORE, given.name)
+  if (given.forward.mode === 'bridge') return hostBridgePlan(given, owner)
+  const def = withSpanMtu(given, ctx.hostFacts)
   const shape = analyseNetwork(def)
   const paths = networkPaths(ctx.paths, def.name)
 
@@ -228,6 +233,8 @@ export function buildPlan(def: NetworkDef, ctx: PlanContext): Plan {
     filesStep(artifacts, paths),
     bridgeStep(shape, paths, onBridge, batches.addresses !== null)
   ]
+  const span = spanOf(shape)
+  if (span) steps.push(spanStep(span, shape.bridge, owner, vxlanMtu(ctx.hostFacts, span.underlay)))
   if (tables.length > 0) steps.push(firewallStep(tables, paths))
   if (hasIsolatedPorts(shape) && isolation === 'kernel') steps.push(portsStep(shape.bridge))
   const { zone } = chooseZone(def, ctx.firewalldZones ?? null)

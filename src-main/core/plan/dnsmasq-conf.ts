@@ -6,6 +6,7 @@
  */
 import { canonicalIp, netmaskFromPrefix, parseIp } from '../net/ip'
 import type { DnsSrv } from '../model/network'
+import type { SpanSlice } from '../model/span'
 import { formatLease } from './dnsmasq-hosts'
 import type { AddressBlock, NetworkShape } from './network-shape'
 import { hasDhcp } from './network-shape'
@@ -14,6 +15,8 @@ import { PlanError } from './plan-error'
 import { ptrDomain } from './ptr-domain'
 import { lanRaLine } from './lan-plan'
 import { wantsLanIpv6 } from '../model/uplink-mode'
+import { spanOf } from './nft-span'
+import { RENEW_MATCH, RENEW_TAG, slicedRanges } from './dnsmasq-span'
 
 /** The unprivileged account dnsmasq switches to after binding its sockets. */
 export interface DnsmasqUser {
@@ -131,15 +134,27 @@ function rangeSize(start: string, end: string): bigint {
   return a && b && b.value >= a.value ? b.value - a.value + 1n : 0n
 }
 
-function dhcpLines(block: AddressBlock | undefined, lines: string[]): bigint {
+function dhcpLines(block: AddressBlock | undefined, lines: string[], slice4?: SpanSlice): bigint {
   if (!block) return 0n
   const { ip } = block
   const v6 = ip.family === 'ipv6'
   let leases = 0n
+  const slice = v6 ? undefined : slice4
+  if (slice && (ip.dhcp?.ranges.length ?? 0) > 0) lines.push(RENEW_MATCH)
   for (const range of ip.dhcp?.ranges ?? []) {
     const mask = v6 ? String(ip.prefix) : netmaskFromPrefix(ip.prefix)
     const lease = range.lease ? `,${formatLease(range.lease)}` : ''
-    lines.push(`dhcp-range=${addr(range.start)},${addr(range.end)},${mask}${lease}`)
+    const parts = slice ? slicedRanges(range, slice) : null
+    if (slice && parts === null)
+      throw new PlanError(
+        `ip[${block.index}].dhcp.range`,
+        `the range cannot be split in ${slice.of}`,
+        'widen the range'
+      )
+    for (const part of parts ?? [{ start: range.start, end: range.end, renewOnly: false }]) {
+      const tag = part.renewOnly ? `tag:${RENEW_TAG},` : ''
+      lines.push(`dhcp-range=${tag}${addr(part.start)},${addr(part.end)},${mask}${lease}`)
+    }
     leases += rangeSize(range.start, range.end)
   }
   // Static-only DHCP (hosts, no range) still needs a dhcp-range to switch the service on.
@@ -200,7 +215,7 @@ function libvirtLines(shape: NetworkShape, paths: NetworkPaths): string[] {
     for (const txt of def.dns?.txts ?? []) lines.push(`txt-record=${txt.name},${txt.value}`)
     for (const srv of def.dns?.srvs ?? []) lines.push(srvLine(srv))
   }
-  let leases = dhcpLines(shape.dhcp4, lines)
+  let leases = dhcpLines(shape.dhcp4, lines, spanOf(shape)?.slice)
   netbootLines(shape, lines)
   leases += dhcpLines(shape.dhcp6, lines)
   // dnsmasq reads an int; libvirt caps ranges at 65535 addresses, we cap the sum defensively.

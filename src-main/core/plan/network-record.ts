@@ -16,6 +16,8 @@ import { nftTableName } from './nft-names'
 import { hostSysctlProblem } from './sysctl-keys'
 import { bridgeLanAddress } from './lan-plan'
 import { lanGuestAddress, MAX_LAN_PROXIES, unproxyArgv } from './lan-proxy'
+import { undoVxlan } from './span-plan'
+import { VXLAN_NAME } from '../model/span'
 
 export const RECORD_VERSION = 2
 
@@ -36,6 +38,8 @@ export interface NetworkRecord {
   dnsmasq: { pid: number | null; startTime: number | null } | null
   /** The host-wide sysctls it holds in the namespace's ledger. */
   sysctls: string[]
+  /** A spanning network's VXLAN port (absent in records of earlier versions: none). */
+  vxlan?: string | null
   /** The firewalld zone it put the bridge in (absent in records of earlier versions: none). */
   zone?: string | null
   /** `--netns` name, and the namespace's identity (`net:[4026531840]`) it was started in. */
@@ -92,6 +96,7 @@ export function recordOfPlan(
   const makesBridge = plan.steps.some((s) => s.id === 'bridge')
   const runsDnsmasq = plan.steps.some((s) => s.id === 'dnsmasq')
   const zone = plan.steps.find((s) => s.id === 'zone')?.apply[0]?.[2]
+  const vxlan = plan.steps.find((s) => s.id === 'span')?.apply[0]?.[3]
   return {
     version: RECORD_VERSION,
     kind,
@@ -107,7 +112,8 @@ export function recordOfPlan(
     nsId: ctx.nsId,
     startedAt: ctx.now.toISOString(),
     ...(zone !== undefined ? { zone } : {}),
-    ...(plan.lan !== undefined ? { lan: lanOfPlan(plan.lan) } : {})
+    ...(plan.lan !== undefined ? { lan: lanOfPlan(plan.lan) } : {}),
+    ...(vxlan !== undefined ? { vxlan } : {})
   }
 }
 
@@ -182,12 +188,19 @@ export function parseRecord(text: string, expect: { network: string; store: stri
   if (!(zone === undefined || zone === null || (isString(zone) && isZoneName(zone) && r.bridge !== null))) {
     return { ok: false, reason: "zone must be a firewalld zone name of the network's own bridge (or null)" }
   }
+  const vxlan = r.vxlan
+  if (!(vxlan === undefined || vxlan === null || (isString(vxlan) && VXLAN_NAME.test(vxlan) && r.bridge !== null))) {
+    return {
+      ok: false,
+      reason: 'vxlan must be the name of a VXLAN port of guestnet (gnvxN) on its own bridge (or null)'
+    }
+  }
   return { ok: true, record: r as NetworkRecord }
 }
 
 /**
  * The undo of what a record says exists, last applied first: dnsmasq, the host sysctls, the tables,
- * the bridge, the generated files. Every piece's undo checks it is this network's before it acts.
+ * the VXLAN port, the bridge, the generated files. Every piece's undo checks it is this network's before it acts.
  */
 export function undoOfRecord(r: NetworkRecord, paths: PlanPaths): UndoStep[] {
   const p = networkPaths(paths, r.network)
@@ -216,6 +229,9 @@ export function undoOfRecord(r: NetworkRecord, paths: PlanPaths): UndoStep[] {
       title: `Take ${r.bridge} out of firewalld zone ${r.zone}`,
       commands: [undoZone(r.bridge, r.zone)]
     })
+  }
+  if (r.bridge !== null && r.vxlan) {
+    steps.push({ step: 'span', title: `Delete VXLAN port ${r.vxlan}`, commands: [undoVxlan(r.vxlan)] })
   }
   if (r.bridge !== null)
     steps.push({ step: 'bridge', title: `Delete bridge ${r.bridge}`, commands: [undoBridge(r.bridge)] })

@@ -3,5 +3,6 @@ import { mssClamp } from './mss-clamp'
 import type { NftFeature } from './nft-extras'
 import { lanUplinkRules } from './nft-lan-uplink'
 import { portForwardRules } from './nft-port-forwards'
+import { spanInputRules } from './nft-span'
 
-export const NFT_FEATURES: readonly NftFeature[] = [mssClamp, portForwardRules, lanUplinkRules]
+export const NFT_FEATURES: readonly NftFeature[] = [mssClamp, portForwardRules, lanUplinkRules, spanInputRules]

@@ -33,6 +33,7 @@ import type { AddressBlock, NetworkShape } from './network-shape'
 import { GUESTNET_DEVGROUP } from './devgroup'
 import { nftTableName } from './nft-names'
 import { canonicalIp } from '../net/ip'
+import { spanBridgeChains, spanOf } from './nft-span'
 
 type Chain = NftChain
 
@@ -193,6 +194,15 @@ export function nftSets(
   return mergeExtras(features, shape, ctx).sets
 }
 
+/** The bridge table's chains: port isolation (nft-enforced), a span's VXLAN port. */
+function bridgeChains(shape: NetworkShape, isolation: PortIsolation | undefined): Chain[] {
+  const span = spanOf(shape)
+  return [
+    ...(hasIsolatedPorts(shape) && (isolation ?? 'nft') === 'nft' ? [isolationChain(shape)] : []),
+    ...(span ? spanBridgeChains(shape, span) : [])
+  ]
+}
+
 function isolationChain(shape: NetworkShape): Chain {
   const br = quote(shape.bridge)
   return {
@@ -209,7 +219,7 @@ function isolationChain(shape: NetworkShape): Chain {
 export function nftTablesOf(shape: NetworkShape, isolation: PortIsolation = 'nft'): string[] {
   const name = nftTableName(shape.def.name)
   const tables = shape.def.forward.mode === 'open' ? [] : [`inet ${name}`]
-  if (hasIsolatedPorts(shape) && isolation === 'nft') tables.push(`bridge ${name}`)
+  if ((hasIsolatedPorts(shape) && isolation === 'nft') || spanOf(shape)) tables.push(`bridge ${name}`)
   return tables
 }
 
@@ -227,7 +237,7 @@ export function renderNftRuleset(shape: NetworkShape, owner: string, ctx: NftFea
   const mode = shape.isolated ? 'isolated' : shape.def.forward.mode
   const body = nftTablesOf(shape, ctx.portIsolation).flatMap((table) =>
     table.startsWith('bridge ')
-      ? renderTable(table, [isolationChain(shape)], owner)
+      ? renderTable(table, bridgeChains(shape, ctx.portIsolation), owner)
       : renderTable(table, nftChains(shape, ctx), owner, nftSets(shape, ctx))
   )
   return [

@@ -7,6 +7,7 @@
  */
 import { UPLINK_IPV4_MODES, UPLINK_IPV6_MODES } from '../model/uplink-mode'
 import { FORWARD_FAMILIES, FORWARD_PROTOS, MAX_PORT_FORWARDS } from '../model/port-forward'
+import { MAX_SPAN_PEERS } from '../model/span'
 import type { Problems } from './problems'
 import { printable } from './syntax'
 
@@ -202,9 +203,22 @@ const portForward = obj({
   address: { check: str(64) }
 })
 
+const span = obj({
+  vni: { check: int, required: true },
+  port: { check: int },
+  underlay: { check: str(64), required: true },
+  slice: { check: obj({ part: { check: int, required: true }, of: { check: int, required: true } }) },
+  peers: {
+    as: 'peer',
+    required: true,
+    check: arr(obj({ address: { check: str(64), required: true } }), MAX_SPAN_PEERS)
+  }
+})
+
 const guestnet = obj({
   portForwards: { as: 'portForwards.forward', check: arr(portForward, MAX_PORT_FORWARDS) },
-  uplink: { check: obj({ ipv6: { check: oneOf(UPLINK_IPV6_MODES) }, ipv4: { check: oneOf(UPLINK_IPV4_MODES) } }) }
+  uplink: { check: obj({ ipv6: { check: oneOf(UPLINK_IPV6_MODES) }, ipv4: { check: oneOf(UPLINK_IPV4_MODES) } }) },
+  span: { check: span }
 })
 
 const network = obj({

@@ -22,6 +22,7 @@ import { checkPortForwards } from './check-port-forwards'
 import { checkRoutes } from './check-routes'
 import { checkShape } from './check-shape'
 import { checkUplink } from './check-uplink'
+import { checkSpan } from './check-span'
 import { Problems } from './problems'
 
 export interface ValidateContext {
@@ -46,6 +47,7 @@ export function validateNetwork(def: NetworkDef, ctx: ValidateContext = {}): Pro
   checkRoutes(def, ips, problems)
   checkUplink(def, problems)
   checkPortForwards(def, ips, Array.isArray(ctx.others) ? ctx.others : [], problems)
+  checkSpan(def, ips, { others: Array.isArray(ctx.others) ? ctx.others : [], hostFacts: ctx.hostFacts }, problems)
   if (Array.isArray(ctx.others)) checkOthers(def, ips, ctx.others, problems)
   if (ctx.hostFacts) checkHostFacts(def, ips, ctx.hostFacts, problems)
   return problems.result()

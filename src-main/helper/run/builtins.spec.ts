@@ -286,6 +286,28 @@ describe('@delete-bridge: only this network’s bridge, by group and owner mark'
   })
 })
 
+describe('@delete-vxlan: only a VXLAN port of this network, by its name, group and owner mark', () => {
+  it('deletes the port it made (positive control), and is done when it is gone', async () => {
+    addLink('gnvx4242', GUESTNET_DEVGROUP, OWNER)
+    await runBuiltin(['@delete-vxlan', 'gnvx4242'], env)
+    expect(ran).toEqual(['ip link del gnvx4242'])
+    rmSync(join(dir, 'sys', 'gnvx4242'), { recursive: true })
+    await runBuiltin(['@delete-vxlan', 'gnvx4242'], env)
+    expect(ran).toEqual(['ip link del gnvx4242'])
+  })
+
+  it("refuses another network's port, a foreign link and names that are no VXLAN port of guestnet's", async () => {
+    addLink('gnvx4242', GUESTNET_DEVGROUP, 'guestnet:system:other')
+    await expect(runBuiltin(['@delete-vxlan', 'gnvx4242'], env)).rejects.toThrow(ForeignObjectError)
+    addLink('gnvx4242', 0, null)
+    await expect(runBuiltin(['@delete-vxlan', 'gnvx4242'], env)).rejects.toThrow(/not in guestnet's interface group/)
+    for (const name of ['eth0', 'gnbr-a', 'gnvx0', 'gnvx1/../x']) {
+      await expect(runBuiltin(['@delete-vxlan', name], env), name).rejects.toThrow(/not a VXLAN port/)
+    }
+    expect(ran).toEqual([])
+  })
+})
+
 describe('@delete-table: only this network’s table, by name and comment, deleted by handle', () => {
   it('deletes its own table by the handle it checked (positive control)', async () => {
     tables.set('inet guestnet_a', `table inet guestnet_a { # handle 7\n\tcomment "${OWNER}"\n}\n`)

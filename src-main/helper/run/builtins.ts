@@ -29,6 +29,7 @@ import { CommandError } from './exec-program'
 import { putInZone, takeOutOfZone } from './firewalld-bus'
 import { isInterfaceName } from '../../core/net/ifname'
 import { proxyNdp } from './proxy-ndp'
+import { VXLAN_NAME } from '../../core/model/span'
 
 /** How the built-ins run a program (ip, nft): through the request's runner. */
 export interface ProgramRunner {
@@ -232,6 +233,19 @@ async function deleteBridge(argv: Argv, env: BuiltinEnv): Promise<void> {
   await env.programs.run(['ip', 'link', 'del', name])
 }
 
+/** `@delete-vxlan NAME`: a spanning network's VXLAN port, by the same marks as its bridge. */
+async function deleteVxlan(argv: Argv, env: BuiltinEnv): Promise<void> {
+  arity(argv, 1)
+  const name = argv[1]
+  if (!VXLAN_NAME.test(name) || env.bridge === null)
+    throw new ForeignObjectError(`refusing to delete ${name}: it is not a VXLAN port of guestnet's`)
+  const mark = linkMark(name, env.sysClassNet)
+  if (mark === null) return
+  const why = foreignBridge(name, mark, env.owner, env.store)
+  if (why) throw new ForeignObjectError(`not deleting VXLAN port ${why}`)
+  await env.programs.run(['ip', 'link', 'del', name])
+}
+
 async function deleteTable(argv: Argv, env: BuiltinEnv): Promise<void> {
   arity(argv, 2)
   const [, family, name] = argv
@@ -336,6 +350,8 @@ export async function runBuiltin(argv: Argv, env: BuiltinEnv): Promise<void> {
       return sysctlBridge(argv, env)
     case '@delete-bridge':
       return deleteBridge(argv, env)
+    case '@delete-vxlan':
+      return deleteVxlan(argv, env)
     case '@delete-table':
       return deleteTable(argv, env)
     case '@kill-dnsmasq':
