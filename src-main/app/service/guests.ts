@@ -27,14 +27,16 @@ export function guestsViewHandlers(ctx: ServiceContext): Pick<Handlers, 'network
       const neighbours: Neighbour[] = live.ok ? (live.value.neighbours ?? []) : []
       const nowSeconds = Math.floor(ctx.now() / 1000)
       const reservations = e.def.ips.flatMap((ip) => ip.dhcp?.hosts ?? [])
-      const seen = buildGuests({ leases, neighbours, reservations, firstSeen: {}, nowSeconds }).map((g) => g.mac)
+      const hostMacs = e.def.mac !== undefined ? [e.def.mac] : []
+      const sources = { leases, neighbours, reservations, hostMacs, nowSeconds }
+      const seen = buildGuests({ ...sources, firstSeen: {} }).map((g) => g.mac)
       const updated = recordFirstSeen(await firstSeen.read(name), seen, nowSeconds)
       if (updated.changed) await firstSeen.write(name, updated.record)
       return {
         name,
         bridge: e.def.bridge?.name ?? null,
         active,
-        guests: buildGuests({ leases, neighbours, reservations, firstSeen: updated.record, nowSeconds }),
+        guests: buildGuests({ ...sources, firstSeen: updated.record }),
         reservations: reservations.map((h) => ({ mac: h.mac ?? null, ip: h.ip ?? null, name: h.name ?? null })),
         addresses: e.def.ips.map((ip) => `${ip.address}/${ip.prefix}`)
       }

@@ -59,6 +59,16 @@ describe('buildGuests', () => {
     expect(guests[2]).toMatchObject({ ipv4: null, ipv6: [{ ip: 'fd00:50::1b', source: 'dhcpv6' }], firstSeen: null })
   })
 
+  it("leaves out the host's own MAC, which the bridge's neighbour table may hold (control: without hostMacs it is a guest)", () => {
+    const own = parseNeighbours(
+      JSON.stringify([{ dst: 'fe80::5054:ff:fe22:b70b', lladdr: '52:54:00:22:b7:0b', router: null, state: ['STALE'] }])
+    )
+    const src = { leases: [], neighbours: [...NEIGH, ...own], reservations: [], firstSeen: {}, nowSeconds: NOW }
+    expect(buildGuests(src).map((g) => g.mac)).toContain('52:54:00:22:b7:0b')
+    const guests = buildGuests({ ...src, hostMacs: ['52:54:00:22:B7:0B'] })
+    expect(guests.map((g) => g.mac)).toEqual(['52:54:00:aa:bb:04', '52:54:00:aa:bb:01'])
+  })
+
   it('leaves out expired leases', () => {
     const guests = buildGuests({ leases: LEASES, neighbours: [], reservations: [], firstSeen: {}, nowSeconds: NOW })
     expect(guests.some((g) => g.mac === '52:54:00:aa:bb:02')).toBe(false)

@@ -32,6 +32,11 @@ export interface GuestSources {
   leases: readonly DhcpLease[]
   neighbours: readonly Neighbour[]
   reservations: readonly DhcpHost[]
+  /**
+   * The host's own MACs on the bridge: never a guest. Its neighbour table may hold the bridge's own
+   * link-local address (a `router` entry from the router advertisements it sends itself).
+   */
+  hostMacs?: readonly string[]
   /** MAC (lower case) → Unix seconds. */
   firstSeen: Readonly<Record<string, number>>
   nowSeconds: number
@@ -78,7 +83,9 @@ export function buildGuests(src: GuestSources): GuestInfo[] {
     if (l.family === 'ipv4') g.ipv4 = { ip: l.ip, expiresAt: l.expiry, source: 'lease' }
     else addV6(g, l.ip, 'dhcpv6')
   }
+  const own = new Set((src.hostMacs ?? []).flatMap((m) => keyOf(m) ?? []))
   for (const n of src.neighbours) {
+    if (own.has(keyOf(n.mac) ?? '')) continue
     const g = guest(n.mac)
     if (n.family === 'ipv6') addV6(g, n.ip, 'neighbour')
     else if (g.ipv4 === null) g.ipv4 = { ip: n.ip, expiresAt: null, source: 'neighbour' }

@@ -73,6 +73,9 @@ describe("GuestsView's port forwards", () => {
   it('adds a forward to the guest MAC (guest port defaults to the host port), closes the form and lists it', async () => {
     const f = world([])
     let form = await openForm()
+    const opener = screen.getByRole('button', { name: 'Forward a port to web' })
+    expect(opener).toHaveAttribute('aria-expanded', 'true')
+    expect(opener).toHaveAttribute('aria-controls', form.id)
     expect(within(form).getByLabelText('Protocol')).toHaveFocus()
     await fireEvent.input(within(form).getByLabelText('Host port'), { target: { value: '8080' } })
     await fireEvent.click(within(form).getByLabelText('Both'))
@@ -90,7 +93,8 @@ describe("GuestsView's port forwards", () => {
     expect(await screen.findByText('network default forwards tcp/8080')).toBeInTheDocument()
     expect(screen.queryByRole('form', { name: 'Forward a port to web' })).toBeNull()
     expect(await within(await webForwards()).findByText('tcp 8080 → 8080 (IPv4+IPv6)')).toBeInTheDocument()
-    expect(screen.getByRole('button', { name: 'Forward a port to web' })).toHaveFocus()
+    expect(opener).toHaveFocus()
+    expect(opener).toHaveAttribute('aria-expanded', 'false')
 
     form = await openForm()
     await fireEvent.change(within(form).getByLabelText('Protocol'), { target: { value: 'udp' } })
