@@ -346,4 +346,21 @@ describe.skipIf(skip !== null)(`ipv6='lan' on a Wi-Fi-like LAN${skip ? ` (skippe
     expect((await x.ip(host, ['link', 'show'])).stdout).not.toContain(BRIDGE)
     expect((await x.inNs(host, ['busybox', 'sysctl', '-n', 'net.ipv6.conf.all.proxy_ndp'])).stdout.trim()).toBe('0')
   })
+
+  it('reconcile after a crash (the bridge gone, the journal left) removes the proxy entries too', async () => {
+    const { x, host } = world
+    expectOk(await world.guestnet(['net-start', NAME]))
+    await x.ip(host, ['link', 'set', guest.hostIf, 'master', BRIDGE])
+    const guestB = (await ip6Addrs(guest.ns, 'eth0')).find((a) => inPrefix(PREFIX_B)(a.address) && !a.deprecated)
+    expect(guestB).toBeTruthy()
+    // One packet out (its reply needs the proxy entry) is enough to be heard from.
+    await guest.ping('2001:db8:bb::1', 1)
+    expectOk(await world.guestnet(['net-follow-uplink', NAME]))
+    expect((await x.ip(host, ['-6', 'neigh', 'show', 'proxy'])).stdout).toContain(guestB?.address)
+    // What a crash of the machine's network stack leaves: the bridge gone, the journal still there.
+    await x.ip(host, ['link', 'del', BRIDGE])
+    expectOk(await world.guestnet(['reconcile', NAME]))
+    expect((await x.ip(host, ['-6', 'neigh', 'show', 'proxy'])).stdout.trim()).toBe('')
+    expect((await x.inNs(host, ['busybox', 'sysctl', '-n', 'net.ipv6.conf.all.proxy_ndp'])).stdout.trim()).toBe('0')
+  })
 })
