@@ -28,7 +28,7 @@ import { HELPER_JS } from './support/helper-direct'
 import { cliSkipReason } from './support/requirements'
 import { probeTcp } from './support/tcp'
 import type { World } from './support/world'
-import { createWorld } from './support/world'
+import { createWorld, HOST4, INET4, INET_TCP_PORT } from './support/world'
 
 const skip = cliSkipReason()
 if (skip) console.warn(`netns uplink-lan tests skipped: ${skip}`)
@@ -173,6 +173,8 @@ describe.skipIf(skip !== null)(`ipv6='lan' on a Wi-Fi-like LAN${skip ? ` (skippe
     console.log(`uplink-lan: guest attached → SLAAC address in ${PREFIX_A}: ${Math.round(ms)} ms`)
     expect(await guest.slaac('fd42:7:7:7::/64')).toBeTruthy()
     expect(guest.lease?.ip).toMatch(/^192\.168\.171\./)
+    // IPv4 is NATed as before: the internet sees the host's uplink address.
+    expect(await guest.probe(INET4, INET_TCP_PORT)).toMatchObject({ result: 'connected', reply: `hello ${HOST4}` })
     // Off-link: the guest sends the LAN to the host (no on-link route for the LAN's prefix).
     const routes = (await world.x.ip(guest.ns, ['-6', 'route', 'show'])).stdout
     expect(routes).not.toContain('2001:db8:aa::/64')
@@ -344,6 +346,23 @@ describe.skipIf(skip !== null)(`ipv6='lan' on a Wi-Fi-like LAN${skip ? ` (skippe
     expect(routes).not.toContain(guestB)
     expect(routes).not.toContain(BRIDGE)
     expect((await x.ip(host, ['link', 'show'])).stdout).not.toContain(BRIDGE)
+    expect((await x.inNs(host, ['busybox', 'sysctl', '-n', 'net.ipv6.conf.all.proxy_ndp'])).stdout.trim()).toBe('0')
+  })
+
+  it('reconcile after a crash (the bridge gone, the journal left) removes the proxy entries too', async () => {
+    const { x, host } = world
+    expectOk(await world.guestnet(['net-start', NAME]))
+    await x.ip(host, ['link', 'set', guest.hostIf, 'master', BRIDGE])
+    const guestB = (await ip6Addrs(guest.ns, 'eth0')).find((a) => inPrefix(PREFIX_B)(a.address) && !a.deprecated)
+    expect(guestB).toBeTruthy()
+    // One packet out (its reply needs the proxy entry) is enough to be heard from.
+    await guest.ping('2001:db8:bb::1', 1)
+    expectOk(await world.guestnet(['net-follow-uplink', NAME]))
+    expect((await x.ip(host, ['-6', 'neigh', 'show', 'proxy'])).stdout).toContain(guestB?.address)
+    // What a crash of the machine's network stack leaves: the bridge gone, the journal still there.
+    await x.ip(host, ['link', 'del', BRIDGE])
+    expectOk(await world.guestnet(['reconcile', NAME]))
+    expect((await x.ip(host, ['-6', 'neigh', 'show', 'proxy'])).stdout.trim()).toBe('')
     expect((await x.inNs(host, ['busybox', 'sysctl', '-n', 'net.ipv6.conf.all.proxy_ndp'])).stdout.trim()).toBe('0')
   })
 })

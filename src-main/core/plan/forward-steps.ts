@@ -16,6 +16,8 @@ export interface ForwardStepsInput {
   /** The new ruleset (the plan's `nft` artifact) and the one loaded now (null: no file). */
   next: string
   current: string | null
+  /** What the new table is for, in the files step's title (default: the port forwards). */
+  purpose?: string
 }
 
 export interface ForwardSteps {
@@ -49,7 +51,7 @@ export function forwardSteps(i: ForwardStepsInput): ForwardSteps {
     steps: [
       {
         id: 'files',
-        title: `Write the new firewall for the port forwards to ${i.paths.dir}`,
+        title: `Write the new firewall for ${i.purpose ?? 'the port forwards'} to ${i.paths.dir}`,
         apply: [
           ['@write', i.paths.ruleset, 'nft'],
           ['@write', reload, 'forward.nft'],

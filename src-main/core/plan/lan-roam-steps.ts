@@ -69,7 +69,13 @@ export function lanRoamSteps(i: LanRoamInput): LanRoamSteps {
       apply,
       rollback
     })
-  const fw = forwardSteps({ paths: i.paths, tables: i.tables, next: i.nextNft, current: i.currentNft })
+  const fw = forwardSteps({
+    paths: i.paths,
+    tables: i.tables,
+    next: i.nextNft,
+    current: i.currentNft,
+    purpose: "the uplink's new prefix"
+  })
   steps.push(...fw.steps)
   const artifacts: Record<string, string> = { ...fw.artifacts, 'ip6.batch': i.nextIp6Batch }
   const batchUndo: Argv[] = [['@remove', i.paths.ip6Batch]]
