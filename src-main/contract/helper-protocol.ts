@@ -126,7 +126,15 @@ export const networkStatusSchema = object({
   startedAt: nullable(text),
   netns: nullable(text),
   /** A running network's guest MTU, from its dnsmasq configuration; absent when it runs no dnsmasq. */
-  mtu: optional(guestMtuSchema)
+  mtu: optional(guestMtuSchema),
+  /** A running spanning network's peers: whether VXLAN arrived from each lately, the guest MACs learned behind it. */
+  span: optional(
+    object({
+      vni: number({ int: true }),
+      underlay: text,
+      peers: array(object({ address: text, seen: boolean(), guests: number({ int: true, min: 0 }) }))
+    })
+  )
 })
 
 const statusValueSchema = object({

@@ -197,6 +197,13 @@ describe.skipIf(skip !== null)(`a network across ${HOSTS} hosts${skip ? ` (skipp
     expect(await guests[1].ping(first.ip)).toBe(true)
   })
 
+  it('net-info shows the peers and the guests learned behind each', async () => {
+    const info = expectOk(await hosts[1].guestnet(['net-info', NAME])).stdout
+    expect(info).toMatch(/Span:?\s+VXLAN 4242 from 198\.51\.100\.2/)
+    expect(info).toMatch(/Peer:?\s+198\.51\.100\.1 \([1-9]\d* guests? behind it\)/)
+    expect(info).toMatch(/Peer:?\s+198\.51\.100\.3 \([1-9]\d* guests? behind it\)/)
+  })
+
   it("stopping one host leaves the others' guests working", async () => {
     expectOk(await hosts[0].guestnet(['net-destroy', NAME]))
     const [, b, c] = guests
