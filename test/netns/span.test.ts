@@ -275,6 +275,15 @@ describe.skipIf(skip !== null)(`a network across ${HOSTS} hosts${skip ? ` (skipp
     )
   })
 
+  it('status calls a network whose VXLAN port was deleted broken, and says which piece is missing', async () => {
+    const h3 = hosts[2]
+    expect(expectOk(await h3.guestnet(['net-info', NAME])).stdout).toMatch(/State:?\s+active/)
+    await world.x.ip(h3.ns, ['link', 'del', 'gnvx4242'])
+    const info = expectOk(await h3.guestnet(['net-info', NAME])).stdout
+    expect(info).toMatch(/State:?\s+broken/)
+    expect(info).toContain('missing: VXLAN port gnvx4242')
+  })
+
   it('stops on every host and leaves nothing behind', async () => {
     moverClient.kill()
     for (const h of hosts.slice(1)) expectOk(await h.guestnet(['net-destroy', NAME]))
