@@ -138,7 +138,15 @@ export const networkStatusSchema = object({
   /** A running network's guest MTU, from its dnsmasq configuration; absent when it runs no dnsmasq. */
   mtu: optional(guestMtuSchema),
   /** A running ipv6='lan' network: the uplink and prefix its guests use (null: none, the ULA only). */
-  uplink: optional(uplinkStatusSchema)
+  uplink: optional(uplinkStatusSchema),
+  /** A running spanning network's peers: whether VXLAN arrived from each lately, the guest MACs learned behind it. */
+  span: optional(
+    object({
+      vni: number({ int: true }),
+      underlay: text,
+      peers: array(object({ address: text, seen: boolean(), guests: number({ int: true, min: 0 }) }))
+    })
+  )
 })
 
 const statusValueSchema = object({

@@ -197,6 +197,13 @@ describe.skipIf(skip !== null)(`a network across ${HOSTS} hosts${skip ? ` (skipp
     expect(await guests[1].ping(first.ip)).toBe(true)
   })
 
+  it('net-info shows the peers and the guests learned behind each', async () => {
+    const info = expectOk(await hosts[1].guestnet(['net-info', NAME])).stdout
+    expect(info).toMatch(/Span:?\s+VXLAN 4242 from 198\.51\.100\.2/)
+    expect(info).toMatch(/Peer:?\s+198\.51\.100\.1 \([1-9]\d* guests? behind it\)/)
+    expect(info).toMatch(/Peer:?\s+198\.51\.100\.3 \([1-9]\d* guests? behind it\)/)
+  })
+
   it("stopping one host leaves the others' guests working", async () => {
     expectOk(await hosts[0].guestnet(['net-destroy', NAME]))
     const [, b, c] = guests
@@ -268,9 +275,21 @@ describe.skipIf(skip !== null)(`a network across ${HOSTS} hosts${skip ? ` (skipp
     )
   })
 
+  it('status calls a network whose VXLAN port was deleted broken, and reconcile tears down the rest', async () => {
+    const h3 = hosts[2]
+    expect(expectOk(await h3.guestnet(['net-info', NAME])).stdout).toMatch(/State:?\s+active/)
+    await world.x.ip(h3.ns, ['link', 'del', 'gnvx4242'])
+    const info = expectOk(await h3.guestnet(['net-info', NAME])).stdout
+    expect(info).toMatch(/State:?\s+broken/)
+    expect(info).toContain('missing: VXLAN port gnvx4242')
+    // reconcile tears down what is left of it from its journal, as for a network that lost its bridge.
+    expectOk(await h3.guestnet(['reconcile']))
+    expect(expectOk(await h3.guestnet(['net-info', NAME])).stdout).toMatch(/Active:?\s+no/)
+  })
+
   it('stops on every host and leaves nothing behind', async () => {
     moverClient.kill()
-    for (const h of hosts.slice(1)) expectOk(await h.guestnet(['net-destroy', NAME]))
+    expectOk(await hosts[1].guestnet(['net-destroy', NAME]))
     const guestPorts = new Set([...guests, mover].map((g) => `link ${g.hostIf}`))
     for (const h of hosts) {
       const after = await snapshotHost(world.x, h.ns, h.root)

@@ -40,6 +40,14 @@ export function formatNetInfo(n: NetworkStatus): string {
       ])
     if (n.mtu) fields.push(['MTU', mtuText(n.mtu)])
     if (n.uplink) fields.push(['IPv6 uplink', n.uplink.note])
+    if (n.span) {
+      fields.push(['Span', `VXLAN ${n.span.vni} from ${n.span.underlay}`])
+      for (const p of n.span.peers)
+        fields.push([
+          'Peer',
+          `${p.address} (${p.seen ? `${p.guests} guest${p.guests === 1 ? '' : 's'} behind it` : 'nothing heard lately'})`
+        ])
+    }
     if (n.startedAt) fields.push(['Started', n.startedAt])
   }
   for (const p of n.problems) fields.push(['Problem', p])

@@ -31,6 +31,8 @@ export interface OpsDeps {
   tableMarks(): Promise<TableMark[]>
   /** Interfaces in guestnet's interface group (core/plan/devgroup.ts). */
   groupBridges(): Promise<Set<string>>
+  /** `bridge -j fdb show dev DEV` (a spanning network's VXLAN port); absent in fakes that need none. */
+  fdb?(dev: string): Promise<string>
   inspectPidfile(pidfile: string, startTime?: number | null): PidfileProcess
   /** Checks every program a plan runs is installed, before anything changes. */
   checkPrograms(programs: readonly string[]): void

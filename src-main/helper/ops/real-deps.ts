@@ -81,6 +81,7 @@ export function realDeps(opts: RealDepsOptions): OpsDeps {
     tableMarks: listTableMarks,
     groupBridges: async () =>
       parseIpLinkNames((await execProgram(['ip', '-j', 'link', 'show', 'group', DEVGROUP])).stdout),
+    fdb: async (dev) => (await execProgram(['bridge', '-j', 'fdb', 'show', 'dev', dev])).stdout,
     inspectPidfile,
     checkPrograms: (programs) => {
       for (const p of programs) resolveProgram(p)

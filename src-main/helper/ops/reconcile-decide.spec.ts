@@ -88,6 +88,28 @@ describe('decideReconcile', () => {
     expect(actions[0].why).toMatch(/table inet guestnet_a, dnsmasq gone while bridge virbr1 remain/)
   })
 
+  it("counts a spanning network's VXLAN port as one of its pieces", () => {
+    const spanning = record('a', 'virbr1', { vxlan: 'gnvx42' })
+    const o = obs({
+      networks: [{ name: 'a', bridge: 'virbr1' }],
+      journals: new Map([['a', { ok: true, record: spanning }]]),
+      interfaces: new Set(['virbr1', 'gnvx42']),
+      links: new Map([
+        ['virbr1', ours('a')],
+        ['gnvx42', ours('a')]
+      ]),
+      tables: [table('a')],
+      pidfiles: [{ network: 'a', pidfile: '/run/guestnet/a/dnsmasq.pid', state: 'ours' }],
+      ledger: ledgerOf('a'),
+      networkDirs: ['a']
+    })
+    expect(kinds(o)).toEqual(['keep:a'])
+    const gone = obs({ ...o, interfaces: new Set(['virbr1']), links: new Map([['virbr1', ours('a')]]) })
+    const actions = decideReconcile(gone, owner)
+    expect(actions[0]).toMatchObject({ kind: 'teardown-journal', network: 'a' })
+    expect(actions[0].why).toMatch(/VXLAN port gnvx42 gone/)
+  })
+
   it('drops the journal of a network whose pieces are all gone, its sysctls with it', () => {
     const o = obs({ journals: new Map([['a', { ok: true, record: record('a', 'virbr1') }]]), ledger: ledgerOf('a') })
     expect(kinds(o)).toEqual(['drop-journal:a'])

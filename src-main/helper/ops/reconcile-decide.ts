@@ -68,6 +68,10 @@ export function checkPieces(r: NetworkRecord, o: ReconcileObservation): PieceChe
   if (r.bridge !== null) {
     ;(isOurBridge(o.links.get(r.bridge), o.store, r.network) ? present : missing).push(`bridge ${r.bridge}`)
   }
+  // A spanning network's VXLAN port bears the same marks as its bridge (core/plan/span-plan.ts).
+  if (r.bridge !== null && r.vxlan) {
+    ;(isOurBridge(o.links.get(r.vxlan), o.store, r.network) ? present : missing).push(`VXLAN port ${r.vxlan}`)
+  }
   if (o.tables !== null) {
     const mark = ownerMark(o.store, r.network)
     for (const t of r.tables) {

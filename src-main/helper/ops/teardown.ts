@@ -20,6 +20,8 @@ import type { OpsDeps } from './deps'
 export interface Pieces {
   /** The bridge is there and bears this network's mark. */
   bridge: boolean
+  /** A spanning network's VXLAN port is there (false when the record has none). */
+  vxlan: boolean
   /** `family name` of each record table → present. */
   tables: Record<string, boolean>
   /** null when the network runs no dnsmasq. */
@@ -35,13 +37,16 @@ export async function observePieces(r: NetworkRecord, deps: OpsDeps, tablesNow?:
     const p = deps.inspectPidfile(networkPaths(deps.paths.plan, r.network).pidfile, r.dnsmasq.startTime)
     dnsmasq = { pid: p.state === 'none' ? r.dnsmasq.pid : p.pid, alive: p.state === 'ours' }
   }
-  return { bridge: r.bridge !== null && deps.interfaces().has(r.bridge), tables, dnsmasq }
+  const interfaces = deps.interfaces()
+  const vxlan = typeof r.vxlan === 'string' && interfaces.has(r.vxlan)
+  return { bridge: r.bridge !== null && interfaces.has(r.bridge), vxlan, tables, dnsmasq }
 }
 
 /** Names of the pieces still there (`bridge virbr0`, `table inet guestnet_x`, `dnsmasq pid 42`). */
 export function piecesPresent(p: Pieces, r: NetworkRecord): string[] {
   const out: string[] = []
   if (p.bridge) out.push(`bridge ${r.bridge}`)
+  if (p.vxlan) out.push(`VXLAN port ${r.vxlan}`)
   for (const [t, there] of Object.entries(p.tables)) if (there) out.push(`table ${t}`)
   if (p.dnsmasq?.alive) out.push(`dnsmasq pid ${p.dnsmasq.pid}`)
   return out
@@ -50,6 +55,7 @@ export function piecesPresent(p: Pieces, r: NetworkRecord): string[] {
 export function piecesMissing(p: Pieces, r: NetworkRecord): string[] {
   const out: string[] = []
   if (r.bridge !== null && !p.bridge) out.push(`bridge ${r.bridge}`)
+  if (typeof r.vxlan === 'string' && !p.vxlan) out.push(`VXLAN port ${r.vxlan}`)
   for (const [t, there] of Object.entries(p.tables)) if (!there) out.push(`table ${t}`)
   if (p.dnsmasq && !p.dnsmasq.alive) out.push('dnsmasq')
   return out

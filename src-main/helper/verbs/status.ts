@@ -6,6 +6,7 @@
 import { readLedgerFile } from '../state/ledger-file'
 import { runningGuestMtu } from '../../core/plan/follow-uplink-steps'
 import { lanStatus } from '../../core/plan/lan-status'
+import { peersSeen } from '../../core/host/vxlan-fdb'
 import { networkPaths } from '../../core/plan/network-paths'
 import { readTextOrNull } from '../../store/safe-fs'
 import type { HelperValue } from '../../contract/helper-protocol'
@@ -104,6 +105,15 @@ export async function run(ctx: VerbContext<'status'>): Promise<HelperValue<'stat
       const conf = j.dnsmasq === null ? null : readableText(networkPaths(deps.paths.plan, name).dnsmasqConf)
       if (conf !== null) s.mtu = runningGuestMtu(conf, def)
       if (j.lan !== undefined) s.uplink = lanStatus(j.lan)
+      const span = def?.guestnet?.span
+      if (span && j.vxlan && deps.fdb) {
+        const fdb = await deps.fdb(j.vxlan).catch(() => '[]')
+        const peers = peersSeen(
+          fdb,
+          span.peers.map((p) => p.address)
+        )
+        s.span = { vni: span.vni, underlay: span.underlay, peers }
+      }
       if (missing.length > 0)
         s.problems.push(`missing: ${missing.join(', ')}: run guestnet reconcile (or net-start again)`)
     } else if (rt.intents.includes(name)) {
