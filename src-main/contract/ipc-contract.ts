@@ -94,7 +94,24 @@ export const networkSummarySchema = object({
   /** A running network's guest MTU and why (`uplink`: follows a narrower uplink); absent when not known. */
   mtu: optional(object({ value: number({ int: true }), source: oneOf(['definition', 'uplink', 'default']) })),
   /** A running `ipv6='lan'` network: the uplink and prefix its guests use (null: none, the ULA only). */
-  uplink: optional(object({ ipv6: oneOf(['lan']), dev: nullable(string()), prefix: nullable(string()) }))
+  uplink: optional(object({ ipv6: oneOf(['lan']), dev: nullable(string()), prefix: nullable(string()) })),
+  /**
+   * A spanning network's peer hosts (its stored `<gn:span>`); while it runs, whether VXLAN arrived
+   * from each lately and how many guests were learned behind it (null: not running, not known).
+   */
+  span: optional(
+    object({
+      vni: number({ int: true }),
+      underlay: string(),
+      peers: array(
+        object({
+          address: string(),
+          seen: nullable(boolean()),
+          guests: nullable(number({ int: true, min: 0 }))
+        })
+      )
+    })
+  )
 })
 
 export const planStepSchema = object({

@@ -75,7 +75,10 @@ export function serviceContext(deps: ServiceDeps): ServiceContext {
         state: n.state,
         problems: n.problems,
         ...(n.mtu ? { mtu: n.mtu } : {}),
-        ...(n.uplink ? { uplink: { ipv6: n.uplink.ipv6, dev: n.uplink.dev, prefix: n.uplink.prefix } } : {})
+        ...(n.uplink ? { uplink: { ipv6: n.uplink.ipv6, dev: n.uplink.dev, prefix: n.uplink.prefix } } : {}),
+        ...(n.span
+          ? { span: { peers: n.span.peers.map(({ address, seen, guests }) => ({ address, seen, guests })) } }
+          : {})
       })
     return map
   }

@@ -12,6 +12,7 @@ export interface LiveState {
   problems: string[]
   mtu?: NonNullable<NetworkSummary['mtu']>
   uplink?: NonNullable<NetworkSummary['uplink']>
+  span?: { peers: Array<{ address: string; seen: boolean; guests: number }> }
 }
 
 /** Leases that have not expired (infinite ones count). */
@@ -68,6 +69,25 @@ export function summarize(entry: NetworkEntry, live: LiveState | undefined, gues
     guests: status === 'active' ? guests : 0,
     isDefault: entry.name === 'default',
     ...(status === 'active' && live?.mtu ? { mtu: live.mtu } : {}),
-    ...(status === 'active' && live?.uplink ? { uplink: live.uplink } : {})
+    ...(status === 'active' && live?.uplink ? { uplink: live.uplink } : {}),
+    ...(def.guestnet?.span
+      ? { span: spanSummary(def.guestnet.span, status === 'active' ? live?.span : undefined) }
+      : {})
+  }
+}
+
+/** The stored peers, each with what the running network knows of it (nothing when it is not running). */
+function spanSummary(
+  span: NonNullable<NonNullable<NetworkDef['guestnet']>['span']>,
+  live: LiveState['span']
+): NonNullable<NetworkSummary['span']> {
+  const known = new Map((live?.peers ?? []).map((p) => [p.address, p]))
+  return {
+    vni: span.vni,
+    underlay: span.underlay,
+    peers: span.peers.map(({ address }) => {
+      const p = known.get(address)
+      return { address, seen: p ? p.seen : null, guests: p ? p.guests : null }
+    })
   }
 }

@@ -95,6 +95,43 @@ describe('Dashboard', () => {
     expect(card('plain')).not.toHaveTextContent('IPv6 from')
   })
 
+  it("lists a spanning network's peer hosts: what each tells while it runs, the addresses alone when stopped", () => {
+    const span = (peers: NonNullable<NetworkSummary['span']>['peers']) => ({
+      vni: 4242,
+      underlay: '198.51.100.1',
+      peers
+    })
+    setup(fakeApi(), [
+      net({
+        span: span([
+          { address: '198.51.100.2', seen: true, guests: 2 },
+          { address: '198.51.100.3', seen: false, guests: 0 }
+        ])
+      }),
+      net({
+        name: 'lab',
+        isDefault: false,
+        status: 'inactive',
+        span: span([{ address: '198.51.100.2', seen: null, guests: null }])
+      }),
+      net({ name: 'plain', isDefault: false })
+    ])
+    const peers = within(card('default')).getByRole('list', { name: 'Peer hosts of default' })
+    expect(
+      within(peers)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent)
+    ).toEqual(['198.51.100.2: 2 guests behind it', '198.51.100.3: nothing heard lately'])
+    expect(card('default')).toHaveTextContent('VXLAN 4242 from 198.51.100.1')
+    const stopped = within(card('lab')).getByRole('list', { name: 'Peer hosts of lab' })
+    expect(
+      within(stopped)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent)
+    ).toEqual(['198.51.100.2'])
+    expect(card('plain')).not.toHaveTextContent('Spans hosts')
+  })
+
   it("shows a running network's MTU when it follows a narrower uplink, and none when unknown", () => {
     setup(fakeApi(), [net({ mtu: { value: 1420, source: 'uplink' } }), net({ name: 'lab', isDefault: false })])
     expect(card('default')).toHaveTextContent('MTU 1420 (follows the uplink)')

@@ -46,6 +46,13 @@ export function uplinkLabel(u: NonNullable<NetworkSummary['uplink']>): string {
     : `${u.prefix} from ${u.dev} (the network this computer is on)`
 }
 
+/** One peer host of a spanning network as the dashboard lists it. */
+export function peerLabel(p: NonNullable<NetworkSummary['span']>['peers'][number]): string {
+  if (p.seen === null) return p.address
+  if (!p.seen) return `${p.address}: nothing heard lately`
+  return `${p.address}: ${plural(p.guests ?? 0, 'guest', 'guests')} behind it`
+}
+
 /** The argv of a plan step as one line a person can read (and paste), quoting what needs it. */
 export function formatArgv(argv: readonly string[]): string {
   return argv.map((a) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ')
