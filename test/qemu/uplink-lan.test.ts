@@ -105,7 +105,8 @@ describe.skipIf(ready.skip !== null)(
       const address = lanLine.fields.addr
       const up = (l: GuestLine | undefined): number => Number(l?.fields.up ?? NaN)
       const link = up(guest.lines.find((l) => l.tag === 'LINK'))
-      const ula = up(guest.lines.find((l) => l.tag === 'ADDR' && inPrefix('fd42:7:7:7::/64')(l.fields.addr)))
+      // Beside its address in the network's own ULA /64.
+      const ula = up(await guest.waitFor('ADDR', 30_000, (l) => inPrefix('fd42:7:7:7::/64')(l.fields.addr)))
       console.info(
         `qemu uplink-lan: guest link up → SLAAC address in ${PREFIX}: ${(up(lanLine) - link).toFixed(1)} s ` +
           `(→ its ULA: ${(ula - link).toFixed(1)} s; guest uptime, TCG)`
