@@ -17,9 +17,6 @@ import { join } from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { parseIpAddrJson } from '../../src-main/core/host/parse-host-facts'
-import { cidrContainsIp, parseCidr } from '../../src-main/core/net/cidr'
-import { parseIp } from '../../src-main/core/net/ip'
 import { nsSysctl } from '../../src-main/sandbox/topology'
 import { waitFor } from '../../src-main/sandbox/wait'
 import { expectOk } from './support/guestnet-cli'
@@ -27,6 +24,19 @@ import type { Guest } from './support/guest'
 import { HELPER_JS } from './support/helper-direct'
 import { cliSkipReason } from './support/requirements'
 import { probeTcp } from './support/tcp'
+import {
+  addLanPeer,
+  addWlan,
+  apFilter,
+  connectWlan,
+  foreignFrames,
+  inPrefix,
+  ip6Addrs,
+  makeLan,
+  plugHost,
+  waitForAddress,
+  WLAN
+} from './support/wifi-lan'
 import type { World } from './support/world'
 import { createWorld, HOST4, INET4, INET_TCP_PORT } from './support/world'
 
@@ -38,7 +48,6 @@ const BRIDGE = 'virbr7'
 const ULA = 'fd42:7:7:7::1'
 const PREFIX_A = '2001:db8:aa::/64'
 const PREFIX_B = '2001:db8:bb::/64'
-const WLAN = 'wlan0'
 const GUEST_PORT = 8022
 
 const XML = `<network>
@@ -51,110 +60,23 @@ const XML = `<network>
 </network>
 `
 
-const inPrefix = (prefix: string) => (a: string) => {
-  const ip = parseIp(a)
-  const c = parseCidr(prefix)
-  return ip !== null && c !== null && cidrContainsIp(c, ip)
-}
-
 describe.skipIf(skip !== null)(`ipv6='lan' on a Wi-Fi-like LAN${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let world: World
   let lanA: string
   let lanB: string
   let peer: string
   let guest: Guest
-  let hostMac: string
   let guestA: string
-
-  async function ip6Addrs(ns: string, dev: string) {
-    return parseIpAddrJson(await world.x.ipJson<unknown>(ns, ['-6', 'addr', 'show', 'dev', dev, 'scope', 'global']))
-  }
-
-  /** A LAN: its access-point bridge, a router sending RAs for `prefix` (dnsmasq), the AP filter on the host's port. */
-  async function makeLan(tag: string, prefix: string): Promise<string> {
-    const { x } = world
-    const lan = await world.newNamespace(`l${tag}`)
-    const router = await world.newNamespace(`r${tag}`)
-    await x.ip(lan, ['link', 'add', 'ap0', 'type', 'bridge', 'stp_state', '0', 'forward_delay', '0'])
-    await nsSysctl(x, lan, 'net.ipv6.conf.ap0.disable_ipv6', '1')
-    await x.ip(lan, ['link', 'set', 'ap0', 'up'])
-    await x.ip(lan, ['link', 'add', 'rp', 'type', 'veth', 'peer', 'name', 'lan0', 'netns', router])
-    await x.ip(lan, ['link', 'set', 'rp', 'master', 'ap0', 'up'])
-    const routerAddr = `${prefix.split('::')[0]}::1/64`
-    await nsSysctl(x, router, 'net.ipv6.conf.all.forwarding', '1')
-    await x.ip(router, ['addr', 'add', routerAddr, 'dev', 'lan0', 'nodad'])
-    await x.ip(router, ['link', 'set', 'lan0', 'up'])
-    const conf = join(world.dir, `router-${tag}.conf`)
-    await writeFile(
-      conf,
-      [
-        'port=0',
-        'interface=lan0',
-        'bind-dynamic',
-        'enable-ra',
-        `dhcp-range=${prefix.split('/')[0]},ra-only,64`,
-        'ra-param=lan0,3,1800',
-        `pid-file=${join(world.dir, `router-${tag}.pid`)}`,
-        `dhcp-leasefile=${join(world.dir, `router-${tag}.leases`)}`,
-        ''
-      ].join('\n')
-    )
-    world.spawn(['ip', 'netns', 'exec', router, 'dnsmasq', '--keep-in-foreground', `--conf-file=${conf}`])
-    return lan
-  }
-
-  /** The access point's rule on the host's port `hp`: only the host's own MAC gets through. */
-  async function apFilter(lan: string): Promise<void> {
-    const file = join(world.dir, `ap-${lan}.nft`)
-    await writeFile(
-      file,
-      [
-        'table bridge ap {',
-        '  counter foreign { }',
-        '  chain forward { type filter hook forward priority 0; policy accept;',
-        `    iifname "hp" ether saddr != ${hostMac} counter name "foreign" drop`,
-        '  }',
-        '}',
-        ''
-      ].join('\n')
-    )
-    await world.x.inNs(lan, ['nft', '-f', file])
-  }
-
-  async function foreignFrames(lan: string): Promise<number> {
-    const out = (await world.x.inNs(lan, ['nft', '-j', 'list', 'counter', 'bridge', 'ap', 'foreign'])).stdout
-    const m = /"packets":\s*(\d+)/.exec(out)
-    if (!m) throw new Error(`no counter in ${out}`)
-    return Number(m[1])
-  }
-
-  /** Plugs the host's uplink into `lan`'s access point (the veth end `hp` moves there). */
-  async function plugHost(lan: string): Promise<void> {
-    await world.x.ip(lan, ['link', 'set', 'hp', 'master', 'ap0', 'up'])
-  }
 
   beforeAll(async () => {
     world = await createWorld()
-    const { x, host } = world
-    // The world's wired IPv6 default route goes: IPv6 comes from the Wi-Fi's router advertisements.
-    await x.ip(host, ['-6', 'route', 'del', 'default'])
-    lanA = await makeLan('a', PREFIX_A)
-    lanB = await makeLan('b', PREFIX_B)
-    peer = await world.newNamespace('p')
-    await x.ip(lanA, ['link', 'add', 'pp', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', peer])
-    await x.ip(lanA, ['link', 'set', 'pp', 'master', 'ap0', 'up'])
-    await x.ip(peer, ['link', 'set', 'eth0', 'up'])
-    await x.ip(host, ['link', 'add', WLAN, 'type', 'veth', 'peer', 'name', 'hp', 'netns', lanA])
-    await nsSysctl(x, host, `net.ipv6.conf.${WLAN}.accept_ra`, '1')
-    hostMac = (await x.ipJson<Array<{ address: string }>>(host, ['link', 'show', 'dev', WLAN]))[0].address
-    await apFilter(lanA)
-    await apFilter(lanB)
-    await plugHost(lanA)
-    await x.ip(host, ['link', 'set', WLAN, 'up'])
-    await waitFor(async () => (await ip6Addrs(host, WLAN)).some((a) => inPrefix(PREFIX_A)(a.address) && !a.tentative), {
-      timeoutMs: 15_000,
-      what: `the host's SLAAC address in ${PREFIX_A}`
-    })
+    lanA = await makeLan(world, 'a', PREFIX_A)
+    lanB = await makeLan(world, 'b', PREFIX_B)
+    peer = await addLanPeer(world, lanA)
+    const hostMac = await addWlan(world, lanA)
+    await apFilter(world, lanA, hostMac)
+    await apFilter(world, lanB, hostMac)
+    await connectWlan(world, lanA, PREFIX_A)
     const file = join(world.dir, `${NAME}.xml`)
     await writeFile(file, XML)
     expectOk(await world.guestnet(['net-define', file]))
@@ -181,15 +103,7 @@ describe.skipIf(skip !== null)(`ipv6='lan' on a Wi-Fi-like LAN${skip ? ` (skippe
   })
 
   it('makes the guest reachable from the LAN once it has spoken (proxy entry and /128 route)', async () => {
-    const peerAddr = (
-      await waitFor(
-        async () => (await ip6Addrs(peer, 'eth0')).find((a) => inPrefix(PREFIX_A)(a.address) && !a.tentative),
-        {
-          timeoutMs: 15_000,
-          what: "the LAN peer's address"
-        }
-      )
-    ).address
+    const peerAddr = await waitForAddress(world, peer, 'eth0', PREFIX_A)
     const t0 = performance.now()
     // Its first packet is forwarded and puts it in lan_seen; the reply needs the proxy entry, so
     // until the host answers for it the LAN cannot reach it.
@@ -226,7 +140,7 @@ describe.skipIf(skip !== null)(`ipv6='lan' on a Wi-Fi-like LAN${skip ? ` (skippe
   })
 
   it('put no frame with a foreign source MAC on the access point', async () => {
-    expect(await foreignFrames(lanA)).toBe(0)
+    expect(await foreignFrames(world, lanA)).toBe(0)
   })
 
   it('control: a macvlan on the uplink (an L2 bridge of it) is dropped and counted by the access point', async () => {
@@ -235,11 +149,11 @@ describe.skipIf(skip !== null)(`ipv6='lan' on a Wi-Fi-like LAN${skip ? ` (skippe
     await nsSysctl(x, host, 'net.ipv6.conf.mv0.accept_ra', '0')
     await x.ip(host, ['addr', 'add', '2001:db8:aa::99/128', 'dev', 'mv0', 'nodad'])
     await x.ip(host, ['link', 'set', 'mv0', 'up'])
-    const peerAddr = (await ip6Addrs(peer, 'eth0')).find((a) => inPrefix(PREFIX_A)(a.address))?.address ?? ''
+    const peerAddr = (await ip6Addrs(world, peer, 'eth0')).find((a) => inPrefix(PREFIX_A)(a.address))?.address ?? ''
     const r = await x.inNs(host, ['busybox', 'ping6', '-c', '2', '-W', '1', '-I', 'mv0', peerAddr], { allowFail: true })
     await x.ip(host, ['link', 'del', 'mv0'])
     expect(r.code).not.toBe(0)
-    expect(await foreignFrames(lanA)).toBeGreaterThan(0)
+    expect(await foreignFrames(world, lanA)).toBeGreaterThan(0)
   })
 
   it('the guardian of the warm service makes a new guest reachable from the LAN without a request', async () => {
@@ -264,7 +178,7 @@ describe.skipIf(skip !== null)(`ipv6='lan' on a Wi-Fi-like LAN${skip ? ` (skippe
       await waitFor(async () => existsSync(socket), { timeoutMs: 10_000, what: 'the service socket' })
       const second = await world.addGuest({ bridge: BRIDGE, name: 'lan-vm2' })
       const { address } = await second.slaac(PREFIX_A)
-      const peerAddr = (await ip6Addrs(peer, 'eth0')).find((a) => inPrefix(PREFIX_A)(a.address))?.address ?? ''
+      const peerAddr = (await ip6Addrs(world, peer, 'eth0')).find((a) => inPrefix(PREFIX_A)(a.address))?.address ?? ''
       const t0 = performance.now()
       await second.ping(peerAddr, 1)
       await waitFor(
@@ -301,19 +215,16 @@ describe.skipIf(skip !== null)(`ipv6='lan' on a Wi-Fi-like LAN${skip ? ` (skippe
     )
     expect((await world.guestnet(['net-info', NAME])).stdout).toContain('the uplink offers no IPv6 prefix')
     await x.ip(lanA, ['link', 'set', 'hp', 'netns', lanB])
-    await plugHost(lanB)
+    await plugHost(world, lanB)
     const t0 = performance.now()
     await x.ip(host, ['link', 'set', WLAN, 'up'])
-    await waitFor(async () => (await ip6Addrs(host, WLAN)).some((a) => inPrefix(PREFIX_B)(a.address) && !a.tentative), {
-      timeoutMs: 15_000,
-      what: `the host's SLAAC address in ${PREFIX_B}`
-    })
+    await waitForAddress(world, host, WLAN, PREFIX_B)
     const tHost = performance.now()
     const follow = await world.guestnet(['net-follow-uplink', NAME])
     expectOk(follow)
     expect(follow.stdout).toContain(`guests get addresses in ${PREFIX_B} from ${WLAN} (moved`)
     const guestB = await waitFor(
-      async () => (await ip6Addrs(guest.ns, 'eth0')).find((a) => inPrefix(PREFIX_B)(a.address) && !a.tentative),
+      async () => (await ip6Addrs(world, guest.ns, 'eth0')).find((a) => inPrefix(PREFIX_B)(a.address) && !a.tentative),
       {
         timeoutMs: 15_000,
         intervalMs: 50,
@@ -324,19 +235,19 @@ describe.skipIf(skip !== null)(`ipv6='lan' on a Wi-Fi-like LAN${skip ? ` (skippe
     console.log(
       `uplink-lan: roam: link up → host has ${PREFIX_B}: ${Math.round(tHost - t0)} ms; → guest has an address in it: ${Math.round(tGuest - t0)} ms (${Math.round(tGuest - tHost)} ms after the host)`
     )
-    const old = (await ip6Addrs(guest.ns, 'eth0')).find((a) => a.address === guestA)
+    const old = (await ip6Addrs(world, guest.ns, 'eth0')).find((a) => a.address === guestA)
     expect(old?.deprecated).toBe(true)
     expect(guestB.deprecated).toBeUndefined()
     // The old prefix's proxy entries and routes are gone.
     expect((await x.ip(host, ['-6', 'neigh', 'show', 'proxy'])).stdout).not.toContain(guestA)
     expect((await x.ip(host, ['-6', 'route', 'show'])).stdout).not.toContain(guestA)
-    expect(await foreignFrames(lanB)).toBe(0)
+    expect(await foreignFrames(world, lanB)).toBe(0)
   })
 
   it('stops leaving no proxy entry, route or address of the LAN prefixes behind', async () => {
     const { x, host } = world
     // A guest address of the new prefix is answered for before the stop.
-    const guestB = (await ip6Addrs(guest.ns, 'eth0')).find((a) => inPrefix(PREFIX_B)(a.address))?.address ?? ''
+    const guestB = (await ip6Addrs(world, guest.ns, 'eth0')).find((a) => inPrefix(PREFIX_B)(a.address))?.address ?? ''
     await guest.ping('2001:db8:bb::1', 1)
     expectOk(await world.guestnet(['net-follow-uplink', NAME]))
     expect((await x.ip(host, ['-6', 'neigh', 'show', 'proxy'])).stdout).toContain(guestB)
@@ -353,7 +264,7 @@ describe.skipIf(skip !== null)(`ipv6='lan' on a Wi-Fi-like LAN${skip ? ` (skippe
     const { x, host } = world
     expectOk(await world.guestnet(['net-start', NAME]))
     await x.ip(host, ['link', 'set', guest.hostIf, 'master', BRIDGE])
-    const guestB = (await ip6Addrs(guest.ns, 'eth0')).find((a) => inPrefix(PREFIX_B)(a.address) && !a.deprecated)
+    const guestB = (await ip6Addrs(world, guest.ns, 'eth0')).find((a) => inPrefix(PREFIX_B)(a.address) && !a.deprecated)
     expect(guestB).toBeTruthy()
     // One packet out (its reply needs the proxy entry) is enough to be heard from.
     await guest.ping('2001:db8:bb::1', 1)

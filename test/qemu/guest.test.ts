@@ -7,7 +7,6 @@
  * ULA). Root only; skips itself with the reason when it cannot run.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { join } from 'node:path'
 
 import { addressOf, INTERNET_NAME, normalizePeer, PEER_CGI_PATH, resolveFrom } from '../../src-main/sandbox/topology'
 import { expectOk } from '../netns/support/guestnet-cli'
@@ -16,9 +15,9 @@ import { defineAndStart, expectNothingLeft, snapshot } from '../netns/support/ne
 import { probeTcp } from '../netns/support/tcp'
 import type { World } from '../netns/support/world'
 import { createWorld, HOST4, HOST6, INET4, INET6 } from '../netns/support/world'
-import { writeInitramfs } from './support/initramfs'
-import type { CommandResult, GuestLine, QemuGuest } from './support/qemu-guest'
-import { startQemuGuest } from './support/qemu-guest'
+import { bootOnBridge } from './support/boot'
+import type { GuestLine, QemuGuest } from './support/qemu-guest'
+import { ok } from './support/qemu-guest'
 import { qemuReadiness } from './support/requirements'
 
 const ready = await qemuReadiness()
@@ -63,12 +62,6 @@ function answers(out: string[]): string[] {
   return [...blocks.matchAll(/^Address(?: \d+)?:\s*(\S+)/gm)].map((m) => m[1])
 }
 
-/** Fails with the command's output unless it exited 0; returns the output. */
-function ok(result: CommandResult, what: string): string[] {
-  if (result.code !== 0) throw new Error(`in the guest, '${what}' exited ${result.code}:\n${result.out.join('\n')}`)
-  return result.out
-}
-
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
 
 describe.skipIf(ready.skip !== null)(
@@ -81,32 +74,16 @@ describe.skipIf(ready.skip !== null)(
     let slaac: GuestLine
 
     beforeAll(async () => {
-      const files = ready.files
-      const qemu = ready.qemu
-      if (!files || !qemu) throw new Error('unreachable: no guest files')
       world = await createWorld()
       before = await snapshot(world)
       await defineAndStart(world, NET)
-      await world.x.ip(world.host, ['tuntap', 'add', 'dev', TAP, 'mode', 'tap'])
-      await world.x.ip(world.host, ['link', 'set', TAP, 'master', NET.bridge])
-      await world.x.ip(world.host, ['link', 'set', TAP, 'up'])
-      const initrd = join(world.dir, 'initrd.cpio')
-      const bytes = await writeInitramfs(files, initrd)
-      console.info(
-        `guest: ${files.kernelPackage}, modules ${files.modules.map((m) => m.name).join(' ')}, initramfs ${(bytes / 1024).toFixed(0)} KiB`
-      )
-      guest = startQemuGuest(world.spawn, {
-        ns: world.host,
+      guest = await bootOnBridge(world, ready, {
+        bridge: NET.bridge,
         tap: TAP,
         mac: MAC,
         hostname: HOSTNAME,
-        qemu,
-        vmlinuz: files.vmlinuz,
-        initrd
+        timeoutMs: BOOT_TIMEOUT_MS
       })
-      await guest.waitFor('READY', BOOT_TIMEOUT_MS)
-      const errors = guest.lines.filter((l) => l.tag === 'ERROR')
-      if (errors.length > 0) console.warn(`guest reported: ${errors.map((l) => l.rest).join('; ')}`)
       lease = await guest.waitFor('LEASE', 1)
       slaac = await guest.waitFor('SLAAC', 1)
     }, BOOT_TIMEOUT_MS + 60_000)

@@ -2,7 +2,8 @@
  * The guest's programs (busybox sh). `/init` brings the network up on its own and reports each step on
  * the serial console as `GUESTNET-<TAG> key=value…` lines; then it runs the commands the test sends
  * (`<id> <base64 of a sh script>` per line) and answers `GUESTNET-OUT <id> <line>` … `GUESTNET-EXIT <id> <rc>`.
- * The line `poweroff` ends the guest. `up=` is the guest's /proc/uptime at that step.
+ * The line `poweroff` ends the guest. `up=` is the guest's /proc/uptime at that step; `ADDR` lines
+ * report each global IPv6 address as it appears.
  *
  * Kernel parameters it reads: `gn.hostname=NAME` (sent as the DHCP hostname).
  */
@@ -28,6 +29,18 @@ while [ ! -e /sys/class/net/eth0 ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1))
 ip link set lo up
 ip link set eth0 up || say "ERROR step=link no eth0"
 say "LINK up=$(up) mac=$(cat /sys/class/net/eth0/address)"
+# Each usable global IPv6 address as it appears (for a minute or so): the SLAAC line names the first only.
+(
+  seen=
+  n=0
+  while [ $n -lt 300 ]; do
+    for a in $(ip -6 addr show dev eth0 scope global | awk '/inet6/ && !/tentative/ { sub("/.*", "", $2); print $2 }'); do
+      case " $seen " in *" $a "*) ;; *) seen="$seen $a"; say "ADDR up=$(up) addr=$a" ;; esac
+    done
+    sleep 0.2
+    n=$((n + 1))
+  done
+) &
 udhcpc -i eth0 -x "hostname:$(hostname)" -s /etc/gn-udhcpc.sh -q -n -t 10 -T 2 >/tmp/udhcpc.log 2>&1 ||
   say "ERROR step=dhcp $(tail -n 1 /tmp/udhcpc.log)"
 n=0

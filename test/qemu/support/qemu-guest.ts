@@ -38,7 +38,8 @@ export interface QemuGuest {
   readonly lines: GuestLine[]
   /** The last `n` console lines and qemu's stderr, for failure messages. */
   tail(n?: number): string
-  waitFor(tag: string, timeoutMs: number): Promise<GuestLine>
+  /** The first line with `tag` (and for which `match` holds). */
+  waitFor(tag: string, timeoutMs: number, match?: (line: GuestLine) => boolean): Promise<GuestLine>
   /** Runs a sh script in the guest. */
   run(script: string, timeoutMs?: number): Promise<CommandResult>
   /** Asks the guest to power off; resolves with qemu's exit code (null: killed). */
@@ -47,6 +48,12 @@ export interface QemuGuest {
 }
 
 const PREFIX = 'GUESTNET-'
+
+/** Fails with the command's output unless it exited 0; returns the output. */
+export function ok(result: CommandResult, what: string): string[] {
+  if (result.code !== 0) throw new Error(`in the guest, '${what}' exited ${result.code}:\n${result.out.join('\n')}`)
+  return result.out
+}
 
 export function qemuArgv(o: QemuGuestOptions): string[] {
   const append = ['console=ttyS0', 'quiet', 'loglevel=1', 'panic=-1', `gn.hostname=${o.hostname}`].join(' ')
@@ -170,7 +177,8 @@ export function startQemuGuest(spawn: (argv: readonly string[]) => ChildProcess,
     lines,
     tail,
     exited,
-    waitFor: (tag, timeoutMs) => until(`GUESTNET-${tag}`, timeoutMs, () => lines.find((l) => l.tag === tag)),
+    waitFor: (tag, timeoutMs, match = () => true) =>
+      until(`GUESTNET-${tag}`, timeoutMs, () => lines.find((l) => l.tag === tag && match(l))),
     async run(script, timeoutMs = 15_000) {
       const id = `run-${++nextId}`
       child.stdin?.write(`${id} ${Buffer.from(script, 'utf8').toString('base64')}\n`)
