@@ -11,6 +11,8 @@ import { checkLibvirt } from './checks/libvirt'
 import { checkNftDrop } from './checks/nft-drop'
 import { checkPortHolders } from './checks/port-holder'
 import { checkPrograms } from './checks/programs'
+import { checkUnderlay } from './checks/underlay'
+import { checkUnderlayFirewall } from './checks/underlay-firewall'
 import { checkVpnClients } from './checks/vpn-clients'
 import type { CheckId, CheckStatus, DoctorObservation, Finding, Severity } from './model'
 import { CHECK_IDS } from './model'
@@ -25,7 +27,8 @@ export const CHECK_TITLES: Record<CheckId, string> = {
   libvirt: "no clash with libvirt's virbr0 or its default network",
   'br-netfilter': 'br_netfilter does not push guest-to-guest traffic into a forward drop',
   'accept-ra': 'uplinks keep taking router advertisements while forwarding',
-  vpn: "no VPN client's kill switch or tunnel routing gets in the guests' way"
+  vpn: "no VPN client's kill switch or tunnel routing gets in the guests' way",
+  underlay: 'networks that span hosts reach their peers (address, route, MTU, UDP port not dropped)'
 }
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 }
@@ -58,6 +61,10 @@ function okNote(check: CheckId, obs: DoctorObservation, findings: readonly Findi
   if (check === 'firewalld' && obs.firewalld.state !== 'running')
     return obs.firewalld.state === 'absent' ? 'firewalld is not installed' : 'firewalld is not running'
   if (check === 'port-holder' && !obs.asRoot) return 'owners of sockets are known only to root'
+  if (check === 'underlay') {
+    if (!obs.networks.some((n) => n.span)) return 'no network spans hosts'
+    if (obs.nftRuleset === null) return 'address, routes and MTU only: the firewall rules could not be listed'
+  }
   return null
 }
 
@@ -77,7 +84,9 @@ export function diagnose(obs: DoctorObservation): Diagnosis {
     ...checkLibvirt(obs),
     ...checkBrNetfilter(obs, firewall),
     ...checkAcceptRa(obs),
-    ...checkVpnClients(obs)
+    ...checkVpnClients(obs),
+    ...checkUnderlay(obs),
+    ...checkUnderlayFirewall(obs)
   ].sort(
     (a, b) =>
       RANK[a.severity] - RANK[b.severity] ||

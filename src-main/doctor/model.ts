@@ -18,7 +18,8 @@ export const CHECK_IDS = [
   'libvirt',
   'br-netfilter',
   'accept-ra',
-  'vpn'
+  'vpn',
+  'underlay'
 ] as const
 export type CheckId = (typeof CHECK_IDS)[number]
 
@@ -42,6 +43,27 @@ export interface ObservedNetwork {
   dhcp6: boolean
   /** dnsmasq answers DNS on the bridge. */
   dns: boolean
+  /** `<gn:span>`: the network spans hosts over VXLAN (docs/several-hosts.md). */
+  span?: ObservedSpan
+}
+
+export interface ObservedSpan {
+  vni: number
+  port: number
+  /** This host's underlay address. */
+  underlay: string
+  peers: string[]
+  /** The definition's `<mtu>`; null: the plan gives bridge and guests the VXLAN's. */
+  mtu: number | null
+}
+
+/** `ip -j route get PEER from UNDERLAY`: how this host would reach a span's peer. */
+export interface ObservedUnderlayRoute {
+  peer: string
+  from: string
+  /** The route's device, or null when there is none (the error says why). */
+  dev: string | null
+  error: string | null
 }
 
 export interface ObservedLink {
@@ -51,6 +73,10 @@ export interface ObservedLink {
   /** `bridge`, `veth`, … (null for a plain device). */
   kind: string | null
   addresses: string[]
+  /** From `ip -j addr` (absent in older recorded observations). */
+  mtu?: number
+  /** Administratively up (`UP` among its flags). */
+  up?: boolean
 }
 
 export interface ObservedRoute {
@@ -110,6 +136,8 @@ export interface DoctorObservation {
   sysctls: Record<string, string | null>
   links: ObservedLink[]
   routes: ObservedRoute[]
+  /** One per peer of each spanning network (absent: none looked up). */
+  underlayRoutes?: ObservedUnderlayRoute[]
   /** `nft -j list ruleset` (null: could not be listed). */
   nftRuleset: unknown
   iptables: ObservedIptables[]

@@ -38,7 +38,7 @@ const ND: Expr = {
   }
 }
 
-function dropsByDefault(rs: NftRuleset, chain: NftChain): string | null {
+export function dropsByDefault(rs: NftRuleset, chain: NftChain): string | null {
   if (chain.policy === 'drop') return 'policy drop'
   const rules = rulesOfChain(rs, chain)
   const last = rules[rules.length - 1]
@@ -49,7 +49,8 @@ function dropsByDefault(rs: NftRuleset, chain: NftChain): string | null {
   return null
 }
 
-function excluded(rs: NftRuleset, family: string, table: string): boolean {
+/** guestnet's own tables, iptables-nft's and firewalld's: other checks look at those. */
+export function excluded(rs: NftRuleset, family: string, table: string): boolean {
   if (table.startsWith(NFT_TABLE_PREFIX)) return true
   if (table === 'firewalld') return true
   return isIptablesNftTable(rs, { family, name: table })

@@ -1,7 +1,20 @@
 /** Our networks as the checks see them, from their stored definitions. Pure. */
 import type { NetworkDef } from '../../core/model/network'
 import { analyseNetwork } from '../../core/plan/network-shape'
-import type { ObservedNetwork } from '../model'
+import { spanPort } from '../../core/model/span'
+import type { ObservedNetwork, ObservedSpan } from '../model'
+
+function observedSpan(def: NetworkDef): ObservedSpan | undefined {
+  const s = def.guestnet?.span
+  if (!s) return undefined
+  return {
+    vni: s.vni,
+    port: spanPort(s),
+    underlay: s.underlay,
+    peers: s.peers.map((p) => p.address),
+    mtu: def.mtu ?? null
+  }
+}
 
 /** Null when the definition cannot be analysed (no concrete bridge yet, a broken address): nothing to check for it. */
 export function observedNetwork(def: NetworkDef, running: boolean): ObservedNetwork | null {
@@ -11,6 +24,7 @@ export function observedNetwork(def: NetworkDef, running: boolean): ObservedNetw
   } catch {
     return null
   }
+  const span = observedSpan(def)
   const cidr = (b: (typeof shape.ipv4)[number]): string => `${b.ip.address}/${b.ip.prefix}`
   return {
     name: def.name,
@@ -23,6 +37,7 @@ export function observedNetwork(def: NetworkDef, running: boolean): ObservedNetw
     subnets: [...shape.ipv4, ...shape.ipv6].map((b) => b.subnetText),
     dhcp4: shape.needsDnsmasq && shape.dhcp4 !== undefined,
     dhcp6: shape.needsDnsmasq && shape.dhcp6 !== undefined,
-    dns: shape.needsDnsmasq && shape.dnsEnabled
+    dns: shape.needsDnsmasq && shape.dnsEnabled,
+    ...(span ? { span } : {})
   }
 }

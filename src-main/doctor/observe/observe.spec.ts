@@ -4,7 +4,7 @@ import type { NetworkDef } from '../../core/model/network'
 import { observeFirewalld, parseZoneInfo } from './firewalld'
 import { observedNetwork } from './networks'
 import type { ObserveDeps } from './observe'
-import { observe, parseIpAddr, parseIpRoutes } from './observe'
+import { observe, parseIpAddr, parseIpRoutes, parseRouteGet } from './observe'
 
 const IP_ADDR = JSON.stringify([
   { ifname: 'lo', group: 'default', addr_info: [{ family: 'inet', local: '127.0.0.1', prefixlen: 8 }] },
@@ -24,6 +24,29 @@ describe('observation parsing', () => {
       { ifname: 'virbr0', group: '26478', kind: 'bridge', addresses: ['192.168.150.1/24'] }
     ])
     expect(parseIpAddr('oops')).toEqual([])
+  })
+
+  it("reads a link's MTU and whether it is up, when ip lists them", () => {
+    const [eth] = parseIpAddr(
+      JSON.stringify([{ ifname: 'eth1', mtu: 1500, flags: ['BROADCAST', 'UP'], addr_info: [] }])
+    )
+    expect(eth).toMatchObject({ ifname: 'eth1', mtu: 1500, up: true })
+    const [down] = parseIpAddr(JSON.stringify([{ ifname: 'eth1', mtu: 1500, flags: ['BROADCAST'], addr_info: [] }]))
+    expect(down.up).toBe(false)
+  })
+
+  it('reads `ip -j route get`: the device, or why there is no usable route', () => {
+    const ok = { code: 0, stdout: '[{"dst":"198.51.100.2","from":"198.51.100.1","dev":"eth1"}]', stderr: '' }
+    expect(parseRouteGet(ok, '198.51.100.2', '198.51.100.1')).toEqual({
+      peer: '198.51.100.2',
+      from: '198.51.100.1',
+      dev: 'eth1',
+      error: null
+    })
+    const none = { code: 2, stdout: '', stderr: 'RTNETLINK answers: Network is unreachable\n' }
+    expect(parseRouteGet(none, 'p', 'f').error).toBe('RTNETLINK answers: Network is unreachable')
+    const hole = { code: 0, stdout: '[{"type":"blackhole","dst":"198.51.100.2"}]', stderr: '' }
+    expect(parseRouteGet(hole, 'p', 'f').error).toBe('the route is of type blackhole')
   })
 
   it('reads routes with their protocol', () => {

@@ -8,7 +8,14 @@ import { parseHostFacts, parseIpAddrJson } from '../../core/host/parse-host-fact
 import type { NetworkEntry } from '../../store/network-store'
 import { confKey, raUplinkNames } from '../checks/accept-ra'
 import { BR_NF_KEYS } from '../checks/br-netfilter'
-import type { DoctorObservation, ObservedIptables, ObservedLink, ObservedNetwork, ObservedRoute } from '../model'
+import type {
+  DoctorObservation,
+  ObservedIptables,
+  ObservedLink,
+  ObservedNetwork,
+  ObservedRoute,
+  ObservedUnderlayRoute
+} from '../model'
 import { isIptablesNftTable, parseNftRuleset } from '../parse/nft-ruleset'
 import { observeFirewalld } from './firewalld'
 import { observedNetwork } from './networks'
@@ -51,6 +58,8 @@ interface IpAddrJson {
   group?: unknown
   linkinfo?: { info_kind?: unknown }
   addr_info?: unknown
+  mtu?: unknown
+  flags?: unknown
 }
 
 /** Pure: `ip -j -d addr show` → links. */
@@ -69,7 +78,9 @@ export function parseIpAddr(json: string): ObservedLink[] {
             ifname: l.ifname,
             group: typeof l.group === 'string' ? l.group : 'default',
             kind: typeof l.linkinfo?.info_kind === 'string' ? l.linkinfo.info_kind : null,
-            addresses: parseIpAddrJson([l]).map((a) => `${a.address}/${a.prefix}`)
+            addresses: parseIpAddrJson([l]).map((a) => `${a.address}/${a.prefix}`),
+            ...(typeof l.mtu === 'number' ? { mtu: l.mtu } : {}),
+            ...(Array.isArray(l.flags) ? { up: l.flags.includes('UP') } : {})
           }
         ]
       : []
@@ -93,6 +104,39 @@ export function parseIpRoutes(json: string, family: 4 | 6): ObservedRoute[] {
     protocol: r.protocol ?? null,
     table: r.table
   }))
+}
+
+/** Pure: `ip -j route get PEER from UNDERLAY` → its device, or why there is no usable route. */
+export function parseRouteGet(
+  r: { code: number | null; stdout: string; stderr: string },
+  peer: string,
+  from: string
+): ObservedUnderlayRoute {
+  const fail = (error: string): ObservedUnderlayRoute => ({ peer, from, dev: null, error })
+  if (r.code !== 0) return fail(r.stderr.trim().split('\n').pop() || 'ip route get failed')
+  let raw: unknown
+  try {
+    raw = JSON.parse(r.stdout)
+  } catch {
+    return fail('ip route get printed something that is not JSON')
+  }
+  const route = (Array.isArray(raw) ? raw[0] : null) as { dev?: unknown; type?: unknown } | null
+  if (typeof route?.type === 'string' && ['unreachable', 'blackhole', 'prohibit'].includes(route.type))
+    return fail(`the route is of type ${route.type}`)
+  return typeof route?.dev === 'string' ? { peer, from, dev: route.dev, error: null } : fail('no route')
+}
+
+/** Cheap and local: the kernel's routing decision for each peer, no packet sent. */
+async function observeUnderlayRoutes(deps: ObserveDeps, networks: ObservedNetwork[]): Promise<ObservedUnderlayRoute[]> {
+  const pairs = networks.flatMap((n) => {
+    const from = n.span?.underlay
+    return from === undefined ? [] : (n.span?.peers ?? []).map((peer) => ({ peer, from }))
+  })
+  return Promise.all(
+    pairs.map(async ({ peer, from }) =>
+      parseRouteGet(await deps.exec(['ip', '-j', 'route', 'get', peer, 'from', from]), peer, from)
+    )
+  )
 }
 
 async function observeNetworks(deps: ObserveDeps, unavailable: string[]): Promise<ObservedNetwork[]> {
@@ -174,6 +218,7 @@ export async function observe(deps: ObserveDeps): Promise<DoctorObservation> {
     ...(route6?.code === 0 ? parseIpRoutes(route6.stdout, 6) : []),
     ...(route4?.code === 0 ? parseIpRoutes(route4.stdout, 4) : [])
   ]
+  const underlayRoutes = programs.ip ? await observeUnderlayRoutes(deps, networks) : []
   const iptables = asRoot
     ? await observeIptables(deps, nftRuleset === null ? null : parseNftRuleset(nftRuleset), unavailable)
     : []
@@ -203,6 +248,7 @@ export async function observe(deps: ObserveDeps): Promise<DoctorObservation> {
     sysctls,
     links,
     routes,
+    ...(underlayRoutes.length > 0 ? { underlayRoutes } : {}),
     nftRuleset,
     iptables,
     firewalld,

@@ -136,3 +136,23 @@ export function isIptablesNftTable(rs: NftRuleset, t: NftTable): boolean {
   const base = rs.chains.filter((c) => c.family === t.family && c.table === t.name && c.hook !== null)
   return base.length > 0 && base.every((c) => /^[A-Z]+$/.test(c.name))
 }
+
+/** Does the rule match `PROTO dport` equal to `port` (a value, a set holding it, or a range around it)? */
+export function matchesDport(rule: NftRule, proto: string, port: number): boolean {
+  const hit = (v: unknown): boolean => {
+    if (v === port) return true
+    const range = (v as { range?: unknown } | null)?.range
+    return Array.isArray(range) && typeof range[0] === 'number' && typeof range[1] === 'number'
+      ? range[0] <= port && port <= range[1]
+      : false
+  }
+  return rule.expr.some((e) => {
+    const m = (e as { match?: { op?: unknown; left?: { payload?: Record<string, unknown> }; right?: unknown } } | null)
+      ?.match
+    const p = m?.left?.payload
+    if (!m || p?.field !== 'dport' || (p.protocol !== proto && p.protocol !== 'th')) return false
+    if (m.op !== '==' && m.op !== 'in') return false
+    const set = (m.right as { set?: unknown } | null)?.set
+    return Array.isArray(set) ? set.some(hit) : hit(m.right)
+  })
+}
