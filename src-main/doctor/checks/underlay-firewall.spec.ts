@@ -59,6 +59,11 @@ describe('a firewall dropping the VXLAN port', () => {
     const [f] = checkUnderlayFirewall(obsWith({ nftRuleset: hostTable('drop', []) }))
     expect(f.evidence[0]).toContain('policy drop, and nothing accepts udp dport 4789')
     expect(checkUnderlayFirewall(obsWith({ nftRuleset: hostTable('drop', [[udp4789, { accept: null }]]) }))).toEqual([])
+    // An accept for the port before the drop lets the peers in; after it, not.
+    const accept = [udp4789, { accept: null }]
+    const drop = [udp4789, { drop: null }]
+    expect(checkUnderlayFirewall(obsWith({ nftRuleset: hostTable('accept', [accept, drop]) }))).toEqual([])
+    expect(checkUnderlayFirewall(obsWith({ nftRuleset: hostTable('accept', [drop, accept]) }))).toHaveLength(1)
   })
 
   it("positive controls: an open table, another port dropped, guestnet's own table, a network that does not span", () => {
@@ -92,6 +97,9 @@ describe('a firewall dropping the VXLAN port', () => {
     )
     expect(g.evidence[0]).toContain('-A guard -p udp -m udp --dport 4789 -j DROP')
     expect(g.advice).toContain('iptables-nft -I guard -s 198.51.100.2 -p udp --dport 4789 -j ACCEPT')
+    const before =
+      '-P INPUT ACCEPT\n-A INPUT -s 198.51.100.2 -p udp -m udp --dport 4789 -j ACCEPT\n-A INPUT -p udp -m udp --dport 4789 -j DROP\n'
+    expect(checkUnderlayFirewall(obsWith(ipt(before)))).toEqual([])
     const open = `${UFW_IPTABLES}-A ufw-user-input -p udp -m udp --dport 4789 -j ACCEPT\n`
     expect(checkUnderlayFirewall(obsWith(ipt(open)))).toEqual([])
   })

@@ -35,13 +35,16 @@ function portsToCheck(obs: DoctorObservation): Blocked[] {
 const isStop = (v: string | null): boolean => v === 'drop' || v === 'reject'
 
 function nftWhy(rs: NftRuleset, chain: NftChain, port: number): string | null {
-  const rules = rulesOfChain(rs, chain)
-  const stop = rules.find((r) => isStop(ruleVerdict(r)) && matchesDport(r, 'udp', port))
-  if (stop) return `rule handle ${stop.handle} ${ruleVerdict(stop) ?? ''}s udp dport ${port}`
+  // The first rule deciding about the port wins: an accept (for the peers, say) before a drop lets them in.
+  const first = rulesOfChain(rs, chain).find(
+    (r) => (isStop(ruleVerdict(r)) || ruleVerdict(r) === 'accept') && matchesDport(r, 'udp', port)
+  )
+  if (first)
+    return ruleVerdict(first) === 'accept'
+      ? null
+      : `rule handle ${first.handle} ${ruleVerdict(first) ?? ''}s udp dport ${port}`
   const dflt = dropsByDefault(rs, chain)
-  if (dflt && !rules.some((r) => ruleVerdict(r) === 'accept' && matchesDport(r, 'udp', port)))
-    return `${dflt}, and nothing accepts udp dport ${port}`
-  return null
+  return dflt ? `${dflt}, and nothing accepts udp dport ${port}` : null
 }
 
 function finding(subject: string, b: Blocked, where: string, why: string, advice: string): Finding {
@@ -89,8 +92,15 @@ function iptablesFindings(obs: DoctorObservation, b: Blocked): Finding[] {
     .filter((v) => v.family === 4)
     .flatMap((view) => {
       const t = parseIptablesRules(view.rules)
-      const stop = t.rules.find((r) => ['DROP', 'REJECT'].includes(ruleOption(r, '-j') ?? '') && udpPort(r, b.port))
-      const accepted = t.rules.some((r) => ruleOption(r, '-j') === 'ACCEPT' && udpPort(r, b.port))
+      const isAccept = (r: IptablesRule): boolean => ruleOption(r, '-j') === 'ACCEPT' && udpPort(r, b.port)
+      // A DROP counts unless an ACCEPT for the port comes first in its chain.
+      const stop = t.rules.find(
+        (r, i) =>
+          ['DROP', 'REJECT'].includes(ruleOption(r, '-j') ?? '') &&
+          udpPort(r, b.port) &&
+          !t.rules.slice(0, i).some((a) => a.chain === r.chain && isAccept(a))
+      )
+      const accepted = t.rules.some(isAccept)
       const why = stop
         ? `-A ${stop.chain} ${stop.args.join(' ')}`
         : t.policies.INPUT === 'DROP' && !accepted
