@@ -99,6 +99,19 @@ describe('observation parsing', () => {
       dns: true
     })
     expect(observedNetwork({ ...def, bridge: { name: 'virbr%d' } } as NetworkDef, false)).toBeNull()
+    // A span: its port defaults to 4789, its <mtu> is kept (null: none).
+    const spanning = {
+      ...def,
+      mtu: 1400,
+      guestnet: { span: { vni: 9, underlay: '198.51.100.1', peers: [{ address: '198.51.100.2' }] } }
+    } as NetworkDef
+    expect(observedNetwork(spanning, false)?.span).toEqual({
+      vni: 9,
+      port: 4789,
+      underlay: '198.51.100.1',
+      peers: ['198.51.100.2'],
+      mtu: 1400
+    })
   })
 })
 
