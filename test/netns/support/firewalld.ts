@@ -189,6 +189,18 @@ export async function startFirewalld(world: World, opts: { zoneFile?: string } =
         throw new Error(`firewalld did not come up on the test's bus:\n${log.slice(-2000)}`)
       await new Promise((r) => setTimeout(r, 100))
     }
+    // firewalld takes its bus name before it has loaded its own nft table: a test that snapshots the
+    // host right after start would see that table appear later as a leftover (seen under load).
+    const hasTable = (): Promise<boolean> =>
+      world.x.inNs(world.host, ['nft', 'list', 'table', 'inet', 'firewalld']).then(
+        () => true,
+        () => false
+      )
+    while (!(await hasTable())) {
+      if (fw.exitCode !== null || Date.now() > deadline)
+        throw new Error(`firewalld did not load its nft table:\n${log.slice(-2000)}`)
+      await new Promise((r) => setTimeout(r, 100))
+    }
     const zoneCall = async (method: string, ...args: string[]): Promise<string[]> =>
       replyStrings(
         await send(FIREWALLD_NAME, '/org/fedoraproject/FirewallD1', `${FIREWALLD_NAME}.zone.${method}`, ...args)
