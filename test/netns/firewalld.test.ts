@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { expectOk } from './support/guestnet-cli'
+import { serviceArgv } from './support/helper-direct'
 import type { FirewalldHost } from './support/firewalld'
 import { firewalldSkipReason, startFirewalld } from './support/firewalld'
 import type { HostSnapshot } from './support/inspect'
@@ -23,7 +24,6 @@ const skip = cliSkipReason() ?? firewalldSkipReason()
 if (skip) console.warn(`netns firewalld tests skipped: ${skip}`)
 
 const ZONE_FILE = join(REPO, 'packaging', 'guestnet-firewalld-zone.xml')
-const HELPER_JS = join(REPO, 'out', 'main', 'helper.js')
 /** A TCP port the host listens on that no zone here serves. */
 const HOST_PORT = 7788
 
@@ -136,15 +136,7 @@ describe.skipIf(skip !== null)(`firewalld zones${skip ? ` (skipped: ${skip})` : 
     await fw.reload()
     await new Promise((r) => setTimeout(r, 1500))
     expect(await fw.zoneOf('virbr45')).toBe('')
-    const service = fw.spawnInHost([
-      process.execPath,
-      HELPER_JS,
-      '--serve',
-      '--root',
-      world.root,
-      '--idle-timeout',
-      '0'
-    ])
+    const service = fw.spawnInHost(serviceArgv(world))
     let log = ''
     service.stderr?.setEncoding('utf8').on('data', (d: string) => (log += d))
     const back = async (what: string): Promise<number> => {

@@ -5,9 +5,7 @@
  * table goes to the old address, and nothing else of the network changes (dnsmasq keeps its pid).
  */
 import type { ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { chmod, mkdir } from 'node:fs/promises'
-import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -15,15 +13,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { waitFor } from '../../src-main/sandbox/wait'
 import type { Guest } from './support/guest'
 import { expectOk } from './support/guestnet-cli'
+import { startService } from './support/helper-direct'
 import { defineXml, dnsmasqIdentity } from './support/networks'
-import { cliSkipReason, REPO } from './support/requirements'
+import { cliSkipReason } from './support/requirements'
 import type { World } from './support/world'
 import { createWorld, HOST4, INET4 } from './support/world'
 
 const skip = cliSkipReason()
 if (skip) console.warn(`netns forwards-follow tests skipped: ${skip}`)
 
-const HELPER_JS = join(REPO, 'out', 'main', 'helper.js')
 const SERVER = fileURLToPath(new URL('./support/echo-server.mjs', import.meta.url))
 const CLIENT = fileURLToPath(new URL('./support/echo-client.mjs', import.meta.url))
 
@@ -81,22 +79,7 @@ describe.skipIf(skip !== null)(`forwards follow their guests${skip ? ` (skipped:
     let out = ''
     server.stdout?.setEncoding('utf8').on('data', (d: string) => (out += d))
     await waitFor(async () => out.includes('ready'), { timeoutMs: 10_000, what: 'the guest’s echo server' })
-    const socket = join(world.root, 'run', 'guestnet', '.helper.sock')
-    service = world.spawn([
-      'ip',
-      'netns',
-      'exec',
-      world.host,
-      process.execPath,
-      HELPER_JS,
-      '--serve',
-      '--root',
-      world.root,
-      '--idle-timeout',
-      '0'
-    ])
-    service.stderr?.setEncoding('utf8').on('data', (d: string) => (log += d))
-    await waitFor(async () => existsSync(socket), { timeoutMs: 10_000, what: 'the service socket' })
+    service = await startService(world, (d) => (log += d))
   }, 120_000)
 
   afterAll(async () => {

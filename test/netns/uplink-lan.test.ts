@@ -11,7 +11,6 @@
  * macvlan on the host's uplink (what an L2 bridge or macvtap of the uplink amounts to) is the
  * control: its frames are counted and dropped.
  */
-import { existsSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
@@ -21,7 +20,7 @@ import { nsSysctl } from '../../src-main/sandbox/topology'
 import { waitFor } from '../../src-main/sandbox/wait'
 import { expectOk } from './support/guestnet-cli'
 import type { Guest } from './support/guest'
-import { HELPER_JS } from './support/helper-direct'
+import { startService } from './support/helper-direct'
 import { cliSkipReason } from './support/requirements'
 import { probeTcp } from './support/tcp'
 import {
@@ -32,6 +31,8 @@ import {
   foreignFrames,
   inPrefix,
   ip6Addrs,
+  LAN6,
+  LAN6_XML,
   makeLan,
   plugHost,
   waitForAddress,
@@ -43,22 +44,11 @@ import { createWorld, HOST4, INET4, INET_TCP_PORT } from './support/world'
 const skip = cliSkipReason()
 if (skip) console.warn(`netns uplink-lan tests skipped: ${skip}`)
 
-const NAME = 'lan6'
-const BRIDGE = 'virbr7'
-const ULA = 'fd42:7:7:7::1'
+const NAME = LAN6.name
+const BRIDGE = LAN6.bridge
 const PREFIX_A = '2001:db8:aa::/64'
 const PREFIX_B = '2001:db8:bb::/64'
 const GUEST_PORT = 8022
-
-const XML = `<network>
-  <name>${NAME}</name>
-  <bridge name='${BRIDGE}'/>
-  <forward mode='nat'/>
-  <metadata><gn:uplink xmlns:gn='urn:guestnet:network:1' ipv6='lan'/></metadata>
-  <ip address='192.168.171.1' prefix='24'><dhcp><range start='192.168.171.10' end='192.168.171.99'/></dhcp></ip>
-  <ip family='ipv6' address='${ULA}' prefix='64'/>
-</network>
-`
 
 describe.skipIf(skip !== null)(`ipv6='lan' on a Wi-Fi-like LAN${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let world: World
@@ -78,7 +68,7 @@ describe.skipIf(skip !== null)(`ipv6='lan' on a Wi-Fi-like LAN${skip ? ` (skippe
     await apFilter(world, lanB, hostMac)
     await connectWlan(world, lanA, PREFIX_A)
     const file = join(world.dir, `${NAME}.xml`)
-    await writeFile(file, XML)
+    await writeFile(file, LAN6_XML)
     expectOk(await world.guestnet(['net-define', file]))
     expectOk(await world.guestnet(['net-start', NAME]))
     guest = await world.addGuest({ bridge: BRIDGE, name: 'lan-vm' })
@@ -93,7 +83,7 @@ describe.skipIf(skip !== null)(`ipv6='lan' on a Wi-Fi-like LAN${skip ? ` (skippe
     const { address, ms } = await guest.slaac(PREFIX_A)
     guestA = address
     console.log(`uplink-lan: guest attached → SLAAC address in ${PREFIX_A}: ${Math.round(ms)} ms`)
-    expect(await guest.slaac('fd42:7:7:7::/64')).toBeTruthy()
+    expect(await guest.slaac(LAN6.ula64)).toBeTruthy()
     expect(guest.lease?.ip).toMatch(/^192\.168\.171\./)
     // IPv4 is NATed as before: the internet sees the host's uplink address.
     expect(await guest.probe(INET4, INET_TCP_PORT)).toMatchObject({ result: 'connected', reply: `hello ${HOST4}` })
@@ -158,24 +148,9 @@ describe.skipIf(skip !== null)(`ipv6='lan' on a Wi-Fi-like LAN${skip ? ` (skippe
 
   it('the guardian of the warm service makes a new guest reachable from the LAN without a request', async () => {
     const { x, host } = world
-    const socket = join(world.root, 'run', 'guestnet', '.helper.sock')
-    const service = world.spawn([
-      'ip',
-      'netns',
-      'exec',
-      host,
-      process.execPath,
-      HELPER_JS,
-      '--serve',
-      '--root',
-      world.root,
-      '--idle-timeout',
-      '0'
-    ])
     let log = ''
-    service.stderr?.setEncoding('utf8').on('data', (d: string) => (log += d))
+    const service = await startService(world, (d) => (log += d))
     try {
-      await waitFor(async () => existsSync(socket), { timeoutMs: 10_000, what: 'the service socket' })
       const second = await world.addGuest({ bridge: BRIDGE, name: 'lan-vm2' })
       const { address } = await second.slaac(PREFIX_A)
       const peerAddr = (await ip6Addrs(world, peer, 'eth0')).find((a) => inPrefix(PREFIX_A)(a.address))?.address ?? ''

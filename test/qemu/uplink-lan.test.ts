@@ -21,6 +21,8 @@ import {
   connectWlan,
   foreignFrames,
   inPrefix,
+  LAN6,
+  LAN6_XML,
   makeLan,
   waitForAddress,
   WLAN
@@ -35,8 +37,8 @@ import { qemuReadiness } from './support/requirements'
 const ready = await qemuReadiness()
 if (ready.skip) console.warn(`QEMU uplink-lan test skipped: ${ready.skip}`)
 
-const NAME = 'lan6'
-const BRIDGE = 'virbr7'
+const NAME = LAN6.name
+const BRIDGE = LAN6.bridge
 const PREFIX = '2001:db8:aa::/64'
 const TAP = 'gntap0'
 const MAC = '52:54:00:47:4e:07'
@@ -44,16 +46,6 @@ const MAC = '52:54:00:47:4e:07'
 const GUEST_LAN = '2001:db8:aa:0:5054:ff:fe47:4e07'
 const PORT = 8080
 const BOOT_TIMEOUT_MS = 90_000
-
-const XML = `<network>
-  <name>${NAME}</name>
-  <bridge name='${BRIDGE}'/>
-  <forward mode='nat'/>
-  <metadata><gn:uplink xmlns:gn='urn:guestnet:network:1' ipv6='lan'/></metadata>
-  <ip address='192.168.171.1' prefix='24'><dhcp><range start='192.168.171.10' end='192.168.171.99'/></dhcp></ip>
-  <ip family='ipv6' address='fd42:7:7:7::1' prefix='64'/>
-</network>
-`
 
 describe.skipIf(ready.skip !== null)(
   `a real Linux guest under QEMU on an ipv6='lan' network${ready.skip ? ` (skipped: ${ready.skip})` : ''}`,
@@ -74,7 +66,7 @@ describe.skipIf(ready.skip !== null)(
       await connectWlan(world, lan, PREFIX)
       peerAddr = await waitForAddress(world, peer, 'eth0', PREFIX)
       before = await snapshot(world)
-      await defineXml(world, NAME, XML)
+      await defineXml(world, NAME, LAN6_XML)
       expectOk(await world.guestnet(['net-start', NAME]))
       guest = await bootOnBridge(world, ready, {
         bridge: BRIDGE,
@@ -94,7 +86,7 @@ describe.skipIf(ready.skip !== null)(
 
     it('gets an IPv4 lease and reaches the internet through NAT', async () => {
       expect(lease.fields.ip).toMatch(/^192\.168\.171\./)
-      expect(lease.fields.router).toBe('192.168.171.1')
+      expect(lease.fields.router).toBe(LAN6.gw4)
       // By address: the LAN's router has no IPv6 route to the test's internet, so its name's AAAA would stall.
       const out = ok(await guest.run(`timeout 10 wget -q -O - http://${INET4}${PEER_CGI_PATH}`), 'wget')
       expect(normalizePeer(out.join('\n'))).toBe(HOST4)
@@ -106,7 +98,7 @@ describe.skipIf(ready.skip !== null)(
       const up = (l: GuestLine | undefined): number => Number(l?.fields.up ?? NaN)
       const link = up(guest.lines.find((l) => l.tag === 'LINK'))
       // Beside its address in the network's own ULA /64.
-      const ula = up(await guest.waitFor('ADDR', 30_000, (l) => inPrefix('fd42:7:7:7::/64')(l.fields.addr)))
+      const ula = up(await guest.waitFor('ADDR', 30_000, (l) => inPrefix(LAN6.ula64)(l.fields.addr)))
       console.info(
         `qemu uplink-lan: guest link up → SLAAC address in ${PREFIX}: ${(up(lanLine) - link).toFixed(1)} s ` +
           `(→ its ULA: ${(ula - link).toFixed(1)} s; guest uptime, TCG)`

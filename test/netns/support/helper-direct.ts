@@ -3,7 +3,11 @@
  * so it acts there without re-executing itself): one JSON request in, its events out. Used where the
  * test must hold the helper's own PID (kill -9 at a chosen event) or must be quick (100 cycles).
  */
+import type { ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+
+import { waitFor } from '../../../src-main/sandbox/wait'
 
 import type { World } from './world'
 import { trackChild } from './cleanup'
@@ -87,4 +91,18 @@ export function runHelper(world: World, call: HelperCall): Promise<HelperOutcome
 /** The final `result` event, if the helper got that far. */
 export function resultOf(outcome: HelperOutcome): HelperEventLine | undefined {
   return outcome.events.find((e) => e.type === 'result')
+}
+
+/** The warm helper service for the world's store, never idling out (`--idle-timeout 0`). */
+export function serviceArgv(world: World): string[] {
+  return [process.execPath, HELPER_JS, '--serve', '--root', world.root, '--idle-timeout', '0']
+}
+
+/** Starts the warm service in the world's host namespace, its stderr to `onLog`, and waits for its socket. */
+export async function startService(world: World, onLog: (text: string) => void): Promise<ChildProcess> {
+  const socket = join(world.root, 'run', 'guestnet', '.helper.sock')
+  const service = world.spawn(['ip', 'netns', 'exec', world.host, ...serviceArgv(world)])
+  service.stderr?.setEncoding('utf8').on('data', onLog)
+  await waitFor(async () => existsSync(socket), { timeoutMs: 10_000, what: 'the service socket' })
+  return service
 }

@@ -16,6 +16,18 @@ import type { World } from './world'
 
 export const WLAN = 'wlan0'
 
+/** The ipv6='lan' network both the namespace and the QEMU tests run: NAT for IPv4, a ULA fallback. */
+export const LAN6 = { name: 'lan6', bridge: 'virbr7', gw4: '192.168.171.1', ula64: 'fd42:7:7:7::/64' } as const
+export const LAN6_XML = `<network>
+  <name>${LAN6.name}</name>
+  <bridge name='${LAN6.bridge}'/>
+  <forward mode='nat'/>
+  <metadata><gn:uplink xmlns:gn='urn:guestnet:network:1' ipv6='lan'/></metadata>
+  <ip address='${LAN6.gw4}' prefix='24'><dhcp><range start='192.168.171.10' end='192.168.171.99'/></dhcp></ip>
+  <ip family='ipv6' address='fd42:7:7:7::1' prefix='64'/>
+</network>
+`
+
 export const inPrefix =
   (prefix: string) =>
   (a: string): boolean => {
